@@ -1,0 +1,69 @@
+import helmet from '@fastify/helmet';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { API_KEY_SCHEME, BEARER_SCHEME } from './common/auth/api-instructor-auth.decorator';
+import { SERVICE_NAME, SERVICE_VERSION } from './common/http/service-info';
+
+/** Zoom and answer bursts are small JSON documents; anything larger is a mistake or an attack. */
+export const BODY_LIMIT_BYTES = 100 * 1024;
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Fastify, not Express: the webhook and answer bursts are the hot paths (DESIGN.md, Stack). */
+export function createHttpAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Keep a caller's request id when it is sane, so logs join up across services.
+    genReqId: (req: IncomingMessage) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+  });
+}
+
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Zoom Live Questions')
+    .setDescription(
+      'Push a live question to every participant of a running Zoom meeting and collect the answers. ' +
+        'Instructor routes need an API key, sent as `X-API-Key: <key>` or `Authorization: Bearer <key>`.',
+    )
+    .setVersion(SERVICE_VERSION)
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, API_KEY_SCHEME)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'The instructor API key' },
+      BEARER_SCHEME,
+    )
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** Everything main.ts and the e2e tests must set up identically on the Nest application. */
+export async function setupApp(app: NestFastifyApplication): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // Swagger UI's own stylesheet sets inline styles; scripts stay same-origin only.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    customSiteTitle: `${SERVICE_NAME} API`,
+    swaggerOptions: { persistAuthorization: true },
+  });
+}

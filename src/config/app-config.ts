@@ -1,0 +1,67 @@
+/**
+ * The typed configuration every other module injects. It is built once, from the environment,
+ * by `parseEnv` (env.schema.ts); nothing outside `src/config` reads `process.env`.
+ */
+export type NodeEnv = 'development' | 'test' | 'production';
+
+export interface ZoomRateLimits {
+  /** Requests per second per Zoom rate-limit label, per account (ZOOM.md §4). */
+  light: number;
+  medium: number;
+  heavy: number;
+}
+
+export class AppConfig {
+  nodeEnv!: NodeEnv;
+  port!: number;
+  /** Public URL of this service: answer links are built from it. */
+  baseUrl!: string;
+  mongoUri!: string;
+  /** Instructor API keys; several at once so a key can be rotated without downtime. */
+  apiKeys!: string[];
+  logLevel!: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  logFormat!: 'json' | 'pretty';
+  zoom!: {
+    accountId: string;
+    clientId: string;
+    clientSecret: string;
+    /** Current secret first, then the optional "next" one accepted during a rotation. */
+    webhookSecretTokens: string[];
+    webhookToleranceSeconds: number;
+    chatSender: string;
+    apiBaseUrl: string;
+    oauthUrl: string;
+    rateLimits: ZoomRateLimits;
+    maxInFlight: number;
+    maxAttempts: number;
+    timeoutMs: number;
+    /** True when the app talks to the in-repo Zoom simulator (development without credentials). */
+    simulated: boolean;
+  };
+  delivery!: {
+    /** How long POST /api/send-question waits for a send to finish before answering 202. */
+    sendWaitSeconds: number;
+    leaseSeconds: number;
+    concurrency: number;
+    pollIntervalMs: number;
+    /**
+     * Times a delivery is tried by the sender, each try being a Zoom call with its own retries
+     * (ZOOM_MAX_ATTEMPTS); only after all of them is the recipient marked failed.
+     */
+    maxAttempts: number;
+  };
+  answers!: {
+    /**
+     * Key from which each recipient's answer link token is derived (HMAC), so the database stores
+     * only token hashes and a leaked database cannot be used to answer for anyone.
+     */
+    tokenSecret: string;
+    /** Grace after a question's deadline for answers still in flight on the network. */
+    graceSeconds: number;
+    speedScoring: boolean;
+  };
+
+  get isProduction(): boolean {
+    return this.nodeEnv === 'production';
+  }
+}

@@ -1,0 +1,110 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+  Validate,
+  ValidateIf,
+} from 'class-validator';
+import { DIFFICULTIES, type Difficulty } from '../schemas/question.schema';
+import { CorrectAnswerInOptions } from './correct-answer.validator';
+
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
+const trimEach = ({ value }: { value: unknown }): unknown =>
+  Array.isArray(value)
+    ? (value as unknown[]).map((v) => (typeof v === 'string' ? v.trim() : v))
+    : value;
+
+/** POST /api/questions and PUT /api/questions/{id} (a PUT replaces the whole question). */
+export class CreateQuestionDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Capital of France' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  title!: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 2000, example: 'What is the capital of France?' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 2000)
+  question_text!: string;
+
+  @ApiProperty({
+    type: [String],
+    minItems: 2,
+    maxItems: 10,
+    uniqueItems: true,
+    description: 'Distinct, non-empty answer options, each at most 200 characters',
+    example: ['Berlin', 'Paris', 'Rome'],
+  })
+  @Transform(trimEach)
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(10)
+  @ArrayUnique({ message: 'options must be distinct' })
+  @IsString({ each: true })
+  @Length(1, 200, { each: true, message: 'each option must be 1 to 200 characters long' })
+  options!: string[];
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    description: 'Index into options of the right answer; null (or absent) for a survey question',
+    example: 1,
+  })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsInt()
+  @Min(0)
+  @Validate(CorrectAnswerInOptions)
+  correct_answer?: number | null;
+
+  @ApiPropertyOptional({ minimum: 5, maximum: 3600, default: 30, description: 'Seconds to answer' })
+  @IsOptional()
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  time_limit?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1000, default: 10 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  points?: number;
+
+  @ApiPropertyOptional({ enum: DIFFICULTIES, default: 'medium' })
+  @IsOptional()
+  @IsIn(DIFFICULTIES)
+  difficulty?: Difficulty;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 50, default: 'general' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 50)
+  category?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 20,
+    description: 'At most 20 tags of at most 30 characters',
+  })
+  @IsOptional()
+  @Transform(trimEach)
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Length(1, 30, { each: true, message: 'each tag must be 1 to 30 characters long' })
+  tags?: string[];
+}

@@ -1,0 +1,104 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Types } from 'mongoose';
+import { ApiInstructorAuth } from '../common/auth/api-instructor-auth.decorator';
+import { ErrorBodyDto } from '../common/errors/error-body';
+import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
+import { CreateQuestionDto } from './dto/create-question.dto';
+import { ListQuestionsQueryDto } from './dto/list-questions.dto';
+import {
+  QuestionListResponseDto,
+  QuestionResponseDto,
+  toQuestionResponse,
+} from './dto/question.response';
+import { PatchQuestionDto } from './dto/update-question.dto';
+import { QuestionsService } from './questions.service';
+
+@ApiTags('questions')
+@ApiInstructorAuth()
+@ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body, query or id' })
+@Controller('api/questions')
+export class QuestionsController {
+  constructor(private readonly questions: QuestionsService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Add a question to the bank' })
+  @ApiCreatedResponse({ type: QuestionResponseDto })
+  async create(@Body() dto: CreateQuestionDto): Promise<QuestionResponseDto> {
+    return toQuestionResponse(await this.questions.create(dto));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List questions, newest first, by page or cursor, with filters' })
+  @ApiOkResponse({ type: QuestionListResponseDto })
+  async list(@Query() query: ListQuestionsQueryDto): Promise<QuestionListResponseDto> {
+    const page = await this.questions.list(query);
+    return { ...page, items: page.items.map(toQuestionResponse) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One question' })
+  @ApiParam({ name: 'id', description: 'Question id (24 hex characters)' })
+  @ApiOkResponse({ type: QuestionResponseDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  async get(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<QuestionResponseDto> {
+    return toQuestionResponse(await this.questions.findById(id));
+  }
+
+  @Put(':id')
+  @ApiOperation({
+    summary: 'Replace a question (omitted optional fields return to their defaults)',
+  })
+  @ApiParam({ name: 'id', description: 'Question id (24 hex characters)' })
+  @ApiOkResponse({ type: QuestionResponseDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  async replace(
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+    @Body() dto: CreateQuestionDto,
+  ): Promise<QuestionResponseDto> {
+    return toQuestionResponse(await this.questions.replace(id, dto));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change some fields of a question' })
+  @ApiParam({ name: 'id', description: 'Question id (24 hex characters)' })
+  @ApiOkResponse({ type: QuestionResponseDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  async patch(
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+    @Body() dto: PatchQuestionDto,
+  ): Promise<QuestionResponseDto> {
+    return toQuestionResponse(await this.questions.patch(id, dto));
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete a question' })
+  @ApiParam({ name: 'id', description: 'Question id (24 hex characters)' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  async remove(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<void> {
+    await this.questions.remove(id);
+  }
+}

@@ -1,0 +1,130 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { FilterQuery, Model, Types } from 'mongoose';
+import { CreateQuestionDto } from './dto/create-question.dto';
+import { ListQuestionsQueryDto } from './dto/list-questions.dto';
+import { PatchQuestionDto } from './dto/update-question.dto';
+import { Question, QuestionDocument } from './schemas/question.schema';
+
+const DEFAULTS = {
+  correct_answer: null,
+  time_limit: 30,
+  points: 10,
+  difficulty: 'medium',
+  category: 'general',
+  tags: [],
+} as const;
+
+export interface QuestionPage {
+  items: QuestionDocument[];
+  total: number;
+  limit: number;
+  page: number | null;
+  next_cursor: string | null;
+}
+
+@Injectable()
+export class QuestionsService {
+  constructor(@InjectModel(Question.name) private readonly questions: Model<Question>) {}
+
+  async create(dto: CreateQuestionDto): Promise<QuestionDocument> {
+    return this.questions.create({ ...DEFAULTS, ...withoutUndefined(dto) });
+  }
+
+  async findById(id: Types.ObjectId): Promise<QuestionDocument> {
+    const question = await this.questions.findById(id).exec();
+    if (!question) throw new NotFoundException(`Question ${id.toHexString()} not found`);
+    return question;
+  }
+
+  /** Newest first; page numbers for simple UIs, or a keyset cursor that stays stable under inserts. */
+  async list(query: ListQuestionsQueryDto): Promise<QuestionPage> {
+    const limit = query.limit ?? 20;
+    const filter: FilterQuery<Question> = {};
+    if (query.category !== undefined) filter.category = query.category;
+    if (query.difficulty !== undefined) filter.difficulty = query.difficulty;
+    // `tag` is validated as a plain string, so it can never smuggle in a query operator.
+    if (query.tag !== undefined) filter.tags = query.tag;
+
+    const pageFilter: FilterQuery<Question> = { ...filter };
+    let skip = 0;
+    let page: number | null = null;
+    if (query.cursor !== undefined) {
+      const { createdAt, id } = decodeCursor(query.cursor);
+      pageFilter.$or = [
+        { created_at: { $lt: createdAt } },
+        { created_at: createdAt, _id: { $lt: id } },
+      ];
+    } else {
+      page = query.page ?? 1;
+      skip = (page - 1) * limit;
+    }
+
+    const [items, total] = await Promise.all([
+      this.questions
+        .find(pageFilter)
+        .sort({ created_at: -1, _id: -1 })
+        .skip(skip)
+        .limit(limit + 1)
+        .exec(),
+      this.questions.countDocuments(filter).exec(),
+    ]);
+    const hasMore = items.length > limit;
+    const pageItems = hasMore ? items.slice(0, limit) : items;
+    const last = pageItems[pageItems.length - 1];
+    return {
+      items: pageItems,
+      total,
+      limit,
+      page,
+      next_cursor: hasMore && last ? encodeCursor(last) : null,
+    };
+  }
+
+  /** PUT: the body is a whole question; omitted optional fields go back to their defaults. */
+  async replace(id: Types.ObjectId, dto: CreateQuestionDto): Promise<QuestionDocument> {
+    const question = await this.findById(id);
+    question.set({ ...DEFAULTS, ...withoutUndefined(dto) });
+    return question.save();
+  }
+
+  /** PATCH: only the fields sent; the merged question must still be consistent. */
+  async patch(id: Types.ObjectId, dto: PatchQuestionDto): Promise<QuestionDocument> {
+    const question = await this.findById(id);
+    const changes = withoutUndefined(dto);
+    const options = changes.options ?? question.options;
+    const correct = 'correct_answer' in changes ? changes.correct_answer : question.correct_answer;
+    if (correct !== null && correct !== undefined && correct >= options.length) {
+      throw new BadRequestException({
+        message: `correct_answer ${correct} points outside options (0 to ${options.length - 1}); send a new correct_answer with the new options`,
+        details: [
+          { field: 'correct_answer', errors: ['correct_answer must be an index into options'] },
+        ],
+      });
+    }
+    question.set(changes);
+    return question.save();
+  }
+
+  async remove(id: Types.ObjectId): Promise<void> {
+    const result = await this.questions.deleteOne({ _id: id }).exec();
+    if (result.deletedCount === 0)
+      throw new NotFoundException(`Question ${id.toHexString()} not found`);
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function encodeCursor(doc: QuestionDocument): string {
+  return Buffer.from(`${doc.created_at.getTime()}:${doc._id.toHexString()}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: Types.ObjectId } {
+  const match = /^(\d{1,15}):([0-9a-f]{24})$/.exec(
+    Buffer.from(cursor, 'base64url').toString('utf8'),
+  );
+  if (!match) throw new BadRequestException('cursor is not a cursor this API issued');
+  return { createdAt: new Date(Number(match[1])), id: new Types.ObjectId(match[2]) };
+}

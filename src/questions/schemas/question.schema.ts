@@ -1,0 +1,56 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument } from 'mongoose';
+
+export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
+export type Difficulty = (typeof DIFFICULTIES)[number];
+
+/** A question in the instructor's bank. Field names are the original API's (snake_case). */
+@Schema({
+  collection: 'questions',
+  timestamps: { createdAt: 'created_at', updatedAt: 'updated_at' },
+})
+export class Question {
+  @Prop({ required: true })
+  title!: string;
+
+  @Prop({ required: true })
+  question_text!: string;
+
+  @Prop({ type: [String], required: true })
+  options!: string[];
+
+  /** Index into `options`, or null for a survey question (no right answer, no score). */
+  @Prop({ type: Number, default: null })
+  correct_answer!: number | null;
+
+  /** Seconds the question stays open after it is sent. */
+  @Prop({ required: true, default: 30 })
+  time_limit!: number;
+
+  @Prop({ required: true, default: 10 })
+  points!: number;
+
+  @Prop({ type: String, enum: DIFFICULTIES, default: 'medium' })
+  difficulty!: Difficulty;
+
+  @Prop({ required: true, default: 'general' })
+  category!: string;
+
+  @Prop({ type: [String], default: [] })
+  tags!: string[];
+
+  created_at!: Date;
+  updated_at!: Date;
+}
+
+export type QuestionDocument = HydratedDocument<Question>;
+export const QuestionSchema = SchemaFactory.createForClass(Question);
+
+// GET /api/questions: newest first, with _id as the tie-breaker the cursor needs.
+QuestionSchema.index({ created_at: -1, _id: -1 });
+// GET /api/questions?category=...: filtered list, still newest first.
+QuestionSchema.index({ category: 1, created_at: -1, _id: -1 });
+// GET /api/questions?difficulty=...
+QuestionSchema.index({ difficulty: 1, created_at: -1, _id: -1 });
+// GET /api/questions?tag=... (multikey index over the tags array).
+QuestionSchema.index({ tags: 1, created_at: -1, _id: -1 });
