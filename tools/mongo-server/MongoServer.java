@@ -54,6 +54,18 @@ public class MongoServer {
             usage("--port N (0-65535) is required");
         }
 
+        try {
+            run(port, dataFile, parentPid);
+        } catch (Throwable e) {
+            // Explicit exit: once bind() has started Netty's non-daemon event loops, an exception
+            // escaping main (e.g. "Address already in use") would leave a JVM that never exits.
+            System.err.println("MongoServer: failed to start: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(int port, String dataFile, Long parentPid) throws Exception {
         MongoBackend backend;
         if (dataFile != null) {
             Path file = Path.of(dataFile).toAbsolutePath();
