@@ -93,7 +93,8 @@ function jarsComplete(root: string): boolean {
 /**
  * Makes sure tools/mongo-server/target/lib holds the server's jars, running Maven once when they
  * are missing, incomplete or fetched for a different pom.xml. Maven's output goes to stderr so it
- * never mixes with anything a caller parses from stdout.
+ * never mixes with anything a caller parses from stdout. Synchronous on purpose: it runs once,
+ * before anything else can use the jars.
  */
 export function ensureMongoServerJars(): void {
   const root = repoRoot();
@@ -113,8 +114,13 @@ export function ensureMongoServerJars(): void {
       // Resolved against the pom's directory, i.e. tools/mongo-server/target/lib.
       '-DoutputDirectory=target/lib',
     ],
-    { cwd: root, stdio: ['ignore', 2, 2] },
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
   );
+  // Debian's Maven 3.8 prints bare ANSI resets even with -q and no TTY; drop them. -q leaves only
+  // errors, so buffering the output until mvn exits loses nothing useful.
+  // eslint-disable-next-line no-control-regex
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '');
+  if (output.trim()) process.stderr.write(`${output.trim()}\n`);
   if (result.error) {
     throw new Error(
       `mongo-server: could not run mvn (is Maven installed?): ${result.error.message}`,
