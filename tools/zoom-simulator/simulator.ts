@@ -1,0 +1,285 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleControl } from './control-api';
+import { BodyTooLargeError, sendJson } from './http';
+import { SeededRandom } from './prng';
+import { RateLimiter } from './rate-limiter';
+import { TokenStore } from './tokens';
+import {
+  WebhookEmitter,
+  deliverWebhook,
+  signWebhook,
+  type WebhookBody,
+  type WebhookExtra,
+  type WebhookHeaders,
+  type WebhookResult,
+  type WebhookTargetOptions,
+} from './webhooks';
+import { SimWorld, type CreateMeetingInput, type JoinInput } from './world';
+import { ZoomApi, type FaultState } from './zoom-api';
+import type {
+  RateLimits,
+  RecordedRequest,
+  SentMessage,
+  SimChannel,
+  SimMeeting,
+  SimParticipant,
+  WebhookDelivery,
+  WebhookEvent,
+  ZoomSimulatorFaults,
+  ZoomSimulatorOptions,
+  ZoomUser,
+} from './types';
+
+/** Zoom's Pro plan per-second limits (ZOOM.md §4). */
+export const PRO_RATE_LIMITS: Required<RateLimits> = { light: 30, medium: 20, heavy: 10 };
+
+export const DEFAULT_SCOPES = [
+  'chat_message:write:admin',
+  'meeting:read:admin',
+  'dashboard_meetings:read:admin',
+  'user:read:admin',
+];
+
+export interface ZoomSimulator {
+  readonly url: string;
+  /** `${url}/v2`: the app's ZOOM_API_BASE_URL. */
+  readonly apiBaseUrl: string;
+  /** `${url}/oauth/token`: the app's ZOOM_OAUTH_URL. */
+  readonly oauthUrl: string;
+  readonly accountId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly webhookSecretToken: string;
+
+  /** Changes only the faults named; rateLimits replaces the whole table. */
+  setFaults(f: ZoomSimulatorFaults): void;
+  /** Every token issued so far answers 401 code 124 from now on. */
+  revokeTokens(): void;
+  addUser(u: { id?: string; email: string; name?: string }): ZoomUser;
+  createChannel(c?: { id?: string; name?: string }): SimChannel;
+  createMeeting(m?: CreateMeetingInput): SimMeeting;
+  getMeeting(meetingId: string | number): SimMeeting;
+  startMeeting(meetingId: string | number, opts?: { uuid?: string }): { uuid: string };
+  join(meetingId: string | number, p: JoinInput): SimParticipant;
+  leave(meetingId: string | number, participantUuidOrUserId: string): void;
+  endMeeting(meetingId: string | number): void;
+  users(): ZoomUser[];
+  meetings(): SimMeeting[];
+  messages(): SentMessage[];
+  requests(): RecordedRequest[];
+  tokenRequests(): number;
+  /** Clears messages, requests, webhook deliveries, the token-request count; faults back to the start options. */
+  reset(): void;
+
+  webhookPayload(
+    event: WebhookEvent,
+    meetingId?: string | number,
+    participant?: SimParticipant,
+    extra?: WebhookExtra,
+  ): WebhookBody;
+  sign(rawBody: string, timestamp?: number): WebhookHeaders;
+  sendWebhook(
+    targetUrl: string,
+    body: object | string,
+    opts?: { timestamp?: number; secret?: string },
+  ): Promise<WebhookResult>;
+  setWebhookTarget(url: string | null, opts?: WebhookTargetOptions): void;
+  flushWebhooks(): Promise<void>;
+  webhookDeliveries(): WebhookDelivery[];
+  close(): Promise<void>;
+}
+
+class ZoomSimulatorServer implements ZoomSimulator {
+  readonly accountId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly webhookSecretToken: string;
+  private baseUrl = '';
+  private readonly rng: SeededRandom;
+  private readonly tokens: TokenStore;
+  private readonly limiter: RateLimiter;
+  private readonly faults: FaultState;
+  private readonly world: SimWorld;
+  private readonly api: ZoomApi;
+  private readonly emitter: WebhookEmitter;
+  private readonly server: Server;
+
+  constructor(private readonly opts: ZoomSimulatorOptions) {
+    this.accountId = opts.accountId ?? 'sim-account';
+    this.clientId = opts.clientId ?? 'sim-client-id';
+    this.clientSecret = opts.clientSecret ?? 'sim-client-secret';
+    this.webhookSecretToken = opts.webhookSecretToken ?? 'sim-webhook-secret';
+    this.rng = new SeededRandom(opts.seed);
+    this.tokens = new TokenStore(opts.tokenTtlSeconds ?? 3600);
+    this.limiter = new RateLimiter(opts.rateLimits ?? PRO_RATE_LIMITS);
+    this.faults = this.initialFaults();
+    this.emitter = new WebhookEmitter((raw) => this.sign(raw), this.rng);
+    this.world = new SimWorld(this.accountId, this.rng, (body) => this.emitter.emit(body));
+    this.api = new ZoomApi(this.world, this.tokens, this.limiter, this.rng, this.faults, {
+      accountId: this.accountId,
+      clientId: this.clientId,
+      clientSecret: this.clientSecret,
+      scopes: opts.scopes ?? DEFAULT_SCOPES,
+      apiUrl: () => this.url,
+    });
+    this.server = createServer((req, res) => {
+      this.dispatch(req, res).catch((err: unknown) => {
+        const status = err instanceof BodyTooLargeError ? 413 : 500;
+        sendJson(res, status, {
+          code: status,
+          message: err instanceof Error ? err.message : String(err),
+        });
+      });
+    });
+    // Benchmarks open many keep-alive connections; Node's default 5 s keep-alive is fine.
+    this.server.keepAliveTimeout = 5000;
+  }
+
+  async listen(port: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => resolve());
+    });
+    const address = this.server.address() as AddressInfo;
+    this.baseUrl = `http://127.0.0.1:${address.port}`;
+  }
+
+  get url(): string {
+    return this.baseUrl;
+  }
+  get apiBaseUrl(): string {
+    return `${this.baseUrl}/v2`;
+  }
+  get oauthUrl(): string {
+    return `${this.baseUrl}/oauth/token`;
+  }
+
+  setFaults(f: ZoomSimulatorFaults): void {
+    if (f.latencyMs !== undefined) this.faults.latencyMs = f.latencyMs;
+    if (f.serverErrorRatio !== undefined) this.faults.serverErrorRatio = f.serverErrorRatio;
+    if (f.retryAfterHeader !== undefined) this.faults.retryAfterHeader = f.retryAfterHeader;
+    if (f.hangRatio !== undefined) this.faults.hangRatio = f.hangRatio;
+    if (f.burst429 !== undefined) this.faults.burst429 = f.burst429;
+    if (f.rateLimits !== undefined) this.limiter.setLimits(f.rateLimits);
+  }
+
+  revokeTokens(): void {
+    this.tokens.revokeAll();
+  }
+
+  addUser(u: { id?: string; email: string; name?: string }): ZoomUser {
+    return this.world.addUser(u);
+  }
+  createChannel(c?: { id?: string; name?: string }): SimChannel {
+    return this.world.createChannel(c);
+  }
+  createMeeting(m?: CreateMeetingInput): SimMeeting {
+    return this.world.createMeeting(m);
+  }
+  getMeeting(meetingId: string | number): SimMeeting {
+    return this.world.getMeeting(meetingId);
+  }
+  startMeeting(meetingId: string | number, opts?: { uuid?: string }): { uuid: string } {
+    return this.world.startMeeting(meetingId, opts);
+  }
+  join(meetingId: string | number, p: JoinInput): SimParticipant {
+    return this.world.join(meetingId, p);
+  }
+  leave(meetingId: string | number, participantUuidOrUserId: string): void {
+    this.world.leave(meetingId, participantUuidOrUserId);
+  }
+  endMeeting(meetingId: string | number): void {
+    this.world.endMeeting(meetingId);
+  }
+  users(): ZoomUser[] {
+    return this.world.listUsers();
+  }
+  meetings(): SimMeeting[] {
+    return this.world.listMeetings();
+  }
+  messages(): SentMessage[] {
+    return this.api.messages();
+  }
+  requests(): RecordedRequest[] {
+    return this.api.requests();
+  }
+  tokenRequests(): number {
+    return this.api.tokenRequests;
+  }
+
+  reset(): void {
+    this.api.clearRecords();
+    this.emitter.clearLog();
+    Object.assign(this.faults, this.initialFaults());
+    this.limiter.setLimits(this.opts.rateLimits ?? PRO_RATE_LIMITS);
+  }
+
+  webhookPayload(
+    event: WebhookEvent,
+    meetingId?: string | number,
+    participant?: SimParticipant,
+    extra?: WebhookExtra,
+  ): WebhookBody {
+    return this.world.webhookPayload(event, meetingId, participant, extra);
+  }
+
+  sign(rawBody: string, timestamp?: number): WebhookHeaders {
+    return signWebhook(this.webhookSecretToken, rawBody, timestamp);
+  }
+
+  async sendWebhook(
+    targetUrl: string,
+    body: object | string,
+    opts: { timestamp?: number; secret?: string } = {},
+  ): Promise<WebhookResult> {
+    const raw = typeof body === 'string' ? body : JSON.stringify(body);
+    const headers = signWebhook(opts.secret ?? this.webhookSecretToken, raw, opts.timestamp);
+    return deliverWebhook(targetUrl, raw, headers);
+  }
+
+  setWebhookTarget(url: string | null, opts?: WebhookTargetOptions): void {
+    this.emitter.setTarget(url, opts);
+  }
+
+  flushWebhooks(): Promise<void> {
+    return this.emitter.flush();
+  }
+
+  webhookDeliveries(): WebhookDelivery[] {
+    return this.emitter.deliveries();
+  }
+
+  async close(): Promise<void> {
+    await this.emitter.close();
+    for (const res of this.api.hung) res.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private initialFaults(): FaultState {
+    return {
+      latencyMs: this.opts.latencyMs ?? 0,
+      serverErrorRatio: this.opts.serverErrorRatio ?? 0,
+      retryAfterHeader: this.opts.retryAfterHeader ?? true,
+      hangRatio: 0,
+      burst429: 0,
+    };
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim.invalid');
+    // The raw path (still percent-encoded) is what routing needs: see decodeMeetingPathId.
+    const rawPath = (req.url ?? '/').split('?')[0];
+    if (rawPath === '/_sim' || rawPath.startsWith('/_sim/')) {
+      return handleControl(this, req, res, rawPath);
+    }
+    return this.api.handle(req, res, url, rawPath);
+  }
+}
+
+export async function startZoomSimulator(opts: ZoomSimulatorOptions = {}): Promise<ZoomSimulator> {
+  const sim = new ZoomSimulatorServer(opts);
+  await sim.listen(opts.port ?? 0);
+  return sim;
+}

@@ -1,0 +1,137 @@
+/** Shapes shared by the simulator's state, its HTTP handlers and its public API. */
+
+/** Zoom's rate-limit labels (ZOOM.md §4); the per-second ones are the ones this product hits. */
+export type RateLabel = 'light' | 'medium' | 'heavy';
+
+/** Requests per second per label; a missing or 0 entry means unlimited. */
+export type RateLimits = Partial<Record<RateLabel, number>>;
+
+export interface ZoomSimulatorOptions {
+  /** 0 = a free port (default). */
+  port?: number;
+  accountId?: string;
+  clientId?: string;
+  clientSecret?: string;
+  webhookSecretToken?: string;
+  /** Lifetime of issued tokens; Zoom's is 3600 s (ZOOM.md §1). */
+  tokenTtlSeconds?: number;
+  /** Scopes reported in the token answer. */
+  scopes?: string[];
+  /** Replaces the Pro defaults wholesale: a label left out is unlimited. */
+  rateLimits?: RateLimits;
+  /** true (default): a 429 carries Retry-After and X-RateLimit-*; false: a bare 429 (ZOOM.md §4). */
+  retryAfterHeader?: boolean;
+  latencyMs?: number;
+  serverErrorRatio?: number;
+  seed?: number;
+}
+
+export interface ZoomSimulatorFaults {
+  latencyMs?: number;
+  serverErrorRatio?: number;
+  rateLimits?: RateLimits;
+  retryAfterHeader?: boolean;
+  /** Fraction of /v2 requests that are never answered (until close()). */
+  hangRatio?: number;
+  /** The next N chat sends are answered 429, whatever the rate. */
+  burst429?: number;
+}
+
+export interface ZoomUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface SimChannel {
+  id: string;
+  name: string;
+}
+
+export interface SimParticipant {
+  /** Per-join id Zoom calls `user_id` (ZOOM.md §3): new on every join. */
+  user_id: string;
+  /** Per-join UUID. */
+  participant_uuid: string;
+  /** Zoom account user id (`participant.id` / `participant_user_id`): '' for guests. */
+  id: string;
+  user_name: string;
+  email: string;
+  join_time: string;
+  leave_time?: string;
+  leave_reason?: string;
+  registrant_id?: string;
+  customer_key?: string;
+  phone_number?: string;
+  /** The occurrence joined. */
+  meeting_uuid: string;
+}
+
+export interface SimOccurrence {
+  uuid: string;
+  start_time: string;
+  end_time?: string;
+  participants: SimParticipant[];
+}
+
+export interface SimMeeting {
+  /** The meeting number people type (ZOOM.md §3). */
+  id: number;
+  /** The current (or last) occurrence's UUID; a fresh one per startMeeting(). */
+  uuid: string;
+  topic: string;
+  host_id: string;
+  host_email: string;
+  /** Webinars emit the webinar.* twins of every event. */
+  webinar: boolean;
+  continuousChat: boolean;
+  /** Team Chat channel of the continuous meeting chat (ZOOM.md §2), when enabled. */
+  channel_id?: string;
+  created_at: string;
+  status: 'waiting' | 'started';
+  occurrences: SimOccurrence[];
+}
+
+export interface SentMessage {
+  id: string;
+  /** The `{userId}` path value as sent (id or email of the sender). */
+  sender: string;
+  to_contact?: string;
+  to_channel?: string;
+  message: string;
+  /** Epoch ms when accepted. */
+  at: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Raw path as received, query string excluded. */
+  path: string;
+  /** 0 while unanswered (a hung request stays 0). */
+  status: number;
+  label: RateLabel | null;
+  /** Epoch ms of arrival. */
+  at: number;
+}
+
+export interface WebhookDelivery {
+  event: string;
+  event_ts: number;
+  target: string;
+  /** HTTP status, or 0 when the target did not answer (network error or 3 s timeout). */
+  status: number;
+  ms: number;
+  duplicate: boolean;
+  at: number;
+}
+
+export type WebhookEvent =
+  | 'meeting.started'
+  | 'meeting.ended'
+  | 'meeting.participant_joined'
+  | 'meeting.participant_left'
+  | 'webinar.started'
+  | 'webinar.ended'
+  | 'webinar.participant_joined'
+  | 'webinar.participant_left'
+  | 'endpoint.url_validation';
