@@ -1,9 +1,13 @@
 import helmet from '@fastify/helmet';
+import { HttpStatus } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './common/auth/api-instructor-auth.decorator';
+import { documentCommonErrors } from './common/errors/document-common-errors';
+import { ErrorBodyDto, FieldErrorDto } from './common/errors/error-body';
 import { SERVICE_NAME, SERVICE_VERSION } from './common/http/service-info';
 
 /** Zoom and answer bursts are small JSON documents; anything larger is a mistake or an attack. */
@@ -15,6 +19,16 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export function createHttpAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    // A path Fastify's router rejects before Nest sees it (malformed %-escape, a path parameter
+    // over 100 characters: no id is that long) answers 400 in the one error shape, not Fastify's.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const body: ErrorBodyDto = {
+        statusCode: HttpStatus.BAD_REQUEST,
+        error: 'Bad Request',
+        message: error.code === 'FST_ERR_BAD_URL' ? 'Malformed URL' : 'Invalid path parameter',
+      };
+      void reply.status(body.statusCode).header('x-request-id', request.id).send(body);
+    },
     // Keep a caller's request id when it is sane, so logs join up across services.
     genReqId: (req: IncomingMessage) => {
       const incoming = req.headers['x-request-id'];
@@ -37,7 +51,9 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       BEARER_SCHEME,
     )
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return documentCommonErrors(
+    SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodyDto, FieldErrorDto] }),
+  );
 }
 
 /** Everything main.ts and the e2e tests must set up identically on the Nest application. */

@@ -142,6 +142,10 @@ describe('Question bank API (e2e, real database)', () => {
       ['tag too long', { ...valid, tags: ['x'.repeat(31)] }, 'tags'],
       ['unknown field', { ...valid, owner: 'me' }, 'owner'],
       ['operator injection in a field', { ...valid, category: { $ne: null } }, 'category'],
+      // explicit nulls were once stored and broke every later read (found by test/fuzz/run.sh)
+      ['tags null', { ...valid, tags: null }, 'tags'],
+      ['points null', { ...valid, points: null }, 'points'],
+      ['difficulty null', { ...valid, difficulty: null }, 'difficulty'],
     ];
 
     it.each(cases)('%s', async (_name, body, field) => {
@@ -264,6 +268,17 @@ describe('Question bank API (e2e, real database)', () => {
       expect(got.body.correct_answer).toBe(1);
     });
 
+    it('PATCH with null for a required field is 400, not a stored null', async () => {
+      const res = await api()
+        .patch(`/api/questions/${id}`)
+        .set(auth)
+        .send({ title: null, tags: null })
+        .expect(400);
+      expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(
+        expect.arrayContaining(['title', 'tags']),
+      );
+    });
+
     it('PATCH can turn a question into a survey with null', async () => {
       const res = await api()
         .patch(`/api/questions/${id}`)
@@ -344,7 +359,9 @@ describe('Question bank API (e2e, real database)', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const res: request.Response = await get(`?limit=7${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+        const res: request.Response = await get(
+          `?limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+        ).expect(200);
         seen.push(...res.body.items.map((q: { id: string }) => q.id));
         cursor = res.body.next_cursor;
       } while (cursor);
@@ -375,6 +392,17 @@ describe('Question bank API (e2e, real database)', () => {
   });
 
   describe('HTTP basics', () => {
+    it('a path Fastify rejects (over-long parameter, bad escape) is 400 in the error shape', async () => {
+      for (const path of [`/api/questions/${'a'.repeat(150)}`, '/api/questions/%zz']) {
+        const res = await api().get(path).set(auth).expect(400);
+        expect(res.body).toEqual({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: expect.any(String),
+        });
+      }
+    });
+
     it('unknown routes are 404 in the error shape', async () => {
       const res = await api().get('/api/nope').set(auth).expect(404);
       expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
@@ -420,6 +448,14 @@ describe('Question bank API (e2e, real database)', () => {
           expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '401']));
         }
       }
+      type Operation = { responses: Record<string, unknown> };
+      for (const path of Object.values<Record<string, Operation>>(doc.paths)) {
+        for (const op of Object.values(path)) expect(op.responses['500']).toBeDefined();
+      }
+      expect(doc.paths['/api/questions'].post.responses['413']).toBeDefined();
+      expect(doc.paths['/api/questions/{id}'].get.parameters[0].schema.pattern).toBe(
+        '^[0-9a-fA-F]{24}$',
+      );
       expect(doc.components.schemas.CreateQuestionDto.required).toEqual(
         expect.arrayContaining(['title', 'question_text', 'options']),
       );

@@ -18,12 +18,12 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import { Types } from 'mongoose';
 import { ApiInstructorAuth } from '../common/auth/api-instructor-auth.decorator';
 import { ErrorBodyDto } from '../common/errors/error-body';
+import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { CreateQuestionDto } from './dto/create-question.dto';
 import { ListQuestionsQueryDto } from './dto/list-questions.dto';
@@ -59,7 +59,7 @@ export class QuestionsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One question' })
-  @ApiParam({ name: 'id', description: 'Question id (24 hex characters)' })
+  @ApiObjectIdParam('id', 'Question id')
   @ApiOkResponse({ type: QuestionResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   async get(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<QuestionResponseDto> {
@@ -70,7 +70,7 @@ export class QuestionsController {
   @ApiOperation({
     summary: 'Replace a question (omitted optional fields return to their defaults)',
   })
-  @ApiParam({ name: 'id', description: 'Question id (24 hex characters)' })
+  @ApiObjectIdParam('id', 'Question id')
   @ApiOkResponse({ type: QuestionResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   async replace(
@@ -82,7 +82,7 @@ export class QuestionsController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change some fields of a question' })
-  @ApiParam({ name: 'id', description: 'Question id (24 hex characters)' })
+  @ApiObjectIdParam('id', 'Question id')
   @ApiOkResponse({ type: QuestionResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   async patch(
@@ -95,7 +95,7 @@ export class QuestionsController {
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete a question' })
-  @ApiParam({ name: 'id', description: 'Question id (24 hex characters)' })
+  @ApiObjectIdParam('id', 'Question id')
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   async remove(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<void> {

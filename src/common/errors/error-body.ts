@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 
 export class FieldErrorDto {
   @ApiProperty({ example: 'title' })
@@ -26,7 +26,10 @@ export class ErrorBodyDto {
 
   @ApiPropertyOptional({
     description: 'Per-field errors for a validation failure, or other structured detail',
-    type: [FieldErrorDto],
+    oneOf: [
+      { type: 'array', items: { $ref: getSchemaPath(FieldErrorDto) } },
+      { type: 'object', additionalProperties: true },
+    ],
   })
   details?: FieldErrorDto[] | Record<string, unknown>;
 

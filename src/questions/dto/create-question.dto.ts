@@ -7,7 +7,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   Length,
   Max,
@@ -15,6 +14,7 @@ import {
   Validate,
   ValidateIf,
 } from 'class-validator';
+import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
 import { DIFFICULTIES, type Difficulty } from '../schemas/question.schema';
 import { CorrectAnswerInOptions } from './correct-answer.validator';
 
@@ -40,7 +40,8 @@ export class CreateQuestionDto {
   question_text!: string;
 
   @ApiProperty({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 200 },
     minItems: 2,
     maxItems: 10,
     uniqueItems: true,
@@ -57,7 +58,7 @@ export class CreateQuestionDto {
   options!: string[];
 
   @ApiPropertyOptional({
-    type: Number,
+    type: 'integer',
     nullable: true,
     minimum: 0,
     description: 'Index into options of the right answer; null (or absent) for a survey question',
@@ -69,38 +70,45 @@ export class CreateQuestionDto {
   @Validate(CorrectAnswerInOptions)
   correct_answer?: number | null;
 
-  @ApiPropertyOptional({ minimum: 5, maximum: 3600, default: 30, description: 'Seconds to answer' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 5,
+    maximum: 3600,
+    default: 30,
+    description: 'Seconds to answer',
+  })
+  @IsOptionalNonNull()
   @IsInt()
   @Min(5)
   @Max(3600)
   time_limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1000, default: 10 })
-  @IsOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1000, default: 10 })
+  @IsOptionalNonNull()
   @IsInt()
   @Min(0)
   @Max(1000)
   points?: number;
 
   @ApiPropertyOptional({ enum: DIFFICULTIES, default: 'medium' })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsIn(DIFFICULTIES)
   difficulty?: Difficulty;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 50, default: 'general' })
-  @IsOptional()
+  @IsOptionalNonNull()
   @Transform(trim)
   @IsString()
   @Length(1, 50)
   category?: string;
 
   @ApiPropertyOptional({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 30 },
     maxItems: 20,
     description: 'At most 20 tags of at most 30 characters',
   })
-  @IsOptional()
+  @IsOptionalNonNull()
   @Transform(trimEach)
   @IsArray()
   @ArrayMaxSize(20)

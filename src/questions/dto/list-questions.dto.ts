@@ -4,7 +4,7 @@ import { IsBase64, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'c
 import { DIFFICULTIES, type Difficulty } from '../schemas/question.schema';
 
 export class ListQuestionsQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -13,7 +13,9 @@ export class ListQuestionsQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
+    maximum: 100000,
     default: 1,
     description: 'Page number (ignored when cursor is given)',
   })
@@ -24,13 +26,17 @@ export class ListQuestionsQueryDto {
   @Max(100000)
   page?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous next_cursor' })
+  @ApiPropertyOptional({
+    description: 'Opaque cursor from a previous next_cursor',
+    minLength: 1,
+    pattern: '^[A-Za-z0-9_-]+$',
+  })
   @IsOptional()
   @IsString()
   @IsBase64({ urlSafe: true }, { message: 'cursor is not a cursor this API issued' })
   cursor?: string;
 
-  @ApiPropertyOptional({ maxLength: 50 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 50 })
   @IsOptional()
   @IsString()
   @Length(1, 50)
@@ -41,7 +47,7 @@ export class ListQuestionsQueryDto {
   @IsIn(DIFFICULTIES)
   difficulty?: Difficulty;
 
-  @ApiPropertyOptional({ maxLength: 30 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 30 })
   @IsOptional()
   @IsString()
   @Length(1, 30)

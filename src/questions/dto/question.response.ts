@@ -14,13 +14,13 @@ export class QuestionResponseDto {
   @ApiProperty({ type: [String] })
   options!: string[];
 
-  @ApiProperty({ type: Number, nullable: true })
+  @ApiProperty({ type: 'integer', nullable: true })
   correct_answer!: number | null;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   time_limit!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   points!: number;
 
   @ApiProperty({ enum: DIFFICULTIES })
@@ -43,13 +43,17 @@ export class QuestionListResponseDto {
   @ApiProperty({ type: [QuestionResponseDto] })
   items!: QuestionResponseDto[];
 
-  @ApiProperty({ description: 'Questions matching the filters, over all pages' })
+  @ApiProperty({ type: 'integer', description: 'Questions matching the filters, over all pages' })
   total!: number;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   limit!: number;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'Page number, or null in cursor mode' })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Page number, or null in cursor mode',
+  })
   page!: number | null;
 
   @ApiProperty({

@@ -1,0 +1,44 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type {
+  OperationObject,
+  ResponseObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+
+const ERROR_BODY_REF = '#/components/schemas/ErrorBodyDto';
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+function errorResponse(description: string): ResponseObject {
+  return { description, content: { 'application/json': { schema: { $ref: ERROR_BODY_REF } } } };
+}
+
+/**
+ * Answers the framework gives on every route, whichever module owns it, so the OpenAPI document
+ * lists them without each controller repeating them: a 500 from the catch-all filter; for a route
+ * with parameters, a 400 for a malformed one (ParseObjectIdPipe, the query DTO, Fastify's URL
+ * checks in createHttpAdapter); for a route with a body, a 400 for malformed JSON, a 413 over
+ * BODY_LIMIT_BYTES and a 415 for a body that is not JSON. An answer a controller documents itself
+ * is left as it is.
+ */
+export function documentCommonErrors(document: OpenAPIObject): OpenAPIObject {
+  for (const path of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation: OperationObject | undefined = path[method];
+      if (operation === undefined) continue;
+      const add = (status: string, description: string): void => {
+        if (operation.responses[status] === undefined) {
+          operation.responses[status] = errorResponse(description);
+        }
+      };
+      const hasBody = operation.requestBody !== undefined;
+      if (hasBody || (operation.parameters ?? []).length > 0) {
+        add('400', hasBody ? 'Malformed JSON or invalid body' : 'Invalid parameter');
+      }
+      if (hasBody) {
+        add('413', 'Request body larger than 100 kB');
+        add('415', 'Request body is not application/json');
+      }
+      add('500', 'Unexpected error; the body carries a request_id to quote');
+    }
+  }
+  return document;
+}

@@ -1,0 +1,13 @@
+import { ApiParam } from '@nestjs/swagger';
+import { OBJECT_ID_PATTERN } from './parse-object-id.pipe';
+
+/**
+ * Documents a path parameter read with ParseObjectIdPipe, pattern included, so the OpenAPI
+ * document says which ids are malformed (400) rather than leaving every string "valid".
+ */
+export const ApiObjectIdParam = (name: string, description: string): MethodDecorator =>
+  ApiParam({
+    name,
+    description: `${description} (24 hexadecimal characters)`,
+    schema: { type: 'string', pattern: OBJECT_ID_PATTERN, example: '665f1c2e8a1b2c3d4e5f6a7b' },
+  });
