@@ -7,9 +7,10 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { QuestionsModule } from './questions/questions.module';
+import { ZoomModule } from './zoom/zoom.module';
 
 @Module({
-  imports: [AppConfigModule, DatabaseModule, HealthModule, QuestionsModule],
+  imports: [AppConfigModule, DatabaseModule, HealthModule, QuestionsModule, ZoomModule],
   providers: [
     // Registered here rather than in main.ts so e2e tests run the very same pipe, guard and filter.
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -1,0 +1,251 @@
+import { HttpService } from '@nestjs/axios';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { AxiosResponse, isAxiosError } from 'axios';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppConfig } from '../config/app-config';
+import { InFlightLimit, RateLimiter, ZoomRateLabel } from './rate-limiter';
+import {
+  BARE_429_PAUSE_MS,
+  backoffDelay,
+  classifyStatus,
+  FailureKind,
+  isTransientNetworkError,
+  MAX_RETRY_AFTER_MS,
+  parseRetryAfter,
+} from './retry-policy';
+import { ZoomApiError } from './zoom-api.error';
+import { redact, trackingIdOf, zoomErrorBody } from './zoom-response';
+import { ZoomTokenService } from './zoom-token.service';
+
+export type ZoomHttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface ZoomRequest {
+  method: ZoomHttpMethod;
+  /**
+   * Path under ZOOM_API_BASE_URL with `{name}` placeholders, e.g. `/chat/users/{userId}/messages`.
+   * The template (not the filled-in path) is what logs show, so they carry no emails or ids.
+   */
+  path: string;
+  /** Placeholder values, each URL-encoded once here (see meeting-id.ts for Zoom's double case). */
+  params?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** Zoom's rate-limit label for this endpoint (ZOOM.md §4). */
+  label: ZoomRateLabel;
+}
+
+export interface ZoomResponse<T = unknown> {
+  status: number;
+  data: T;
+  trackingId: string | null;
+}
+
+/** One failed attempt, as the retry loop sees it. */
+interface Failure {
+  kind: FailureKind;
+  status: number;
+  code: number | string | null;
+  message: string;
+  trackingId: string | null;
+  retryAfterMs: number | null;
+}
+
+/**
+ * The one HTTP client for Zoom's REST API: every call gets a token, a slot under the account's
+ * rate limit and in-flight cap, a timeout, and Zoom-shaped retries. Services above it only say
+ * what to call; nothing else in the code base knows Zoom's URLs, auth or error codes.
+ */
+@Injectable()
+export class ZoomHttpClient implements OnModuleDestroy {
+  private readonly logger = new Logger(ZoomHttpClient.name);
+  /** Per account (ZOOM.md §4: the limit is the account's, shared by all its apps and callers). */
+  private readonly limiter: RateLimiter;
+  private readonly inFlight: InFlightLimit;
+  /** Aborts waits and requests on shutdown, so a closing app is not held open by retries. */
+  private readonly shutdown = new AbortController();
+
+  constructor(
+    private readonly http: HttpService,
+    private readonly tokens: ZoomTokenService,
+    private readonly config: AppConfig,
+  ) {
+    this.limiter = new RateLimiter(config.zoom.rateLimits);
+    this.inFlight = new InFlightLimit(config.zoom.maxInFlight);
+  }
+
+  onModuleDestroy(): void {
+    this.shutdown.abort();
+    this.limiter.close();
+    this.inFlight.close();
+  }
+
+  /** The rate currently allowed for a label (lower than configured for a while after a 429). */
+  currentRate(label: ZoomRateLabel): number {
+    return this.limiter.currentRate(label);
+  }
+
+  /**
+   * Sends `request`, retrying 429 (after Retry-After, or a backoff when Zoom sends none), 5xx,
+   * timeouts and resets with exponential backoff and jitter, up to ZOOM_MAX_ATTEMPTS attempts.
+   * A 401 (code 124) drops the token and tries once more with a new one. Throws ZoomApiError.
+   */
+  async request<T = unknown>(request: ZoomRequest): Promise<ZoomResponse<T>> {
+    const { maxAttempts } = this.config.zoom;
+    const url = this.config.zoom.apiBaseUrl + fillPath(request.path, request.params);
+    let tokenRefreshed = false;
+    let attempt = 0;
+    for (;;) {
+      attempt += 1;
+      const token = await this.tokens.getAccessToken();
+      const outcome = await this.attempt<T>(request, url, token);
+      if (!('kind' in outcome)) return outcome;
+      const failure = outcome;
+
+      if (failure.kind === 'unauthorized' && !tokenRefreshed) {
+        // ZOOM.md §1: a dead token (code 124) is refreshed once and the call retried once; this
+        // extra try does not count against ZOOM_MAX_ATTEMPTS.
+        tokenRefreshed = true;
+        attempt -= 1;
+        this.tokens.invalidate(token);
+        this.logFailure(request, failure, 'refreshing the token and retrying once');
+        continue;
+      }
+
+      const transient =
+        failure.kind === 'rate-limited' || failure.kind === 'server' || failure.kind === 'network';
+      if (failure.kind === 'rate-limited') {
+        // All callers share the account's limit: pause and slow the bucket for everyone.
+        const pause = Math.min(failure.retryAfterMs ?? BARE_429_PAUSE_MS, MAX_RETRY_AFTER_MS);
+        this.limiter.penalize(request.label, pause);
+        if (failure.retryAfterMs !== null && failure.retryAfterMs > MAX_RETRY_AFTER_MS) {
+          // A daily cap (ZOOM.md §4): waiting hours inside one call helps no one.
+          this.logFailure(request, failure, 'Retry-After too far ahead, giving up now');
+          throw this.toError(failure, true);
+        }
+      }
+      if (!transient || attempt >= maxAttempts || this.shutdown.signal.aborted) {
+        this.logFailure(request, failure, `giving up after attempt ${attempt}/${maxAttempts}`);
+        throw this.toError(failure, transient);
+      }
+
+      const delay =
+        failure.kind === 'rate-limited' && failure.retryAfterMs !== null
+          ? failure.retryAfterMs
+          : backoffDelay(attempt);
+      this.logFailure(
+        request,
+        failure,
+        `attempt ${attempt}/${maxAttempts}, retrying in ${delay} ms`,
+      );
+      await this.wait(delay);
+    }
+  }
+
+  /** One attempt: a response on 2xx, a Failure otherwise. Never throws for Zoom's answers. */
+  private async attempt<T>(
+    request: ZoomRequest,
+    url: string,
+    token: string,
+  ): Promise<ZoomResponse<T> | Failure> {
+    const { timeoutMs } = this.config.zoom;
+    // In-flight slot first, then the rate slot: when slow answers free several slots at once,
+    // their holders still leave at the paced rate instead of all together.
+    const release = await this.inFlight.acquire();
+    let response: AxiosResponse<unknown>;
+    try {
+      await this.limiter.acquire(request.label);
+      response = await this.http.axiosRef.request<unknown>({
+        method: request.method,
+        url,
+        params: request.query,
+        data: request.body,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Accept: 'application/json',
+          ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        // `timeout` is the socket's idle limit; the signal bounds the whole exchange.
+        timeout: timeoutMs,
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.shutdown.signal]),
+        validateStatus: () => true,
+        maxRedirects: 0,
+      });
+    } catch (error) {
+      if (!isAxiosError(error)) throw error;
+      const code = error.code ?? 'ERR_NETWORK';
+      const timedOut = code === 'ERR_CANCELED' || code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+      return {
+        kind: isTransientNetworkError(code) ? 'network' : 'client',
+        status: 0,
+        code,
+        message: timedOut ? `no answer within ${timeoutMs} ms` : `connection failed (${code})`,
+        trackingId: null,
+        retryAfterMs: null,
+      };
+    } finally {
+      release();
+    }
+
+    const trackingId = trackingIdOf(response.headers);
+    const kind = classifyStatus(response.status);
+    if (kind === null) return { status: response.status, data: response.data as T, trackingId };
+    const body = zoomErrorBody(response.data);
+    return {
+      kind,
+      status: response.status,
+      code: body.code,
+      message: redact(body.message ?? `HTTP ${response.status} without a message`, [
+        token,
+        this.config.zoom.clientSecret,
+      ]),
+      trackingId,
+      retryAfterMs:
+        kind === 'rate-limited'
+          ? parseRetryAfter(response.headers['retry-after'] as string | undefined, Date.now())
+          : null,
+    };
+  }
+
+  private toError(failure: Failure, retryable: boolean): ZoomApiError {
+    return new ZoomApiError({
+      status: failure.status,
+      code: failure.code,
+      zoomMessage: failure.message,
+      trackingId: failure.trackingId,
+      retryable,
+    });
+  }
+
+  /** Every failure is logged with Zoom's tracking id; never a token, secret or request body. */
+  private logFailure(request: ZoomRequest, failure: Failure, outcome: string): void {
+    const status = failure.status === 0 ? 'no answer' : `HTTP ${failure.status}`;
+    const code = failure.code === null ? '' : ` code ${failure.code}`;
+    this.logger.warn(
+      `Zoom ${request.method} ${request.path}: ${status}${code} "${failure.message}" ` +
+        `x-zm-trackingid=${failure.trackingId ?? 'none'}; ${outcome}`,
+    );
+  }
+
+  private async wait(ms: number): Promise<void> {
+    try {
+      await sleep(ms, undefined, { signal: this.shutdown.signal });
+    } catch {
+      throw new ZoomApiError({
+        status: 0,
+        code: null,
+        zoomMessage: 'the service is shutting down',
+        trackingId: null,
+        retryable: true,
+      });
+    }
+  }
+}
+
+/** Fills `{name}` placeholders, encoding each value once; an unknown placeholder is a bug. */
+export function fillPath(template: string, params: Record<string, string> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`No value for {${name}} in ${template}`);
+    return encodeURIComponent(value);
+  });
+}
