@@ -1,0 +1,187 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiExcludeEndpoint,
+  ApiGoneResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '../common/auth/public.decorator';
+import { ErrorBodyDto } from '../common/errors/error-body';
+import { AnswerPageExceptionFilter, wantsJson } from './answer-page.filter';
+import { answerPageHeaders } from './answer-page.headers';
+import { AnswerRateLimitGuard } from './answer-rate-limit.guard';
+import { AnswerContext, AnswersService } from './answers.service';
+import { AnswerResultDto } from './dto/answer.response';
+import { SubmitAnswerDto } from './dto/submit-answer.dto';
+import { ANSWER_PAGE_CSS, ANSWER_PAGE_JS } from './page/answer-page.assets';
+import {
+  ANSWER_PAGE_CSS_PATH,
+  ANSWER_PAGE_JS_PATH,
+  PageQuestion,
+  renderAnsweredPage,
+  renderClosedPage,
+  renderQuestionPage,
+} from './page/answer-page.view';
+
+const TOKEN_PARAM = {
+  name: 'token',
+  description: 'The personal token from the answer link: it is the credential (no API key)',
+};
+
+/**
+ * The participant's side: the link from the Zoom message opens a server-rendered page; its form
+ * posts the answer (no JavaScript needed). No instructor key: the token is the credential.
+ */
+@ApiTags('answer page')
+@Public()
+@UseGuards(AnswerRateLimitGuard)
+@UseFilters(AnswerPageExceptionFilter)
+@Controller()
+export class AnswerPageController {
+  constructor(private readonly answers: AnswersService) {}
+
+  @Get('q/:token')
+  @ApiOperation({
+    summary: 'The answer page (HTML)',
+    description:
+      "The question, its options, and a countdown from this recipient's server-side deadline. After answering (direct mode) it shows the answer given; after the deadline it shows the question as closed. An unknown token gets a 404 page.",
+  })
+  @ApiParam(TOKEN_PARAM)
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'The page', content: { 'text/html': {} } })
+  @ApiNotFoundResponse({ description: 'Unknown link (an HTML page)', content: { 'text/html': {} } })
+  @ApiTooManyRequestsResponse({ description: 'Rate limited (per IP); see Retry-After' })
+  async page(@Param('token') token: string, @Res() reply: FastifyReply): Promise<void> {
+    const state = await this.answers.pageState(token);
+    const question = pageQuestion(state.context);
+    const page =
+      state.kind === 'open'
+        ? renderQuestionPage({
+            token,
+            question,
+            remainingMs: state.remainingMs,
+            askIdentity: state.context.broadcast.mode === 'channel',
+          })
+        : state.kind === 'answered'
+          ? renderAnsweredPage({
+              question,
+              choice: state.answer.choice,
+              correct: state.answer.correct,
+              score: state.answer.score,
+              justAnswered: false,
+            })
+          : renderClosedPage(question);
+    await sendPage(reply, HttpStatus.OK, page);
+  }
+
+  @Post('q/:token/answer')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Answer (form post or JSON)',
+    description:
+      "The first answer is final. Accepted until the recipient's deadline plus ANSWER_GRACE_SECONDS. A form post (`application/x-www-form-urlencoded`) gets an HTML page back, JSON gets JSON. In channel mode (one shared link) `name` and `email` are required and the answer belongs to the lower-cased email. Rate limited per link and per IP.",
+  })
+  @ApiParam(TOKEN_PARAM)
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+  @ApiOkResponse({ type: AnswerResultDto, description: 'Stored (a confirmation page for a form)' })
+  @ApiBadRequestResponse({
+    type: ErrorBodyDto,
+    description: 'Not one of the options, or name/email missing in channel mode',
+  })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Unknown link' })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'Already answered: the first answer is final',
+  })
+  @ApiGoneResponse({ type: ErrorBodyDto, description: 'Closed: the time to answer has run out' })
+  @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Rate limited; see Retry-After' })
+  async answer(
+    @Param('token') token: string,
+    @Body() dto: SubmitAnswerDto,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const { context, answer } = await this.answers.submit(token, dto);
+    if (wantsJson(request)) {
+      const body: AnswerResultDto = {
+        choice: answer.choice,
+        correct: answer.correct,
+        score: answer.score,
+        points: context.broadcast.question.points,
+        latency_ms: answer.latency_ms,
+        answered_at: answer.answered_at.toISOString(),
+      };
+      await reply.status(HttpStatus.OK).headers(answerPageHeaders()).send(body);
+      return;
+    }
+    await sendPage(
+      reply,
+      HttpStatus.OK,
+      renderAnsweredPage({
+        question: pageQuestion(context),
+        choice: answer.choice,
+        correct: answer.correct,
+        score: answer.score,
+        justAnswered: true,
+      }),
+    );
+  }
+
+  @Get(ANSWER_PAGE_CSS_PATH.slice(1))
+  @ApiExcludeEndpoint()
+  @Header('content-type', 'text/css; charset=utf-8')
+  @Header('cache-control', 'public, max-age=31536000, immutable')
+  stylesheet(): string {
+    return ANSWER_PAGE_CSS;
+  }
+
+  @Get(ANSWER_PAGE_JS_PATH.slice(1))
+  @ApiExcludeEndpoint()
+  @Header('content-type', 'text/javascript; charset=utf-8')
+  @Header('cache-control', 'public, max-age=31536000, immutable')
+  script(): string {
+    return ANSWER_PAGE_JS;
+  }
+}
+
+function pageQuestion(context: AnswerContext): PageQuestion {
+  const q = context.broadcast.question;
+  return {
+    title: q.title,
+    question_text: q.question_text,
+    options: q.options,
+    time_limit: q.time_limit,
+    points: q.points,
+    survey: q.correct_answer === null,
+  };
+}
+
+async function sendPage(reply: FastifyReply, status: number, page: string): Promise<void> {
+  await reply
+    .status(status)
+    .headers(answerPageHeaders())
+    .header('content-type', 'text/html; charset=utf-8')
+    .send(page);
+}

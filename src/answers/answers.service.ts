@@ -1,0 +1,208 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { Types } from 'mongoose';
+import { EventEmitter } from 'node:events';
+import { hashAnswerToken } from '../broadcasts/answer-link';
+import { BroadcastsService } from '../broadcasts/broadcasts.service';
+import { DeliveriesRepository } from '../broadcasts/deliveries.repository';
+import type { BroadcastMode, QuestionSnapshot } from '../broadcasts/schemas/broadcast.schema';
+import type { DeliveryDocument } from '../broadcasts/schemas/delivery.schema';
+import { AppConfig } from '../config/app-config';
+import { AlreadyAnsweredException, AnswersClosedException } from './answer-errors';
+import { AnswersRepository, StoredAnswer } from './answers.repository';
+import type { SubmitAnswerDto } from './dto/submit-answer.dto';
+import { scoreAnswer } from './scoring';
+
+/** Links are base64url HMACs (answer-link.ts); anything else is refused without a query. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,100}$/;
+const BROADCAST_CACHE_SIZE = 500;
+
+/** The immutable part of a broadcast the answer path needs, cached per process. */
+export interface AnswerableBroadcast {
+  id: Types.ObjectId;
+  meeting_id: string;
+  mode: BroadcastMode;
+  question: QuestionSnapshot;
+}
+
+/** What a token opens: one recipient's (or, in channel mode, the channel's) answer window. */
+export interface AnswerContext {
+  broadcast: AnswerableBroadcast;
+  delivery: Pick<
+    DeliveryDocument,
+    '_id' | 'recipient_key' | 'name' | 'email' | 'sent_at' | 'closes_at'
+  >;
+  /** When this recipient's message went out: the start of their window and of their latency. */
+  sentAt: Date;
+  closesAt: Date;
+}
+
+export type PageState =
+  | { kind: 'open'; context: AnswerContext; remainingMs: number }
+  | { kind: 'answered'; context: AnswerContext; answer: StoredAnswer }
+  | { kind: 'closed'; context: AnswerContext };
+
+export interface SubmittedAnswer {
+  context: AnswerContext;
+  answer: StoredAnswer;
+}
+
+/** Emitted on `AnswersService.events` as 'answer' after each stored answer (live results). */
+export interface AnswerEvent {
+  broadcastId: string;
+  choice: number;
+  correct: boolean | null;
+  score: number;
+}
+
+@Injectable()
+export class AnswersService {
+  /** 'answer' events (AnswerEvent) from this instance; the SSE stream also polls for others'. */
+  readonly events = new EventEmitter();
+  private readonly broadcastCache = new Map<string, AnswerableBroadcast>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly broadcasts: BroadcastsService,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly answers: AnswersRepository,
+  ) {
+    this.events.setMaxListeners(0);
+  }
+
+  /** GET /q/{token}: what the participant should see now. */
+  async pageState(token: string, now = new Date()): Promise<PageState> {
+    const context = await this.resolve(token, now);
+    if (context.broadcast.mode === 'direct') {
+      const answer = await this.answers.findForRecipient(
+        context.broadcast.id,
+        context.delivery.recipient_key,
+      );
+      if (answer) return { kind: 'answered', context, answer };
+    }
+    // The page closes at the deadline itself; the grace period is only for answers in flight.
+    const remainingMs = context.closesAt.getTime() - now.getTime();
+    return remainingMs > 0 ? { kind: 'open', context, remainingMs } : { kind: 'closed', context };
+  }
+
+  /** POST /q/{token}/answer */
+  async submit(token: string, input: SubmitAnswerDto, now = new Date()): Promise<SubmittedAnswer> {
+    const context = await this.resolve(token, now);
+    const { broadcast, delivery } = context;
+    const { question } = broadcast;
+    if (input.choice >= question.options.length) {
+      throw new BadRequestException({
+        message: `choice must be the index of one of the ${question.options.length} options (0 to ${question.options.length - 1})`,
+        details: [{ field: 'choice', errors: ['choice is not one of the options'] }],
+      });
+    }
+    if (now.getTime() > context.closesAt.getTime() + this.config.answers.graceSeconds * 1000) {
+      throw new AnswersClosedException();
+    }
+    const who = broadcast.mode === 'channel' ? channelIdentity(input) : delivery;
+    const latencyMs = Math.max(0, now.getTime() - context.sentAt.getTime());
+    const { correct, score } = scoreAnswer(
+      question,
+      input.choice,
+      latencyMs,
+      this.config.answers.speedScoring,
+    );
+    const answer: StoredAnswer = {
+      _id: new Types.ObjectId(),
+      broadcast_id: broadcast.id,
+      meeting_id: broadcast.meeting_id,
+      recipient_key: who.recipient_key,
+      name: who.name,
+      email: who.email,
+      delivery_id: delivery._id,
+      choice: input.choice,
+      correct,
+      score,
+      answered_at: now,
+      latency_ms: latencyMs,
+    };
+    if (!(await this.answers.insertFirst(answer))) throw new AlreadyAnsweredException();
+    const event: AnswerEvent = {
+      broadcastId: broadcast.id.toHexString(),
+      choice: answer.choice,
+      correct,
+      score,
+    };
+    this.events.emit('answer', event);
+    return { context, answer };
+  }
+
+  private async resolve(token: string, now: Date): Promise<AnswerContext> {
+    if (!TOKEN_PATTERN.test(token)) throw linkNotFound();
+    const delivery = await this.deliveries.findByTokenHash(hashAnswerToken(token));
+    if (!delivery) throw linkNotFound();
+    const broadcast = await this.broadcast(delivery.broadcast_id);
+    // Link broadcasts (the original API) send someone else's URL: their tokens open nothing here.
+    if (!broadcast) throw linkNotFound();
+    // Zoom may deliver the message a moment before the sender records sent_at; someone that
+    // quick gets a window starting now rather than an error.
+    const sentAt = delivery.sent_at ?? now;
+    const closesAt =
+      delivery.closes_at ?? new Date(sentAt.getTime() + broadcast.question.time_limit * 1000);
+    return { broadcast, delivery, sentAt, closesAt };
+  }
+
+  /** Broadcast snapshots never change after the send, so each is read once per process. */
+  private async broadcast(id: Types.ObjectId): Promise<AnswerableBroadcast | null> {
+    const key = id.toHexString();
+    const cached = this.broadcastCache.get(key);
+    if (cached) return cached;
+    let found;
+    try {
+      found = await this.broadcasts.get(id);
+    } catch (error) {
+      if (error instanceof NotFoundException) return null;
+      throw error;
+    }
+    if (found.kind !== 'question' || !found.question) return null;
+    const view: AnswerableBroadcast = {
+      id: found._id,
+      meeting_id: found.meeting_id,
+      mode: found.mode,
+      question: {
+        title: found.question.title,
+        question_text: found.question.question_text,
+        options: [...found.question.options],
+        correct_answer: found.question.correct_answer ?? null,
+        time_limit: found.question.time_limit,
+        points: found.question.points,
+      },
+    };
+    if (this.broadcastCache.size >= BROADCAST_CACHE_SIZE) {
+      this.broadcastCache.delete(this.broadcastCache.keys().next().value as string);
+    }
+    this.broadcastCache.set(key, view);
+    return view;
+  }
+}
+
+function linkNotFound(): NotFoundException {
+  return new NotFoundException('This answer link is not valid');
+}
+
+/**
+ * Channel mode: one link for the whole meeting chat, so the person names themselves. The key
+ * follows the participants module's person-key rule for someone known only by email: the email,
+ * lower-cased (DESIGN.md, Data).
+ */
+function channelIdentity(input: SubmitAnswerDto): {
+  recipient_key: string;
+  name: string;
+  email: string;
+} {
+  if (!input.name || !input.email) {
+    const missing = [!input.name && 'name', !input.email && 'email'].filter(
+      (f): f is string => typeof f === 'string',
+    );
+    throw new BadRequestException({
+      message: 'Enter your name and email before answering',
+      details: missing.map((field) => ({ field, errors: [`${field} is required`] })),
+    });
+  }
+  const email = input.email.toLowerCase();
+  return { recipient_key: email, name: input.name, email };
+}

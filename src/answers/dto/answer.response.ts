@@ -1,0 +1,20 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** The JSON answer to POST /q/{token}/answer. */
+export class AnswerResultDto {
+  @ApiProperty({ example: 1 }) choice!: number;
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description:
+      'Whether the choice was right, revealed at once (as Kahoot does); null for a survey question. Which option was right is not revealed, so it cannot be passed on to those still answering.',
+  })
+  correct!: boolean | null;
+  @ApiProperty({ example: 9, description: 'Points earned (0 for a survey question)' })
+  score!: number;
+  @ApiProperty({ example: 10, description: "The question's full points" })
+  points!: number;
+  @ApiProperty({ example: 2350, description: 'Milliseconds from the message being sent' })
+  latency_ms!: number;
+  @ApiProperty({ type: String, format: 'date-time' }) answered_at!: string;
+}

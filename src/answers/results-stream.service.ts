@@ -1,0 +1,105 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Types } from 'mongoose';
+import { AnswerEvent, AnswersService } from './answers.service';
+import type { TallyDto } from './dto/results.response';
+import { addToTally } from './results-summary';
+import { ResultsService } from './results.service';
+
+/** A comment line every 15 s keeps proxies and load balancers from closing an idle stream. */
+export const HEARTBEAT_MS = 15_000;
+/**
+ * Answers stored by other instances never reach this one's event emitter; a cheap indexed count
+ * every few seconds notices them and re-sends a full snapshot.
+ */
+export const RESYNC_MS = 3_000;
+/** A client that stops reading is dropped rather than buffered for without limit. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/**
+ * GET /api/broadcasts/{id}/stream: Server-Sent Events with the running counts. Written to the raw
+ * Node response (Fastify hijacked), because a stream that stays open does not fit Nest's
+ * request-reply model: a `snapshot` event on connect and after a resync, an `answer` event per
+ * answer, a heartbeat comment every 15 s, until the client disconnects or the app shuts down.
+ */
+@Injectable()
+export class ResultsStreamService implements OnModuleDestroy {
+  private readonly open = new Set<() => void>();
+
+  constructor(
+    private readonly results: ResultsService,
+    private readonly answers: AnswersService,
+  ) {}
+
+  async stream(id: Types.ObjectId, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    // Everything that can fail with a proper error status happens before the stream starts.
+    const broadcast = await this.results.questionBroadcast(id);
+    let counts = await this.results.tally(broadcast);
+    const hex = id.toHexString();
+
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      // nginx would otherwise buffer the stream.
+      'x-accel-buffering': 'no',
+      'x-request-id': String(request.id),
+    });
+    let closed = false;
+    const send = (chunk: string): void => {
+      if (closed) return;
+      raw.write(chunk);
+      if (raw.writableLength > MAX_BUFFERED_BYTES) close();
+    };
+    const event = (name: string, data: TallyDto): void =>
+      send(`event: ${name}\nid: ${data.answered}\ndata: ${JSON.stringify(data)}\n\n`);
+
+    const onAnswer = (answer: AnswerEvent): void => {
+      if (answer.broadcastId !== hex) return;
+      addToTally(counts, answer);
+      event('answer', counts);
+    };
+    let resyncing = false;
+    const resync = async (): Promise<void> => {
+      if (resyncing || closed) return;
+      resyncing = true;
+      try {
+        if ((await this.results.answerCount(id)) !== counts.answered) {
+          counts = await this.results.tally(broadcast);
+          event('snapshot', counts);
+        }
+      } catch {
+        // A database hiccup: the next tick tries again; the stream itself stays up.
+      } finally {
+        resyncing = false;
+      }
+    };
+    const heartbeat = setInterval(() => send(': heartbeat\n\n'), HEARTBEAT_MS);
+    const poller = setInterval(() => void resync(), RESYNC_MS);
+    const close = (): void => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      clearInterval(poller);
+      this.answers.events.off('answer', onAnswer);
+      this.open.delete(close);
+      raw.end();
+    };
+    this.open.add(close);
+    this.answers.events.on('answer', onAnswer);
+    request.raw.on('close', close);
+    raw.on('close', close);
+    raw.on('error', close);
+    // Tell EventSource clients how soon to reconnect after a drop.
+    send('retry: 3000\n\n');
+    event('snapshot', counts);
+  }
+
+  /** Open streams would keep the HTTP server from closing: end them first. */
+  onModuleDestroy(): void {
+    for (const close of [...this.open]) close();
+  }
+}

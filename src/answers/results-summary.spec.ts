@@ -1,0 +1,190 @@
+import type { QuestionSnapshot } from '../broadcasts/schemas/broadcast.schema';
+import {
+  AnswerView,
+  DeliveryView,
+  nonResponders,
+  rankLeaderboard,
+  resultsCsv,
+  summarize,
+} from './results-summary';
+
+const question: QuestionSnapshot = {
+  title: 'Capital',
+  question_text: 'Capital of France?',
+  options: ['Berlin', 'Paris', 'Rome'],
+  correct_answer: 1,
+  time_limit: 30,
+  points: 10,
+};
+const t0 = new Date('2026-11-27T03:00:00Z');
+const sent = (key: string, name: string): DeliveryView => ({
+  recipient_key: key,
+  name,
+  email: `${key}@x.example`,
+  status: 'sent',
+  sent_at: t0,
+  closes_at: new Date(t0.getTime() + 30_000),
+});
+const answer = (key: string, choice: number, score: number): AnswerView => ({
+  recipient_key: key,
+  name: key.toUpperCase(),
+  email: `${key}@x.example`,
+  choice,
+  correct: choice === 1,
+  score,
+  latency_ms: 1000,
+  answered_at: new Date(t0.getTime() + 1000),
+});
+const person = (key: string, name = key) => ({ person_key: key, name, email: `${key}@x.example` });
+
+describe('nonResponders (direct mode)', () => {
+  const deliveries: DeliveryView[] = [
+    sent('a', 'A'),
+    sent('b', 'B'),
+    sent('gone', 'Gone'),
+    { ...sent('guest', 'Guest'), status: 'unreachable', sent_at: null, closes_at: null },
+    { ...sent('late-send', 'Pending'), status: 'pending', sent_at: null, closes_at: null },
+  ];
+  const answers = [answer('a', 1, 9)];
+  const people = [person('a'), person('b'), person('guest'), person('late-send'), person('new')];
+
+  it('lists people in the meeting without an answer, with the reason', () => {
+    const rows = nonResponders('direct', deliveries, answers, people);
+    const byKey = Object.fromEntries(rows.map((r) => [r.person_key, r]));
+    expect(byKey.a).toBeUndefined();
+    expect(byKey.b).toMatchObject({
+      in_meeting: true,
+      reason: 'no_answer',
+      delivery_status: 'sent',
+    });
+    expect(byKey.guest).toMatchObject({ reason: 'unreachable' });
+    expect(byKey['late-send']).toMatchObject({ reason: 'not_delivered' });
+    expect(byKey.new).toMatchObject({ reason: 'joined_after_send', delivery_status: null });
+  });
+
+  it('also lists people who got the question and left without answering', () => {
+    const rows = nonResponders('direct', deliveries, answers, people);
+    expect(rows.find((r) => r.person_key === 'gone')).toMatchObject({
+      in_meeting: false,
+      reason: 'left_meeting',
+    });
+  });
+
+  it('a reminder in flight (sent_at set, status pending) still counts as delivered', () => {
+    const reminded = [{ ...sent('b', 'B'), status: 'pending' as const }];
+    expect(nonResponders('direct', reminded, [], [person('b')])[0].reason).toBe('no_answer');
+  });
+});
+
+describe('nonResponders (channel mode)', () => {
+  it('matches people by person key or by email, case-insensitively', () => {
+    const channel = { ...sent('channel:c1', 'Meeting chat channel'), email: null };
+    const answers = [{ ...answer('ann@x.example', 1, 10), email: 'ann@x.example' }];
+    const people = [
+      { person_key: 'zoom-ann', name: 'Ann', email: 'Ann@X.example' },
+      { person_key: 'zoom-bob', name: 'Bob', email: 'bob@x.example' },
+    ];
+    const rows = nonResponders('channel', [channel], answers, people);
+    expect(rows.map((r) => r.person_key)).toEqual(['zoom-bob']);
+    expect(rows[0]).toMatchObject({ reason: 'no_answer', delivery_status: 'sent' });
+  });
+});
+
+describe('summarize', () => {
+  it('counts per option with percentages, correct rate and responses', () => {
+    const r = summarize({
+      broadcastId: 'b1',
+      meetingId: '123456789',
+      mode: 'direct',
+      question,
+      deliveries: [sent('a', 'A'), sent('b', 'B'), sent('c', 'C')],
+      answers: [answer('a', 1, 9), answer('b', 0, 0)],
+      people: [person('a'), person('b'), person('c')],
+      graceSeconds: 2,
+      now: new Date(t0.getTime() + 60_000),
+    });
+    expect(r.options.map((o) => [o.count, o.percent, o.correct])).toEqual([
+      [1, 50, false],
+      [1, 50, true],
+      [0, 0, false],
+    ]);
+    expect(r).toMatchObject({
+      open: false,
+      recipients: 3,
+      delivered: 3,
+      answered: 2,
+      not_answered: 1,
+      correct_count: 1,
+      correct_percent: 50,
+    });
+    expect(r.responses[0]).toMatchObject({ recipient_key: 'a', choice_text: 'Paris', score: 9 });
+  });
+
+  it('a survey has no correct counts', () => {
+    const r = summarize({
+      broadcastId: 'b1',
+      meetingId: '1',
+      mode: 'direct',
+      question: { ...question, correct_answer: null },
+      deliveries: [sent('a', 'A')],
+      answers: [{ ...answer('a', 2, 0), correct: null }],
+      people: [],
+      graceSeconds: 2,
+      now: t0,
+    });
+    expect(r.correct_count).toBeNull();
+    expect(r.correct_percent).toBeNull();
+    expect(r.options.every((o) => o.correct === null)).toBe(true);
+    expect(r.open).toBe(true);
+  });
+});
+
+describe('resultsCsv', () => {
+  it('writes answers then non-responders, neutralising hostile names', () => {
+    const r = summarize({
+      broadcastId: 'b1',
+      meetingId: '1',
+      mode: 'direct',
+      question,
+      deliveries: [sent('a', 'A'), sent('b', '=HYPERLINK("http://evil")')],
+      answers: [answer('a', 1, 9)],
+      people: [person('b', '=HYPERLINK("http://evil")')],
+      graceSeconds: 0,
+      now: t0,
+    });
+    const lines = resultsCsv(r).split('\r\n');
+    expect(lines[0]).toBe(
+      'name,email,person_key,answered,choice,choice_text,correct,score,latency_ms,answered_at,in_meeting,status',
+    );
+    expect(lines[1]).toBe(
+      `A,a@x.example,a,yes,1,Paris,yes,9,1000,${r.responses[0].answered_at},,answered`,
+    );
+    expect(lines[2]).toBe(`"'=HYPERLINK(""http://evil"")",b@x.example,b,no,,,,,,,yes,no_answer`);
+    expect(lines[3]).toBe('');
+  });
+});
+
+describe('rankLeaderboard', () => {
+  it('sorts by total, then right answers, and shares ranks on ties', () => {
+    const row = (key: string, total: number, correct: number) => ({
+      recipient_key: key,
+      name: key,
+      email: null,
+      total,
+      answered: 2,
+      correct,
+    });
+    const ranked = rankLeaderboard([
+      row('c', 10, 1),
+      row('a', 20, 2),
+      row('b', 10, 1),
+      row('d', 5, 1),
+    ]);
+    expect(ranked.map((r) => [r.rank, r.person_key])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [2, 'c'],
+      [4, 'd'],
+    ]);
+  });
+});

@@ -1,0 +1,119 @@
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Types } from 'mongoose';
+import { MeetingIdParamDto } from '../broadcasts/dto/send.dto';
+import { ApiInstructorAuth } from '../common/auth/api-instructor-auth.decorator';
+import { ErrorBodyDto } from '../common/errors/error-body';
+import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
+import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
+import {
+  LeaderboardResponseDto,
+  RemindResponseDto,
+  ResultsResponseDto,
+} from './dto/results.response';
+import { resultsCsv } from './results-summary';
+import { ResultsStreamService } from './results-stream.service';
+import { ResultsService } from './results.service';
+
+const LINK_BROADCAST = 'The broadcast sent a link (original API), not a question';
+
+@ApiTags('results')
+@ApiInstructorAuth()
+@Controller('api')
+export class ResultsController {
+  constructor(
+    private readonly results: ResultsService,
+    private readonly streams: ResultsStreamService,
+  ) {}
+
+  @Get('broadcasts/:id/results')
+  @ApiOperation({
+    summary: 'Results of a question broadcast',
+    description:
+      'Counts and percentages per option, the correct rate, every answer (choice, correctness, score, latency), and the non-responders: people in the meeting now without an answer (with the reason), plus people who got the question, did not answer and have left (in_meeting false).',
+  })
+  @ApiObjectIdParam('id', 'Broadcast id')
+  @ApiOkResponse({ type: ResultsResponseDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such broadcast' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: LINK_BROADCAST })
+  async get(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<ResultsResponseDto> {
+    return this.results.results(id);
+  }
+
+  @Get('broadcasts/:id/results.csv')
+  @ApiOperation({
+    summary: 'Results as CSV (RFC 4180, spreadsheet-safe)',
+    description:
+      'One row per answer, then one per non-responder. CRLF line ends; cells starting with =, +, -, @, tab or CR are prefixed with an apostrophe so no spreadsheet runs them as formulas.',
+  })
+  @ApiObjectIdParam('id', 'Broadcast id')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'The CSV file', content: { 'text/csv': {} } })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such broadcast' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: LINK_BROADCAST })
+  async csv(
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const csv = resultsCsv(await this.results.results(id));
+    void reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="results-${id.toHexString()}.csv"`)
+      .header('cache-control', 'no-store');
+    return csv;
+  }
+
+  @Get('broadcasts/:id/stream')
+  @ApiOperation({
+    summary: 'Live counts (Server-Sent Events)',
+    description:
+      "A `snapshot` event on connect (and after catching up with answers stored by another instance), an `answer` event with the running counts on each answer, and a `: heartbeat` comment every 15 s. Each event's data is the TallyDto shape (answered, options, correct_count, correct_percent). Ends when the client disconnects. Needs the instructor key in a header, so use fetch or an SSE client that can send one (the browser EventSource cannot).",
+  })
+  @ApiObjectIdParam('id', 'Broadcast id')
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': {} } })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such broadcast' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: LINK_BROADCAST })
+  async stream(
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.streams.stream(id, request, reply);
+  }
+
+  @Get('meetings/:meeting_id/leaderboard')
+  @ApiOperation({
+    summary: "The meeting's leaderboard",
+    description:
+      'Total score per person over every question sent to the meeting, highest first (then more right answers, then name). People are keyed as their answers are: Zoom user id, else lower-cased email.',
+  })
+  @ApiOkResponse({ type: LeaderboardResponseDto })
+  async leaderboard(@Param() params: MeetingIdParamDto): Promise<LeaderboardResponseDto> {
+    return this.results.leaderboard(params.meeting_id);
+  }
+
+  @Post('broadcasts/:id/remind')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Send the link again to those who have not answered',
+    description:
+      'Only recipients whose message went out, who have not answered and whose window is still open. Their deadline does not move: it runs from their first message.',
+  })
+  @ApiObjectIdParam('id', 'Broadcast id')
+  @ApiAcceptedResponse({ type: RemindResponseDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such broadcast' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: LINK_BROADCAST })
+  async remind(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<RemindResponseDto> {
+    return { reminded: await this.results.remind(id) };
+  }
+}

@@ -1,0 +1,100 @@
+import { ConflictException, Injectable } from '@nestjs/common';
+import { Types } from 'mongoose';
+import { BroadcastsService } from '../broadcasts/broadcasts.service';
+import { DeliveriesRepository } from '../broadcasts/deliveries.repository';
+import { DeliveryWorker } from '../broadcasts/delivery-worker.service';
+import type { BroadcastDocument, QuestionSnapshot } from '../broadcasts/schemas/broadcast.schema';
+import { AppConfig } from '../config/app-config';
+import { ParticipantsService } from '../participants/participants.service';
+import { AnswersRepository } from './answers.repository';
+import type { LeaderboardResponseDto, ResultsResponseDto, TallyDto } from './dto/results.response';
+import { rankLeaderboard, summarize, tally } from './results-summary';
+
+export type QuestionBroadcast = BroadcastDocument & { question: QuestionSnapshot };
+
+/** The instructor's side: results, CSV, live counts, leaderboard, reminders. */
+@Injectable()
+export class ResultsService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly broadcasts: BroadcastsService,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly worker: DeliveryWorker,
+    private readonly participants: ParticipantsService,
+    private readonly answers: AnswersRepository,
+  ) {}
+
+  /** 404 for an unknown id, 409 for a link broadcast (its answers are collected elsewhere). */
+  async questionBroadcast(id: Types.ObjectId): Promise<QuestionBroadcast> {
+    const broadcast = await this.broadcasts.get(id);
+    if (broadcast.kind !== 'question' || !broadcast.question) {
+      throw new ConflictException(
+        `Broadcast ${id.toHexString()} sent a link, not a question: its answers are not collected here`,
+      );
+    }
+    return broadcast as QuestionBroadcast;
+  }
+
+  async results(id: Types.ObjectId, now = new Date()): Promise<ResultsResponseDto> {
+    const broadcast = await this.questionBroadcast(id);
+    const [deliveries, answers, people] = await Promise.all([
+      this.deliveries.listForBroadcast(id),
+      this.answers.listForBroadcast(id),
+      this.participants.currentPeople(broadcast.meeting_id),
+    ]);
+    return summarize({
+      broadcastId: id.toHexString(),
+      meetingId: broadcast.meeting_id,
+      mode: broadcast.mode,
+      question: broadcast.question,
+      deliveries,
+      answers,
+      people,
+      graceSeconds: this.config.answers.graceSeconds,
+      now,
+    });
+  }
+
+  /** Counts only (the live stream's snapshot): no participants lookup, no per-person rows. */
+  async tally(broadcast: QuestionBroadcast): Promise<TallyDto> {
+    return tally(broadcast.question, await this.answers.listForBroadcast(broadcast._id));
+  }
+
+  async answerCount(id: Types.ObjectId): Promise<number> {
+    return this.answers.countForBroadcast(id);
+  }
+
+  async leaderboard(meetingId: string): Promise<LeaderboardResponseDto> {
+    return {
+      meeting_id: meetingId,
+      items: rankLeaderboard(await this.answers.leaderboard(meetingId)),
+    };
+  }
+
+  /**
+   * POST /api/broadcasts/{id}/remind: the link again to those who got it, have not answered and
+   * can still answer. Their window is not extended: it runs from their first message. In channel
+   * mode the one channel message is re-posted while anyone in the meeting has not answered.
+   */
+  async remind(id: Types.ObjectId, now = new Date()): Promise<number> {
+    const results = await this.results(id, now);
+    const deliveries = await this.deliveries.listForBroadcast(id);
+    const open = (closesAt: Date | null): boolean =>
+      closesAt !== null && closesAt.getTime() > now.getTime();
+    let keys: string[];
+    if (results.mode === 'channel') {
+      const waiting = results.non_responders.some((p) => p.in_meeting);
+      keys = deliveries
+        .filter((d) => waiting && d.sent_at !== null && open(d.closes_at))
+        .map((d) => d.recipient_key);
+    } else {
+      const answered = new Set(results.responses.map((r) => r.recipient_key));
+      keys = deliveries
+        .filter((d) => d.sent_at !== null && open(d.closes_at) && !answered.has(d.recipient_key))
+        .map((d) => d.recipient_key);
+    }
+    const reminded = await this.deliveries.queueReminders(id, keys, now);
+    if (reminded > 0) this.worker.kick();
+    return reminded;
+  }
+}
