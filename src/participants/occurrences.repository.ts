@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { MeetingKind, OccurrenceEvent } from './participant-events';
+import { MeetingOccurrence } from './schemas/meeting-occurrence.schema';
+
+export type OccurrenceRecord = MeetingOccurrence;
+
+const DUPLICATE_KEY = 11000;
+
+/** Meeting occurrences (`object.uuid`), written with commutative operators only ($min/$max). */
+@Injectable()
+export class OccurrencesRepository {
+  constructor(
+    @InjectModel(MeetingOccurrence.name) private readonly occurrences: Model<MeetingOccurrence>,
+  ) {}
+
+  /**
+   * Notes that an event of this occurrence happened at `ts` and returns the occurrence as it is
+   * now (its ended_ts tells the caller whether a meeting end must be applied to a new join).
+   */
+  async touch(
+    meetingId: string,
+    uuid: string,
+    kind: MeetingKind,
+    ts: number,
+  ): Promise<OccurrenceRecord> {
+    return this.upsert(meetingId, uuid, {
+      $min: { first_event_ts: ts },
+      $setOnInsert: { kind },
+    });
+  }
+
+  /** meeting.started / meeting.ended (and the webinar twins). */
+  async record(event: OccurrenceEvent): Promise<OccurrenceRecord> {
+    if (event.kind === 'started') {
+      return this.upsert(event.meetingId, event.meetingUuid, {
+        $min: { first_event_ts: event.ts },
+        $max: { started_ts: event.ts },
+        // The started event is the authority on these; an ended event only fills them in.
+        $set: {
+          kind: event.meetingKind,
+          topic: event.topic,
+          host_id: event.hostId,
+          start_time: event.startTime,
+        },
+      });
+    }
+    return this.upsert(event.meetingId, event.meetingUuid, {
+      $min: { first_event_ts: event.ts },
+      $max: { ended_ts: event.ts, ...(event.endTime ? { end_time: event.endTime } : {}) },
+      $setOnInsert: {
+        kind: event.meetingKind,
+        topic: event.topic,
+        host_id: event.hostId,
+        start_time: event.startTime,
+      },
+    });
+  }
+
+  /** The occurrence whose first event is the latest: the one running now, or the last one. */
+  async current(meetingId: string): Promise<OccurrenceRecord | null> {
+    return this.occurrences
+      .findOne({ meeting_id: meetingId })
+      .sort({ first_event_ts: -1, uuid: -1 })
+      .lean<OccurrenceRecord>()
+      .exec();
+  }
+
+  async find(meetingId: string, uuid: string): Promise<OccurrenceRecord | null> {
+    return this.occurrences
+      .findOne({ meeting_id: meetingId, uuid })
+      .lean<OccurrenceRecord>()
+      .exec();
+  }
+
+  /** Unconditional filter on the unique key: 11000 only when a concurrent insert won; retry. */
+  private async upsert(
+    meetingId: string,
+    uuid: string,
+    update: Record<string, unknown>,
+  ): Promise<OccurrenceRecord> {
+    const filter = { meeting_id: meetingId, uuid };
+    const options = { upsert: true, new: true } as const;
+    try {
+      return await this.occurrences
+        .findOneAndUpdate(filter, update, options)
+        .lean<OccurrenceRecord>()
+        .orFail()
+        .exec();
+    } catch (error: unknown) {
+      if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
+      return this.occurrences
+        .findOneAndUpdate(filter, update, options)
+        .lean<OccurrenceRecord>()
+        .orFail()
+        .exec();
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import { ConflictException, Injectable, Logger } from '@nestjs/common';
+import { ZoomLiveParticipant, ZoomMeetingsService } from '../zoom/zoom-meetings.service';
+import { OccurrencesRepository } from './occurrences.repository';
+import { MeetingKind, ParticipantIdentity } from './participant-events';
+import { ParticipantRecord, ParticipantsRepository } from './participants.repository';
+import { ParticipantsService } from './participants.service';
+
+/**
+ * A join that Zoom's live list omits is closed only if it started at least this long before the
+ * snapshot: the dashboard list may lag a fresh join (*inferred*, not documented by Zoom), and
+ * closing a present person would cost them the question.
+ */
+const ABSENCE_GRACE_MS = 60_000;
+
+/** Zoom's times are whole seconds; a leave is placed at the end of its second (see sync). */
+const SECOND_MS = 1000;
+
+export interface SyncResult {
+  meeting_id: string;
+  meeting_uuid: string;
+  added: number;
+  closed: number;
+  unchanged: number;
+  total: number;
+}
+
+/**
+ * Reconciles the records with Zoom's live participant list (ZOOM.md §5), for when webhooks were
+ * missed or the service was down. It feeds the snapshot through the same event-ts rule as the
+ * webhooks, so it never overrides newer webhook information: a listed join or leave is an event
+ * at Zoom's own join/leave time (webhook event_ts are those moments too), and a join Zoom no
+ * longer lists is closed by a leave at the snapshot time, which any later webhook still beats.
+ */
+@Injectable()
+export class ParticipantsSyncService {
+  private readonly logger = new Logger(ParticipantsSyncService.name);
+
+  constructor(
+    private readonly zoom: ZoomMeetingsService,
+    private readonly participants: ParticipantsService,
+    private readonly records: ParticipantsRepository,
+    private readonly occurrences: OccurrencesRepository,
+  ) {}
+
+  async sync(meetingId: string): Promise<SyncResult> {
+    const snapshotTs = Date.now();
+    const [meeting, live] = await Promise.all([
+      this.zoom.getMeeting(meetingId),
+      this.zoom.listLiveParticipants(meetingId),
+    ]);
+    const known = await this.occurrences.current(meetingId);
+    const uuid = meeting.uuid ?? known?.uuid ?? null;
+    if (uuid === null) {
+      throw new ConflictException(
+        `Zoom gave no occurrence UUID for meeting ${meetingId} and no webhook has named one: is it running?`,
+      );
+    }
+    const kind: MeetingKind = known?.kind ?? 'meeting';
+    const scope = { meeting_id: meetingId, meeting_uuid: uuid };
+    const before = statusByKey(await this.records.findByOccurrence(scope));
+
+    const listed = new Set<string>();
+    for (const row of live) {
+      const identity = identityOf(row);
+      const key = identity.participant_uuid ?? identity.user_id;
+      if (key === null) continue;
+      listed.add(key);
+      const joinTs = row.joinTime?.getTime() ?? snapshotTs;
+      const base = { meetingId, meetingUuid: uuid, meetingKind: kind, participant: identity };
+      await this.participants.recordParticipantEvent({
+        ...base,
+        kind: 'joined',
+        ts: joinTs,
+        time: row.joinTime,
+      });
+      if (row.leaveTime !== null) {
+        await this.participants.recordParticipantEvent({
+          ...base,
+          kind: 'left',
+          ts: row.leaveTime.getTime() + SECOND_MS - 1,
+          time: row.leaveTime,
+        });
+      }
+    }
+    for (const [key, record] of before) {
+      if (listed.has(key) || record.status !== 'joined') continue;
+      if ((record.join_ts ?? 0) > snapshotTs - ABSENCE_GRACE_MS) continue;
+      await this.records.applyLeave(
+        { ...scope, participant_key: key },
+        snapshotTs,
+        new Date(snapshotTs),
+        null,
+      );
+    }
+
+    const after = statusByKey(await this.records.findByOccurrence(scope));
+    let added = 0;
+    let closed = 0;
+    let unchanged = 0;
+    for (const [key, record] of after) {
+      const was = before.get(key)?.status ?? null;
+      if (record.status === 'joined' && was !== 'joined') added++;
+      else if (record.status === 'left' && was === 'joined') closed++;
+      else unchanged++;
+    }
+    const total = (await this.participants.currentPeople(meetingId)).length;
+    this.logger.log(
+      `Sync of meeting ${meetingId}: ${live.length} listed by Zoom, ${added} added, ${closed} closed`,
+    );
+    return { meeting_id: meetingId, meeting_uuid: uuid, added, closed, unchanged, total };
+  }
+}
+
+function statusByKey(records: ParticipantRecord[]): Map<string, ParticipantRecord> {
+  return new Map(records.map((r) => [r.participant_key, r]));
+}
+
+function identityOf(row: ZoomLiveParticipant): ParticipantIdentity {
+  return {
+    user_id: row.userId === '' ? null : row.userId,
+    participant_uuid: row.participantUuid,
+    zoom_user_id: row.zoomUserId,
+    name: row.name,
+    email: row.email !== null && row.email.includes('@') ? row.email : null,
+    raw_data: null,
+  };
+}

@@ -1,0 +1,88 @@
+import {
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  UseFilters,
+} from '@nestjs/common';
+import {
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiInstructorAuth } from '../common/auth/api-instructor-auth.decorator';
+import { ErrorBodyDto } from '../common/errors/error-body';
+import { ZoomApiErrorFilter } from '../zoom/zoom-api-error.filter';
+import { ListParticipantsQueryDto } from './dto/list-participants.dto';
+import { ParseMeetingIdPipe } from './dto/meeting-id.pipe';
+import { ParticipantListResponseDto, toParticipantListResponse } from './dto/participant.response';
+import { SyncResponseDto } from './dto/sync.response';
+import { ParticipantsSyncService } from './participants-sync.service';
+import { ParticipantsService } from './participants.service';
+
+const MEETING_ID_PARAM = {
+  name: 'meeting_id',
+  description:
+    'Zoom meeting or webinar number (digits). Occurrence UUIDs go in ?occurrence=, not the path: they may contain "/".',
+  example: '85746065432',
+};
+
+@ApiTags('participants')
+@ApiInstructorAuth()
+@ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid meeting number or query' })
+@Controller('api/meetings/:meeting_id/participants')
+export class ParticipantsController {
+  constructor(
+    private readonly participants: ParticipantsService,
+    private readonly syncer: ParticipantsSyncService,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'People in the meeting, one entry per person',
+    description:
+      "Built from Zoom's webhooks. Default: the people in the current occurrence now. A person who " +
+      'rejoined is listed once (same Zoom user id, else same email). Ordered by person_key; page ' +
+      'with limit and next_cursor (large webinars).',
+  })
+  @ApiParam(MEETING_ID_PARAM)
+  @ApiOkResponse({ type: ParticipantListResponseDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Unknown ?occurrence for this meeting' })
+  async list(
+    @Param('meeting_id', ParseMeetingIdPipe) meetingId: string,
+    @Query() query: ListParticipantsQueryDto,
+  ): Promise<ParticipantListResponseDto> {
+    const page = await this.participants.listPeople(meetingId, {
+      status: query.status,
+      limit: query.limit,
+      cursor: query.cursor,
+      occurrenceUuid: query.occurrence,
+    });
+    return toParticipantListResponse(page);
+  }
+
+  @Post('sync')
+  @HttpCode(HttpStatus.OK)
+  @UseFilters(ZoomApiErrorFilter)
+  @ApiOperation({
+    summary: "Reconcile with Zoom's live participant list",
+    description:
+      'For when webhooks were missed or the service was down. Never overrides newer webhook ' +
+      'information. Needs a Business plan (dashboard API) and calls a Heavy Zoom endpoint.',
+  })
+  @ApiParam(MEETING_ID_PARAM)
+  @ApiOkResponse({ type: SyncResponseDto })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'No occurrence of the meeting is known' })
+  @ApiBadGatewayResponse({ type: ErrorBodyDto, description: "Zoom's answer, code and tracking id" })
+  async sync(@Param('meeting_id', ParseMeetingIdPipe) meetingId: string): Promise<SyncResponseDto> {
+    return this.syncer.sync(meetingId);
+  }
+}

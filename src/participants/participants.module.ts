@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ZoomModule } from '../zoom/zoom.module';
+import { OccurrencesRepository } from './occurrences.repository';
+import { ParticipantsSyncService } from './participants-sync.service';
+import { ParticipantsController } from './participants.controller';
+import { ParticipantsRepository } from './participants.repository';
+import { ParticipantsService } from './participants.service';
+import { MeetingOccurrence, MeetingOccurrenceSchema } from './schemas/meeting-occurrence.schema';
+import { Participant, ParticipantSchema } from './schemas/participant.schema';
+
+/** Who is in which meeting: records from webhooks (and sync), the participants API. */
+@Module({
+  imports: [
+    MongooseModule.forFeature([
+      { name: Participant.name, schema: ParticipantSchema },
+      { name: MeetingOccurrence.name, schema: MeetingOccurrenceSchema },
+    ]),
+    ZoomModule,
+  ],
+  controllers: [ParticipantsController],
+  providers: [
+    ParticipantsService,
+    ParticipantsRepository,
+    OccurrencesRepository,
+    ParticipantsSyncService,
+  ],
+  exports: [ParticipantsService],
+})
+export class ParticipantsModule {}

@@ -1,0 +1,264 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { FilterQuery, Model } from 'mongoose';
+import {
+  ParticipantEvent,
+  ParticipantIdentity,
+  participantKey,
+  personKey,
+} from './participant-events';
+import { Participant } from './schemas/participant.schema';
+
+/**
+ * Identity fields from any join outrank those from a leave or a snapshot: a join carries the
+ * fullest participant object. Ranks stay below 2^53 for event_ts values until the year 2286.
+ */
+const JOIN_RANK_OFFSET = 1e13;
+
+const DUPLICATE_KEY = 11000;
+
+export interface JoinKey {
+  meeting_id: string;
+  meeting_uuid: string;
+  participant_key: string;
+}
+
+export type ParticipantRecord = Participant;
+
+/** `field` unset or older than ts: a missing ts counts as minus infinity. */
+const olderThan = (field: keyof Participant, ts: number): FilterQuery<Participant> => ({
+  $or: [{ [field]: null }, { [field]: { $lt: ts } }],
+});
+const notAfter = (field: keyof Participant, ts: number): FilterQuery<Participant> => ({
+  $or: [{ [field]: null }, { [field]: { $lte: ts } }],
+});
+
+function isDuplicateKey(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { code?: unknown }).code === DUPLICATE_KEY
+  );
+}
+
+/**
+ * Atomic, order-independent writes of join records. Each event is one or two single-document
+ * updates whose filters say "only if this event is newer than what the record has applied" and
+ * which keep `status = left iff max(leave_ts, ended_ts) >= join_ts`. Concurrent webhooks for one
+ * join therefore never lose an update (no read-modify-write), duplicates match nothing, and any
+ * permutation of the same events converges (ZOOM.md §3: at-least-once, unordered delivery).
+ */
+@Injectable()
+export class ParticipantsRepository {
+  constructor(@InjectModel(Participant.name) private readonly participants: Model<Participant>) {}
+
+  /** Applies a participant_joined / participant_left. Returns the join key it touched, or null. */
+  async apply(event: ParticipantEvent): Promise<JoinKey | null> {
+    const key = participantKey(event.participant);
+    if (key === null) return null;
+    const where: JoinKey = {
+      meeting_id: event.meetingId,
+      meeting_uuid: event.meetingUuid,
+      participant_key: key,
+    };
+    if (event.kind === 'joined') await this.applyJoin(where, event);
+    else await this.applyLeave(where, event.ts, event.time, event.participant);
+    return where;
+  }
+
+  /**
+   * A join applies if newer than the record's join. It reopens the record (status joined) only
+   * if it is also newer than the record's leave and meeting end; otherwise it updates the join
+   * fields and the record stays left (a left or end that arrived before its join).
+   */
+  private async applyJoin(where: JoinKey, event: ParticipantEvent): Promise<void> {
+    const ts = event.ts;
+    const identity = this.identityFields(
+      event.participant,
+      where.participant_key,
+      JOIN_RANK_OFFSET + ts,
+    );
+    const joinFields = { join_ts: ts, join_time: event.time, ...identity };
+    const reopen = {
+      filter: {
+        ...where,
+        $and: [olderThan('join_ts', ts), olderThan('leave_ts', ts), olderThan('ended_ts', ts)],
+      },
+      update: {
+        $set: { ...joinFields, status: 'joined' },
+        $max: { last_event_ts: ts },
+        $setOnInsert: { leave_ts: null, leave_time: null, ended_ts: null },
+      },
+    };
+    if (await this.upsertOrMatch(reopen.filter, reopen.update)) return;
+    await this.participants
+      .updateOne(
+        {
+          ...where,
+          $and: [
+            olderThan('join_ts', ts),
+            { $or: [{ leave_ts: { $gte: ts } }, { ended_ts: { $gte: ts } }] },
+          ],
+        },
+        { $set: joinFields, $max: { last_event_ts: ts } },
+      )
+      .exec();
+  }
+
+  /**
+   * A leave applies if newer than the record's leave. It closes the record only if it is not
+   * older than the record's join (a late leave of an earlier join never removes a later one).
+   * `identity` is null for a sync closing a join the snapshot no longer lists.
+   */
+  async applyLeave(
+    where: JoinKey,
+    ts: number,
+    leaveTime: Date | null,
+    identity: ParticipantIdentity | null,
+  ): Promise<void> {
+    const identityFields = identity
+      ? this.identityFields(identity, where.participant_key, ts)
+      : null;
+    const close = {
+      filter: { ...where, $and: [olderThan('leave_ts', ts), notAfter('join_ts', ts)] },
+      update: {
+        $set: { leave_ts: ts, leave_time: leaveTime, status: 'left' },
+        $max: { last_event_ts: ts },
+        // A leave before its join (or with the join missed) creates the record, already left.
+        ...(identityFields
+          ? {
+              $setOnInsert: { ...identityFields, join_ts: null, join_time: null, ended_ts: null },
+            }
+          : {}),
+      },
+    };
+    const applied = identityFields
+      ? await this.upsertOrMatch(close.filter, close.update)
+      : (await this.participants.updateOne(close.filter, close.update).exec()).matchedCount > 0;
+    if (!applied) {
+      await this.participants
+        .updateOne(
+          { ...where, $and: [olderThan('leave_ts', ts), { join_ts: { $gt: ts } }] },
+          { $set: { leave_ts: ts, leave_time: leaveTime }, $max: { last_event_ts: ts } },
+        )
+        .exec();
+    }
+    if (identityFields) {
+      // Only wins while no join (and no newer leave) has supplied the identity: rank decides.
+      await this.participants
+        .updateOne(
+          { ...where, identity_rank: { $lt: identityFields.identity_rank } },
+          { $set: identityFields },
+        )
+        .exec();
+    }
+  }
+
+  /**
+   * meeting.ended for one occurrence (or for one join of it, when the join's event was processed
+   * after the end): joins not newer than the end become left; later joins only record the end.
+   */
+  async applyEnded(
+    scope: { meeting_id: string; meeting_uuid: string; participant_key?: string },
+    ts: number,
+  ): Promise<void> {
+    await this.participants
+      .updateMany(
+        { ...scope, $and: [olderThan('ended_ts', ts), notAfter('join_ts', ts)] },
+        { $set: { ended_ts: ts, status: 'left' }, $max: { last_event_ts: ts } },
+      )
+      .exec();
+    await this.participants
+      .updateMany(
+        { ...scope, $and: [olderThan('ended_ts', ts), { join_ts: { $gt: ts } }] },
+        { $set: { ended_ts: ts }, $max: { last_event_ts: ts } },
+      )
+      .exec();
+  }
+
+  /** Joins of one occurrence, grouped by person: sorted by person_key, newest join first. */
+  streamByPerson(
+    occurrence: { meeting_id: string; meeting_uuid: string },
+    options: { joinedOnly: boolean; afterPersonKey: string | null },
+  ): AsyncIterable<ParticipantRecord> {
+    const filter: FilterQuery<Participant> = { ...occurrence };
+    if (options.joinedOnly) filter.status = 'joined';
+    if (options.afterPersonKey !== null) filter.person_key = { $gt: options.afterPersonKey };
+    return this.participants
+      .find(filter)
+      .sort({ person_key: 1, join_ts: -1, participant_key: 1 })
+      .lean<ParticipantRecord>()
+      .cursor({ batchSize: 500 });
+  }
+
+  async countPeople(
+    occurrence: { meeting_id: string; meeting_uuid: string },
+    joinedOnly: boolean,
+  ): Promise<number> {
+    const filter: FilterQuery<Participant> = { ...occurrence };
+    if (joinedOnly) filter.status = 'joined';
+    const keys = await this.participants.distinct('person_key', filter).exec();
+    return keys.length;
+  }
+
+  async isPersonJoined(
+    occurrence: { meeting_id: string; meeting_uuid: string },
+    personKeyValue: string,
+  ): Promise<boolean> {
+    const found = await this.participants
+      .exists({ ...occurrence, status: 'joined', person_key: personKeyValue })
+      .exec();
+    return found !== null;
+  }
+
+  async joinedPersonKeys(occurrence: {
+    meeting_id: string;
+    meeting_uuid: string;
+  }): Promise<string[]> {
+    const keys = await this.participants
+      .distinct('person_key', { ...occurrence, status: 'joined' })
+      .exec();
+    return keys.map(String);
+  }
+
+  /** Every join of an occurrence (the sync compares them with Zoom's list). */
+  async findByOccurrence(occurrence: {
+    meeting_id: string;
+    meeting_uuid: string;
+  }): Promise<ParticipantRecord[]> {
+    return this.participants.find(occurrence).lean<ParticipantRecord[]>().exec();
+  }
+
+  private identityFields(p: ParticipantIdentity, joinKey: string, rank: number) {
+    return {
+      user_id: p.user_id,
+      participant_uuid: p.participant_uuid,
+      zoom_user_id: p.zoom_user_id,
+      name: p.name,
+      email: p.email,
+      person_key: personKey(p, joinKey),
+      raw_data: p.raw_data,
+      identity_rank: rank,
+    };
+  }
+
+  /**
+   * Conditional upsert: inserts the first event of a join, updates in place when the condition
+   * holds. When the record exists but the condition does not hold, the upsert collides on the
+   * unique key (11000, as on real MongoDB); so does a concurrent first insert. Both are settled by
+   * the same update without upsert. Returns whether the update was applied.
+   */
+  private async upsertOrMatch(
+    filter: FilterQuery<Participant>,
+    update: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await this.participants.updateOne(filter, update, { upsert: true }).exec();
+      return true;
+    } catch (error: unknown) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    const result = await this.participants.updateOne(filter, update).exec();
+    return result.matchedCount > 0;
+  }
+}

@@ -1,0 +1,174 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { OccurrencesRepository, OccurrenceRecord } from './occurrences.repository';
+import { OccurrenceEvent, ParticipantEvent } from './participant-events';
+import { ParticipantsRepository } from './participants.repository';
+import { groupByPerson, MeetingPerson, toPerson } from './people';
+
+export type { MeetingPerson } from './people';
+
+export const PRESENCE_FILTERS = ['joined', 'left', 'all'] as const;
+export type PresenceFilter = (typeof PRESENCE_FILTERS)[number];
+
+export interface PeopleQuery {
+  status?: PresenceFilter;
+  limit?: number;
+  cursor?: string;
+  /** An earlier occurrence (history); default the current one. */
+  occurrenceUuid?: string;
+}
+
+export interface PeoplePage {
+  meeting_id: string;
+  occurrence: OccurrenceRecord | null;
+  status: PresenceFilter;
+  /** People matching the status filter over all pages. */
+  count: number;
+  items: MeetingPerson[];
+  limit: number;
+  next_cursor: string | null;
+}
+
+const DEFAULT_LIMIT = 100;
+
+/**
+ * Who is in a meeting, from Zoom's webhooks (and the occasional sync). Writes go through the
+ * repositories' order-independent updates; reads fold joins into one entry per person.
+ */
+@Injectable()
+export class ParticipantsService {
+  constructor(
+    private readonly participants: ParticipantsRepository,
+    private readonly occurrences: OccurrencesRepository,
+  ) {}
+
+  /** meeting.participant_joined / _left and the webinar twins. */
+  async recordParticipantEvent(event: ParticipantEvent): Promise<void> {
+    const key = await this.participants.apply(event);
+    if (key === null) return;
+    // Read the occurrence only after writing the join: if meeting.ended is processed at the same
+    // time, either this read sees its ended_ts, or its occurrence-wide update runs after our write
+    // and closes this join itself. Either way no join of an ended occurrence stays open.
+    const occurrence = await this.occurrences.touch(
+      event.meetingId,
+      event.meetingUuid,
+      event.meetingKind,
+      event.ts,
+    );
+    if (occurrence.ended_ts !== null) {
+      await this.participants.applyEnded(key, occurrence.ended_ts);
+    }
+  }
+
+  /** meeting.started / meeting.ended and the webinar twins. */
+  async recordOccurrenceEvent(event: OccurrenceEvent): Promise<void> {
+    await this.occurrences.record(event);
+    if (event.kind === 'ended') {
+      await this.participants.applyEnded(
+        { meeting_id: event.meetingId, meeting_uuid: event.meetingUuid },
+        event.ts,
+      );
+    }
+  }
+
+  /**
+   * The people in the meeting's current occurrence now, one entry per person (broadcast
+   * recipients). Empty when the meeting has not started, has ended, or is unknown.
+   */
+  async currentPeople(meetingId: string): Promise<MeetingPerson[]> {
+    const occurrence = await this.occurrences.current(meetingId);
+    if (!occurrence) return [];
+    const people: MeetingPerson[] = [];
+    const records = this.participants.streamByPerson(scopeOf(occurrence), {
+      joinedOnly: true,
+      afterPersonKey: null,
+    });
+    for await (const group of groupByPerson(records)) people.push(toPerson(group, occurrence));
+    return people;
+  }
+
+  /** Whether a person (MeetingPerson.person_key) is in the meeting's current occurrence now. */
+  async isPresent(meetingId: string, personKey: string): Promise<boolean> {
+    const occurrence = await this.occurrences.current(meetingId);
+    if (!occurrence) return false;
+    return this.participants.isPersonJoined(scopeOf(occurrence), personKey);
+  }
+
+  /** person_keys of everyone in the current occurrence now (non-responder lists). */
+  async presentPersonKeys(meetingId: string): Promise<Set<string>> {
+    const occurrence = await this.occurrences.current(meetingId);
+    if (!occurrence) return new Set();
+    return new Set(await this.participants.joinedPersonKeys(scopeOf(occurrence)));
+  }
+
+  /** GET /api/meetings/{id}/participants: one page of people, ordered by person_key. */
+  async listPeople(meetingId: string, query: PeopleQuery = {}): Promise<PeoplePage> {
+    const status = query.status ?? 'joined';
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const occurrence =
+      query.occurrenceUuid !== undefined
+        ? await this.occurrences.find(meetingId, query.occurrenceUuid)
+        : await this.occurrences.current(meetingId);
+    if (query.occurrenceUuid !== undefined && !occurrence) {
+      throw new NotFoundException(
+        `Meeting ${meetingId} has no occurrence ${query.occurrenceUuid} that this service has heard of`,
+      );
+    }
+    const empty: PeoplePage = {
+      meeting_id: meetingId,
+      occurrence,
+      status,
+      count: 0,
+      items: [],
+      limit,
+      next_cursor: null,
+    };
+    if (!occurrence) return empty;
+
+    const scope = scopeOf(occurrence);
+    const after = query.cursor !== undefined ? decodeCursor(query.cursor) : null;
+    const items: MeetingPerson[] = [];
+    let hasMore = false;
+    const records = this.participants.streamByPerson(scope, {
+      joinedOnly: status === 'joined',
+      afterPersonKey: after,
+    });
+    for await (const group of groupByPerson(records)) {
+      const person = toPerson(group, occurrence);
+      if (status === 'left' && person.status !== 'left') continue;
+      if (items.length === limit) {
+        hasMore = true;
+        break;
+      }
+      items.push(person);
+    }
+    const [joinedCount, allCount] = await Promise.all([
+      status === 'all' ? Promise.resolve(0) : this.participants.countPeople(scope, true),
+      status === 'joined' ? Promise.resolve(0) : this.participants.countPeople(scope, false),
+    ]);
+    const count =
+      status === 'joined' ? joinedCount : status === 'all' ? allCount : allCount - joinedCount;
+    const last = items[items.length - 1];
+    return {
+      ...empty,
+      count,
+      items,
+      next_cursor: hasMore && last ? encodeCursor(last.person_key) : null,
+    };
+  }
+}
+
+function scopeOf(occurrence: OccurrenceRecord): { meeting_id: string; meeting_uuid: string } {
+  return { meeting_id: occurrence.meeting_id, meeting_uuid: occurrence.uuid };
+}
+
+function encodeCursor(personKey: string): string {
+  return Buffer.from(`p:${personKey}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!text.startsWith('p:') || text.length < 3) {
+    throw new BadRequestException('cursor is not a cursor this API issued');
+  }
+  return text.slice(2);
+}

@@ -1,0 +1,174 @@
+import { BadRequestException } from '@nestjs/common';
+import type {
+  MeetingKind,
+  OccurrenceEvent,
+  ParticipantEvent,
+  ParticipantIdentity,
+} from '../participants/participant-events';
+
+export type ZoomWebhook =
+  | { type: 'url_validation'; event: string; plainToken: string }
+  | { type: 'participant'; event: string; data: ParticipantEvent }
+  | { type: 'occurrence'; event: string; data: OccurrenceEvent }
+  | { type: 'ignored'; event: string };
+
+type Json = Record<string, unknown>;
+
+const PARTICIPANT_EVENTS: Record<string, ParticipantEvent['kind']> = {
+  participant_joined: 'joined',
+  participant_left: 'left',
+};
+const OCCURRENCE_EVENTS: Record<string, OccurrenceEvent['kind']> = {
+  started: 'started',
+  ended: 'ended',
+};
+
+/** Zoom's participant fields worth keeping for debugging; never the whole body (DESIGN.md, logs). */
+const RAW_PARTICIPANT_FIELDS = [
+  'user_id',
+  'user_name',
+  'id',
+  'participant_uuid',
+  'participant_user_id',
+  'email',
+  'join_time',
+  'leave_time',
+  'leave_reason',
+  'registrant_id',
+  'customer_key',
+] as const;
+
+const MAX_NAME = 200;
+const MAX_ID = 200;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function bad(message: string): never {
+  throw new BadRequestException(`Malformed Zoom webhook: ${message}`);
+}
+
+/** Zoom sends some ids as numbers and some as strings; empty means absent (guests, ZOOM.md §3). */
+function optionalId(value: unknown): string | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  return trimmed === '' ? null : trimmed.slice(0, MAX_ID);
+}
+
+function optionalTime(value: unknown): Date | null {
+  if (typeof value !== 'string' || value === '') return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : new Date(ms);
+}
+
+function optionalEmail(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  return trimmed.length > 0 && trimmed.length <= 320 && trimmed.includes('@') ? trimmed : null;
+}
+
+function rawParticipant(participant: Json): Json {
+  const raw: Json = {};
+  for (const field of RAW_PARTICIPANT_FIELDS) {
+    const value = participant[field];
+    if (typeof value === 'string' || typeof value === 'number') raw[field] = value;
+  }
+  return raw;
+}
+
+function identityOf(participant: Json): ParticipantIdentity {
+  const userId = optionalId(participant.user_id);
+  const participantUuid = optionalId(participant.participant_uuid);
+  if (userId === null && participantUuid === null) {
+    bad('payload.object.participant has neither participant_uuid nor user_id');
+  }
+  const name = typeof participant.user_name === 'string' ? participant.user_name.trim() : '';
+  return {
+    user_id: userId,
+    participant_uuid: participantUuid,
+    // Either field carries the Zoom account user id; both are empty for guests (ZOOM.md §3).
+    zoom_user_id: optionalId(participant.id) ?? optionalId(participant.participant_user_id),
+    name: name.slice(0, MAX_NAME),
+    email: optionalEmail(participant.email),
+    raw_data: rawParticipant(participant),
+  };
+}
+
+/**
+ * Turns a verified webhook body into what the app acts on. `meeting.*` and `webinar.*` events
+ * share one shape (ZOOM.md §3). Known events with a body we cannot use are a 400 (Zoom logs it);
+ * unknown events are ignored.
+ */
+export function parseZoomWebhook(body: unknown): ZoomWebhook {
+  if (!isObject(body)) bad('the body is not a JSON object');
+  const event = body.event;
+  if (typeof event !== 'string' || event === '') bad('"event" is missing');
+  const payload = isObject(body.payload) ? body.payload : null;
+
+  if (event === 'endpoint.url_validation') {
+    const plainToken = payload?.plainToken;
+    if (typeof plainToken !== 'string' || plainToken === '' || plainToken.length > 512) {
+      bad('payload.plainToken is missing');
+    }
+    return { type: 'url_validation', event, plainToken };
+  }
+
+  const match = /^(meeting|webinar)\.([a-z_]+)$/.exec(event);
+  const action = match?.[2] ?? '';
+  const participantKind = PARTICIPANT_EVENTS[action];
+  const occurrenceKind = OCCURRENCE_EVENTS[action];
+  if (!match || (participantKind === undefined && occurrenceKind === undefined)) {
+    return { type: 'ignored', event };
+  }
+  const meetingKind: MeetingKind = match[1] === 'webinar' ? 'webinar' : 'meeting';
+
+  const ts = body.event_ts;
+  if (typeof ts !== 'number' || !Number.isSafeInteger(ts) || ts <= 0) {
+    bad('"event_ts" must be a positive integer (ms)');
+  }
+  const object = payload && isObject(payload.object) ? payload.object : null;
+  if (!object) bad('payload.object is missing');
+  const meetingId = optionalId(object.id);
+  if (meetingId === null || !/^\d{1,20}$/.test(meetingId)) {
+    bad('payload.object.id must be a meeting number');
+  }
+  const meetingUuid = optionalId(object.uuid);
+  if (meetingUuid === null) bad('payload.object.uuid is missing');
+
+  if (participantKind !== undefined) {
+    const participant = isObject(object.participant) ? object.participant : null;
+    if (!participant) bad('payload.object.participant is missing');
+    return {
+      type: 'participant',
+      event,
+      data: {
+        kind: participantKind,
+        meetingId,
+        meetingUuid,
+        meetingKind,
+        ts,
+        time: optionalTime(
+          participantKind === 'joined' ? participant.join_time : participant.leave_time,
+        ),
+        participant: identityOf(participant),
+      },
+    };
+  }
+  return {
+    type: 'occurrence',
+    event,
+    data: {
+      kind: occurrenceKind,
+      meetingId,
+      meetingUuid,
+      meetingKind,
+      ts,
+      topic: typeof object.topic === 'string' ? object.topic.slice(0, MAX_NAME) : null,
+      hostId: optionalId(object.host_id),
+      startTime: optionalTime(object.start_time),
+      endTime: optionalTime(object.end_time),
+    },
+  };
+}
