@@ -1,16 +1,30 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AnswersModule } from './answers/answers.module';
+import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/errors/validation';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { ParticipantsModule } from './participants/participants.module';
 import { QuestionsModule } from './questions/questions.module';
+import { WebhookModule } from './webhook/webhook.module';
 import { ZoomModule } from './zoom/zoom.module';
 
 @Module({
-  imports: [AppConfigModule, DatabaseModule, HealthModule, QuestionsModule, ZoomModule],
+  imports: [
+    AppConfigModule,
+    DatabaseModule,
+    HealthModule,
+    QuestionsModule,
+    ZoomModule,
+    BroadcastsModule,
+    AnswersModule,
+    ParticipantsModule,
+    WebhookModule,
+  ],
   providers: [
     // Registered here rather than in main.ts so e2e tests run the very same pipe, guard and filter.
     { provide: APP_PIPE, useFactory: createValidationPipe },
