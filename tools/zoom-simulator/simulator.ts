@@ -96,6 +96,7 @@ class ZoomSimulatorServer implements ZoomSimulator {
   readonly clientSecret: string;
   readonly webhookSecretToken: string;
   private baseUrl = '';
+  private closing: Promise<void> | undefined;
   private readonly rng: SeededRandom;
   private readonly tokens: TokenStore;
   private readonly limiter: RateLimiter;
@@ -250,7 +251,13 @@ class ZoomSimulatorServer implements ZoomSimulator {
     return this.emitter.deliveries();
   }
 
-  async close(): Promise<void> {
+  /** Idempotent: every caller waits for the same shutdown. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
     await this.emitter.close();
     for (const res of this.api.hung) res.destroy();
     this.server.closeAllConnections();
