@@ -55,6 +55,8 @@ export class TokenBucket {
   private updatedAt: number;
   private pausedUntil = Number.NEGATIVE_INFINITY;
   private lastPenaltyAt = Number.NEGATIVE_INFINITY;
+  /** Recovery starts when sending resumes, not while the bucket is still paused. */
+  private recoveryFrom = Number.NEGATIVE_INFINITY;
   private factorAtPenalty = 1;
 
   constructor(options: TokenBucketOptions, now: number) {
@@ -71,8 +73,7 @@ export class TokenBucket {
 
   /** The rate in force at `now`: the configured one, reduced after 429s, recovering linearly. */
   currentRate(now: number): number {
-    const sincePenalty = now - this.lastPenaltyAt;
-    const recovered = Math.min(1, Math.max(0, sincePenalty / this.recoveryMs));
+    const recovered = Math.min(1, Math.max(0, (now - this.recoveryFrom) / this.recoveryMs));
     const factor = this.factorAtPenalty + (1 - this.factorAtPenalty) * recovered;
     return this.ratePerSecond * factor;
   }
@@ -95,7 +96,7 @@ export class TokenBucket {
   /**
    * Zoom answered 429: the account's limit is spent (perhaps by another app on the same account,
    * ZOOM.md §4). Nobody sends for `pauseMs`, the bucket restarts empty, and the rate is halved
-   * (once per penalty window), recovering over `recoveryMs`.
+   * (once per penalty window), recovering over `recoveryMs` from the end of the pause.
    */
   penalize(now: number, pauseMs: number): void {
     if (now - this.lastPenaltyAt >= this.penaltyWindowMs) {
@@ -104,6 +105,7 @@ export class TokenBucket {
       this.lastPenaltyAt = now;
     }
     this.pausedUntil = Math.max(this.pausedUntil, now + pauseMs);
+    this.recoveryFrom = this.pausedUntil;
     this.tokens = 0;
     this.updatedAt = this.pausedUntil;
   }

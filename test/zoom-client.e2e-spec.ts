@@ -1,0 +1,455 @@
+/**
+ * The zoom module against the Zoom simulator over real HTTP (no mocked HTTP): token handling,
+ * retries, rate limiting and the Team Chat / meetings calls, as ZOOM.md describes Zoom.
+ */
+import { startZoomSimulator, type ZoomSimulator } from '../tools/zoom-simulator';
+import { ZOOM_CHAT_MESSAGE_MAX_LENGTH } from '../src/zoom/zoom-chat.service';
+import { ZoomApiError, ZoomInvalidRequestError } from '../src/zoom/zoom-api.error';
+import { countPerRecipient, HARNESS_SENDER, startZoomHarness, ZoomHarness } from './zoom-harness';
+
+const FAST = { light: 1000, medium: 1000, heavy: 1000 };
+const FAST_ENV = {
+  ZOOM_RATE_LIMIT_LIGHT: '1000',
+  ZOOM_RATE_LIMIT_MEDIUM: '1000',
+  ZOOM_RATE_LIMIT_HEAVY: '1000',
+  ZOOM_MAX_IN_FLIGHT: '100',
+};
+
+function chatRequests(sim: ZoomSimulator) {
+  return sim.requests().filter((r) => r.path.includes('/chat/users/'));
+}
+
+describe('Zoom client against the simulator (real HTTP)', () => {
+  let sim: ZoomSimulator;
+  let zoom: ZoomHarness | undefined;
+
+  beforeAll(async () => {
+    sim = await startZoomSimulator({ rateLimits: FAST, seed: 7 });
+    sim.addUser({ email: HARNESS_SENDER, name: 'Quiz Host' });
+    for (let i = 0; i < 200; i++)
+      sim.addUser({ email: `student${i}@example.com`, name: `Student ${i}` });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+  afterEach(async () => {
+    await zoom?.close();
+    zoom = undefined;
+    sim.reset();
+  });
+
+  const harness = async (env: Record<string, string> = {}) => {
+    zoom = await startZoomHarness(sim, { ...FAST_ENV, ...env });
+    return zoom;
+  };
+
+  describe('Server-to-Server OAuth token (ZOOM.md §1)', () => {
+    it('100 concurrent calls on a cold cache make one token request', async () => {
+      const { chat } = await harness();
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          chat.sendMessage({ toContact: `student${i}@example.com` }, `hello ${i}`),
+        ),
+      );
+      expect(new Set(results.map((r) => r.messageId)).size).toBe(100);
+      expect(sim.tokenRequests()).toBe(1);
+      expect(sim.messages()).toHaveLength(100);
+    });
+
+    it('reuses the cached token across calls', async () => {
+      const { chat } = await harness();
+      for (let i = 0; i < 5; i++)
+        await chat.sendMessage({ toContact: 'student1@example.com' }, `m${i}`);
+      expect(sim.tokenRequests()).toBe(1);
+    });
+
+    it('refreshes when 60 s or less remain, before Zoom would refuse the token', async () => {
+      const { chat } = await harness();
+      const realNow = Date.now.bind(Date);
+      let offset = 0;
+      // Date.now drives both the client's cache and the simulator's expiry (same process), so
+      // "an hour later" is consistent on both sides without waiting an hour.
+      const spy = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+      try {
+        await chat.sendMessage({ toContact: 'student1@example.com' }, 'first');
+        offset = 3600_000 - 61_000; // 61 s left: still used
+        await chat.sendMessage({ toContact: 'student1@example.com' }, 'second');
+        expect(sim.tokenRequests()).toBe(1);
+        offset = 3600_000 - 59_000; // 59 s left: refreshed first
+        await chat.sendMessage({ toContact: 'student1@example.com' }, 'third');
+        expect(sim.tokenRequests()).toBe(2);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(sim.requests().filter((r) => r.status === 401)).toHaveLength(0);
+    });
+
+    it('refreshes a short-lived token early (half its lifetime), never waiting for a 401', async () => {
+      const shortSim = await startZoomSimulator({ rateLimits: FAST, tokenTtlSeconds: 2 });
+      shortSim.addUser({ email: HARNESS_SENDER });
+      shortSim.addUser({ email: 'student1@example.com' });
+      const short = await startZoomHarness(shortSim, FAST_ENV);
+      try {
+        await short.chat.sendMessage({ toContact: 'student1@example.com' }, 'one');
+        await new Promise((r) => setTimeout(r, 1200));
+        await short.chat.sendMessage({ toContact: 'student1@example.com' }, 'two');
+        expect(shortSim.tokenRequests()).toBe(2);
+        expect(shortSim.requests().filter((r) => r.status === 401)).toHaveLength(0);
+      } finally {
+        await short.close();
+        await shortSim.close();
+      }
+    });
+
+    it('on 401 code 124 drops the token, refreshes once and retries once', async () => {
+      const { chat } = await harness();
+      await chat.sendMessage({ toContact: 'student1@example.com' }, 'before');
+      sim.revokeTokens();
+      // Many callers holding the dead token still cause a single refresh.
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          chat.sendMessage({ toContact: `student${i}@example.com` }, `after ${i}`),
+        ),
+      );
+      expect(sim.tokenRequests()).toBe(2);
+      const statuses = chatRequests(sim).map((r) => r.status);
+      expect(statuses.filter((s) => s === 401)).toHaveLength(20);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(21);
+      expect(sim.messages()).toHaveLength(21);
+    });
+
+    it('gives up after one refresh when Zoom keeps answering 401', async () => {
+      const { http } = await harness();
+      const revoking = setInterval(() => sim.revokeTokens(), 1);
+      try {
+        // Tokens die as soon as they are issued: the retry with the new token fails too.
+        sim.revokeTokens();
+        const call = http.request({
+          method: 'GET',
+          path: '/meetings/{id}',
+          params: { id: '1' },
+          label: 'light',
+        });
+        await expect(call).rejects.toMatchObject({ status: 401, code: 124, retryable: false });
+      } finally {
+        clearInterval(revoking);
+      }
+    });
+  });
+
+  describe('retries (ZOOM.md §4)', () => {
+    it('a 429 with Retry-After waits that long, then delivers once', async () => {
+      const { chat } = await harness();
+      sim.setFaults({ burst429: 1, retryAfterHeader: true });
+      await chat.sendMessage({ toContact: 'student1@example.com' }, 'after a 429');
+      const calls = chatRequests(sim);
+      expect(calls.map((c) => c.status)).toEqual([429, 201]);
+      // Retry-After: 1 (whole seconds, as Zoom sends).
+      expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(950);
+      expect(sim.messages()).toHaveLength(1);
+    });
+
+    it('a bare 429 (no Retry-After) backs off, then delivers once', async () => {
+      const { chat } = await harness();
+      sim.setFaults({ burst429: 2, retryAfterHeader: false });
+      await chat.sendMessage({ toContact: 'student1@example.com' }, 'after bare 429s');
+      const calls = chatRequests(sim);
+      expect(calls.map((c) => c.status)).toEqual([429, 429, 201]);
+      expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(100);
+      expect(sim.messages()).toHaveLength(1);
+    });
+
+    it('real rate-limit 429s from a slower account slow the client down until all are delivered', async () => {
+      const { chat, http } = await harness();
+      sim.setFaults({ rateLimits: { medium: 10, light: 1000, heavy: 1000 } });
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          chat.sendMessage({ toContact: `student${i}@example.com` }, `q ${i}`),
+        ),
+      );
+      expect([...countPerRecipient(sim).values()].every((n) => n === 1)).toBe(true);
+      expect(sim.messages()).toHaveLength(30);
+      expect(chatRequests(sim).some((r) => r.status === 429)).toBe(true);
+      // The bucket was slowed for everyone, not only for the callers that got the 429.
+      expect(http.currentRate('medium')).toBeLessThan(1000);
+    });
+
+    it('a storm of 20% 5xx plus 429 bursts delivers every message exactly once', async () => {
+      const { chat } = await harness({ ZOOM_MAX_ATTEMPTS: '10', ZOOM_RATE_LIMIT_MEDIUM: '200' });
+      sim.setFaults({ serverErrorRatio: 0.2, burst429: 3 });
+      // A second burst while the first retries are under way.
+      const burst = setTimeout(() => sim.setFaults({ burst429: 3 }), 1500);
+      try {
+        await Promise.all(
+          Array.from({ length: 200 }, (_, i) =>
+            chat.sendMessage({ toContact: `student${i}@example.com` }, `storm ${i}`),
+          ),
+        );
+      } finally {
+        clearTimeout(burst);
+      }
+      const counts = countPerRecipient(sim);
+      expect(counts.size).toBe(200);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+      const statuses = chatRequests(sim).map((r) => r.status);
+      expect(statuses.filter((s) => s >= 500).length).toBeGreaterThan(10);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(3);
+    }, 30_000);
+
+    it('5xx until attempts run out is a retryable ZoomApiError after exactly ZOOM_MAX_ATTEMPTS calls', async () => {
+      const { chat } = await harness({ ZOOM_MAX_ATTEMPTS: '3' });
+      sim.setFaults({ serverErrorRatio: 1 });
+      const error = await chat
+        .sendMessage({ toContact: 'student1@example.com' }, 'never')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ZoomApiError);
+      expect(error).toMatchObject({ retryable: true, zoomMessage: expect.any(String) });
+      expect([500, 502, 503]).toContain((error as ZoomApiError).status);
+      expect((error as ZoomApiError).trackingId).toEqual(expect.any(String));
+      expect(chatRequests(sim)).toHaveLength(3);
+    });
+
+    it('a request Zoom never answers times out and is retried, then surfaces as retryable', async () => {
+      const { chat } = await harness({ ZOOM_HTTP_TIMEOUT_MS: '300', ZOOM_MAX_ATTEMPTS: '2' });
+      await chat.sendMessage({ toContact: 'student1@example.com' }, 'warm the token');
+      sim.setFaults({ hangRatio: 1 });
+      const started = Date.now();
+      const error = await chat
+        .sendMessage({ toContact: 'student2@example.com' }, 'into the void')
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ status: 0, retryable: true });
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(chatRequests(sim).filter((r) => r.status === 0)).toHaveLength(2);
+    });
+
+    it('404 is not retried and surfaces Zoom code and message', async () => {
+      const { chat } = await harness();
+      const error = await chat
+        .sendMessage({ toContact: 'nobody@elsewhere.example' }, 'hi')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ZoomApiError);
+      expect(error).toMatchObject({
+        status: 404,
+        code: 1001,
+        zoomMessage: 'User does not exist or does not belong to this account',
+        retryable: false,
+        trackingId: expect.any(String),
+      });
+      expect(chatRequests(sim)).toHaveLength(1);
+    });
+
+    it('400 is not retried and surfaces Zoom code and message', async () => {
+      const { http } = await harness();
+      // Straight through the client, bypassing the chat service's own checks: no target.
+      const error = await http
+        .request({
+          method: 'POST',
+          path: '/chat/users/{userId}/messages',
+          params: { userId: HARNESS_SENDER },
+          body: { message: 'no target' },
+          label: 'medium',
+        })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ status: 400, code: 300, retryable: false });
+      expect((error as ZoomApiError).zoomMessage).toMatch(/to_contact or to_channel/);
+      expect(chatRequests(sim)).toHaveLength(1);
+    });
+
+    it('logs every failure with the x-zm-trackingid, and never a token or secret', async () => {
+      const z = await harness({ ZOOM_MAX_ATTEMPTS: '2' });
+      await z.chat.sendMessage({ toContact: 'student1@example.com' }, 'ok');
+      sim.revokeTokens();
+      sim.setFaults({ burst429: 1 });
+      await z.chat.sendMessage({ toContact: 'student1@example.com' }, 'after revoke');
+      await z.chat
+        .sendMessage({ toContact: 'nobody@elsewhere.example' }, 'x')
+        .catch(() => undefined);
+      const warnings = z.logs.lines.filter((l) => l.includes('x-zm-trackingid='));
+      expect(warnings.length).toBeGreaterThanOrEqual(3);
+      expect(
+        warnings.every((l) => /x-zm-trackingid=v=2\.0/.test(l) || /x-zm-trackingid=\S+/.test(l)),
+      ).toBe(true);
+      const all = z.logs.lines.join('\n');
+      expect(all).not.toContain(sim.clientSecret);
+      expect(all).not.toMatch(/sim\.[A-Za-z0-9_-]{20,}/); // simulator tokens look like sim.<base64url>
+      expect(all).not.toContain('Bearer');
+    });
+  });
+
+  describe('rate limit (ZOOM.md §4)', () => {
+    it('holds the configured rate: 200 sends at 50/s measure within 10%, with no 429', async () => {
+      sim.setFaults({ rateLimits: { medium: 50, light: 1000, heavy: 1000 } });
+      const { chat } = await harness({ ZOOM_RATE_LIMIT_MEDIUM: '50', ZOOM_MAX_IN_FLIGHT: '20' });
+      await chat.sendMessage({ toContact: 'student0@example.com' }, 'warm the token');
+      await new Promise((r) => setTimeout(r, 100));
+      sim.reset();
+      sim.setFaults({ rateLimits: { medium: 50, light: 1000, heavy: 1000 } });
+      await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          chat.sendMessage({ toContact: `student${i}@example.com` }, `paced ${i}`),
+        ),
+      );
+      const times = chatRequests(sim).map((r) => r.at);
+      expect(times).toHaveLength(200);
+      const perSecond = ((times.length - 1) * 1000) / (times[times.length - 1] - times[0]);
+      process.stdout.write(
+        `\n[zoom] 200 sends at ZOOM_RATE_LIMIT_MEDIUM=50: measured ${perSecond.toFixed(2)}/s\n`,
+      );
+      expect(perSecond).toBeGreaterThan(45);
+      expect(perSecond).toBeLessThan(55);
+      expect(chatRequests(sim).filter((r) => r.status === 429)).toHaveLength(0);
+    }, 20_000);
+
+    it('caps requests in flight at ZOOM_MAX_IN_FLIGHT', async () => {
+      const { chat } = await harness({ ZOOM_MAX_IN_FLIGHT: '3' });
+      await chat.sendMessage({ toContact: 'student0@example.com' }, 'warm the token');
+      sim.reset();
+      sim.setFaults({ latencyMs: 100 });
+      const started = Date.now();
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          chat.sendMessage({ toContact: `student${i}@example.com` }, `c ${i}`),
+        ),
+      );
+      // 12 calls of 100 ms, 3 at a time: at least 4 rounds.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+      const arrivals = chatRequests(sim).map((r) => r.at);
+      for (const t of arrivals) {
+        expect(arrivals.filter((u) => u >= t && u < t + 90).length).toBeLessThanOrEqual(3);
+      }
+    });
+  });
+
+  describe('Team Chat (ZOOM.md §2)', () => {
+    it("sends from ZOOM_CHAT_SENDER to a contact and returns Zoom's message id", async () => {
+      const { chat } = await harness();
+      const { messageId } = await chat.sendMessage(
+        { toContact: 'student3@example.com' },
+        'What is 2+2?',
+      );
+      const [message] = sim.messages();
+      expect(message).toMatchObject({
+        id: messageId,
+        sender: HARNESS_SENDER,
+        to_contact: 'student3@example.com',
+        message: 'What is 2+2?',
+      });
+    });
+
+    it('sends to a channel', async () => {
+      const { chat } = await harness();
+      const channel = sim.createChannel({ name: 'Quiz room' });
+      await chat.sendMessage({ toChannel: channel.id }, 'Everyone: question 1');
+      expect(sim.messages()).toEqual([expect.objectContaining({ to_channel: channel.id })]);
+    });
+
+    it('accepts exactly 1024 characters and refuses 1025 without calling Zoom', async () => {
+      const { chat } = await harness();
+      const tooLong = chat.sendMessage(
+        { toContact: 'student1@example.com' },
+        'x'.repeat(ZOOM_CHAT_MESSAGE_MAX_LENGTH + 1),
+      );
+      await expect(tooLong).rejects.toBeInstanceOf(ZoomInvalidRequestError);
+      await expect(tooLong).rejects.toMatchObject({ status: 400, retryable: false });
+      await expect(tooLong).rejects.toThrow(/1025 characters.*at most 1024/);
+      expect(sim.requests()).toHaveLength(0);
+      expect(sim.tokenRequests()).toBe(0);
+
+      await chat.sendMessage(
+        { toContact: 'student1@example.com' },
+        'y'.repeat(ZOOM_CHAT_MESSAGE_MAX_LENGTH),
+      );
+      expect(sim.messages()).toHaveLength(1);
+    });
+
+    it('refuses an empty message or a missing target without calling Zoom', async () => {
+      const { chat } = await harness();
+      await expect(chat.sendMessage({ toContact: 'a@b.c' }, '')).rejects.toBeInstanceOf(
+        ZoomInvalidRequestError,
+      );
+      await expect(chat.sendMessage({ toContact: '  ' }, 'hi')).rejects.toBeInstanceOf(
+        ZoomInvalidRequestError,
+      );
+      const both = { toContact: 'a@b.c', toChannel: 'c1' } as unknown as { toContact: string };
+      await expect(chat.sendMessage(both, 'hi')).rejects.toBeInstanceOf(ZoomInvalidRequestError);
+      expect(sim.requests()).toHaveLength(0);
+    });
+  });
+
+  describe('meetings (ZOOM.md §2, §5)', () => {
+    it('reads the continuous-chat channel id, or null without one', async () => {
+      const { meetings } = await harness();
+      const withChat = sim.createMeeting({ topic: 'Algebra', continuousChat: true });
+      const plain = sim.createMeeting({ topic: 'Plain' });
+      const got = await meetings.getMeeting(String(withChat.id));
+      expect(got).toEqual({
+        id: String(withChat.id),
+        uuid: withChat.uuid,
+        topic: 'Algebra',
+        chatChannelId: withChat.channel_id,
+      });
+      expect(got.chatChannelId).toEqual(expect.any(String));
+      expect((await meetings.getMeeting(String(plain.id))).chatChannelId).toBeNull();
+      await expect(meetings.getMeeting('123')).rejects.toMatchObject({ status: 404, code: 3001 });
+    });
+
+    it("lists every live participant over all pages (page_size 300), mapping Zoom's fields", async () => {
+      const { meetings } = await harness();
+      const meeting = sim.createMeeting();
+      sim.startMeeting(meeting.id);
+      for (let i = 0; i < 649; i++)
+        sim.join(meeting.id, { name: `P${i}`, email: `student${i % 200}@example.com` });
+      const guest = sim.join(meeting.id, { name: 'Guest' });
+      const leaver = sim.join(meeting.id, { name: 'Leaver', email: 'student5@example.com' });
+      sim.leave(meeting.id, leaver.participant_uuid);
+
+      const list = await meetings.listLiveParticipants(String(meeting.id));
+      expect(list).toHaveLength(651);
+      const pages = sim.requests().filter((r) => r.path.includes('/metrics/meetings/'));
+      expect(pages).toHaveLength(3);
+
+      const mappedGuest = list.find((p) => p.participantUuid === guest.participant_uuid);
+      expect(mappedGuest).toEqual({
+        userId: guest.user_id,
+        zoomUserId: null,
+        participantUuid: guest.participant_uuid,
+        name: 'Guest',
+        email: null,
+        joinTime: new Date(guest.join_time),
+        leaveTime: null,
+      });
+      const member = list.find((p) => p.name === 'P1');
+      expect(member?.zoomUserId).toEqual(expect.any(String));
+      expect(member?.email).toBe('student1@example.com');
+      const left = list.find((p) => p.participantUuid === leaver.participant_uuid);
+      expect(left?.leaveTime).toBeInstanceOf(Date);
+    });
+
+    it('encodes twice a meeting UUID that starts with / or contains //', async () => {
+      const { meetings } = await harness();
+      for (const uuid of ['/ajXp112QmuoKj4854875==', 'ab//cd+EF==']) {
+        const meeting = sim.createMeeting();
+        sim.startMeeting(meeting.id, { uuid });
+        sim.join(meeting.id, { name: 'Ann', email: 'student1@example.com' });
+        const list = await meetings.listLiveParticipants(uuid);
+        expect(list.map((p) => p.name)).toEqual(['Ann']);
+      }
+      const paths = sim.requests().map((r) => r.path);
+      expect(paths).toContain(
+        '/v2/metrics/meetings/%252FajXp112QmuoKj4854875%253D%253D/participants',
+      );
+      expect(paths).toContain('/v2/metrics/meetings/ab%252F%252Fcd%252BEF%253D%253D/participants');
+    });
+
+    it('encodes an ordinary UUID once', async () => {
+      const { meetings } = await harness();
+      const meeting = sim.createMeeting();
+      sim.startMeeting(meeting.id, { uuid: 'Zx9/ab+cd==' });
+      sim.join(meeting.id, { name: 'Bo' });
+      expect(await meetings.listLiveParticipants('Zx9/ab+cd==')).toHaveLength(1);
+      expect(sim.requests().map((r) => r.path)).toContain(
+        '/v2/metrics/meetings/Zx9%2Fab%2Bcd%3D%3D/participants',
+      );
+    });
+  });
+});
