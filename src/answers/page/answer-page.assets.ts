@@ -14,6 +14,7 @@ body { margin: 0; background: var(--bg); color: var(--ink);
   font: 18px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 main { max-width: 40rem; margin: 0 auto; padding: 1rem; }
 .card { background: var(--card); border-radius: 12px; padding: 1.25rem; box-shadow: 0 1px 3px rgba(0,0,0,.15); }
+h2 { font-size: 1.35rem; margin: .5rem 0; }
 h1 { font-size: 1.2rem; margin: 0 0 .25rem; color: var(--muted); font-weight: 600; }
 .question { font-size: 1.4rem; font-weight: 700; margin: 0 0 1rem; overflow-wrap: anywhere; white-space: pre-wrap; }
 .timer { display: flex; align-items: baseline; gap: .5rem; margin: 0 0 1rem; font-weight: 700; }
@@ -28,7 +29,8 @@ legend { font-weight: 700; margin-bottom: .5rem; padding: 0; }
 .option { position: relative; display: block; }
 .option input { position: absolute; opacity: 0; width: 1px; height: 1px; }
 .option span { display: flex; align-items: center; gap: .75rem; min-height: 3.5rem; padding: .75rem 1rem;
-  border: 2px solid var(--line); border-radius: 10px; background: var(--card); cursor: pointer; overflow-wrap: anywhere; }
+  border: 2px solid var(--line); border-radius: 10px; background: var(--card); cursor: pointer; overflow-wrap: anywhere;
+  -webkit-tap-highlight-color: transparent; }
 .option span::before { content: attr(data-letter); flex: none; display: inline-grid; place-items: center;
   width: 2rem; height: 2rem; border-radius: 50%; background: #e7ebef; font-weight: 700; }
 .option input:checked + span { border-color: var(--brand); background: #e8f1fb; box-shadow: inset 0 0 0 2px var(--brand); }

@@ -51,7 +51,9 @@ describe('answer page views', () => {
       askIdentity: true,
     });
     expect(page).toMatch(/<fieldset>\s*<legend>Choose one answer<\/legend>/);
-    expect(page.match(/<label class="option"><input type="radio" name="choice"/g)).toHaveLength(2);
+    expect(
+      page.match(/<label class="option"\s*><input\s+type="radio"\s+name="choice"/g),
+    ).toHaveLength(2);
     expect(page).toContain('<label for="name">Your name</label>');
     expect(page).toContain('<label for="email">Your email</label>');
     expect(page).toContain('name="viewport"');

@@ -55,6 +55,7 @@ function layout(title: string, body: SafeHtml): string {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <meta name="robots" content="noindex, nofollow" />
+        <link rel="icon" href="data:," />
         <title>${title}</title>
         <link rel="stylesheet" href="${ANSWER_PAGE_CSS_PATH}?v=${ANSWER_PAGE_CSS_VERSION}" />
         <script src="${ANSWER_PAGE_JS_PATH}?v=${ANSWER_PAGE_JS_VERSION}" defer></script>
