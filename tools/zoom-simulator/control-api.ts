@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseJsonObject, readBody, sendJson } from './http';
 import type { ZoomSimulator } from './simulator';
-import type { RateLimits, SimParticipant, WebhookEvent, ZoomSimulatorFaults } from './types';
+import type {
+  RateLimits,
+  RetryAfterFormat,
+  SimParticipant,
+  WebhookEvent,
+  ZoomSimulatorFaults,
+} from './types';
 import type { WebhookExtra } from './webhooks';
 import { SimNotFoundError } from './world';
 
@@ -48,12 +54,18 @@ function rateLimits(o: Json | undefined): RateLimits | undefined {
   return { light: optNum(o, 'light'), medium: optNum(o, 'medium'), heavy: optNum(o, 'heavy') };
 }
 
+function retryAfterFormat(v: string | undefined): RetryAfterFormat | undefined {
+  if (v === undefined || v === 'seconds' || v === 'http-date') return v;
+  throw new BadControlRequest('retryAfterFormat must be "seconds" or "http-date"');
+}
+
 function faults(o: Json): ZoomSimulatorFaults {
   return {
     latencyMs: optNum(o, 'latencyMs'),
     serverErrorRatio: optNum(o, 'serverErrorRatio'),
     rateLimits: rateLimits(optObj(o, 'rateLimits')),
     retryAfterHeader: optBool(o, 'retryAfterHeader'),
+    retryAfterFormat: retryAfterFormat(optStr(o, 'retryAfterFormat')),
     hangRatio: optNum(o, 'hangRatio'),
     burst429: optNum(o, 'burst429'),
   };

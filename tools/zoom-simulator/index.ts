@@ -1,10 +1,6 @@
 /** The Zoom simulator: a real HTTP server speaking the Zoom APIs this product uses (README.md). */
-export {
-  startZoomSimulator,
-  PRO_RATE_LIMITS,
-  DEFAULT_SCOPES,
-  type ZoomSimulator,
-} from './simulator';
+export { startZoomSimulator, DEFAULT_SCOPES, type ZoomSimulator } from './simulator';
+export { PRO_RATE_LIMITS } from './rate-limiter';
 export {
   signWebhook,
   webhookSignature,

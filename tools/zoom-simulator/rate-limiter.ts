@@ -1,5 +1,8 @@
 import type { RateLabel, RateLimits } from './types';
 
+/** Zoom's Pro plan per-second limits (ZOOM.md §4). */
+export const PRO_RATE_LIMITS: Required<RateLimits> = { light: 30, medium: 20, heavy: 10 };
+
 export type RateDecision =
   { allowed: true } | { allowed: false; limit: number; retryAfterSeconds: number };
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { handleControl } from './control-api';
 import { BodyTooLargeError, sendJson } from './http';
 import { SeededRandom } from './prng';
-import { RateLimiter } from './rate-limiter';
+import { PRO_RATE_LIMITS, RateLimiter } from './rate-limiter';
 import { TokenStore } from './tokens';
 import {
   WebhookEmitter,
@@ -18,7 +18,6 @@ import {
 import { SimWorld, type CreateMeetingInput, type JoinInput } from './world';
 import { ZoomApi, type FaultState } from './zoom-api';
 import type {
-  RateLimits,
   RecordedRequest,
   SentMessage,
   SimChannel,
@@ -30,9 +29,6 @@ import type {
   ZoomSimulatorOptions,
   ZoomUser,
 } from './types';
-
-/** Zoom's Pro plan per-second limits (ZOOM.md §4). */
-export const PRO_RATE_LIMITS: Required<RateLimits> = { light: 30, medium: 20, heavy: 10 };
 
 export const DEFAULT_SCOPES = [
   'chat_message:write:admin',
@@ -160,6 +156,7 @@ class ZoomSimulatorServer implements ZoomSimulator {
     if (f.latencyMs !== undefined) this.faults.latencyMs = f.latencyMs;
     if (f.serverErrorRatio !== undefined) this.faults.serverErrorRatio = f.serverErrorRatio;
     if (f.retryAfterHeader !== undefined) this.faults.retryAfterHeader = f.retryAfterHeader;
+    if (f.retryAfterFormat !== undefined) this.faults.retryAfterFormat = f.retryAfterFormat;
     if (f.hangRatio !== undefined) this.faults.hangRatio = f.hangRatio;
     if (f.burst429 !== undefined) this.faults.burst429 = f.burst429;
     if (f.rateLimits !== undefined) this.limiter.setLimits(f.rateLimits);
@@ -269,6 +266,7 @@ class ZoomSimulatorServer implements ZoomSimulator {
       latencyMs: this.opts.latencyMs ?? 0,
       serverErrorRatio: this.opts.serverErrorRatio ?? 0,
       retryAfterHeader: this.opts.retryAfterHeader ?? true,
+      retryAfterFormat: this.opts.retryAfterFormat ?? 'seconds',
       hangRatio: 0,
       burst429: 0,
     };

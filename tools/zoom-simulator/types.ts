@@ -6,6 +6,8 @@ export type RateLabel = 'light' | 'medium' | 'heavy';
 /** Requests per second per label; a missing or 0 entry means unlimited. */
 export type RateLimits = Partial<Record<RateLabel, number>>;
 
+export type RetryAfterFormat = 'seconds' | 'http-date';
+
 export interface ZoomSimulatorOptions {
   /** 0 = a free port (default). */
   port?: number;
@@ -21,6 +23,8 @@ export interface ZoomSimulatorOptions {
   rateLimits?: RateLimits;
   /** true (default): a 429 carries Retry-After and X-RateLimit-*; false: a bare 429 (ZOOM.md §4). */
   retryAfterHeader?: boolean;
+  /** Retry-After as whole seconds (default) or as an HTTP date: Zoom may send either (ZOOM.md §4). */
+  retryAfterFormat?: RetryAfterFormat;
   latencyMs?: number;
   serverErrorRatio?: number;
   seed?: number;
@@ -31,6 +35,7 @@ export interface ZoomSimulatorFaults {
   serverErrorRatio?: number;
   rateLimits?: RateLimits;
   retryAfterHeader?: boolean;
+  retryAfterFormat?: RetryAfterFormat;
   /** Fraction of /v2 requests that are never answered (until close()). */
   hangRatio?: number;
   /** The next N chat sends are answered 429, whatever the rate. */

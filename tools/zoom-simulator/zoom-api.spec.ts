@@ -465,6 +465,18 @@ describe('Zoom simulator: Zoom API', () => {
       expect(limited?.headers.get('x-zm-trackingid')).toBeTruthy();
     });
 
+    it('can send Retry-After as an HTTP date', async () => {
+      sim = await startZoomSimulator({ rateLimits: { light: 1 }, retryAfterFormat: 'http-date' });
+      sim.createMeeting({ id: 445 });
+      const tok = await token();
+      const responses = await Promise.all([api('/meetings/445', tok), api('/meetings/445', tok)]);
+      const value = responses.find((r) => r.status === 429)?.headers.get('retry-after') ?? '';
+      expect(value).toMatch(/GMT$/);
+      const waitMs = Date.parse(value) - Date.now();
+      expect(waitMs).toBeGreaterThan(-1000);
+      expect(waitMs).toBeLessThanOrEqual(1000);
+    });
+
     it('uses the Pro limits by default', async () => {
       sim = await startZoomSimulator();
       sim.createMeeting({ id: 555 });

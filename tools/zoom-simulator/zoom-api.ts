@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseJsonObject, readBody, sendJson, sleep } from './http';
 import type { SeededRandom } from './prng';
-import type { RateLimiter } from './rate-limiter';
+import { PRO_RATE_LIMITS, type RateLimiter } from './rate-limiter';
 import type { TokenStore } from './tokens';
 import { trackingId } from './webhooks';
 import { SimNotFoundError, type SimWorld } from './world';
 import type {
   RateLabel,
   RecordedRequest,
+  RetryAfterFormat,
   SentMessage,
   SimMeeting,
   SimOccurrence,
@@ -23,6 +24,7 @@ export interface FaultState {
   latencyMs: number;
   serverErrorRatio: number;
   retryAfterHeader: boolean;
+  retryAfterFormat: RetryAfterFormat;
   hangRatio: number;
   burst429: number;
 }
@@ -258,7 +260,10 @@ export class ZoomApi {
     // ZOOM.md §4: the rate headers may be there, or not at all.
     const headers: Record<string, string> = this.faults.retryAfterHeader
       ? {
-          'retry-after': String(retryAfterSeconds),
+          'retry-after':
+            this.faults.retryAfterFormat === 'http-date'
+              ? new Date(Date.now() + retryAfterSeconds * 1000).toUTCString()
+              : String(retryAfterSeconds),
           'x-ratelimit-category': LABEL_CATEGORY[label],
           'x-ratelimit-type': 'QPS',
           'x-ratelimit-limit': String(limit),
@@ -324,8 +329,9 @@ export class ZoomApi {
     return answer(201, { id });
   }
 
+  /** An unlimited label still reports a plausible limit: Zoom's Pro value. */
   private limiterLimit(label: RateLabel): number {
-    return this.limiter.limitOf(label) ?? 0;
+    return this.limiter.limitOf(label) ?? PRO_RATE_LIMITS[label];
   }
 
   // ---- GET /v2/meetings/{meetingId} ----------------------------------------------------------
