@@ -111,8 +111,14 @@ echo "fuzz: app healthy at $base (database $mongo_uri/fuzz)"
 #     a PATCH is checked against the stored question);
 #   unsupported_method: a method with no route answers 404 in the one error shape, as every Nest
 #     app does, not 405 with an Allow header.
+# Known failures already routed to their owners are listed in baseline.json (see README.md): they
+# are reported but do not fail the run; anything new does. Schemathesis runs from the temporary
+# directory so its crash cache (.schemathesis/) never lands in the work tree.
+baseline=()
+[ -f test/fuzz/baseline.json ] && baseline=(--baseline "$PWD/test/fuzz/baseline.json")
+report_dir="$PWD/$REPORT_DIR"
 set +e
-timeout --signal=INT --kill-after=30 "$TIME_LIMIT" \
+(cd "$workdir" && timeout --signal=INT --kill-after=30 "$TIME_LIMIT" \
   "$VENV/bin/schemathesis" run "$base/docs-json" \
   --header "X-API-Key: $API_KEY" \
   --checks all \
@@ -122,7 +128,9 @@ timeout --signal=INT --kill-after=30 "$TIME_LIMIT" \
   --generation-database none \
   --request-timeout 10 \
   --no-color \
-  --report junit --report-dir "$REPORT_DIR"
+  "${baseline[@]}" \
+  "${@}" \
+  --report junit --report-dir "$report_dir")
 status=$?
 set -e
 if [ "$status" = 124 ] || [ "$status" = 130 ]; then

@@ -16,7 +16,7 @@ function errorResponse(description: string): ResponseObject {
  * lists them without each controller repeating them: a 500 from the catch-all filter; for a route
  * with parameters, a 400 for a malformed one (ParseObjectIdPipe, the query DTO, Fastify's URL
  * checks in createHttpAdapter); for a route with a body, a 400 for malformed JSON, a 413 over
- * BODY_LIMIT_BYTES and a 415 for a body that is not JSON. An answer a controller documents itself
+ * BODY_LIMIT_BYTES and a 415 for a Content-Type it does not parse. An answer a controller documents itself
  * is left as it is.
  */
 export function documentCommonErrors(document: OpenAPIObject): OpenAPIObject {
@@ -35,7 +35,7 @@ export function documentCommonErrors(document: OpenAPIObject): OpenAPIObject {
       }
       if (hasBody) {
         add('413', 'Request body larger than 100 kB');
-        add('415', 'Request body is not application/json');
+        add('415', 'Unsupported request Content-Type');
       }
       add('500', 'Unexpected error; the body carries a request_id to quote');
     }
