@@ -25,6 +25,12 @@ export interface JoinKey {
 
 export type ParticipantRecord = Participant;
 
+interface UpdateOutcome {
+  outcome: 'inserted' | 'matched' | 'missed';
+  /** identity_rank before the update, when a record matched. */
+  previousRank: number | null;
+}
+
 /** `field` unset or older than ts: a missing ts counts as minus infinity. */
 const olderThan = (field: keyof Participant, ts: number): FilterQuery<Participant> => ({
   $or: [{ [field]: null }, { [field]: { $lt: ts } }],
@@ -90,7 +96,7 @@ export class ParticipantsRepository {
         $setOnInsert: { leave_ts: null, leave_time: null, ended_ts: null },
       },
     };
-    if (await this.upsertOrMatch(reopen.filter, reopen.update)) return;
+    if ((await this.upsertOrMatch(reopen.filter, reopen.update)).outcome !== 'missed') return;
     await this.participants
       .updateOne(
         {
@@ -132,19 +138,27 @@ export class ParticipantsRepository {
           : {}),
       },
     };
-    const applied = identityFields
+    const { outcome, previousRank } = identityFields
       ? await this.upsertOrMatch(close.filter, close.update)
-      : (await this.participants.updateOne(close.filter, close.update).exec()).matchedCount > 0;
-    if (!applied) {
+      : await this.match(close.filter, close.update);
+    if (outcome === 'missed') {
+      // Not older than the record's join (else the stale leave only notes its time); a join
+      // always outranks a leave's identity, so nothing more to do on this path.
       await this.participants
         .updateOne(
           { ...where, $and: [olderThan('leave_ts', ts), { join_ts: { $gt: ts } }] },
           { $set: { leave_ts: ts, leave_time: leaveTime }, $max: { last_event_ts: ts } },
         )
         .exec();
+      return;
     }
-    if (identityFields) {
-      // Only wins while no join (and no newer leave) has supplied the identity: rank decides.
+    if (
+      outcome === 'matched' &&
+      identityFields &&
+      (previousRank ?? 0) < identityFields.identity_rank
+    ) {
+      // The record may know this person only from an older leave: the newer leave's identity
+      // wins, and the rank condition keeps a join's (or a newer leave's) identity in place.
       await this.participants
         .updateOne(
           { ...where, identity_rank: { $lt: identityFields.identity_rank } },
@@ -246,19 +260,40 @@ export class ParticipantsRepository {
    * Conditional upsert: inserts the first event of a join, updates in place when the condition
    * holds. When the record exists but the condition does not hold, the upsert collides on the
    * unique key (11000, as on real MongoDB); so does a concurrent first insert. Both are settled by
-   * the same update without upsert. Returns whether the update was applied.
+   * the same update without upsert. Returns the record's identity_rank from before the update.
    */
   private async upsertOrMatch(
     filter: FilterQuery<Participant>,
     update: Record<string, unknown>,
-  ): Promise<boolean> {
+  ): Promise<UpdateOutcome> {
     try {
-      await this.participants.updateOne(filter, update, { upsert: true }).exec();
-      return true;
+      const before = await this.participants
+        .findOneAndUpdate(filter, update, {
+          upsert: true,
+          new: false,
+          projection: { identity_rank: 1 },
+        })
+        .lean<Pick<Participant, 'identity_rank'>>()
+        .exec();
+      return before
+        ? { outcome: 'matched', previousRank: before.identity_rank }
+        : { outcome: 'inserted', previousRank: null };
     } catch (error: unknown) {
       if (!isDuplicateKey(error)) throw error;
     }
-    const result = await this.participants.updateOne(filter, update).exec();
-    return result.matchedCount > 0;
+    return this.match(filter, update);
+  }
+
+  private async match(
+    filter: FilterQuery<Participant>,
+    update: Record<string, unknown>,
+  ): Promise<UpdateOutcome> {
+    const before = await this.participants
+      .findOneAndUpdate(filter, update, { new: false, projection: { identity_rank: 1 } })
+      .lean<Pick<Participant, 'identity_rank'>>()
+      .exec();
+    return before
+      ? { outcome: 'matched', previousRank: before.identity_rank }
+      : { outcome: 'missed', previousRank: null };
   }
 }

@@ -104,6 +104,7 @@ export class ParticipantsService {
   async listPeople(meetingId: string, query: PeopleQuery = {}): Promise<PeoplePage> {
     const status = query.status ?? 'joined';
     const limit = query.limit ?? DEFAULT_LIMIT;
+    const after = query.cursor !== undefined ? decodeCursor(query.cursor) : null;
     const occurrence =
       query.occurrenceUuid !== undefined
         ? await this.occurrences.find(meetingId, query.occurrenceUuid)
@@ -125,7 +126,6 @@ export class ParticipantsService {
     if (!occurrence) return empty;
 
     const scope = scopeOf(occurrence);
-    const after = query.cursor !== undefined ? decodeCursor(query.cursor) : null;
     const items: MeetingPerson[] = [];
     let hasMore = false;
     const records = this.participants.streamByPerson(scope, {

@@ -1,0 +1,297 @@
+/**
+ * Order independence, property-style: seeded random join/leave/rejoin histories (rejoins with a
+ * new user_id, same Zoom user id or email; guests with neither; meeting.ended; a second
+ * occurrence) are delivered duplicated, shuffled and partly concurrent, and must always end in the
+ * state a naive in-order replay of the same history gives (ZOOM.md §3: at-least-once, unordered).
+ */
+import { ParticipantsService } from '../src/participants/participants.service';
+import type { MeetingPerson } from '../src/participants/people';
+import { WebhookService } from '../src/webhook/webhook.service';
+import { createTestApp, TEST_API_KEY, TestApp } from './utils/test-app';
+import { meetingEvent, participantEvent, postWebhook, TestParticipant } from './webhook-helpers';
+
+const SERVICE_CASES = 240;
+const HTTP_CASES = 24;
+
+/** mulberry32: small, seedable, good enough to pick histories. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    chance: (p: number) => next() < p,
+    pick: <T>(items: T[]): T => items[Math.floor(next() * items.length)],
+    shuffle: <T>(items: T[]): T[] => {
+      for (let i = items.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [items[i], items[j]] = [items[j], items[i]];
+      }
+      return items;
+    },
+  };
+}
+type Rng = ReturnType<typeof rng>;
+
+type HistoryEvent =
+  | { kind: 'started' | 'ended'; uuid: string; ts: number }
+  | { kind: 'joined' | 'left'; uuid: string; ts: number; participant: TestParticipant };
+
+interface Person {
+  name: string;
+  zoomId?: string;
+  email?: string;
+}
+
+/** One meeting's history, in the order it happened (strictly increasing event_ts). */
+function generateHistory(r: Rng, caseId: number): HistoryEvent[] {
+  const people: Person[] = [];
+  const count = r.int(2, 6);
+  for (let i = 0; i < count; i++) {
+    const kind = r.pick(['member', 'member', 'email-guest', 'guest']);
+    const name = `P${caseId}-${i}`;
+    if (kind === 'member')
+      people.push({
+        name,
+        zoomId: `zu-${caseId}-${i}`,
+        email: r.chance(0.8) ? `p${i}@Example.com` : undefined,
+      });
+    else if (kind === 'email-guest') people.push({ name, email: `Guest${i}@Mail.example` });
+    else people.push({ name });
+  }
+  const events: HistoryEvent[] = [];
+  let ts = 1_764_000_000_000 + caseId * 10_000_000;
+  const tick = () => (ts += r.int(1, 40));
+  const occurrences = r.chance(0.4) ? 2 : 1;
+  for (let o = 0; o < occurrences; o++) {
+    const uuid = `occ-${caseId}-${o}==`;
+    let nextUserId = 16778240; // per-join ids restart per occurrence, as Zoom's do (ZOOM.md §3)
+    if (r.chance(0.85)) events.push({ kind: 'started', uuid, ts: tick() });
+    // Each person's sessions as a queue of actions, interleaved at random with the others'.
+    const queues = people.map((person, index) => {
+      const actions: HistoryEvent[] = [];
+      const sessions = r.int(0, 3);
+      for (let s = 0; s < sessions; s++) {
+        const participant: TestParticipant = {
+          user_id: String(nextUserId++),
+          user_name: r.chance(0.2) ? `${person.name} (renamed ${s})` : person.name,
+          id: person.zoomId,
+          email: person.email,
+          participant_uuid: r.chance(0.7) ? `pu-${caseId}-${o}-${index}-${s}` : undefined,
+        };
+        actions.push({ kind: 'joined', uuid, ts: 0, participant });
+        if (s < sessions - 1 || r.chance(0.6))
+          actions.push({ kind: 'left', uuid, ts: 0, participant });
+      }
+      return actions;
+    });
+    for (;;) {
+      const open = queues.filter((q) => q.length > 0);
+      if (open.length === 0) break;
+      const action = r.pick(open).shift() as HistoryEvent;
+      events.push({ ...action, ts: tick() });
+    }
+    const last = o === occurrences - 1;
+    if (r.chance(last ? 0.45 : 0.7)) events.push({ kind: 'ended', uuid, ts: tick() });
+  }
+  return events;
+}
+
+function toBody(meetingId: string, e: HistoryEvent): Record<string, unknown> {
+  return 'participant' in e
+    ? participantEvent(e.kind, { meetingId, uuid: e.uuid, ts: e.ts, participant: e.participant })
+    : meetingEvent(e.kind, { meetingId, uuid: e.uuid, ts: e.ts });
+}
+
+interface RefRecord {
+  key: string;
+  personKey: string;
+  name: string;
+  email: string | null;
+  zoomId: string | null;
+  joinTs: number;
+  joinTime: string;
+  leaveTime: string | null;
+  status: 'joined' | 'left';
+}
+
+/** The naive model: apply the history in order, no timestamps compared. */
+function referencePeople(history: HistoryEvent[]): Array<Record<string, unknown>> {
+  const occurrences = new Map<string, Map<string, RefRecord>>();
+  let current: string | null = null;
+  const occ = (uuid: string) => {
+    let records = occurrences.get(uuid);
+    if (!records) {
+      records = new Map();
+      occurrences.set(uuid, records);
+      current = uuid; // an occurrence first heard of is the newest one
+    }
+    return records;
+  };
+  for (const e of history) {
+    const records = occ(e.uuid);
+    const time = new Date(e.ts).toISOString();
+    if (e.kind === 'ended') {
+      for (const rec of records.values()) {
+        if (rec.status === 'joined') Object.assign(rec, { status: 'left', leaveTime: time });
+      }
+    } else if (e.kind === 'joined') {
+      const p = e.participant;
+      const key = p.participant_uuid ?? p.user_id;
+      const email = p.email ?? null;
+      records.set(key, {
+        key,
+        personKey: p.id ?? email?.toLowerCase() ?? key,
+        name: p.user_name,
+        email,
+        zoomId: p.id ?? null,
+        joinTs: e.ts,
+        joinTime: time,
+        leaveTime: null,
+        status: 'joined',
+      });
+    } else if (e.kind === 'left') {
+      const p = e.participant;
+      const rec = records.get(p.participant_uuid ?? p.user_id);
+      if (rec) Object.assign(rec, { status: 'left', leaveTime: time });
+    }
+  }
+  if (current === null) return [];
+  const byPerson = new Map<string, RefRecord[]>();
+  for (const rec of (occurrences.get(current) as Map<string, RefRecord>).values()) {
+    byPerson.set(rec.personKey, [...(byPerson.get(rec.personKey) ?? []), rec]);
+  }
+  return [...byPerson.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([personKey, recs]) => {
+      const newest = [...recs].sort((a, b) => b.joinTs - a.joinTs);
+      const open = newest.filter((r) => r.status === 'joined');
+      const basis = open[0] ?? newest[0];
+      const email = newest.find((r) => r.email !== null)?.email ?? null;
+      const zoomId = newest.find((r) => r.zoomId !== null)?.zoomId ?? null;
+      const leaves = newest
+        .map((r) => r.leaveTime)
+        .filter((t): t is string => t !== null)
+        .sort();
+      return {
+        person_key: personKey,
+        name: basis.name,
+        email,
+        zoom_user_id: zoomId,
+        reachable: email !== null || zoomId !== null,
+        status: open.length > 0 ? 'joined' : 'left',
+        join_time: basis.joinTime,
+        leave_time: open.length > 0 ? null : (leaves[leaves.length - 1] ?? null),
+      };
+    });
+}
+
+function comparable(p: MeetingPerson | Record<string, unknown>): Record<string, unknown> {
+  const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
+  return {
+    person_key: p.person_key,
+    name: p.name,
+    email: p.email,
+    zoom_user_id: p.zoom_user_id,
+    reachable: p.reachable,
+    status: p.status,
+    join_time: iso(p.join_time),
+    leave_time: iso(p.leave_time),
+  };
+}
+
+/** The history delivered as Zoom might: some events two or three times, all shuffled. */
+function deliveryOrder(r: Rng, history: HistoryEvent[]): HistoryEvent[] {
+  const copies: HistoryEvent[] = [];
+  for (const e of history) {
+    copies.push(e);
+    if (r.chance(0.35)) copies.push(e);
+    if (r.chance(0.1)) copies.push(e);
+  }
+  return r.shuffle(copies);
+}
+
+/** Delivers in small concurrent batches, so same-record updates race each other. */
+async function deliver(events: HistoryEvent[], r: Rng, send: (e: HistoryEvent) => Promise<void>) {
+  for (let i = 0; i < events.length;) {
+    const size = r.int(1, 6);
+    await Promise.all(events.slice(i, i + size).map(send));
+    i += size;
+  }
+}
+
+describe('participant presence converges under duplicates, reordering and races (e2e)', () => {
+  let t: TestApp;
+  let participants: ParticipantsService;
+  let webhooks: WebhookService;
+
+  beforeAll(async () => {
+    t = await createTestApp({ name: 'participants_order' });
+    participants = t.app.get(ParticipantsService);
+    webhooks = t.app.get(WebhookService);
+  });
+  afterAll(async () => t.close());
+
+  async function check(meetingId: string, history: HistoryEvent[], seed: number) {
+    const expected = referencePeople(history);
+    const all = await participants.listPeople(meetingId, { status: 'all', limit: 1000 });
+    const now = await participants.currentPeople(meetingId);
+    const context = `seed ${seed}; history:\n${history.map((e) => JSON.stringify(e)).join('\n')}`;
+    try {
+      expect(all.items.map(comparable)).toEqual(expected);
+      expect(now.map(comparable)).toEqual(expected.filter((p) => p.status === 'joined'));
+      expect(all.count).toBe(expected.length);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${context}`);
+    }
+  }
+
+  it(`${SERVICE_CASES} random histories through the webhook service and real database`, async () => {
+    let events = 0;
+    let deliveries = 0;
+    for (let c = 0; c < SERVICE_CASES; c++) {
+      const seed = 1000 + c;
+      const r = rng(seed);
+      const meetingId = String(8_100_000_000 + c);
+      const history = generateHistory(r, c);
+      const delivered = deliveryOrder(r, history);
+      events += history.length;
+      deliveries += delivered.length;
+      await deliver(delivered, r, async (e) => {
+        await webhooks.handle(toBody(meetingId, e), 'unused-for-events');
+      });
+      await check(meetingId, history, seed);
+    }
+    process.stdout.write(
+      `\n[participants-order] ${SERVICE_CASES} histories, ${events} events, ${deliveries} deliveries (duplicated + shuffled + concurrent): all converged\n`,
+    );
+  }, 240_000);
+
+  it(`${HTTP_CASES} random histories over HTTP with signatures`, async () => {
+    for (let c = 0; c < HTTP_CASES; c++) {
+      const seed = 5000 + c;
+      const r = rng(seed);
+      const meetingId = String(8_200_000_000 + c);
+      const history = generateHistory(r, 10_000 + c);
+      await deliver(deliveryOrder(r, history), r, async (e) => {
+        const res = await postWebhook(t.url, JSON.stringify(toBody(meetingId, e)));
+        expect(res.status).toBe(200);
+      });
+      await check(meetingId, history, seed);
+      const api = await fetch(
+        `${t.url}/api/meetings/${meetingId}/participants?status=all&limit=1000`,
+        {
+          headers: { 'X-API-Key': TEST_API_KEY },
+        },
+      );
+      const body = (await api.json()) as { items: Array<Record<string, unknown>> };
+      expect(body.items.map(comparable)).toEqual(referencePeople(history));
+    }
+  }, 120_000);
+});
