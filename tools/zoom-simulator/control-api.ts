@@ -182,6 +182,7 @@ async function controlRoute(
       return sim.setWebhookTarget(body.url === null ? null : str(body, 'url'), {
         duplicateRatio: optNum(body, 'duplicateRatio'),
         shuffleWindow: optNum(body, 'shuffleWindow'),
+        concurrency: optNum(body, 'concurrency'),
       });
     case 'POST /webhooks/flush':
       return sim.flushWebhooks();

@@ -205,6 +205,35 @@ describe('Zoom simulator: webhooks', () => {
     expect(await order(7)).toEqual(a);
   });
 
+  it('delivers concurrently when asked, every event once', async () => {
+    const m = sim.createMeeting();
+    sim.startMeeting(m.id);
+    sim.setWebhookTarget(receiver.url, { concurrency: 8 });
+    for (let i = 0; i < 40; i++) sim.join(m.id, { name: `P${i}` });
+    await sim.flushWebhooks();
+    const names = receiver.received.map(
+      (x) => x.body.payload.object.participant.user_name as string,
+    );
+    expect(names.sort()).toEqual(Array.from({ length: 40 }, (_, i) => `P${i}`).sort());
+    const deliveries = sim.webhookDeliveries();
+    // Overlap: some delivery started before the previous one was answered.
+    const overlapped = deliveries.some(
+      (d, i) => i > 0 && d.at < deliveries[i - 1].at + deliveries[i - 1].ms,
+    );
+    expect(overlapped).toBe(true);
+  });
+
+  it('counts a target silent for 3 s as failed (status 0), as Zoom does', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
+    const result = await sim.sendWebhook(url, { event: 'meeting.started' });
+    expect(result.status).toBe(0);
+    expect(result.ms).toBeGreaterThanOrEqual(2900);
+    silent.closeAllConnections();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+
   it('sends endpoint.url_validation and checks the answer', async () => {
     const body = sim.webhookPayload('endpoint.url_validation', undefined, undefined, {
       plainToken: 'qgg8vlvZRS6UYooatFL8Aw',

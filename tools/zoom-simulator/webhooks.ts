@@ -160,7 +160,10 @@ export function buildWebhookBody(args: {
   return { event, event_ts: eventTs, payload: { account_id: accountId, object } };
 }
 
-/** POSTs one signed webhook the way Zoom does; never throws (status 0 = no answer). */
+/**
+ * POSTs one signed webhook the way Zoom does; never throws (status 0 = no answer within Zoom's
+ * 3 s, or a network error). The caller's signal aborts it early (close()).
+ */
 export async function deliverWebhook(
   targetUrl: string,
   rawBody: string,
@@ -168,7 +171,15 @@ export async function deliverWebhook(
   signal?: AbortSignal,
 ): Promise<WebhookResult> {
   const started = performance.now();
-  const timeout = AbortSignal.timeout(ZOOM_WEBHOOK_TIMEOUT_MS);
+  // One controller per delivery, listener removed after: AbortSignal.any() would pile listeners
+  // on the long-lived close() signal during a burst of thousands of events.
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new Error(`no answer within ${ZOOM_WEBHOOK_TIMEOUT_MS} ms`)),
+    ZOOM_WEBHOOK_TIMEOUT_MS,
+  );
+  const onAbort = (): void => controller.abort(new Error('simulator closed'));
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const res = await fetch(targetUrl, {
       method: 'POST',
@@ -178,21 +189,32 @@ export async function deliverWebhook(
         'user-agent': 'Zoom Marketplace/1.0a',
       },
       body: rawBody,
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      signal: controller.signal,
     });
     const body = await res.text();
     return { status: res.status, body, ms: performance.now() - started };
   } catch (err: unknown) {
     const message = err instanceof Error ? err.message : String(err);
     return { status: 0, body: message, ms: performance.now() - started };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 
 export interface WebhookTargetOptions {
   /** Fraction of events delivered twice (Zoom's at-least-once delivery, ZOOM.md §3). */
   duplicateRatio?: number;
-  /** Deliver events shuffled within groups of this many (Zoom's unordered delivery, ZOOM.md §3). */
+  /**
+   * Deliver events shuffled within groups of this many (Zoom's unordered delivery, ZOOM.md §3);
+   * with a larger `concurrency`, the group is that size.
+   */
   shuffleWindow?: number;
+  /**
+   * Deliveries in flight at once (default 1: one after another, in order). Zoom posts events
+   * concurrently, so a value above 1 exposes races between handlers of the same person.
+   */
+  concurrency?: number;
 }
 
 interface QueuedWebhook {
@@ -202,8 +224,8 @@ interface QueuedWebhook {
 }
 
 /**
- * Delivers emitted events to the configured target one at a time, in emission order unless
- * shuffling is asked for. Delivery starts on the next macrotask, so events emitted in one
+ * Delivers emitted events to the configured target, one at a time and in emission order unless
+ * shuffling or concurrency is asked for. Delivery starts on the next macrotask, so events emitted in one
  * synchronous burst (a loop of join()) land in the same shuffle window.
  */
 export class WebhookEmitter {
@@ -259,34 +281,38 @@ export class WebhookEmitter {
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.queue.length > 0 && !this.abort.signal.aborted) {
       const window = Math.max(1, Math.floor(this.options.shuffleWindow ?? 1));
+      const workers = Math.max(1, Math.floor(this.options.concurrency ?? 1));
       const batch: QueuedWebhook[] = [];
-      for (const item of this.queue.splice(0, window)) {
+      for (const item of this.queue.splice(0, Math.max(window, workers))) {
         batch.push(item);
         if (this.rng.chance(this.options.duplicateRatio ?? 0))
           batch.push({ ...item, duplicate: true });
       }
       if (window > 1) this.rng.shuffle(batch);
-      for (const item of batch) {
-        const target = this.target;
-        if (!target || this.abort.signal.aborted) return;
-        const at = Date.now();
-        // A fresh timestamp and signature per attempt, as a Zoom retry carries (ZOOM.md §3).
-        const result = await deliverWebhook(
-          target,
-          item.raw,
-          this.sign(item.raw),
-          this.abort.signal,
-        );
-        this.log.push({
-          event: item.body.event,
-          event_ts: item.body.event_ts,
-          target,
-          status: result.status,
-          ms: result.ms,
-          duplicate: item.duplicate,
-          at,
-        });
-      }
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < batch.length) {
+          await this.deliver(batch[next++]);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(workers, batch.length) }, worker));
     }
+  }
+
+  private async deliver(item: QueuedWebhook): Promise<void> {
+    const target = this.target;
+    if (!target || this.abort.signal.aborted) return;
+    const at = Date.now();
+    // A fresh timestamp and signature per attempt, as a Zoom retry carries (ZOOM.md §3).
+    const result = await deliverWebhook(target, item.raw, this.sign(item.raw), this.abort.signal);
+    this.log.push({
+      event: item.body.event,
+      event_ts: item.body.event_ts,
+      target,
+      status: result.status,
+      ms: result.ms,
+      duplicate: item.duplicate,
+      at,
+    });
   }
 }
