@@ -387,6 +387,18 @@ describe('Zoom simulator: Zoom API', () => {
       const once = await api(`/metrics/meetings/${encodeURIComponent(uuid)}/participants`, tok);
       expect(once.status).toBe(404);
       expect(await jsonOf(once)).toMatchObject({ code: 3001 });
+
+      // A '/' inside (not leading, not doubled) needs one encoding only, and two also work.
+      sim.endMeeting(m.id);
+      const inner = 'ab/cd+ef==';
+      sim.startMeeting(m.id, { uuid: inner });
+      for (const path of [
+        encodeURIComponent(inner),
+        encodeURIComponent(encodeURIComponent(inner)),
+      ]) {
+        const res = await api(`/metrics/meetings/${path}/participants`, tok);
+        expect(res.status).toBe(200);
+      }
     });
 
     it('answers 404 / 3001 for live participants of a meeting not in progress', async () => {
