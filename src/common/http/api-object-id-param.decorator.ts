@@ -9,5 +9,8 @@ export const ApiObjectIdParam = (name: string, description: string): MethodDecor
   ApiParam({
     name,
     description: `${description} (24 hexadecimal characters)`,
+    // `type` too: it replaces the reflected parameter type (mongoose's ObjectId class), which
+    // Swagger would otherwise document as an empty object schema next to this one.
+    type: String,
     schema: { type: 'string', pattern: OBJECT_ID_PATTERN, example: '665f1c2e8a1b2c3d4e5f6a7b' },
   });
