@@ -1,30 +1,29 @@
 import type { ParticipantRecord } from './participants.repository';
 import { GUEST_UNREACHABLE_REASON, toPerson } from './people';
 
-const base = (over: Partial<ParticipantRecord>): ParticipantRecord =>
-  ({
-    meeting_id: '123456789',
-    meeting_uuid: 'u',
-    participant_key: 'k',
-    person_key: 'k',
-    user_id: '1',
-    participant_uuid: null,
-    zoom_user_id: null,
-    name: 'Someone',
-    email: null,
-    join_time: new Date(1000),
-    leave_time: null,
-    status: 'joined',
-    join_ts: 1000,
-    leave_ts: null,
-    ended_ts: null,
-    identity_rank: 1,
-    last_event_ts: 1000,
-    raw_data: null,
-    created_at: new Date(0),
-    updated_at: new Date(0),
-    ...over,
-  });
+const base = (over: Partial<ParticipantRecord>): ParticipantRecord => ({
+  meeting_id: '123456789',
+  meeting_uuid: 'u',
+  participant_key: 'k',
+  person_key: 'k',
+  user_id: '1',
+  participant_uuid: null,
+  zoom_user_id: null,
+  name: 'Someone',
+  email: null,
+  join_time: new Date(1000),
+  leave_time: null,
+  status: 'joined',
+  join_ts: 1000,
+  leave_ts: null,
+  ended_ts: null,
+  identity_rank: 1,
+  last_event_ts: 1000,
+  raw_data: null,
+  created_at: new Date(0),
+  updated_at: new Date(0),
+  ...over,
+});
 
 describe('toPerson', () => {
   const end = { end_time: new Date(9000) };

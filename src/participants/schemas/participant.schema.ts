@@ -93,13 +93,27 @@ export class Participant {
 export type ParticipantDocument = HydratedDocument<Participant>;
 export const ParticipantSchema = SchemaFactory.createForClass(Participant);
 
-// Every webhook: one record per join. meeting_uuid is part of the key because per-join user_ids
-// such as "16778240" repeat across occurrences of a recurring meeting when Zoom sends no
-// participant_uuid (ZOOM.md §3). Its (meeting_id, meeting_uuid) prefix also serves
-// meeting.ended, which closes every join of one occurrence.
+// Every webhook: one record per join. meeting_uuid is part of the key (DESIGN.md has
+// meeting_id + participant_key) because user_id is only per meeting and per join (ZOOM.md §3):
+// without a participant_uuid, the same small number may come back in a later occurrence of a
+// recurring meeting (*inferred*; cheap to be safe). Its (meeting_id, meeting_uuid) prefix also
+// serves meeting.ended, which closes every join of one occurrence.
 ParticipantSchema.index({ meeting_id: 1, meeting_uuid: 1, participant_key: 1 }, { unique: true });
 // GET /participants (default status=joined), currentPeople, isPresent: people in the room now,
-// grouped and paged by person_key.
-ParticipantSchema.index({ meeting_id: 1, meeting_uuid: 1, status: 1, person_key: 1 });
-// GET /participants?status=left|all: every join of an occurrence, grouped and paged by person_key.
-ParticipantSchema.index({ meeting_id: 1, meeting_uuid: 1, person_key: 1 });
+// streamed in the order the grouping and the person_key cursor need (no in-memory sort).
+ParticipantSchema.index({
+  meeting_id: 1,
+  meeting_uuid: 1,
+  status: 1,
+  person_key: 1,
+  join_ts: -1,
+  participant_key: 1,
+});
+// GET /participants?status=left|all: every join of an occurrence, in the same order.
+ParticipantSchema.index({
+  meeting_id: 1,
+  meeting_uuid: 1,
+  person_key: 1,
+  join_ts: -1,
+  participant_key: 1,
+});
