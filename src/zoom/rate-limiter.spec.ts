@@ -98,6 +98,21 @@ describe('TokenBucket', () => {
     expect(bucket.currentRate(9000)).toBeGreaterThanOrEqual(5);
   });
 
+  it('halves once for probes that keep meeting 429 right after each pause', () => {
+    const bucket = new TokenBucket({ ratePerSecond: 20, recoveryMs: 10_000 }, 0);
+    let now = 0;
+    for (let i = 0; i < 5; i++) {
+      bucket.penalize(now, 1000);
+      now += 1000 + 50; // the probe goes out just after the pause and is refused again
+    }
+    expect(bucket.currentRate(now - 50)).toBe(10);
+    // A 429 long after the episode is a new signal.
+    bucket.penalize(now + 20_000, 1000);
+    expect(bucket.currentRate(now + 21_000)).toBe(10);
+    bucket.penalize(now + 21_000 + 5_000, 1000);
+    expect(bucket.currentRate(now + 27_000)).toBeLessThan(10);
+  });
+
   it('rejects a non-positive rate', () => {
     expect(() => new TokenBucket({ ratePerSecond: 0 }, 0)).toThrow(RangeError);
   });

@@ -39,8 +39,9 @@ export interface TokenBucketOptions {
   /** Time for the rate to climb back linearly to full after the last 429. */
   recoveryMs?: number;
   /**
-   * 429s within this window of the first one count as one signal: requests already in flight when
-   * the limit was hit all come back 429, and halving once per request would collapse the rate.
+   * 429s within this window of the previous one (or of the end of its pause) count as one signal:
+   * requests already in flight when the limit was hit all come back 429, and halving once per
+   * request would collapse the rate.
    */
   penaltyWindowMs?: number;
 }
@@ -99,7 +100,10 @@ export class TokenBucket {
    * (once per penalty window), recovering over `recoveryMs` from the end of the pause.
    */
   penalize(now: number, pauseMs: number): void {
-    if (now - this.lastPenaltyAt >= this.penaltyWindowMs) {
+    // One congestion episode, one halving: the 429s of requests already in flight, and those of
+    // the probes sent right after each pause (the account is still limited, our rate is moot).
+    const episodeEnd = Math.max(this.lastPenaltyAt, this.pausedUntil);
+    if (now - episodeEnd >= this.penaltyWindowMs) {
       const current = this.currentRate(now) / this.ratePerSecond;
       this.factorAtPenalty = Math.max(this.minFactor, current / 2);
       this.lastPenaltyAt = now;

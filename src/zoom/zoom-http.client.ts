@@ -1,7 +1,6 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AxiosResponse, isAxiosError } from 'axios';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../config/app-config';
 import { InFlightLimit, RateLimiter, ZoomRateLabel } from './rate-limiter';
 import {
@@ -61,8 +60,10 @@ export class ZoomHttpClient implements OnModuleDestroy {
   /** Per account (ZOOM.md §4: the limit is the account's, shared by all its apps and callers). */
   private readonly limiter: RateLimiter;
   private readonly inFlight: InFlightLimit;
-  /** Aborts waits and requests on shutdown, so a closing app is not held open by retries. */
-  private readonly shutdown = new AbortController();
+  /** Set on shutdown: waits and requests end, so a closing app is not held open by retries. */
+  private closing = false;
+  /** Requests on the wire and retry waits, each with the function that ends it on shutdown. */
+  private readonly pending = new Set<() => void>();
 
   constructor(
     private readonly http: HttpService,
@@ -74,7 +75,8 @@ export class ZoomHttpClient implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.shutdown.abort();
+    this.closing = true;
+    for (const end of [...this.pending]) end();
     this.limiter.close();
     this.inFlight.close();
   }
@@ -123,7 +125,7 @@ export class ZoomHttpClient implements OnModuleDestroy {
           throw this.toError(failure, true);
         }
       }
-      if (!transient || attempt >= maxAttempts || this.shutdown.signal.aborted) {
+      if (!transient || attempt >= maxAttempts || this.closing) {
         this.logFailure(request, failure, `giving up after attempt ${attempt}/${maxAttempts}`);
         throw this.toError(failure, transient);
       }
@@ -151,9 +153,17 @@ export class ZoomHttpClient implements OnModuleDestroy {
     // In-flight slot first, then the rate slot: when slow answers free several slots at once,
     // their holders still leave at the paced rate instead of all together.
     const release = await this.inFlight.acquire();
+    // One controller per request, not AbortSignal.any over a shared signal: thousands of queued
+    // calls would each leave a listener on it.
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    let timer: NodeJS.Timeout | undefined;
     let response: AxiosResponse<unknown>;
     try {
       await this.limiter.acquire(request.label);
+      if (this.closing) throw new ZoomApiError(SHUTTING_DOWN);
+      this.pending.add(abort);
+      timer = setTimeout(abort, timeoutMs);
       response = await this.http.axiosRef.request<unknown>({
         method: request.method,
         url,
@@ -166,7 +176,7 @@ export class ZoomHttpClient implements OnModuleDestroy {
         },
         // `timeout` is the socket's idle limit; the signal bounds the whole exchange.
         timeout: timeoutMs,
-        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.shutdown.signal]),
+        signal: controller.signal,
         validateStatus: () => true,
         maxRedirects: 0,
       });
@@ -183,6 +193,8 @@ export class ZoomHttpClient implements OnModuleDestroy {
         retryAfterMs: null,
       };
     } finally {
+      clearTimeout(timer);
+      this.pending.delete(abort);
       release();
     }
 
@@ -226,20 +238,30 @@ export class ZoomHttpClient implements OnModuleDestroy {
     );
   }
 
-  private async wait(ms: number): Promise<void> {
-    try {
-      await sleep(ms, undefined, { signal: this.shutdown.signal });
-    } catch {
-      throw new ZoomApiError({
-        status: 0,
-        code: null,
-        zoomMessage: 'the service is shutting down',
-        trackingId: null,
-        retryable: true,
-      });
-    }
+  /** Sleeps before a retry; shutdown ends the wait with a retryable error. */
+  private wait(ms: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const end = () => {
+        clearTimeout(timer);
+        this.pending.delete(end);
+        reject(new ZoomApiError(SHUTTING_DOWN));
+      };
+      const timer = setTimeout(() => {
+        this.pending.delete(end);
+        resolve();
+      }, ms);
+      this.pending.add(end);
+    });
   }
 }
+
+const SHUTTING_DOWN = {
+  status: 0,
+  code: null,
+  zoomMessage: 'the service is shutting down',
+  trackingId: null,
+  retryable: true,
+};
 
 /** Fills `{name}` placeholders, encoding each value once; an unknown placeholder is a bug. */
 export function fillPath(template: string, params: Record<string, string> = {}): string {
