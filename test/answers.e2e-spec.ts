@@ -47,7 +47,8 @@ describe('Answer page and results (e2e, seeded database)', () => {
     broadcasts = world.app.app.get(getModelToken(Broadcast.name));
     deliveries = world.app.app.get(getModelToken(Delivery.name));
     answers = world.app.app.get(getModelToken(Answer.name));
-    await answers.init();
+    // Let the background index builds finish before writing (the test server races them).
+    await Promise.all([answers.init(), broadcasts.init(), deliveries.init()]);
   });
   afterAll(async () => world.close());
 

@@ -1,0 +1,338 @@
+/**
+ * Answer burst benchmark (issue 6): 1,000 recipients of one question answer within one second,
+ * against the real app (src/main.ts in its own process: HTTP, pipes, guards, rate limiter) and
+ * the database. Reports throughput, p50/p99 latency and lost answers (stored answers must equal
+ * 2xx responses, one per recipient). Baseline in the same run: the same 1,000 inserts straight
+ * through the Mongoose model, same arrival schedule, no HTTP.
+ *
+ *   npx ts-node --transpile-only bench/answer-burst.ts [answers=1000] [spreadMs=1000]
+ *
+ * Each request opens its own connection (1,000 phones do not share sockets). The app runs in a
+ * child process so the load generator does not share its event loop. MONGO_URI is used if set;
+ * otherwise the local MongoDB-wire test server is started (it shares this machine's 2 cores).
+ *
+ * The seeding and burst helpers are exported for test/answers-burst.e2e-spec.ts.
+ */
+import mongoose, { Model, Types } from 'mongoose';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { Answer, AnswerSchema } from '../src/answers/schemas/answer.schema';
+import { answerToken, hashAnswerToken } from '../src/broadcasts/answer-link';
+import { Broadcast, BroadcastSchema } from '../src/broadcasts/schemas/broadcast.schema';
+import { Delivery, DeliverySchema } from '../src/broadcasts/schemas/delivery.schema';
+import { startMongoServer } from '../tools/mongo-server/launch';
+import { execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort } from '../test/fixtures/app-process';
+import { withDatabase } from '../test/utils/database';
+
+export interface BurstModels {
+  broadcasts: Model<Broadcast>;
+  deliveries: Model<Delivery>;
+}
+
+export interface BurstBroadcast {
+  broadcastId: Types.ObjectId;
+  meetingId: string;
+  tokens: string[];
+}
+
+/**
+ * A question broadcast to `n` recipients whose messages all went out just now, written straight
+ * to the database as the sender leaves it; each recipient's link token derived as the sender does.
+ */
+export async function seedBurstBroadcast(
+  models: BurstModels,
+  tokenSecret: string,
+  n: number,
+): Promise<BurstBroadcast> {
+  // Index builds run in the background from app start; a write racing a collection's first
+  // index build has been answered "Unknown error: null" by the test database server.
+  await Promise.all([models.broadcasts.init(), models.deliveries.init()]);
+  const now = new Date();
+  const meetingId = String(80_000_000 + Math.floor(Math.random() * 10_000_000));
+  const broadcast = await models.broadcasts.create({
+    meeting_id: meetingId,
+    kind: 'question',
+    question: {
+      title: 'Burst',
+      question_text: 'Pick one',
+      options: ['A', 'B', 'C', 'D'],
+      correct_answer: 2,
+      time_limit: 120,
+      points: 1000,
+    },
+    mode: 'direct',
+    opens_at: now,
+  });
+  const ids = Array.from({ length: n }, () => new Types.ObjectId());
+  await models.deliveries.insertMany(
+    ids.map((_id, i) => ({
+      _id,
+      broadcast_id: broadcast._id,
+      recipient_key: `burst-user-${i}`,
+      name: `Burst User ${i}`,
+      email: `burst${i}@example.com`,
+      status: 'sent',
+      available_at: now,
+      sent_at: now,
+      closes_at: new Date(now.getTime() + 120_000),
+      answer_token_hash: hashAnswerToken(answerToken(tokenSecret, _id)),
+    })),
+  );
+  return {
+    broadcastId: broadcast._id,
+    meetingId,
+    tokens: ids.map((id) => answerToken(tokenSecret, id)),
+  };
+}
+
+export interface Sample {
+  status: number;
+  ms: number;
+}
+
+/**
+ * One JSON answer; status 0 for a network error. `agent: false` opens a fresh connection (a
+ * phone); a keep-alive agent models a load balancer holding a pool of connections to the app.
+ */
+export function postAnswer(
+  baseUrl: string,
+  token: string,
+  choice: number,
+  agent: http.Agent | false = false,
+): Promise<Sample> {
+  const body = JSON.stringify({ choice });
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const req = http.request(
+      `${baseUrl}/q/${token}/answer`,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }),
+        );
+      },
+    );
+    req.on('error', () => resolve({ status: 0, ms: performance.now() - started }));
+    req.end(body);
+  });
+}
+
+/**
+ * Runs `task(i)` for i in 0..n-1, the i-th started at i/n of `spreadMs` (a steady arrival rate;
+ * 0 = all at once). Resolves with every result and the wall time from first start to last end.
+ */
+export async function scheduled<T>(
+  n: number,
+  spreadMs: number,
+  task: (i: number) => Promise<T>,
+): Promise<{ results: T[]; wallMs: number }> {
+  const started = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const wait = started + (spreadMs * i) / n - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      return task(i);
+    }),
+  );
+  return { results, wallMs: performance.now() - started };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function line(label: string, samples: number[], wallMs: number): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const ms = (v: number) => v.toFixed(1).padStart(7);
+  return (
+    `${label.padEnd(40)} ${samples.length} in ${wallMs.toFixed(0).padStart(5)} ms` +
+    ` = ${((samples.length / wallMs) * 1000).toFixed(0).padStart(5)}/s` +
+    `  p50 ${ms(percentile(sorted, 50))} ms  p99 ${ms(percentile(sorted, 99))} ms` +
+    `  max ${ms(sorted[sorted.length - 1])} ms`
+  );
+}
+
+interface Bench {
+  url: string;
+  secret: string;
+  models: BurstModels & { answers: Model<Answer> };
+}
+
+async function httpBurst(
+  b: Bench,
+  n: number,
+  spreadMs: number,
+  label: string,
+  agent: http.Agent | false = false,
+): Promise<boolean> {
+  const seeded = await seedBurstBroadcast(b.models, b.secret, n);
+  const { results, wallMs } = await scheduled(n, spreadMs, (i) =>
+    postAnswer(b.url, seeded.tokens[i], i % 4, agent),
+  );
+  const ok = results.filter((r) => r.status >= 200 && r.status < 300).length;
+  const failed = results.filter((r) => r.status >= 500 || r.status === 0).length;
+  const filter = { broadcast_id: seeded.broadcastId };
+  const stored = await b.models.answers.countDocuments(filter);
+  const distinct = (await b.models.answers.distinct('recipient_key', filter)).length;
+  const other = new Map<number, number>();
+  for (const r of results) {
+    if (r.status < 200 || r.status >= 300) other.set(r.status, (other.get(r.status) ?? 0) + 1);
+  }
+  console.log(
+    line(
+      label,
+      results.map((r) => r.ms),
+      wallMs,
+    ),
+  );
+  console.log(
+    `${''.padEnd(40)} 2xx ${ok}, 5xx/network ${failed}, stored ${stored} (distinct recipients ${distinct}), lost ${ok - stored}` +
+      (other.size > 0 ? `, other statuses ${JSON.stringify(Object.fromEntries(other))}` : ''),
+  );
+  return ok === n && stored === n && distinct === n && failed === 0;
+}
+
+async function modelBaseline(b: Bench, n: number, spreadMs: number, label: string): Promise<void> {
+  const broadcastId = new Types.ObjectId();
+  const { results, wallMs } = await scheduled(n, spreadMs, async (i) => {
+    const started = performance.now();
+    await b.models.answers.create({
+      broadcast_id: broadcastId,
+      meeting_id: '80000000',
+      recipient_key: `baseline-${i}`,
+      name: `Baseline ${i}`,
+      email: null,
+      delivery_id: new Types.ObjectId(),
+      choice: i % 4,
+      correct: i % 4 === 2,
+      score: 900,
+      answered_at: new Date(),
+      latency_ms: 1000,
+    });
+    return performance.now() - started;
+  });
+  console.log(line(label, results, wallMs));
+}
+
+const ROOT = join(__dirname, '..');
+/** Under the repository (config finds package.json by walking up) but out of git and of dist/. */
+const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'answer-burst-app');
+
+/**
+ * The app as production runs it: compiled JavaScript (`node dist/src/main.js`), not ts-node,
+ * whose source-map support makes every captured stack trace cost far more than in production.
+ */
+async function startCompiledApp(
+  env: Record<string, string>,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      join(ROOT, 'tsconfig.build.json'),
+      '--outDir',
+      BUILD_DIR,
+      '--incremental',
+      'false',
+    ],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(BUILD_DIR, 'src', 'main.js')], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'test', ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('app not healthy after 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function main(): Promise<void> {
+  const n = Number(process.argv[2] ?? 1000);
+  const spreadMs = Number(process.argv[3] ?? 1000);
+  const mongo = process.env.MONGO_URI ? null : await startMongoServer();
+  const dbUri = withDatabase(
+    process.env.MONGO_URI ?? mongo?.uri ?? '',
+    `zlq_bench_answers_${randomBytes(3).toString('hex')}`,
+  );
+  const secret = randomBytes(32).toString('hex');
+  const app = await startCompiledApp({
+    MONGO_URI: dbUri,
+    API_KEYS: 'bench-instructor-key-0123456789',
+    ANSWER_TOKEN_SECRET: secret,
+    LOG_LEVEL: 'warn',
+  });
+  const connection = await mongoose.createConnection(dbUri).asPromise();
+  const bench: Bench = {
+    url: app.url,
+    secret,
+    models: {
+      broadcasts: connection.model(Broadcast.name, BroadcastSchema),
+      deliveries: connection.model(Delivery.name, DeliverySchema),
+      answers: connection.model(Answer.name, AnswerSchema),
+    },
+  };
+  let pass = true;
+  try {
+    await bench.models.answers.init();
+    // Warm-up (JIT, connection pool): its own broadcast, not reported.
+    await httpBurst(bench, 300, 300, 'warm-up (not counted)');
+    console.log(`\nAnswer burst: ${n} answers, one broadcast; the app in its own process\n`);
+    pass = (await httpBurst(bench, n, spreadMs, `HTTP, arrivals over ${spreadMs} ms`)) && pass;
+    const pool = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    pass =
+      (await httpBurst(
+        bench,
+        n,
+        spreadMs,
+        `HTTP via 64 pooled connections, ${spreadMs} ms`,
+        pool,
+      )) && pass;
+    pool.destroy();
+    await modelBaseline(bench, n, spreadMs, `baseline Model.create, over ${spreadMs} ms`);
+    pass = (await httpBurst(bench, n, 0, 'HTTP, all at once')) && pass;
+    await modelBaseline(bench, n, 0, 'baseline Model.create, all at once');
+  } finally {
+    await connection.close();
+    await app.stop();
+    await mongo?.stop();
+  }
+  console.log(pass ? '\nOK: every answer stored exactly once, no 5xx' : '\nFAILED: see above');
+  if (!pass) process.exitCode = 1;
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
