@@ -2,7 +2,13 @@ import request from 'supertest';
 import { startZoomSimulator, type ZoomSimulator } from '../tools/zoom-simulator';
 import { ParticipantsService } from '../src/participants/participants.service';
 import { createTestApp, TEST_API_KEY, TestApp } from './utils/test-app';
-import { meetingEvent, participantEvent, postWebhook, TestParticipant } from './webhook-helpers';
+import {
+  connectionOf,
+  meetingEvent,
+  participantEvent,
+  postWebhook,
+  TestParticipant,
+} from './webhook-helpers';
 
 const auth = { 'X-API-Key': TEST_API_KEY };
 
@@ -186,6 +192,30 @@ describe('GET /api/meetings/{id}/participants (e2e, real database)', () => {
         old.body.items.find((p: { person_key: string }) => p.person_key === '16778242').name,
       ).toBe('iPhone');
     });
+  });
+
+  it('keeps one record and the right state when copies of a join and its leave race each other', async () => {
+    const meetingId = '55555555555';
+    const person = {
+      user_id: '900',
+      user_name: 'Racer',
+      id: 'zu-racer',
+      participant_uuid: 'pu-racer',
+    };
+    const joinBody = JSON.stringify(
+      participantEvent('joined', { meetingId, uuid: 'race', ts: ++ts, participant: person }),
+    );
+    const leaveBody = JSON.stringify(
+      participantEvent('left', { meetingId, uuid: 'race', ts: ++ts, participant: person }),
+    );
+    const copies = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? joinBody : leaveBody));
+    const results = await Promise.all(copies.map((raw) => postWebhook(t.url, raw)));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    const all = await list(meetingId, '?status=all').expect(200);
+    expect(all.body.count).toBe(1);
+    expect(all.body.items[0]).toMatchObject({ person_key: 'zu-racer', status: 'left' });
+    const db = connectionOf(t).db;
+    expect(await db?.collection('participants').countDocuments({ meeting_id: meetingId })).toBe(1);
   });
 
   it('pages with limit and next_cursor, each person exactly once', async () => {
