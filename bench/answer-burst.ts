@@ -15,6 +15,7 @@
  */
 import mongoose, { Model, Types } from 'mongoose';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Answer, AnswerSchema } from '../src/answers/schemas/answer.schema';
@@ -163,6 +164,7 @@ function line(label: string, samples: number[], wallMs: number): string {
 
 interface Bench {
   url: string;
+  appCpuMs(): number;
   secret: string;
   models: BurstModels & { answers: Model<Answer> };
 }
@@ -175,9 +177,11 @@ async function httpBurst(
   agent: http.Agent | false = false,
 ): Promise<boolean> {
   const seeded = await seedBurstBroadcast(b.models, b.secret, n);
+  const cpuBefore = b.appCpuMs();
   const { results, wallMs } = await scheduled(n, spreadMs, (i) =>
     postAnswer(b.url, seeded.tokens[i], i % 4, agent),
   );
+  const appCpu = b.appCpuMs() - cpuBefore;
   const ok = results.filter((r) => r.status >= 200 && r.status < 300).length;
   const failed = results.filter((r) => r.status >= 500 || r.status === 0).length;
   const filter = { broadcast_id: seeded.broadcastId };
@@ -195,7 +199,7 @@ async function httpBurst(
     ),
   );
   console.log(
-    `${''.padEnd(40)} 2xx ${ok}, 5xx/network ${failed}, stored ${stored} (distinct recipients ${distinct}), lost ${ok - stored}` +
+    `${''.padEnd(40)} 2xx ${ok}, 5xx/network ${failed}, stored ${stored} (distinct recipients ${distinct}), lost ${ok - stored}; app CPU ${(appCpu / n).toFixed(2)} ms/answer` +
       (other.size > 0 ? `, other statuses ${JSON.stringify(Object.fromEntries(other))}` : ''),
   );
   return ok === n && stored === n && distinct === n && failed === 0;
@@ -224,6 +228,17 @@ async function modelBaseline(b: Bench, n: number, spreadMs: number, label: strin
 }
 
 const ROOT = join(__dirname, '..');
+
+/** User + system CPU time of a process so far (Linux /proc), or NaN elsewhere. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
 /** Under the repository (config finds package.json by walking up) but out of git and of dist/. */
 const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'answer-burst-app');
 
@@ -233,7 +248,7 @@ const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'answer-burst-app');
  */
 async function startCompiledApp(
   env: Record<string, string>,
-): Promise<{ url: string; stop(): Promise<void> }> {
+): Promise<{ url: string; cpuMs(): number; stop(): Promise<void> }> {
   execFileSync(
     process.execPath,
     [
@@ -267,6 +282,7 @@ async function startCompiledApp(
   }
   return {
     url,
+    cpuMs: () => processCpuMs(child.pid),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -294,6 +310,7 @@ async function main(): Promise<void> {
   const connection = await mongoose.createConnection(dbUri).asPromise();
   const bench: Bench = {
     url: app.url,
+    appCpuMs: () => app.cpuMs(),
     secret,
     models: {
       broadcasts: connection.model(Broadcast.name, BroadcastSchema),

@@ -352,6 +352,39 @@ describe('Answer page and results (e2e, seeded database)', () => {
     });
   });
 
+  it('documents the routes in OpenAPI, results with response DTOs and error bodies', async () => {
+    const doc = (await request(url).get('/docs-json').expect(200)).body;
+    const ref = (schema: { $ref?: string } | undefined) => schema?.$ref?.split('/').pop();
+    const json = (
+      op: { responses: Record<string, { content?: Record<string, { schema?: object }> }> },
+      status: string,
+    ) => ref(op.responses[status]?.content?.['application/json']?.schema);
+    const results = doc.paths['/api/broadcasts/{id}/results'].get;
+    expect(json(results, '200')).toBe('ResultsResponseDto');
+    expect(json(results, '404')).toBe('ErrorBodyDto');
+    expect(json(results, '401')).toBe('ErrorBodyDto');
+    expect(json(doc.paths['/api/meetings/{meeting_id}/leaderboard'].get, '200')).toBe(
+      'LeaderboardResponseDto',
+    );
+    expect(json(doc.paths['/api/broadcasts/{id}/remind'].post, '202')).toBe('RemindResponseDto');
+    expect(
+      doc.paths['/api/broadcasts/{id}/results.csv'].get.responses['200'].content,
+    ).toHaveProperty('text/csv');
+    expect(doc.paths['/api/broadcasts/{id}/stream'].get.responses['200'].content).toHaveProperty(
+      'text/event-stream',
+    );
+    const answer = doc.paths['/q/{token}/answer'].post;
+    expect(json(answer, '200')).toBe('AnswerResultDto');
+    expect(['409', '410', '429'].map((s) => json(answer, s))).toEqual([
+      'ErrorBodyDto',
+      'ErrorBodyDto',
+      'ErrorBodyDto',
+    ]);
+    expect(answer.security).toBeUndefined();
+    expect(doc.paths['/q/{token}'].get.responses['200'].content).toHaveProperty('text/html');
+    expect(doc.paths['/assets/answer-page.js']).toBeUndefined();
+  });
+
   describe('results, CSV, leaderboard, stream (instructor)', () => {
     it('needs the instructor key', async () => {
       const { broadcastId } = await seed();
