@@ -47,6 +47,8 @@ interface Failure {
   message: string;
   trackingId: string | null;
   retryAfterMs: number | null;
+  /** The token the attempt used, to drop exactly that one on a 401. */
+  token: string | null;
 }
 
 /**
@@ -98,8 +100,7 @@ export class ZoomHttpClient implements OnModuleDestroy {
     let attempt = 0;
     for (;;) {
       attempt += 1;
-      const token = await this.tokens.getAccessToken();
-      const outcome = await this.attempt<T>(request, url, token);
+      const outcome = await this.attempt<T>(request, url);
       if (!('kind' in outcome)) return outcome;
       const failure = outcome;
 
@@ -108,7 +109,7 @@ export class ZoomHttpClient implements OnModuleDestroy {
         // extra try does not count against ZOOM_MAX_ATTEMPTS.
         tokenRefreshed = true;
         attempt -= 1;
-        this.tokens.invalidate(token);
+        if (failure.token !== null) this.tokens.invalidate(failure.token);
         this.logFailure(request, failure, 'refreshing the token and retrying once');
         continue;
       }
@@ -144,11 +145,7 @@ export class ZoomHttpClient implements OnModuleDestroy {
   }
 
   /** One attempt: a response on 2xx, a Failure otherwise. Never throws for Zoom's answers. */
-  private async attempt<T>(
-    request: ZoomRequest,
-    url: string,
-    token: string,
-  ): Promise<ZoomResponse<T> | Failure> {
+  private async attempt<T>(request: ZoomRequest, url: string): Promise<ZoomResponse<T> | Failure> {
     const { timeoutMs } = this.config.zoom;
     // In-flight slot first, then the rate slot: when slow answers free several slots at once,
     // their holders still leave at the paced rate instead of all together.
@@ -158,10 +155,13 @@ export class ZoomHttpClient implements OnModuleDestroy {
     const controller = new AbortController();
     const abort = () => controller.abort();
     let timer: NodeJS.Timeout | undefined;
+    let token: string | null = null;
     let response: AxiosResponse<unknown>;
     try {
       await this.limiter.acquire(request.label);
       if (this.closing) throw new ZoomApiError(SHUTTING_DOWN);
+      // Taken at the last moment: a caller may have queued for long behind the rate limit.
+      token = await this.tokens.getAccessToken();
       this.pending.add(abort);
       timer = setTimeout(abort, timeoutMs);
       response = await this.http.axiosRef.request<unknown>({
@@ -188,9 +188,12 @@ export class ZoomHttpClient implements OnModuleDestroy {
         kind: isTransientNetworkError(code) ? 'network' : 'client',
         status: 0,
         code,
-        message: timedOut ? `no answer within ${timeoutMs} ms` : `connection failed (${code})`,
+        message: timedOut
+          ? `no answer within ${timeoutMs} ms`
+          : `could not connect to ZOOM_API_BASE_URL (${code})`,
         trackingId: null,
         retryAfterMs: null,
+        token,
       };
     } finally {
       clearTimeout(timer);
@@ -215,6 +218,7 @@ export class ZoomHttpClient implements OnModuleDestroy {
         kind === 'rate-limited'
           ? parseRetryAfter(response.headers['retry-after'] as string | undefined, Date.now())
           : null,
+      token,
     };
   }
 

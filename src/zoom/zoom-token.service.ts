@@ -176,7 +176,7 @@ export class ZoomTokenService {
     const accessToken = stringField(body, 'access_token');
     if (status >= 200 && status < 300 && accessToken) {
       const ttlSeconds =
-        typeof body.expires_in === 'number' && body.expires_in > 0
+        typeof body.expires_in === 'number' && body.expires_in >= 0
           ? body.expires_in
           : DEFAULT_TOKEN_TTL_SECONDS;
       const ttlMs = ttlSeconds * 1000;
