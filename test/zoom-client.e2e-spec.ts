@@ -326,6 +326,26 @@ describe('Zoom client against the simulator (real HTTP)', () => {
     });
   });
 
+  it('on shutdown, queued and retrying callers end at once with a retryable ZoomApiError', async () => {
+    const z = await startZoomHarness(sim, { ...FAST_ENV, ZOOM_RATE_LIMIT_MEDIUM: '1' });
+    const sends = Array.from({ length: 5 }, (_, i) =>
+      z.chat.sendMessage({ toContact: `student${i}@example.com` }, `queued ${i}`).then(
+        () => 'sent',
+        (e: unknown) => e,
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const closing = Date.now();
+    await z.close();
+    const outcomes = await Promise.all(sends);
+    expect(Date.now() - closing).toBeLessThan(1000);
+    expect(outcomes.filter((o) => o === 'sent').length).toBeLessThanOrEqual(1);
+    for (const o of outcomes.filter((x) => x !== 'sent')) {
+      expect(o).toBeInstanceOf(ZoomApiError);
+      expect(o).toMatchObject({ retryable: true, zoomMessage: 'the service is shutting down' });
+    }
+  });
+
   describe('Team Chat (ZOOM.md §2)', () => {
     it("sends from ZOOM_CHAT_SENDER to a contact and returns Zoom's message id", async () => {
       const { chat } = await harness();

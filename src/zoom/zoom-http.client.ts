@@ -2,7 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AxiosResponse, isAxiosError } from 'axios';
 import { AppConfig } from '../config/app-config';
-import { InFlightLimit, RateLimiter, ZoomRateLabel } from './rate-limiter';
+import { InFlightLimit, RateLimiter, RateLimiterClosedError, ZoomRateLabel } from './rate-limiter';
 import {
   BARE_429_PAUSE_MS,
   backoffDelay,
@@ -149,7 +149,7 @@ export class ZoomHttpClient implements OnModuleDestroy {
     const { timeoutMs } = this.config.zoom;
     // In-flight slot first, then the rate slot: when slow answers free several slots at once,
     // their holders still leave at the paced rate instead of all together.
-    const release = await this.inFlight.acquire();
+    const release = await this.inFlight.acquire().catch(shutdownError);
     // One controller per request, not AbortSignal.any over a shared signal: thousands of queued
     // calls would each leave a listener on it.
     const controller = new AbortController();
@@ -158,7 +158,7 @@ export class ZoomHttpClient implements OnModuleDestroy {
     let token: string | null = null;
     let response: AxiosResponse<unknown>;
     try {
-      await this.limiter.acquire(request.label);
+      await this.limiter.acquire(request.label).catch(shutdownError);
       if (this.closing) throw new ZoomApiError(SHUTTING_DOWN);
       // Taken at the last moment: a caller may have queued for long behind the rate limit.
       token = await this.tokens.getAccessToken();
@@ -274,4 +274,9 @@ export function fillPath(template: string, params: Record<string, string> = {}):
     if (value === undefined) throw new Error(`No value for {${name}} in ${template}`);
     return encodeURIComponent(value);
   });
+}
+
+/** Callers queued when the app shuts down get the same retryable ZoomApiError as those retrying. */
+function shutdownError(error: unknown): never {
+  throw error instanceof RateLimiterClosedError ? new ZoomApiError(SHUTTING_DOWN) : error;
 }
