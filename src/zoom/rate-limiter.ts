@@ -28,10 +28,10 @@ export interface TokenBucketOptions {
   /** Requests per second the account allows for this label. */
   ratePerSecond: number;
   /**
-   * Tokens that may accumulate. 2, not the per-second rate: how Zoom meters its second is not
-   * documented (ZOOM.md §4, inferred), so the client paces evenly instead of bursting a whole
-   * second's worth at once; the second token only absorbs timer lateness so the average rate
-   * stays exact.
+   * Tokens that may accumulate. Default: 100 ms worth (at least 2), not a whole second's: how Zoom
+   * meters its second is not documented (ZOOM.md §4, inferred), so the client paces evenly instead
+   * of bursting a second's worth at once. The small reserve absorbs timer and event-loop lateness
+   * so that the average rate stays the configured one on a busy process.
    */
   burst?: number;
   /** Lowest share of the configured rate a run of 429s can push the bucket down to. */
@@ -63,7 +63,7 @@ export class TokenBucket {
   constructor(options: TokenBucketOptions, now: number) {
     if (!(options.ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive');
     this.ratePerSecond = options.ratePerSecond;
-    this.burst = Math.max(1, options.burst ?? 2);
+    this.burst = Math.max(1, options.burst ?? Math.max(2, Math.ceil(options.ratePerSecond / 10)));
     this.minFactor = options.minFactor ?? 0.25;
     this.recoveryMs = options.recoveryMs ?? 10_000;
     this.penaltyWindowMs = options.penaltyWindowMs ?? 1_000;
