@@ -15,7 +15,7 @@
  */
 import mongoose, { Model, Types } from 'mongoose';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Answer, AnswerSchema } from '../src/answers/schemas/answer.schema';
@@ -165,6 +165,7 @@ function line(label: string, samples: number[], wallMs: number): string {
 interface Bench {
   url: string;
   appCpuMs(): number;
+  dbCpuMs(): number;
   secret: string;
   models: BurstModels & { answers: Model<Answer> };
 }
@@ -177,11 +178,15 @@ async function httpBurst(
   agent: http.Agent | false = false,
 ): Promise<boolean> {
   const seeded = await seedBurstBroadcast(b.models, b.secret, n);
-  const cpuBefore = b.appCpuMs();
+  const cpuBefore = { app: b.appCpuMs(), db: b.dbCpuMs(), client: clientCpuMs() };
   const { results, wallMs } = await scheduled(n, spreadMs, (i) =>
     postAnswer(b.url, seeded.tokens[i], i % 4, agent),
   );
-  const appCpu = b.appCpuMs() - cpuBefore;
+  const cpu = {
+    app: (b.appCpuMs() - cpuBefore.app) / n,
+    db: (b.dbCpuMs() - cpuBefore.db) / n,
+    client: (clientCpuMs() - cpuBefore.client) / n,
+  };
   const ok = results.filter((r) => r.status >= 200 && r.status < 300).length;
   const failed = results.filter((r) => r.status >= 500 || r.status === 0).length;
   const filter = { broadcast_id: seeded.broadcastId };
@@ -199,8 +204,11 @@ async function httpBurst(
     ),
   );
   console.log(
-    `${''.padEnd(40)} 2xx ${ok}, 5xx/network ${failed}, stored ${stored} (distinct recipients ${distinct}), lost ${ok - stored}; app CPU ${(appCpu / n).toFixed(2)} ms/answer` +
+    `${''.padEnd(40)} 2xx ${ok}, 5xx/network ${failed}, stored ${stored} (distinct recipients ${distinct}), lost ${ok - stored}` +
       (other.size > 0 ? `, other statuses ${JSON.stringify(Object.fromEntries(other))}` : ''),
+  );
+  console.log(
+    `${''.padEnd(40)} CPU per answer: app ${cpu.app.toFixed(2)} ms, database ${cpu.db.toFixed(2)} ms, load generator ${cpu.client.toFixed(2)} ms`,
   );
   return ok === n && stored === n && distinct === n && failed === 0;
 }
@@ -228,6 +236,26 @@ async function modelBaseline(b: Bench, n: number, spreadMs: number, label: strin
 }
 
 const ROOT = join(__dirname, '..');
+
+function clientCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+/** The test database server this process started (it is told our pid as --parent-pid). */
+function databasePid(): number | undefined {
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const i = args.indexOf('--parent-pid');
+      if (i >= 0 && args[i + 1] === String(process.pid)) return Number(entry);
+    }
+  } catch {
+    // not Linux, or a process vanished while listing: no figure
+  }
+  return undefined;
+}
 
 /** User + system CPU time of a process so far (Linux /proc), or NaN elsewhere. */
 function processCpuMs(pid: number | undefined): number {
@@ -263,7 +291,10 @@ async function startCompiledApp(
     { cwd: ROOT, stdio: 'inherit' },
   );
   const port = await freePort();
-  const child = spawn(process.execPath, [join(BUILD_DIR, 'src', 'main.js')], {
+  // ANSWER_BURST_CPU_PROF=<dir> writes a V8 CPU profile of the app (open it in Chrome DevTools).
+  const profile = process.env.ANSWER_BURST_CPU_PROF;
+  const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const child = spawn(process.execPath, [...flags, join(BUILD_DIR, 'src', 'main.js')], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'test', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -308,9 +339,11 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
   });
   const connection = await mongoose.createConnection(dbUri).asPromise();
+  const dbPid = mongo ? databasePid() : undefined;
   const bench: Bench = {
     url: app.url,
     appCpuMs: () => app.cpuMs(),
+    dbCpuMs: () => processCpuMs(dbPid),
     secret,
     models: {
       broadcasts: connection.model(Broadcast.name, BroadcastSchema),

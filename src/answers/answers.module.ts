@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { BroadcastsModule } from '../broadcasts/broadcasts.module';
+import { Delivery, DeliverySchema } from '../broadcasts/schemas/delivery.schema';
 import { ParticipantsModule } from '../participants/participants.module';
 import { AnswerPageController } from './answer-page.controller';
 import { AnswerRateLimitGuard } from './answer-rate-limit.guard';
 import { AnswersRepository } from './answers.repository';
 import { AnswersService } from './answers.service';
+import { DeliveryLookup } from './delivery-lookup.service';
 import { ResultsStreamService } from './results-stream.service';
 import { ResultsController } from './results.controller';
 import { ResultsService } from './results.service';
@@ -13,7 +15,11 @@ import { Answer, AnswerSchema } from './schemas/answer.schema';
 
 @Module({
   imports: [
-    MongooseModule.forFeature([{ name: Answer.name, schema: AnswerSchema }]),
+    MongooseModule.forFeature([
+      { name: Answer.name, schema: AnswerSchema },
+      // Read-only, for DeliveryLookup; the broadcasts module owns the collection (same model).
+      { name: Delivery.name, schema: DeliverySchema },
+    ]),
     BroadcastsModule,
     ParticipantsModule,
   ],
@@ -21,6 +27,7 @@ import { Answer, AnswerSchema } from './schemas/answer.schema';
   providers: [
     AnswersRepository,
     AnswersService,
+    DeliveryLookup,
     ResultsService,
     ResultsStreamService,
     AnswerRateLimitGuard,

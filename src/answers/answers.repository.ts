@@ -18,25 +18,95 @@ export interface LeaderboardRow {
 }
 
 const DUPLICATE_KEY = 11000;
+/** Documents per insertMany: well under MongoDB's 100,000 writes and 48 MB per batch. */
+const MAX_BATCH = 500;
+
+/** The fields of the driver's WriteError read here. */
+interface WriteFailure {
+  index: number;
+  code: number;
+  errmsg?: string;
+}
+
+interface PendingInsert {
+  answer: NewAnswer;
+  resolve(stored: boolean): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Resolves each answer of a failed unordered insertMany: a duplicate-key error for its index
+ * means "already answered" (false), another error for its index fails that answer only, and no
+ * error for its index means it was stored. A failure with no per-document errors (the command
+ * itself failed: network, timeout) fails them all.
+ */
+function settleBatch(batch: PendingInsert[], error: unknown): void {
+  if (!(error instanceof mongo.MongoBulkWriteError)) {
+    for (const p of batch) p.reject(error);
+    return;
+  }
+  const raw = error.writeErrors as WriteFailure | WriteFailure[];
+  const errors = Array.isArray(raw) ? raw : [raw];
+  const byIndex = new Map(errors.map((e) => [e.index, e]));
+  batch.forEach((p, index) => {
+    const failed = byIndex.get(index);
+    if (!failed) p.resolve(true);
+    else if (failed.code === DUPLICATE_KEY) p.resolve(false);
+    else p.reject(new Error(`Answer not stored: ${failed.errmsg ?? `code ${failed.code}`}`));
+  });
+}
 
 @Injectable()
 export class AnswersRepository {
+  private readonly queue: PendingInsert[] = [];
+  private flushing = false;
+  private flushScheduled = false;
+
   constructor(@InjectModel(Answer.name) private readonly answers: Model<Answer>) {}
 
   /**
-   * Stores the answer unless this person already answered this broadcast. The unique index
-   * decides, not a read before the write, so two concurrent submissions cannot both win.
-   * Returns false for the loser.
+   * Stores the answer unless this person already answered this broadcast; false if they had.
+   * The unique index decides, not a read before the write, so of two concurrent submissions
+   * exactly one wins, even across instances.
+   *
+   * Group commit: answers arriving in the same event-loop turn, or while the previous write is
+   * in flight, go to the database as one unordered insertMany. In a burst (a whole class
+   * answering within a second) this turns a thousand round trips into a few dozen; the unique
+   * index still judges each document on its own, and a lone answer waits for no one.
    */
-  async insertFirst(answer: NewAnswer): Promise<boolean> {
+  insertFirst(answer: NewAnswer): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.queue.push({ answer, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.flushing || this.flushScheduled || this.queue.length === 0) return;
+    this.flushScheduled = true;
+    // After this turn's I/O callbacks: every answer parsed in the same turn joins the batch.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue.splice(0, MAX_BATCH);
+    this.flushing = true;
     try {
-      // Straight to the driver: the hot path of an answer burst, and the fields are built and
-      // typed by the service, so Mongoose's validation and hydration would only add latency.
-      await this.answers.collection.insertOne({ ...answer });
-      return true;
+      // Straight to the driver: the documents are built and typed by the service; Mongoose's
+      // validation and hydration would only add latency on the hot path.
+      await this.answers.collection.insertMany(
+        batch.map((p) => ({ ...p.answer })),
+        { ordered: false },
+      );
+      for (const p of batch) p.resolve(true);
     } catch (error) {
-      if (error instanceof mongo.MongoServerError && error.code === DUPLICATE_KEY) return false;
-      throw error;
+      settleBatch(batch, error);
+    } finally {
+      this.flushing = false;
+      this.schedule();
     }
   }
 

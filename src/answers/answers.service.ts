@@ -1,14 +1,12 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { EventEmitter } from 'node:events';
-import { hashAnswerToken } from '../broadcasts/answer-link';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
-import { DeliveriesRepository } from '../broadcasts/deliveries.repository';
 import type { BroadcastMode, QuestionSnapshot } from '../broadcasts/schemas/broadcast.schema';
-import type { DeliveryDocument } from '../broadcasts/schemas/delivery.schema';
 import { AppConfig } from '../config/app-config';
 import { AlreadyAnsweredException, AnswersClosedException } from './answer-errors';
 import { AnswersRepository, StoredAnswer } from './answers.repository';
+import { AnswerDelivery, DeliveryLookup } from './delivery-lookup.service';
 import type { SubmitAnswerDto } from './dto/submit-answer.dto';
 import { scoreAnswer } from './scoring';
 
@@ -27,10 +25,7 @@ export interface AnswerableBroadcast {
 /** What a token opens: one recipient's (or, in channel mode, the channel's) answer window. */
 export interface AnswerContext {
   broadcast: AnswerableBroadcast;
-  delivery: Pick<
-    DeliveryDocument,
-    '_id' | 'recipient_key' | 'name' | 'email' | 'sent_at' | 'closes_at'
-  >;
+  delivery: AnswerDelivery;
   /** When this recipient's message went out: the start of their window and of their latency. */
   sentAt: Date;
   closesAt: Date;
@@ -63,7 +58,7 @@ export class AnswersService {
   constructor(
     private readonly config: AppConfig,
     private readonly broadcasts: BroadcastsService,
-    private readonly deliveries: DeliveriesRepository,
+    private readonly deliveries: DeliveryLookup,
     private readonly answers: AnswersRepository,
   ) {
     this.events.setMaxListeners(0);
@@ -133,7 +128,7 @@ export class AnswersService {
 
   private async resolve(token: string, now: Date): Promise<AnswerContext> {
     if (!TOKEN_PATTERN.test(token)) throw linkNotFound();
-    const delivery = await this.deliveries.findByTokenHash(hashAnswerToken(token));
+    const delivery = await this.deliveries.byToken(token);
     if (!delivery) throw linkNotFound();
     const broadcast = await this.broadcast(delivery.broadcast_id);
     // Link broadcasts (the original API) send someone else's URL: their tokens open nothing here.

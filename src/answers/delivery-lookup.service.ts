@@ -1,0 +1,146 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { hashAnswerToken } from '../broadcasts/answer-link';
+import { Delivery } from '../broadcasts/schemas/delivery.schema';
+
+/** What the answer path reads of a delivery. */
+export type AnswerDelivery = Pick<
+  Delivery,
+  'broadcast_id' | 'recipient_key' | 'name' | 'email' | 'sent_at' | 'closes_at'
+> & { _id: Types.ObjectId };
+
+type Row = AnswerDelivery & { answer_token_hash: string | null };
+
+const FIELDS = {
+  broadcast_id: 1,
+  recipient_key: 1,
+  name: 1,
+  email: 1,
+  sent_at: 1,
+  closes_at: 1,
+  answer_token_hash: 1,
+} as const;
+
+/** Recipients remembered per process: 1,000-person meetings, a few dozen questions each. */
+const MAX_ENTRIES = 200_000;
+const MAX_WARMED_BROADCASTS = 1_000;
+/** Hashes per `$in` query. */
+const MAX_BATCH = 500;
+
+interface Waiter {
+  resolve(delivery: AnswerDelivery | null): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Finds the delivery an answer link belongs to, on the hot path of an answer burst, where reading
+ * it once per request would double the database work per answer (a read, then the insert):
+ * - lookups arriving in the same event-loop turn go to the database as one `$in` query;
+ * - the first lookup for a broadcast also loads all its sent recipients in the background, so
+ *   later ones are answered from memory.
+ *
+ * Only deliveries whose message has gone out are kept: from then on nothing the app does changes
+ * the fields read here (markSent sets sent_at and closes_at once; reminders leave them alone). A
+ * record not yet sent, or not yet loaded, is read from the database, so the cache can only save
+ * work, never answer differently. Per instance; nothing to keep in step across instances.
+ *
+ * Reads the deliveries collection directly (read-only, lean, projected): the broadcasts module
+ * owns it and every write to it; this is the answer path's narrow view of it.
+ */
+@Injectable()
+export class DeliveryLookup {
+  private readonly logger = new Logger(DeliveryLookup.name);
+  private readonly byHash = new Map<string, AnswerDelivery>();
+  private readonly warmed = new Set<string>();
+  private pending = new Map<string, Waiter[]>();
+  private flushScheduled = false;
+
+  constructor(@InjectModel(Delivery.name) private readonly deliveries: Model<Delivery>) {}
+
+  byToken(token: string): Promise<AnswerDelivery | null> {
+    const hash = hashAnswerToken(token);
+    const cached = this.byHash.get(hash);
+    if (cached) return Promise.resolve(cached);
+    return new Promise((resolve, reject) => {
+      const waiters = this.pending.get(hash);
+      if (waiters) waiters.push({ resolve, reject });
+      else this.pending.set(hash, [{ resolve, reject }]);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = new Map();
+    const hashes = [...batch.keys()];
+    for (let i = 0; i < hashes.length; i += MAX_BATCH) {
+      const chunk = hashes.slice(i, i + MAX_BATCH);
+      try {
+        const rows = await this.deliveries
+          .find({ answer_token_hash: { $in: chunk } }, FIELDS)
+          .lean<Row[]>()
+          .exec();
+        const found = new Map(rows.map((row) => [row.answer_token_hash, toDelivery(row)]));
+        for (const hash of chunk) {
+          const delivery = found.get(hash) ?? null;
+          if (delivery) {
+            this.remember(hash, delivery);
+            this.warm(delivery.broadcast_id);
+          }
+          for (const waiter of batch.get(hash) ?? []) waiter.resolve(delivery);
+        }
+      } catch (error) {
+        for (const hash of chunk) for (const waiter of batch.get(hash) ?? []) waiter.reject(error);
+      }
+    }
+  }
+
+  private remember(hash: string, delivery: AnswerDelivery): void {
+    if (delivery.sent_at === null) return;
+    if (this.byHash.size >= MAX_ENTRIES) {
+      // Oldest first (a Map keeps insertion order): old broadcasts are closed anyway.
+      const oldest = this.byHash.keys();
+      for (let i = 0; i < MAX_ENTRIES / 10; i++) this.byHash.delete(oldest.next().value as string);
+    }
+    this.byHash.set(hash, delivery);
+  }
+
+  /** Loads a broadcast's sent recipients once per process, off the request's path. */
+  private warm(broadcastId: Types.ObjectId): void {
+    const key = broadcastId.toHexString();
+    if (this.warmed.has(key)) return;
+    if (this.warmed.size >= MAX_WARMED_BROADCASTS) this.warmed.clear();
+    this.warmed.add(key);
+    this.deliveries
+      .find({ broadcast_id: broadcastId, sent_at: { $ne: null } }, FIELDS)
+      .lean<Row[]>()
+      .exec()
+      .then((rows) => {
+        for (const row of rows) {
+          if (row.answer_token_hash !== null) this.remember(row.answer_token_hash, toDelivery(row));
+        }
+      })
+      .catch((error: Error) => {
+        // Only an optimisation: lookups keep going to the database.
+        this.warmed.delete(key);
+        this.logger.warn(`Could not preload recipients of broadcast ${key}: ${error.message}`);
+      });
+  }
+}
+
+function toDelivery(row: Row): AnswerDelivery {
+  return {
+    _id: row._id,
+    broadcast_id: row.broadcast_id,
+    recipient_key: row.recipient_key,
+    name: row.name,
+    email: row.email ?? null,
+    sent_at: row.sent_at ?? null,
+    closes_at: row.closes_at ?? null,
+  };
+}
