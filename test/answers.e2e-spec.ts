@@ -11,6 +11,7 @@ import request from 'supertest';
 import { answerToken, hashAnswerToken } from '../src/broadcasts/answer-link';
 import { Broadcast, QuestionSnapshot } from '../src/broadcasts/schemas/broadcast.schema';
 import { Delivery } from '../src/broadcasts/schemas/delivery.schema';
+import { AnswersService } from '../src/answers/answers.service';
 import { Answer } from '../src/answers/schemas/answer.schema';
 import { TEST_API_KEY } from './utils/test-app';
 import { startZoomWorld, ZoomWorld } from './utils/zoom-world';
@@ -551,7 +552,14 @@ describe('Answer page and results (e2e, seeded database)', () => {
         ['answer', 2],
       ]);
       expect(events[2].data.options.map((o) => o.count)).toEqual([0, 1, 1]);
+      // The client leaves: the server lets go of the stream (no listener left behind).
+      const service = world.app.app.get(AnswersService);
+      expect(service.events.listenerCount('answer')).toBe(1);
       req.destroy();
+      for (let i = 0; i < 50 && service.events.listenerCount('answer') > 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(service.events.listenerCount('answer')).toBe(0);
     });
 
     it('remind queues only delivered recipients who have not answered and can still answer', async () => {

@@ -113,7 +113,10 @@ export class RemindResponseDto {
 }
 
 export class LeaderboardEntryDto {
-  @ApiProperty({ example: 1, description: 'Equal totals share a rank (1, 2, 2, 4)' })
+  @ApiProperty({
+    example: 1,
+    description: 'Equal totals with equal right answers share a rank (1, 2, 2, 4)',
+  })
   rank!: number;
   @ApiProperty() person_key!: string;
   @ApiProperty() name!: string;
