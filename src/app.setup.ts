@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './common/auth/api-instructor-auth.decorator';
 import { documentCommonErrors } from './common/errors/document-common-errors';
 import { ErrorBodyDto, FieldErrorDto } from './common/errors/error-body';
+import { answerMethodNotAllowed } from './common/http/method-not-allowed';
 import { SERVICE_NAME, SERVICE_VERSION } from './common/http/service-info';
 
 /** Zoom and answer bursts are small JSON documents; anything larger is a mistake or an attack. */
@@ -62,6 +63,7 @@ export async function setupApp(app: NestFastifyApplication): Promise<void> {
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  answerMethodNotAllowed(fastify);
 
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -114,6 +114,7 @@ describe('Question bank API (e2e, real database)', () => {
     const cases: Array<[string, Record<string, unknown>, string]> = [
       ['missing title', { ...valid, title: undefined }, 'title'],
       ['title too long', { ...valid, title: 'x'.repeat(201) }, 'title'],
+      ['title too long before trimming', { ...valid, title: ` ${'x'.repeat(200)}` }, 'title'],
       ['title not a string', { ...valid, title: 42 }, 'title'],
       ['missing question_text', { ...valid, question_text: undefined }, 'question_text'],
       ['question_text too long', { ...valid, question_text: 'x'.repeat(2001) }, 'question_text'],
@@ -279,6 +280,26 @@ describe('Question bank API (e2e, real database)', () => {
       );
     });
 
+    it('a body that is not a JSON object is 400; PATCH without a body changes nothing', async () => {
+      for (const body of ['null', '42', '[]', '"text"']) {
+        const res = await api()
+          .patch(`/api/questions/${id}`)
+          .set(auth)
+          .set('Content-Type', 'application/json')
+          .send(body)
+          .expect(400);
+        expect(res.body.message).toBe('The request body must be a JSON object');
+      }
+      await api()
+        .post('/api/questions')
+        .set(auth)
+        .set('Content-Type', 'application/json')
+        .send('null')
+        .expect(400);
+      const same = await api().patch(`/api/questions/${id}`).set(auth).expect(200);
+      expect(same.body.title).toBe(valid.title);
+    });
+
     it('PATCH can turn a question into a survey with null', async () => {
       const res = await api()
         .patch(`/api/questions/${id}`)
@@ -401,6 +422,17 @@ describe('Question bank API (e2e, real database)', () => {
           message: expect.any(String),
         });
       }
+    });
+
+    it('a known path with an unsupported method is 405 with Allow, in the error shape', async () => {
+      const res = await api().delete('/api/questions').set(auth).expect(405);
+      expect(res.headers.allow).toBe('GET, HEAD, POST');
+      expect(res.body).toEqual({
+        statusCode: 405,
+        error: 'Method Not Allowed',
+        message: expect.stringContaining('DELETE'),
+      });
+      await api().post('/health').expect(405);
     });
 
     it('unknown routes are 404 in the error shape', async () => {

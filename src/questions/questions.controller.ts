@@ -13,6 +13,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -83,6 +84,8 @@ export class QuestionsController {
   @Patch(':id')
   @ApiOperation({ summary: 'Change some fields of a question' })
   @ApiObjectIdParam('id', 'Question id')
+  // No body (or `{}`) changes nothing and answers the question as it is.
+  @ApiBody({ type: PatchQuestionDto, required: false })
   @ApiOkResponse({ type: QuestionResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   async patch(

@@ -1,4 +1,9 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  ArgumentMetadata,
+  BadRequestException,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
 import { FieldErrorDto } from './error-body';
 
 /** Flattens nested class-validator errors to `items.0.title`-style field paths. */
@@ -10,9 +15,31 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
   });
 }
 
+const NOT_DTO: unknown[] = [String, Boolean, Number, Array, Object, Buffer];
+
+/**
+ * ValidationPipe, plus: a body bound to a DTO class must be a JSON object when present. Nest
+ * validates `null`, `42` or `[]` as if they were `{}`, so `PATCH` with a `null` body answered 200
+ * (found by test/fuzz/run.sh). An absent body is left to the DTO's own rules.
+ */
+class AppValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const isDto = typeof metadata.metatype === 'function' && !NOT_DTO.includes(metadata.metatype);
+    if (
+      metadata.type === 'body' &&
+      isDto &&
+      value !== undefined &&
+      (value === null || typeof value !== 'object' || Array.isArray(value))
+    ) {
+      throw new BadRequestException('The request body must be a JSON object');
+    }
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
+}
+
 /** The single global pipe (registered as APP_PIPE so e2e tests get the very same one). */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AppValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -18,23 +18,33 @@ import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null'
 import { DIFFICULTIES, type Difficulty } from '../schemas/question.schema';
 import { CorrectAnswerInOptions } from './correct-answer.validator';
 
-const trim = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim() : value;
-const trimEach = ({ value }: { value: unknown }): unknown =>
-  Array.isArray(value)
-    ? (value as unknown[]).map((v) => (typeof v === 'string' ? v.trim() : v))
-    : value;
+/**
+ * Trims surrounding whitespace, but only from a string already within `max` characters: a longer
+ * one is left as sent so its length check fails. The documented maxLength is then true of what
+ * the client sends, not only of what is stored (a 2001-character title with a leading space was
+ * accepted before; found by test/fuzz/run.sh).
+ */
+const trimWithin =
+  (max: number) =>
+  ({ value }: { value: unknown }): unknown =>
+    typeof value === 'string' && value.length <= max ? value.trim() : value;
+const trimEachWithin =
+  (max: number) =>
+  ({ value }: { value: unknown }): unknown =>
+    Array.isArray(value)
+      ? (value as unknown[]).map((v) => (typeof v === 'string' && v.length <= max ? v.trim() : v))
+      : value;
 
 /** POST /api/questions and PUT /api/questions/{id} (a PUT replaces the whole question). */
 export class CreateQuestionDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'Capital of France' })
-  @Transform(trim)
+  @Transform(trimWithin(200))
   @IsString()
   @Length(1, 200)
   title!: string;
 
   @ApiProperty({ minLength: 1, maxLength: 2000, example: 'What is the capital of France?' })
-  @Transform(trim)
+  @Transform(trimWithin(2000))
   @IsString()
   @Length(1, 2000)
   question_text!: string;
@@ -48,7 +58,7 @@ export class CreateQuestionDto {
     description: 'Distinct, non-empty answer options, each at most 200 characters',
     example: ['Berlin', 'Paris', 'Rome'],
   })
-  @Transform(trimEach)
+  @Transform(trimEachWithin(200))
   @IsArray()
   @ArrayMinSize(2)
   @ArrayMaxSize(10)
@@ -97,7 +107,7 @@ export class CreateQuestionDto {
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 50, default: 'general' })
   @IsOptionalNonNull()
-  @Transform(trim)
+  @Transform(trimWithin(50))
   @IsString()
   @Length(1, 50)
   category?: string;
@@ -109,7 +119,7 @@ export class CreateQuestionDto {
     description: 'At most 20 tags of at most 30 characters',
   })
   @IsOptionalNonNull()
-  @Transform(trimEach)
+  @Transform(trimEachWithin(30))
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
