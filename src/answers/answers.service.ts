@@ -79,7 +79,10 @@ export class AnswersService {
     return remainingMs > 0 ? { kind: 'open', context, remainingMs } : { kind: 'closed', context };
   }
 
-  /** POST /q/{token}/answer */
+  /**
+   * POST /q/{token}/answer. `now` is taken as the request reaches the service, before any
+   * database work: time an answer spends queued on our side during a burst costs no points.
+   */
   async submit(token: string, input: SubmitAnswerDto, now = new Date()): Promise<SubmittedAnswer> {
     const context = await this.resolve(token, now);
     const { broadcast, delivery } = context;
