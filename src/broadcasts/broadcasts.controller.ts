@@ -1,0 +1,120 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Types } from 'mongoose';
+import { ApiInstructorAuth } from '../common/auth/api-instructor-auth.decorator';
+import { ErrorBodyDto } from '../common/errors/error-body';
+import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
+import { AppConfig } from '../config/app-config';
+import { BroadcastsService } from './broadcasts.service';
+import {
+  BroadcastListResponseDto,
+  BroadcastResponseDto,
+  LegacySendResponseDto,
+  RetryResponseDto,
+  toBroadcastResponse,
+  toLegacyResponse,
+} from './dto/broadcast.response';
+import { MeetingIdParamDto, SendLinkDto, SendQuestionDto } from './dto/send.dto';
+
+@ApiTags('broadcasts')
+@ApiInstructorAuth()
+@ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body or id' })
+@Controller('api')
+export class BroadcastsController {
+  constructor(
+    private readonly broadcasts: BroadcastsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Post('send-question')
+  @ApiOperation({
+    summary: 'Send a link to everyone in a meeting (original API)',
+    description:
+      'Sends `question_link` by Zoom Team Chat to each person in the meeting now, once per person. Waits for the send to finish up to SEND_WAIT_SECONDS (200); past that answers 202 with the progress so far (follow GET /api/broadcasts/{broadcast_id}).',
+  })
+  @ApiOkResponse({ type: LegacySendResponseDto, description: 'Finished' })
+  @ApiAcceptedResponse({ type: LegacySendResponseDto, description: 'Still sending' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'No one is in the meeting' })
+  async sendLink(
+    @Body() dto: SendLinkDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<LegacySendResponseDto> {
+    const broadcast = await this.broadcasts.sendLink(
+      dto.meeting_id,
+      dto.question_link,
+      dto.message ?? null,
+    );
+    const done = await this.broadcasts.waitForCompletion(
+      broadcast._id,
+      this.config.delivery.sendWaitSeconds * 1000,
+    );
+    const state = await this.broadcasts.state(broadcast._id);
+    void reply.status(done ? HttpStatus.OK : HttpStatus.ACCEPTED);
+    return toLegacyResponse(state.broadcast, state.counts, state.deliveries);
+  }
+
+  @Post('questions/:id/send')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Send a question from the bank to a meeting',
+    description:
+      "Creates a broadcast: one delivery record per person in the meeting now, each with a personal answer link; the durable sender delivers them within Zoom's rate limit. Each recipient may answer for the question's time_limit from the moment their message was sent.",
+  })
+  @ApiParam({ name: 'id', description: 'Question id' })
+  @ApiAcceptedResponse({ type: BroadcastResponseDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such question' })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'No one in the meeting, or no meeting chat channel (mode channel)',
+  })
+  async sendQuestion(
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+    @Body() dto: SendQuestionDto,
+  ): Promise<BroadcastResponseDto> {
+    const broadcast = await this.broadcasts.sendQuestion(id, dto.meeting_id, dto.mode ?? 'direct');
+    return toBroadcastResponse(broadcast, await this.broadcasts.counts(broadcast._id));
+  }
+
+  @Get('broadcasts/:id')
+  @ApiOperation({ summary: 'A broadcast: status, counts by delivery status, and every recipient' })
+  @ApiParam({ name: 'id', description: 'Broadcast id' })
+  @ApiOkResponse({ type: BroadcastResponseDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  async get(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<BroadcastResponseDto> {
+    const state = await this.broadcasts.state(id);
+    return toBroadcastResponse(state.broadcast, state.counts, state.deliveries);
+  }
+
+  @Get('meetings/:meeting_id/broadcasts')
+  @ApiOperation({ summary: 'Broadcasts sent to a meeting, newest first' })
+  @ApiOkResponse({ type: BroadcastListResponseDto })
+  async listForMeeting(@Param() params: MeetingIdParamDto): Promise<BroadcastListResponseDto> {
+    const list = await this.broadcasts.listForMeeting(params.meeting_id);
+    return {
+      items: list.map((b) => toBroadcastResponse(b.broadcast, b.counts)),
+      total: list.length,
+    };
+  }
+
+  @Post('broadcasts/:id/retry')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Send again to the failed recipients only' })
+  @ApiParam({ name: 'id', description: 'Broadcast id' })
+  @ApiAcceptedResponse({ type: RetryResponseDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  async retry(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<RetryResponseDto> {
+    const requeued = await this.broadcasts.retryFailed(id);
+    const state = await this.broadcasts.state(id);
+    return { requeued, broadcast: toBroadcastResponse(state.broadcast, state.counts) };
+  }
+}

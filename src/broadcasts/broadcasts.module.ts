@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ParticipantsModule } from '../participants/participants.module';
+import { QuestionsModule } from '../questions/questions.module';
+import { ZoomModule } from '../zoom/zoom.module';
+import { BroadcastsController } from './broadcasts.controller';
+import { BroadcastsService } from './broadcasts.service';
+import { DeliveriesRepository } from './deliveries.repository';
+import { DeliveryWorker } from './delivery-worker.service';
+import { Broadcast, BroadcastSchema } from './schemas/broadcast.schema';
+import { Delivery, DeliverySchema } from './schemas/delivery.schema';
+
+@Module({
+  imports: [
+    MongooseModule.forFeature([
+      { name: Broadcast.name, schema: BroadcastSchema },
+      { name: Delivery.name, schema: DeliverySchema },
+    ]),
+    QuestionsModule,
+    ParticipantsModule,
+    ZoomModule,
+  ],
+  controllers: [BroadcastsController],
+  providers: [BroadcastsService, DeliveriesRepository, DeliveryWorker],
+  exports: [BroadcastsService, DeliveriesRepository, DeliveryWorker],
+})
+export class BroadcastsModule {}

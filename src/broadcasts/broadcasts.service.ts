@@ -1,0 +1,223 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { AppConfig } from '../config/app-config';
+import { ParticipantsService } from '../participants/participants.service';
+import { QuestionsService } from '../questions/questions.service';
+import { ZoomMeetingsService } from '../zoom/zoom-meetings.service';
+import { answerToken, hashAnswerToken } from './answer-link';
+import { DeliveriesRepository, DeliveryCounts, NewDelivery } from './deliveries.repository';
+import { DeliveryWorker } from './delivery-worker.service';
+import {
+  Broadcast,
+  BroadcastDocument,
+  BroadcastMode,
+  QuestionSnapshot,
+} from './schemas/broadcast.schema';
+import { DeliveryDocument } from './schemas/delivery.schema';
+
+export interface BroadcastState {
+  broadcast: BroadcastDocument;
+  counts: DeliveryCounts;
+  deliveries: DeliveryDocument[];
+}
+
+const WAIT_POLL_MS = 250;
+
+@Injectable()
+export class BroadcastsService {
+  constructor(
+    private readonly config: AppConfig,
+    @InjectModel(Broadcast.name) private readonly broadcasts: Model<Broadcast>,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly worker: DeliveryWorker,
+    private readonly questions: QuestionsService,
+    private readonly participants: ParticipantsService,
+    private readonly meetings: ZoomMeetingsService,
+  ) {}
+
+  /** POST /api/questions/{id}/send: a personal answer link to each reachable person. */
+  async sendQuestion(
+    questionId: Types.ObjectId,
+    meetingId: string,
+    mode: BroadcastMode,
+  ): Promise<BroadcastDocument> {
+    const q = await this.questions.findById(questionId);
+    const snapshot: QuestionSnapshot = {
+      title: q.title,
+      question_text: q.question_text,
+      options: [...q.options],
+      correct_answer: q.correct_answer ?? null,
+      time_limit: q.time_limit,
+      points: q.points,
+    };
+    return this.create({ meetingId, mode, kind: 'question', questionId, question: snapshot });
+  }
+
+  /** POST /api/send-question: the original API, one instructor-chosen link for everyone. */
+  async sendLink(
+    meetingId: string,
+    link: string,
+    message: string | null,
+  ): Promise<BroadcastDocument> {
+    return this.create({ meetingId, mode: 'direct', kind: 'link', questionLink: link, message });
+  }
+
+  async get(id: Types.ObjectId): Promise<BroadcastDocument> {
+    const broadcast = await this.broadcasts.findById(id).exec();
+    if (!broadcast) throw new NotFoundException(`Broadcast ${id.toHexString()} not found`);
+    return broadcast;
+  }
+
+  async state(id: Types.ObjectId): Promise<BroadcastState> {
+    const broadcast = await this.get(id);
+    const [counts, deliveries] = await Promise.all([
+      this.deliveries.countByStatus(id),
+      this.deliveries.listForBroadcast(id),
+    ]);
+    return { broadcast, counts, deliveries };
+  }
+
+  async counts(id: Types.ObjectId): Promise<DeliveryCounts> {
+    return this.deliveries.countByStatus(id);
+  }
+
+  async listForMeeting(
+    meetingId: string,
+  ): Promise<Array<{ broadcast: BroadcastDocument; counts: DeliveryCounts }>> {
+    const list = await this.broadcasts
+      .find({ meeting_id: meetingId })
+      .sort({ created_at: -1 })
+      .limit(500)
+      .exec();
+    return Promise.all(
+      list.map(async (broadcast) => ({
+        broadcast,
+        counts: await this.deliveries.countByStatus(broadcast._id),
+      })),
+    );
+  }
+
+  async retryFailed(id: Types.ObjectId): Promise<number> {
+    await this.get(id);
+    const requeued = await this.deliveries.requeueFailed(id);
+    if (requeued > 0) {
+      await this.broadcasts.updateOne({ _id: id }, { $set: { completed_at: null } }).exec();
+      this.worker.kick();
+    }
+    return requeued;
+  }
+
+  /**
+   * Resolves when no delivery of the broadcast is pending or sending, or after `timeoutMs`.
+   * Listens to this instance's sender and also polls, since another instance may do the sending.
+   */
+  async waitForCompletion(id: Types.ObjectId, timeoutMs: number): Promise<boolean> {
+    const hex = id.toHexString();
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!(await this.deliveries.hasOpenWork(id))) return true;
+      await new Promise<void>((resolve) => {
+        const done = (broadcastId: string) => {
+          if (broadcastId === hex) finish();
+        };
+        const finish = () => {
+          clearTimeout(timer);
+          this.worker.events.off('completed', done);
+          resolve();
+        };
+        const timer = setTimeout(
+          finish,
+          Math.min(WAIT_POLL_MS, Math.max(0, deadline - Date.now())),
+        );
+        this.worker.events.on('completed', done);
+      });
+    }
+    return !(await this.deliveries.hasOpenWork(id));
+  }
+
+  private async create(input: {
+    meetingId: string;
+    mode: BroadcastMode;
+    kind: 'question' | 'link';
+    questionId?: Types.ObjectId;
+    question?: QuestionSnapshot;
+    questionLink?: string;
+    message?: string | null;
+  }): Promise<BroadcastDocument> {
+    const people = await this.participants.currentPeople(input.meetingId);
+    let channelId: string | null = null;
+    if (input.mode === 'channel') {
+      const meeting = await this.meetings.getMeeting(input.meetingId);
+      channelId = meeting.chatChannelId;
+      if (!channelId) {
+        throw new ConflictException(
+          `Meeting ${input.meetingId} has no continuous meeting chat channel; enable continuous meeting chat in Zoom or use mode "direct"`,
+        );
+      }
+    } else if (people.length === 0) {
+      // A send to nobody is almost always a mistake (wrong meeting id, or webhooks not set up):
+      // say so instead of recording an empty broadcast.
+      throw new ConflictException(
+        `No one is in meeting ${input.meetingId} right now as far as Zoom's webhooks tell; check the meeting id, or run POST /api/meetings/${input.meetingId}/participants/sync`,
+      );
+    }
+
+    const now = new Date();
+    const broadcast = await this.broadcasts.create({
+      meeting_id: input.meetingId,
+      kind: input.kind,
+      question_id: input.questionId ?? null,
+      question: input.question ?? null,
+      question_link: input.questionLink ?? null,
+      message: input.message ?? null,
+      mode: input.mode,
+      channel_id: channelId,
+      opens_at: now,
+    });
+
+    const records: NewDelivery[] =
+      channelId !== null
+        ? [
+            this.newDelivery({
+              recipient_key: `channel:${channelId}`,
+              name: 'Meeting chat channel',
+              to_channel: channelId,
+            }),
+          ]
+        : people.map((person) =>
+            this.newDelivery({
+              recipient_key: person.person_key,
+              name: person.name,
+              email: person.email,
+              zoom_user_id: person.zoom_user_id,
+              // Team Chat takes the contact's email, or its Zoom user id (ZOOM.md §2).
+              to_contact: person.reachable ? (person.email ?? person.zoom_user_id) : null,
+              unreachable_reason: person.reachable
+                ? null
+                : (person.unreachable_reason ?? 'Team Chat cannot reach this person'),
+            }),
+          );
+    await this.deliveries.createMany(broadcast._id, records, now);
+    this.worker.kick();
+    return broadcast;
+  }
+
+  private newDelivery(
+    fields: Partial<NewDelivery> & Pick<NewDelivery, 'recipient_key' | 'name'>,
+  ): NewDelivery {
+    const _id = new Types.ObjectId();
+    const reachable = fields.to_contact || fields.to_channel;
+    return {
+      _id,
+      email: null,
+      zoom_user_id: null,
+      to_contact: null,
+      to_channel: null,
+      unreachable_reason: null,
+      ...fields,
+      status: reachable ? 'pending' : 'unreachable',
+      answer_token_hash: hashAnswerToken(answerToken(this.config.answers.tokenSecret, _id)),
+    };
+  }
+}

@@ -1,0 +1,203 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { Delivery, DeliveryDocument, DeliveryStatus } from './schemas/delivery.schema';
+
+export type DeliveryCounts = Record<DeliveryStatus, number> & { total: number };
+
+export type NewDelivery = Pick<
+  Delivery,
+  | 'recipient_key'
+  | 'name'
+  | 'email'
+  | 'zoom_user_id'
+  | 'to_contact'
+  | 'to_channel'
+  | 'status'
+  | 'unreachable_reason'
+  | 'answer_token_hash'
+> & { _id: Types.ObjectId };
+
+/**
+ * Every state change of a delivery is one atomic, conditional update: the conditions (status,
+ * lease owner) are what make two sender instances, a crash and a retry safe together.
+ */
+@Injectable()
+export class DeliveriesRepository {
+  constructor(@InjectModel(Delivery.name) private readonly deliveries: Model<Delivery>) {}
+
+  async createMany(broadcastId: Types.ObjectId, records: NewDelivery[], now: Date): Promise<void> {
+    if (records.length === 0) return;
+    await this.deliveries.insertMany(
+      records.map((r) => ({ ...r, broadcast_id: broadcastId, attempts: 0, available_at: now })),
+      { ordered: false },
+    );
+  }
+
+  /**
+   * Claims the oldest claimable record: pending and due, or `sending` whose lease expired (its
+   * sender crashed or stalled). The lease is the claim; it is renewed while the call runs.
+   */
+  async claimNext(
+    owner: string,
+    leaseMs: number,
+    now = new Date(),
+  ): Promise<DeliveryDocument | null> {
+    return this.deliveries
+      .findOneAndUpdate(
+        { status: { $in: ['pending', 'sending'] }, available_at: { $lte: now } },
+        {
+          $set: {
+            status: 'sending',
+            lease_owner: owner,
+            available_at: new Date(now.getTime() + leaseMs),
+          },
+          $inc: { attempts: 1 },
+        },
+        { sort: { available_at: 1 }, returnDocument: 'after' },
+      )
+      .exec();
+  }
+
+  /** Keeps a long-running call's claim alive; false when another sender has taken it over. */
+  async renewLease(id: Types.ObjectId, owner: string, leaseMs: number): Promise<boolean> {
+    const result = await this.deliveries
+      .updateOne(
+        { _id: id, status: 'sending', lease_owner: owner },
+        { $set: { available_at: new Date(Date.now() + leaseMs) } },
+      )
+      .exec();
+    return result.modifiedCount === 1;
+  }
+
+  /**
+   * Zoom accepted the message. Recorded whoever holds the lease now: the message is out, and
+   * marking it sent stops any other sender from sending it again. The first send opens the
+   * recipient's answer window; a reminder never moves it.
+   */
+  async markSent(
+    id: Types.ObjectId,
+    owner: string,
+    messageId: string,
+    timeLimitSeconds: number | null,
+  ): Promise<void> {
+    const sentAt = new Date();
+    const done = {
+      status: 'sent',
+      zoom_message_id: messageId,
+      sent_by: owner,
+      last_error: null,
+      lease_owner: null,
+    };
+    const first = await this.deliveries
+      .updateOne(
+        { _id: id, status: { $ne: 'sent' }, sent_at: null },
+        {
+          $set: {
+            ...done,
+            sent_at: sentAt,
+            closes_at:
+              timeLimitSeconds === null
+                ? null
+                : new Date(sentAt.getTime() + timeLimitSeconds * 1000),
+          },
+        },
+      )
+      .exec();
+    if (first.matchedCount === 0) {
+      await this.deliveries.updateOne({ _id: id, status: { $ne: 'sent' } }, { $set: done }).exec();
+    }
+  }
+
+  /**
+   * POST /api/broadcasts/{id}/remind: sent recipients who have not answered and whose window is
+   * still open go back to the sender once more, flagged as a reminder.
+   */
+  async queueReminders(
+    broadcastId: Types.ObjectId,
+    recipientKeys: string[],
+    now = new Date(),
+  ): Promise<number> {
+    if (recipientKeys.length === 0) return 0;
+    const result = await this.deliveries
+      .updateMany(
+        {
+          broadcast_id: broadcastId,
+          status: 'sent',
+          recipient_key: { $in: recipientKeys },
+          closes_at: { $gt: now },
+        },
+        { $set: { status: 'pending', available_at: now, attempts: 0 }, $inc: { reminders: 1 } },
+      )
+      .exec();
+    return result.modifiedCount;
+  }
+
+  async markFailed(id: Types.ObjectId, owner: string, error: string): Promise<void> {
+    await this.deliveries
+      .updateOne(
+        { _id: id, status: 'sending', lease_owner: owner },
+        { $set: { status: 'failed', last_error: error, lease_owner: null } },
+      )
+      .exec();
+  }
+
+  /** A retryable failure: back to pending, claimable again after the backoff. */
+  async scheduleRetry(id: Types.ObjectId, owner: string, error: string, at: Date): Promise<void> {
+    await this.deliveries
+      .updateOne(
+        { _id: id, status: 'sending', lease_owner: owner },
+        { $set: { status: 'pending', last_error: error, lease_owner: null, available_at: at } },
+      )
+      .exec();
+  }
+
+  /** POST /api/broadcasts/{id}/retry: failed records only, as fresh claims. */
+  async requeueFailed(broadcastId: Types.ObjectId): Promise<number> {
+    const result = await this.deliveries
+      .updateMany(
+        { broadcast_id: broadcastId, status: 'failed' },
+        { $set: { status: 'pending', available_at: new Date(), attempts: 0 } },
+      )
+      .exec();
+    return result.modifiedCount;
+  }
+
+  async countByStatus(broadcastId: Types.ObjectId): Promise<DeliveryCounts> {
+    const rows = await this.deliveries
+      .aggregate<{ _id: DeliveryStatus; n: number }>([
+        { $match: { broadcast_id: broadcastId } },
+        { $group: { _id: '$status', n: { $sum: 1 } } },
+      ])
+      .exec();
+    const counts: DeliveryCounts = {
+      total: 0,
+      pending: 0,
+      sending: 0,
+      sent: 0,
+      failed: 0,
+      unreachable: 0,
+    };
+    for (const row of rows) {
+      counts[row._id] = row.n;
+      counts.total += row.n;
+    }
+    return counts;
+  }
+
+  async listForBroadcast(broadcastId: Types.ObjectId): Promise<DeliveryDocument[]> {
+    return this.deliveries.find({ broadcast_id: broadcastId }).sort({ name: 1, _id: 1 }).exec();
+  }
+
+  async findByTokenHash(hash: string): Promise<DeliveryDocument | null> {
+    return this.deliveries.findOne({ answer_token_hash: hash }).exec();
+  }
+
+  /** Broadcasts with work left, for the sender to report completion. */
+  async hasOpenWork(broadcastId: Types.ObjectId): Promise<boolean> {
+    const open = await this.deliveries
+      .exists({ broadcast_id: broadcastId, status: { $in: ['pending', 'sending'] } })
+      .exec();
+    return open !== null;
+  }
+}

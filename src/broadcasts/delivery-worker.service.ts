@@ -1,0 +1,205 @@
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { AppConfig } from '../config/app-config';
+import { ZoomApiError } from '../zoom/zoom-api.error';
+import { ZoomChatService } from '../zoom/zoom-chat.service';
+import { answerToken, answerUrl } from './answer-link';
+import { DeliveriesRepository } from './deliveries.repository';
+import { composeLinkMessage, composeQuestionMessage } from './message-composer';
+import { Broadcast, BroadcastDocument } from './schemas/broadcast.schema';
+import { DeliveryDocument } from './schemas/delivery.schema';
+
+const SHUTDOWN_WAIT_MS = 10_000;
+const BROADCAST_CACHE_SIZE = 200;
+
+/**
+ * The durable sender. Any number of instances may run it against one database: each claims
+ * delivery records atomically with a lease (DeliveriesRepository.claimNext), so a message is sent
+ * once; a crashed instance's leases expire and are claimed again. Zoom calls go through the zoom
+ * module's client, which holds the account's rate limit and retries 429/5xx/timeouts.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DeliveryWorker.name);
+  /** Unique per process, so a lease names its holder even across hosts. */
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  /** 'progress' and 'completed' events, with the broadcast id as a hex string. */
+  readonly events = new EventEmitter();
+  private readonly broadcastCache = new Map<string, BroadcastDocument>();
+  private lanes = 0;
+  private stopping = false;
+  private poller?: NodeJS.Timeout;
+  private idle?: { promise: Promise<void>; resolve: () => void };
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly chat: ZoomChatService,
+    @InjectModel(Broadcast.name) private readonly broadcasts: Model<Broadcast>,
+  ) {
+    this.events.setMaxListeners(0);
+  }
+
+  onApplicationBootstrap(): void {
+    // Polling finds work this instance did not create: restarts after a crash, other instances'
+    // expired leases, and retries whose backoff has passed.
+    this.poller = setInterval(() => this.kick(), this.config.delivery.pollIntervalMs);
+    this.poller.unref();
+    this.kick();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.poller);
+    if (this.lanes === 0) return;
+    // Let in-flight sends finish so their outcome is recorded; past the wait, their leases simply
+    // expire and another instance (or the next start) finishes them.
+    await Promise.race([
+      this.idlePromise(),
+      new Promise((r) => setTimeout(r, SHUTDOWN_WAIT_MS).unref()),
+    ]);
+  }
+
+  /** Starts a sending lane if there is room; each lane that finds work starts another. */
+  kick(): void {
+    if (this.stopping || this.lanes >= this.config.delivery.concurrency) return;
+    this.lanes++;
+    void this.lane();
+  }
+
+  private async lane(): Promise<void> {
+    const leaseMs = this.config.delivery.leaseSeconds * 1000;
+    try {
+      while (!this.stopping) {
+        const delivery = await this.deliveries.claimNext(this.owner, leaseMs);
+        if (!delivery) return;
+        this.kick();
+        await this.deliver(delivery, leaseMs);
+      }
+    } catch (error) {
+      // A database hiccup ends this lane only; the poller starts a new one.
+      this.logger.error(`Sender lane stopped: ${(error as Error).message}`);
+    } finally {
+      this.lanes--;
+      if (this.lanes === 0) this.idle?.resolve();
+    }
+  }
+
+  private async deliver(delivery: DeliveryDocument, leaseMs: number): Promise<void> {
+    const broadcast = await this.broadcast(delivery.broadcast_id);
+    if (!broadcast) {
+      await this.deliveries.markFailed(delivery._id, this.owner, 'Broadcast no longer exists');
+      return;
+    }
+    const heartbeat = setInterval(() => {
+      this.deliveries.renewLease(delivery._id, this.owner, leaseMs).catch((error: Error) => {
+        this.logger.warn(
+          `Lease renewal failed for delivery ${delivery._id.toHexString()}: ${error.message}`,
+        );
+      });
+    }, leaseMs / 3);
+    try {
+      const text = this.messageFor(broadcast, delivery);
+      const target = delivery.to_channel
+        ? { toChannel: delivery.to_channel }
+        : { toContact: delivery.to_contact ?? '' };
+      const { messageId } = await this.chat.sendMessage(target, text);
+      await this.deliveries.markSent(
+        delivery._id,
+        this.owner,
+        messageId,
+        broadcast.question?.time_limit ?? null,
+      );
+    } catch (error) {
+      await this.recordFailure(delivery, error);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    await this.afterDelivery(broadcast);
+  }
+
+  private async recordFailure(delivery: DeliveryDocument, error: unknown): Promise<void> {
+    const reason = describe(error);
+    const permanent = error instanceof ZoomApiError && !error.retryable;
+    if (permanent || delivery.attempts >= this.config.delivery.maxAttempts) {
+      await this.deliveries.markFailed(delivery._id, this.owner, reason);
+      return;
+    }
+    // The Zoom client already retried within this attempt; wait longer before the next one.
+    const backoffMs =
+      Math.min(60_000, 2000 * 2 ** (delivery.attempts - 1)) * (0.5 + Math.random() / 2);
+    await this.deliveries.scheduleRetry(
+      delivery._id,
+      this.owner,
+      reason,
+      new Date(Date.now() + backoffMs),
+    );
+    setTimeout(() => this.kick(), backoffMs + 10).unref();
+  }
+
+  private messageFor(broadcast: BroadcastDocument, delivery: DeliveryDocument): string {
+    if (broadcast.kind === 'link')
+      return composeLinkMessage(broadcast.message, broadcast.question_link ?? '');
+    const link = answerUrl(
+      this.config.baseUrl,
+      answerToken(this.config.answers.tokenSecret, delivery._id),
+    );
+    if (!broadcast.question) throw new Error('Question broadcast without its question');
+    return composeQuestionMessage(broadcast.question, link, delivery.reminders > 0);
+  }
+
+  private async afterDelivery(broadcast: BroadcastDocument): Promise<void> {
+    const id = broadcast._id.toHexString();
+    this.events.emit('progress', id);
+    if (await this.deliveries.hasOpenWork(broadcast._id)) return;
+    await this.broadcasts
+      .updateOne({ _id: broadcast._id, completed_at: null }, { $set: { completed_at: new Date() } })
+      .exec();
+    this.events.emit('completed', id);
+  }
+
+  private async broadcast(id: Types.ObjectId): Promise<BroadcastDocument | null> {
+    const key = id.toHexString();
+    const cached = this.broadcastCache.get(key);
+    if (cached) return cached;
+    const found = await this.broadcasts.findById(id).exec();
+    if (found) {
+      if (this.broadcastCache.size >= BROADCAST_CACHE_SIZE) {
+        this.broadcastCache.delete(this.broadcastCache.keys().next().value as string);
+      }
+      this.broadcastCache.set(key, found);
+    }
+    return found;
+  }
+
+  /** Forget a cached broadcast after it changes (reminders). */
+  invalidate(id: Types.ObjectId): void {
+    this.broadcastCache.delete(id.toHexString());
+  }
+
+  private idlePromise(): Promise<void> {
+    if (!this.idle) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.idle = { promise, resolve };
+    }
+    return this.idle.promise;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ZoomApiError) {
+    const code = error.code === null ? '' : ` code ${error.code}`;
+    return `Zoom ${error.status}${code}: ${error.zoomMessage}`.slice(0, 500);
+  }
+  return (error instanceof Error ? error.message : String(error)).slice(0, 500);
+}

@@ -1,0 +1,67 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, IsUrl, Length, Matches, MaxLength } from 'class-validator';
+import { BROADCAST_MODES, type BroadcastMode } from '../schemas/broadcast.schema';
+
+/** Zoom meeting numbers are digits; clients often send them as JSON numbers. */
+const meetingIdToString = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+
+export const MEETING_ID_PATTERN = /^\d{5,20}$/;
+const MEETING_ID_MESSAGE = 'meeting_id must be a Zoom meeting number (digits only)';
+
+/** POST /api/send-question: the original Flask API's contract. */
+export class SendLinkDto {
+  @ApiProperty({
+    example: 'https://forms.example.com/quiz/42',
+    description: 'Any http(s) link to send',
+  })
+  @IsString()
+  @MaxLength(900)
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'question_link must be an http(s) URL' },
+  )
+  question_link!: string;
+
+  @ApiProperty({ example: '85746352413', description: 'Zoom meeting number' })
+  @Transform(meetingIdToString)
+  @IsString({ message: MEETING_ID_MESSAGE })
+  @Matches(MEETING_ID_PATTERN, { message: MEETING_ID_MESSAGE })
+  meeting_id!: string;
+
+  @ApiPropertyOptional({
+    maxLength: 1000,
+    description: 'Text sent before the link (shortened to fit Zoom if needed)',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  message?: string;
+}
+
+/** POST /api/questions/{id}/send */
+export class SendQuestionDto {
+  @ApiProperty({ example: '85746352413', description: 'Zoom meeting number' })
+  @Transform(meetingIdToString)
+  @IsString({ message: MEETING_ID_MESSAGE })
+  @Matches(MEETING_ID_PATTERN, { message: MEETING_ID_MESSAGE })
+  meeting_id!: string;
+
+  @ApiPropertyOptional({
+    enum: BROADCAST_MODES,
+    default: 'direct',
+    description:
+      '"direct": a personal link to each reachable participant by Team Chat. "channel": one message with a shared link to the meeting\'s continuous-chat channel; the answer page then asks for name and email.',
+  })
+  @IsOptional()
+  @IsIn(BROADCAST_MODES)
+  mode?: BroadcastMode;
+}
+
+export class MeetingIdParamDto {
+  @ApiProperty({ example: '85746352413', description: 'Zoom meeting number' })
+  @IsString()
+  @Matches(MEETING_ID_PATTERN, { message: MEETING_ID_MESSAGE })
+  meeting_id!: string;
+}

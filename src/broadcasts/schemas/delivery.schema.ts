@@ -1,0 +1,63 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument, Types } from 'mongoose';
+
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'unreachable'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * One recipient of one broadcast, created before any call to Zoom so that a crash loses nothing.
+ * `pending → sending → sent | failed`, or `unreachable` from the start (guests: ZOOM.md §2).
+ */
+@Schema({
+  collection: 'deliveries',
+  timestamps: { createdAt: 'created_at', updatedAt: 'updated_at' },
+})
+export class Delivery {
+  @Prop({ type: Types.ObjectId, required: true }) broadcast_id!: Types.ObjectId;
+  /** One per person: Zoom user id, else lower-cased email, else the join key (participants module). */
+  @Prop({ required: true }) recipient_key!: string;
+  @Prop({ required: true }) name!: string;
+  @Prop({ type: String, default: null }) email!: string | null;
+  @Prop({ type: String, default: null }) zoom_user_id!: string | null;
+
+  /** Exactly one of the two Team Chat targets (ZOOM.md §2). */
+  @Prop({ type: String, default: null }) to_contact!: string | null;
+  @Prop({ type: String, default: null }) to_channel!: string | null;
+
+  @Prop({ type: String, enum: DELIVERY_STATUSES, required: true }) status!: DeliveryStatus;
+  @Prop({ default: 0 }) attempts!: number;
+  /**
+   * When a sender may next claim this record: a retry's backoff, or the end of a claim's lease.
+   * One field for both keeps the claim a single indexed range query.
+   */
+  @Prop({ required: true }) available_at!: Date;
+  /** Instance that holds the lease, so a late finisher can tell it was taken over. */
+  @Prop({ type: String, default: null }) lease_owner!: string | null;
+
+  @Prop({ type: String, default: null }) last_error!: string | null;
+  @Prop({ type: String, default: null }) unreachable_reason!: string | null;
+  @Prop({ type: String, default: null }) zoom_message_id!: string | null;
+  @Prop({ type: Date, default: null }) sent_at!: Date | null;
+  /** The sender instance that got Zoom's confirmation (operations: who sent what). */
+  @Prop({ type: String, default: null }) sent_by!: string | null;
+  /** The answer window of this recipient: from its send, for the question's time limit. */
+  @Prop({ type: Date, default: null }) closes_at!: Date | null;
+
+  /** SHA-256 of the answer link token; the token itself is derived, never stored (DESIGN.md). */
+  @Prop({ type: String, default: null }) answer_token_hash!: string | null;
+  /** Reminders sent after the first message (POST /api/broadcasts/{id}/remind). */
+  @Prop({ default: 0 }) reminders!: number;
+
+  created_at!: Date;
+  updated_at!: Date;
+}
+
+export type DeliveryDocument = HydratedDocument<Delivery>;
+export const DeliverySchema = SchemaFactory.createForClass(Delivery);
+
+// One record per person per broadcast: a retried request or a second instance cannot add another.
+DeliverySchema.index({ broadcast_id: 1, recipient_key: 1 }, { unique: true });
+// The sender's claim: oldest claimable record among pending/sending (expired leases).
+DeliverySchema.index({ status: 1, available_at: 1 });
+// GET /q/{token}: the answer page finds its recipient by the token's hash.
+DeliverySchema.index({ answer_token_hash: 1 });
