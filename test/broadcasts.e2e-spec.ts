@@ -178,6 +178,37 @@ describe('Sending a question to a meeting (e2e: app + database + Zoom simulator 
       expect(res.body.message).toMatch(/No one is in meeting/);
     });
 
+    it('mode "channel" posts one message with a shared link to the meeting chat channel', async () => {
+      const { sim, app } = world;
+      const { meetingId } = await seedMeeting(sim, { members: 2, guests: 1 });
+      const qid = await createQuestion(app.url);
+      const sent = await request(app.url)
+        .post(`/api/questions/${qid}/send`)
+        .set(auth)
+        .send({ meeting_id: meetingId, mode: 'channel' })
+        .expect(202);
+      expect(sent.body.mode).toBe('channel');
+      const done = await waitForBroadcast(app.url, sent.body.id);
+      expect(done.body.counts).toMatchObject({ total: 1, sent: 1 });
+      const messages = sim.messages();
+      expect(messages).toHaveLength(1);
+      expect(messages[0].to_channel).toBe(sim.getMeeting(meetingId).channel_id);
+      expect(messages[0].to_contact ?? null).toBeNull();
+    });
+
+    it('mode "channel" for a meeting Zoom does not know is a 404 with Zoom\'s reason', async () => {
+      const qid = await createQuestion(world.app.url);
+      const res = await request(world.app.url)
+        .post(`/api/questions/${qid}/send`)
+        .set(auth)
+        .send({ meeting_id: '98765432100', mode: 'channel' })
+        .expect(404);
+      expect(res.body).toMatchObject({
+        statusCode: 404,
+        details: { zoom_status: 404, zoom_code: 3001 },
+      });
+    });
+
     it('validates the send body and the question id', async () => {
       const qid = await createQuestion(world.app.url);
       const url = world.app.url;

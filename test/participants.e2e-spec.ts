@@ -366,11 +366,15 @@ describe('participants end to end with the Zoom simulator (signed webhooks over 
     expect((await people(id)).items.map((p) => p.name)).toEqual(['Guest']);
   });
 
-  it("answers 502 with Zoom's reason when Zoom does not know the meeting", async () => {
+  it("answers 404 with Zoom's reason when Zoom does not know the meeting", async () => {
     const res = await request(t.url)
       .post('/api/meetings/99999999999/participants/sync')
       .set(auth)
-      .expect(502);
-    expect(res.body).toMatchObject({ statusCode: 502, details: { zoom_status: 404 } });
+      .expect(404);
+    expect(res.body).toMatchObject({
+      statusCode: 404,
+      error: 'Not Found',
+      details: { zoom_status: 404 },
+    });
   });
 });

@@ -1,20 +1,32 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Types } from 'mongoose';
 import { ApiInstructorAuth } from '../common/auth/api-instructor-auth.decorator';
 import { ErrorBodyDto } from '../common/errors/error-body';
+import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { AppConfig } from '../config/app-config';
+import { ZoomApiErrorFilter } from '../zoom/zoom-api-error.filter';
 import { BroadcastsService } from './broadcasts.service';
 import {
   BroadcastListResponseDto,
@@ -29,6 +41,7 @@ import { MeetingIdParamDto, SendLinkDto, SendQuestionDto } from './dto/send.dto'
 @ApiTags('broadcasts')
 @ApiInstructorAuth()
 @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body or id' })
+@UseFilters(ZoomApiErrorFilter)
 @Controller('api')
 export class BroadcastsController {
   constructor(
@@ -70,9 +83,16 @@ export class BroadcastsController {
     description:
       "Creates a broadcast: one delivery record per person in the meeting now, each with a personal answer link; the durable sender delivers them within Zoom's rate limit. Each recipient may answer for the question's time_limit from the moment their message was sent.",
   })
-  @ApiParam({ name: 'id', description: 'Question id' })
+  @ApiObjectIdParam('id', 'Question id')
   @ApiAcceptedResponse({ type: BroadcastResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such question' })
+  @ApiNotFoundResponse({
+    type: ErrorBodyDto,
+    description: 'No such question, or (mode channel) Zoom does not know the meeting',
+  })
+  @ApiBadGatewayResponse({
+    type: ErrorBodyDto,
+    description: "Zoom refused (mode channel): Zoom's reason and code",
+  })
   @ApiConflictResponse({
     type: ErrorBodyDto,
     description: 'No one in the meeting, or no meeting chat channel (mode channel)',
@@ -87,7 +107,7 @@ export class BroadcastsController {
 
   @Get('broadcasts/:id')
   @ApiOperation({ summary: 'A broadcast: status, counts by delivery status, and every recipient' })
-  @ApiParam({ name: 'id', description: 'Broadcast id' })
+  @ApiObjectIdParam('id', 'Broadcast id')
   @ApiOkResponse({ type: BroadcastResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   async get(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<BroadcastResponseDto> {
@@ -109,7 +129,7 @@ export class BroadcastsController {
   @Post('broadcasts/:id/retry')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Send again to the failed recipients only' })
-  @ApiParam({ name: 'id', description: 'Broadcast id' })
+  @ApiObjectIdParam('id', 'Broadcast id')
   @ApiAcceptedResponse({ type: RetryResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   async retry(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<RetryResponseDto> {

@@ -81,6 +81,7 @@ export class ParticipantsController {
   @ApiParam(MEETING_ID_PARAM)
   @ApiOkResponse({ type: SyncResponseDto })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'No occurrence of the meeting is known' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Zoom does not know the meeting' })
   @ApiBadGatewayResponse({ type: ErrorBodyDto, description: "Zoom's answer, code and tracking id" })
   async sync(@Param('meeting_id', ParseMeetingIdPipe) meetingId: string): Promise<SyncResponseDto> {
     return this.syncer.sync(meetingId);

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import type { ErrorBodyDto } from '../common/errors/error-body';
 import { ZoomApiError, ZoomInvalidRequestError } from './zoom-api.error';
 
@@ -7,7 +8,9 @@ import { ZoomApiError, ZoomInvalidRequestError } from './zoom-api.error';
  * Answers a Zoom failure as 502 Bad Gateway in the common error shape, with Zoom's reason, code and
  * tracking id: the instructor must see *why* Zoom refused. (The global filter turns every 5xx into
  * a generic message, which is right for our own bugs but hides Zoom's answer.) A request refused
- * before reaching Zoom stays a 400. Apply with @UseFilters(ZoomApiErrorFilter).
+ * before reaching Zoom stays a 400, and Zoom's 404 (e.g. code 3001 "Meeting does not exist") is a
+ * 404 here too: the id the client gave us names nothing in Zoom, which is the client's to fix, not
+ * a gateway failure. Apply with @UseFilters(ZoomApiErrorFilter).
  */
 @Catch(ZoomApiError)
 export class ZoomApiErrorFilter implements ExceptionFilter<ZoomApiError> {
@@ -18,13 +21,17 @@ export class ZoomApiErrorFilter implements ExceptionFilter<ZoomApiError> {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const local = error instanceof ZoomInvalidRequestError;
-    const statusCode = local ? HttpStatus.BAD_REQUEST : HttpStatus.BAD_GATEWAY;
+    const statusCode = local
+      ? HttpStatus.BAD_REQUEST
+      : error.status === 404
+        ? HttpStatus.NOT_FOUND
+        : HttpStatus.BAD_GATEWAY;
     this.logger.warn(
       `[${request.id}] ${request.method} ${request.url.split('?')[0]}: ${error.message}`,
     );
     const body: ErrorBodyDto = {
       statusCode,
-      error: local ? 'Bad Request' : 'Bad Gateway',
+      error: STATUS_CODES[statusCode] ?? 'Error',
       message: error.message,
       details: {
         zoom_status: error.status,

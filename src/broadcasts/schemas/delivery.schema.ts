@@ -59,5 +59,7 @@ export const DeliverySchema = SchemaFactory.createForClass(Delivery);
 DeliverySchema.index({ broadcast_id: 1, recipient_key: 1 }, { unique: true });
 // The sender's claim: oldest claimable record among pending/sending (expired leases).
 DeliverySchema.index({ status: 1, available_at: 1 });
-// GET /q/{token}: the answer page finds its recipient by the token's hash.
-DeliverySchema.index({ answer_token_hash: 1 });
+// GET /q/{token}: the answer page finds its recipient by the token's hash. Unique because every
+// delivery gets its own derived token; it also lets the test server use the index (it scans for
+// lookups through non-unique indexes).
+DeliverySchema.index({ answer_token_hash: 1 }, { unique: true });
