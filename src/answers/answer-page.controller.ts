@@ -13,22 +13,16 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiConsumes,
   ApiExcludeEndpoint,
-  ApiGoneResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiProduces,
   ApiTags,
-  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/auth/public.decorator';
-import { ErrorBodyDto } from '../common/errors/error-body';
+import { ApiPageOrJson, ApiPageOrJsonError, HTML_PAGE } from './answer-page.api';
 import { AnswerPageExceptionFilter, wantsJson } from './answer-page.filter';
 import { answerPageHeaders } from './answer-page.headers';
 import { AnswerRateLimitGuard } from './answer-rate-limit.guard';
@@ -44,6 +38,9 @@ import {
   renderClosedPage,
   renderQuestionPage,
 } from './page/answer-page.view';
+
+const PAGE_OR_JSON = 'A page for a form post, the JSON error body for a JSON post';
+const UNEXPECTED = 'Unexpected error (the JSON body carries a request_id to quote)';
 
 const TOKEN_PARAM = {
   name: 'token',
@@ -69,10 +66,13 @@ export class AnswerPageController {
       "The question, its options, and a countdown from this recipient's server-side deadline. After answering (direct mode) it shows the answer given; after the deadline it shows the question as closed. An unknown token gets a 404 page.",
   })
   @ApiParam(TOKEN_PARAM)
-  @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'The page', content: { 'text/html': {} } })
-  @ApiNotFoundResponse({ description: 'Unknown link (an HTML page)', content: { 'text/html': {} } })
-  @ApiTooManyRequestsResponse({ description: 'Rate limited (per IP); see Retry-After' })
+  @ApiOkResponse({ description: 'The page', content: HTML_PAGE })
+  @ApiPageOrJsonError(
+    HttpStatus.NOT_FOUND,
+    'Unknown link: a page, or the JSON error body when Accept asks for JSON and not HTML',
+  )
+  @ApiPageOrJsonError(HttpStatus.TOO_MANY_REQUESTS, 'Rate limited (per IP); see Retry-After')
+  @ApiPageOrJsonError(HttpStatus.INTERNAL_SERVER_ERROR, UNEXPECTED)
   async page(@Param('token') token: string, @Res() reply: FastifyReply): Promise<void> {
     const state = await this.answers.pageState(token);
     const question = pageQuestion(state.context);
@@ -104,19 +104,27 @@ export class AnswerPageController {
       "The first answer is final. Accepted until the recipient's deadline plus ANSWER_GRACE_SECONDS. A form post (`application/x-www-form-urlencoded`) gets an HTML page back, JSON gets JSON. In channel mode (one shared link) `name` and `email` are required and the answer belongs to the lower-cased email. Rate limited per link and per IP.",
   })
   @ApiParam(TOKEN_PARAM)
-  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
-  @ApiOkResponse({ type: AnswerResultDto, description: 'Stored (a confirmation page for a form)' })
-  @ApiBadRequestResponse({
-    type: ErrorBodyDto,
-    description: 'Not one of the options, or name/email missing in channel mode',
-  })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Unknown link' })
-  @ApiConflictResponse({
-    type: ErrorBodyDto,
-    description: 'Already answered: the first answer is final',
-  })
-  @ApiGoneResponse({ type: ErrorBodyDto, description: 'Closed: the time to answer has run out' })
-  @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: 'Rate limited; see Retry-After' })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiPageOrJson(
+    HttpStatus.OK,
+    'Stored: a confirmation page for a form post, the result as JSON for a JSON post',
+    AnswerResultDto,
+  )
+  @ApiPageOrJsonError(
+    HttpStatus.BAD_REQUEST,
+    `Not one of the options, or name/email missing in channel mode. ${PAGE_OR_JSON} (malformed JSON or an over-long token: always JSON)`,
+  )
+  @ApiPageOrJsonError(HttpStatus.NOT_FOUND, `Unknown link. ${PAGE_OR_JSON}`)
+  @ApiPageOrJsonError(
+    HttpStatus.CONFLICT,
+    `Already answered: the first answer is final. ${PAGE_OR_JSON}`,
+  )
+  @ApiPageOrJsonError(HttpStatus.GONE, `Closed: the time to answer has run out. ${PAGE_OR_JSON}`)
+  @ApiPageOrJsonError(
+    HttpStatus.TOO_MANY_REQUESTS,
+    `Rate limited (per link and per IP); see Retry-After. ${PAGE_OR_JSON}`,
+  )
+  @ApiPageOrJsonError(HttpStatus.INTERNAL_SERVER_ERROR, `${UNEXPECTED}. ${PAGE_OR_JSON}`)
   async answer(
     @Param('token') token: string,
     @Body() dto: SubmitAnswerDto,

@@ -5,7 +5,6 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -56,8 +55,11 @@ export class ResultsController {
       'One row per answer, then one per non-responder. CRLF line ends; cells starting with =, +, -, @, tab or CR are prefixed with an apostrophe so no spreadsheet runs them as formulas.',
   })
   @ApiObjectIdParam('id', 'Broadcast id')
-  @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'The CSV file', content: { 'text/csv': {} } })
+  // Content types per response, no @ApiProduces: that would relabel the JSON errors as CSV.
+  @ApiOkResponse({
+    description: 'The CSV file',
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such broadcast' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: LINK_BROADCAST })
   async csv(
@@ -79,7 +81,6 @@ export class ResultsController {
       "A `snapshot` event on connect (and after catching up with answers stored by another instance), an `answer` event with the running counts on each answer, and a `: heartbeat` comment every 15 s. Each event's data is the TallyDto shape (answered, options, correct_count, correct_percent). Ends when the client disconnects. Needs the instructor key in a header, so use fetch or an SSE client that can send one (the browser EventSource cannot).",
   })
   @ApiObjectIdParam('id', 'Broadcast id')
-  @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': {} } })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such broadcast' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: LINK_BROADCAST })

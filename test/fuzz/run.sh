@@ -109,9 +109,9 @@ echo "fuzz: app healthy at $base (database $mongo_uri/fuzz)"
 #     the rule spans fields or state JSON Schema cannot express (correct_answer must index into
 #     options, options must stay distinct after trimming, a cursor must be one this API issued,
 #     a PATCH is checked against the stored question).
-# Known failures already routed to their owners are listed in baseline.json (see README.md): they
-# are reported but do not fail the run; anything new does. Schemathesis runs from the temporary
-# directory so its crash cache (.schemathesis/) never lands in the work tree.
+# Every failure fails the run. A test/fuzz/baseline.json, if one is ever added (see README.md),
+# lists accepted known failures: reported, but not failing the run. Schemathesis runs from the
+# temporary directory so its crash cache (.schemathesis/) never lands in the work tree.
 baseline=()
 [ -f test/fuzz/baseline.json ] && baseline=(--baseline "$PWD/test/fuzz/baseline.json")
 report_dir="$PWD/$REPORT_DIR"

@@ -15,9 +15,11 @@ function errorResponse(description: string): ResponseObject {
  * Answers the framework gives on every route, whichever module owns it, so the OpenAPI document
  * lists them without each controller repeating them: a 500 from the catch-all filter; for a route
  * with parameters, a 400 for a malformed one (ParseObjectIdPipe, the query DTO, Fastify's URL
- * checks in createHttpAdapter); for a route with a body, a 400 for malformed JSON, a 413 over
- * BODY_LIMIT_BYTES and a 415 for a Content-Type it does not parse. An answer a controller documents itself
- * is left as it is.
+ * checks in createHttpAdapter); for a route with a body, a 400 for a body that does not parse or
+ * validate, a 413 over BODY_LIMIT_BYTES and a 415 for a Content-Type it does not parse. The body
+ * answers name the route's own request media types (most take JSON only; the answer form also
+ * takes application/x-www-form-urlencoded). These framework answers are JSON on every route. An
+ * answer a controller documents itself is left as it is.
  */
 export function documentCommonErrors(document: OpenAPIObject): OpenAPIObject {
   for (const path of Object.values(document.paths)) {
@@ -29,13 +31,15 @@ export function documentCommonErrors(document: OpenAPIObject): OpenAPIObject {
           operation.responses[status] = errorResponse(description);
         }
       };
-      const hasBody = operation.requestBody !== undefined;
-      if (hasBody || (operation.parameters ?? []).length > 0) {
-        add('400', hasBody ? 'Malformed JSON or invalid body' : 'Invalid parameter');
-      }
-      if (hasBody) {
+      const body = operation.requestBody;
+      const mediaTypes = body !== undefined && 'content' in body ? Object.keys(body.content) : [];
+      const accepted = mediaTypes.length > 0 ? mediaTypes.join(' or ') : 'application/json';
+      if (body !== undefined) {
+        add('400', `Invalid body, or one that is not valid ${accepted}`);
         add('413', 'Request body larger than 100 kB');
-        add('415', 'Unsupported request Content-Type');
+        add('415', `Unsupported request Content-Type (this route takes ${accepted})`);
+      } else if ((operation.parameters ?? []).length > 0) {
+        add('400', 'Invalid parameter');
       }
       add('500', 'Unexpected error; the body carries a request_id to quote');
     }
