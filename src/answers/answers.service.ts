@@ -66,7 +66,7 @@ export class AnswersService {
 
   /** GET /q/{token}: what the participant should see now. */
   async pageState(token: string, now = new Date()): Promise<PageState> {
-    const context = await this.resolve(token, now);
+    const context = await this.resolve(token);
     if (context.broadcast.mode === 'direct') {
       const answer = await this.answers.findForRecipient(
         context.broadcast.id,
@@ -84,7 +84,7 @@ export class AnswersService {
    * database work: time an answer spends queued on our side during a burst costs no points.
    */
   async submit(token: string, input: SubmitAnswerDto, now = new Date()): Promise<SubmittedAnswer> {
-    const context = await this.resolve(token, now);
+    const context = await this.resolve(token);
     const { broadcast, delivery } = context;
     const { question } = broadcast;
     if (input.choice >= question.options.length) {
@@ -129,16 +129,17 @@ export class AnswersService {
     return { context, answer };
   }
 
-  private async resolve(token: string, now: Date): Promise<AnswerContext> {
+  private async resolve(token: string): Promise<AnswerContext> {
     if (!TOKEN_PATTERN.test(token)) throw linkNotFound();
     const delivery = await this.deliveries.byToken(token);
     if (!delivery) throw linkNotFound();
     const broadcast = await this.broadcast(delivery.broadcast_id);
     // Link broadcasts (the original API) send someone else's URL: their tokens open nothing here.
     if (!broadcast) throw linkNotFound();
-    // Zoom may deliver the message a moment before the sender records sent_at; someone that
-    // quick gets a window starting now rather than an error.
-    const sentAt = delivery.sent_at ?? now;
+    // Zoom may deliver the message a moment before the sender records sent_at (or accept it and
+    // lose the answer, leaving sent_at unset for good). Anchor such a window to the delivery's
+    // creation: a fixed start, so the window always ends, instead of "now", which never would.
+    const sentAt = delivery.sent_at ?? delivery._id.getTimestamp();
     const closesAt =
       delivery.closes_at ?? new Date(sentAt.getTime() + broadcast.question.time_limit * 1000);
     return { broadcast, delivery, sentAt, closesAt };

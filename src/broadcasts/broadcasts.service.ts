@@ -188,7 +188,8 @@ export class BroadcastsService {
         : people.map((person) =>
             this.newDelivery({
               recipient_key: person.person_key,
-              name: person.name,
+              // Zoom may send no user_name; a nameless person is still a recipient.
+              name: person.name.trim() || person.email || 'Participant',
               email: person.email,
               zoom_user_id: person.zoom_user_id,
               // Team Chat takes the contact's email, or its Zoom user id (ZOOM.md §2).

@@ -30,7 +30,8 @@ export class DeliveriesRepository {
     if (records.length === 0) return;
     await this.deliveries.insertMany(
       records.map((r) => ({ ...r, broadcast_id: broadcastId, attempts: 0, available_at: now })),
-      { ordered: false },
+      // A record that fails validation must fail the send, never silently drop a recipient.
+      { ordered: false, throwOnValidationError: true },
     );
   }
 
@@ -138,6 +139,19 @@ export class DeliveriesRepository {
       .updateOne(
         { _id: id, status: 'sending', lease_owner: owner },
         { $set: { status: 'failed', last_error: error, lease_owner: null } },
+      )
+      .exec();
+  }
+
+  /**
+   * A reminder could not be sent: the first message did go out, so the record stays `sent` (its
+   * answer window and counts unchanged) and only notes the error.
+   */
+  async markReminderFailed(id: Types.ObjectId, owner: string, error: string): Promise<void> {
+    await this.deliveries
+      .updateOne(
+        { _id: id, status: 'sending', lease_owner: owner },
+        { $set: { status: 'sent', last_error: `Reminder not sent: ${error}`, lease_owner: null } },
       )
       .exec();
   }

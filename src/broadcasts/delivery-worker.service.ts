@@ -3,6 +3,7 @@ import {
   Injectable,
   Logger,
   OnApplicationBootstrap,
+  OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
@@ -28,7 +29,9 @@ const BROADCAST_CACHE_SIZE = 200;
  * module's client, which holds the account's rate limit and retries 429/5xx/timeouts.
  */
 @Injectable()
-export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class DeliveryWorker
+  implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(DeliveryWorker.name);
   /** Unique per process, so a lease names its holder even across hosts. */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -57,9 +60,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.kick();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** First shutdown phase: claim nothing more from here on. */
+  onModuleDestroy(): void {
     this.stopping = true;
     clearInterval(this.poller);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.onModuleDestroy();
     if (this.lanes === 0) return;
     // Let in-flight sends finish so their outcome is recorded; past the wait, their leases simply
     // expire and another instance (or the next start) finishes them.
@@ -131,7 +139,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const reason = describe(error);
     const permanent = error instanceof ZoomApiError && !error.retryable;
     if (permanent || delivery.attempts >= this.config.delivery.maxAttempts) {
-      await this.deliveries.markFailed(delivery._id, this.owner, reason);
+      if (delivery.sent_at)
+        await this.deliveries.markReminderFailed(delivery._id, this.owner, reason);
+      else await this.deliveries.markFailed(delivery._id, this.owner, reason);
       return;
     }
     // The Zoom client already retried within this attempt; wait longer before the next one.
@@ -154,7 +164,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       answerToken(this.config.answers.tokenSecret, delivery._id),
     );
     if (!broadcast.question) throw new Error('Question broadcast without its question');
-    return composeQuestionMessage(broadcast.question, link, delivery.reminders > 0);
+    const remainingSeconds =
+      delivery.reminders > 0 && delivery.closes_at
+        ? Math.max(1, Math.round((delivery.closes_at.getTime() - Date.now()) / 1000))
+        : null;
+    return composeQuestionMessage(broadcast.question, link, remainingSeconds);
   }
 
   private async afterDelivery(broadcast: BroadcastDocument): Promise<void> {

@@ -33,6 +33,16 @@ describe('message composer', () => {
     );
     expect(text.length).toBeLessThanOrEqual(ZOOM_MESSAGE_MAX);
     expect(text.endsWith(longLink)).toBe(true);
+    // The question text gave way entirely, then the title was cut (not dropped).
+    expect(text).not.toContain('qq');
+    expect(text).toMatch(/Live question: t+…\n/);
+  });
+
+  it('tells a reminder how long is left, not the full time limit', () => {
+    const text = composeQuestionMessage(question, link, 12);
+    expect(text).toMatch(/^⏰ Reminder/);
+    expect(text).toContain('Answer in the next 12 s');
+    expect(text).not.toContain('30 s');
   });
 
   it('does not split an emoji when cutting', () => {

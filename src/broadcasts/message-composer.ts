@@ -12,10 +12,13 @@ const ELLIPSIS = '…';
 export function composeQuestionMessage(
   question: QuestionSnapshot,
   link: string,
-  reminder = false,
+  /** For a reminder: the seconds left in the recipient's window (it never restarts). */
+  reminderSecondsLeft: number | null = null,
 ): string {
+  const reminder = reminderSecondsLeft !== null;
   const head = reminder ? '⏰ Reminder, still open: ' : '📝 Live question: ';
-  const tail = `\nAnswer within ${question.time_limit} s: ${link}`;
+  const seconds = reminder ? reminderSecondsLeft : question.time_limit;
+  const tail = `\n${reminder ? 'Answer in the next' : 'Answer within'} ${seconds} s: ${link}`;
   return fit([head, question.title, '\n', question.question_text, tail], [3, 1]);
 }
 

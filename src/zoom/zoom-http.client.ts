@@ -1,5 +1,5 @@
 import { HttpService } from '@nestjs/axios';
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AxiosResponse, isAxiosError } from 'axios';
 import { AppConfig } from '../config/app-config';
 import { InFlightLimit, RateLimiter, RateLimiterClosedError, ZoomRateLabel } from './rate-limiter';
@@ -57,7 +57,7 @@ interface Failure {
  * what to call; nothing else in the code base knows Zoom's URLs, auth or error codes.
  */
 @Injectable()
-export class ZoomHttpClient implements OnModuleDestroy {
+export class ZoomHttpClient implements OnApplicationShutdown {
   private readonly logger = new Logger(ZoomHttpClient.name);
   /** Per account (ZOOM.md §4: the limit is the account's, shared by all its apps and callers). */
   private readonly limiter: RateLimiter;
@@ -76,7 +76,11 @@ export class ZoomHttpClient implements OnModuleDestroy {
     this.inFlight = new InFlightLimit(config.zoom.maxInFlight);
   }
 
-  onModuleDestroy(): void {
+  /**
+   * The last shutdown phase, not onModuleDestroy: the delivery worker waits for its sends in
+   * flight in beforeApplicationShutdown, and they must still be able to finish then.
+   */
+  onApplicationShutdown(): void {
     this.closing = true;
     for (const end of [...this.pending]) end();
     this.limiter.close();
