@@ -9,6 +9,7 @@ import {
   classifyStatus,
   isRetryable,
   isTransientNetworkError,
+  MAX_RETRY_AFTER_MS,
   parseRetryAfter,
 } from './retry-policy';
 import { redact, stringField, trackingIdOf } from './zoom-response';
@@ -99,10 +100,11 @@ export class ZoomTokenService {
         if (!(error instanceof ZoomApiError) || !error.retryable || attempt >= maxAttempts) {
           throw error;
         }
-        const delay =
-          error.status === 429
-            ? (retryAfterOf(error) ?? backoffDelay(attempt))
-            : backoffDelay(attempt);
+        const retryAfter = error.status === 429 ? retryAfterOf(error) : null;
+        // Same rule as API calls: a wait past the cap (a daily limit) is not waited out inside a
+        // call, where it would hold every caller and their delivery leases for hours.
+        if (retryAfter !== null && retryAfter > MAX_RETRY_AFTER_MS) throw error;
+        const delay = retryAfter ?? backoffDelay(attempt);
         this.logger.warn(
           `Zoom token request attempt ${attempt}/${maxAttempts} failed: ${error.message}; retrying in ${delay} ms`,
         );
