@@ -224,7 +224,7 @@ describe('Answering a question sent through Zoom (e2e: app + database + Zoom sim
       .post(`/q/${token}/answer`)
       .send({ choice: 1, name: 'Ada', email: 'ADA@example.com' })
       .expect(200)
-      .expect((res) => expect(res.body).toMatchObject({ correct: null, score: 0 }));
+      .expect((res) => expect(res.body).toMatchObject({ correct: null, score: null }));
     await request(url)
       .post(`/q/${token}/answer`)
       .type(FORM)
@@ -249,5 +249,35 @@ describe('Answering a question sent through Zoom (e2e: app + database + Zoom sim
       'Cy',
       'Guest <script>',
     ]);
+  });
+
+  it('channel mode hides correctness and score from the answerer, the results keep them', async () => {
+    const qid = await createQuestion(url, {
+      title: 'Graded',
+      question_text: 'Two plus two?',
+      options: ['3', '4'],
+      correct_answer: 1,
+      time_limit: 60,
+    });
+    const before = world.sim.messages().length;
+    const broadcastId = await sendAndWait(url, qid, meetingId, 'channel');
+    const token = /\/q\/([A-Za-z0-9_-]+)/.exec(world.sim.messages()[before].message)?.[1] ?? '';
+    const res = await request(url)
+      .post(`/q/${token}/answer`)
+      .send({ choice: 1, name: 'Ada', email: 'ada@example.com' })
+      .expect(200);
+    expect(res.body).toMatchObject({ choice: 1, correct: null, score: null });
+    const results = await request(url)
+      .get(`/api/broadcasts/${broadcastId}/results`)
+      .set(auth)
+      .expect(200);
+    expect(results.body.responses).toEqual([
+      expect.objectContaining({
+        recipient_key: 'ada@example.com',
+        correct: true,
+        score: expect.any(Number),
+      }),
+    ]);
+    expect(results.body.responses[0].score).toBeGreaterThan(0);
   });
 });

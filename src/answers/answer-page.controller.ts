@@ -132,11 +132,16 @@ export class AnswerPageController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const { context, answer } = await this.answers.submit(token, dto);
+    // On a shared channel link anyone can answer again under another email, so revealing
+    // correctness at once would let people probe for the right option: keep it for the results.
+    const reveal = context.broadcast.mode !== 'channel';
+    const correct = reveal ? answer.correct : null;
+    const score = reveal ? answer.score : null;
     if (wantsJson(request)) {
       const body: AnswerResultDto = {
         choice: answer.choice,
-        correct: answer.correct,
-        score: answer.score,
+        correct,
+        score,
         points: context.broadcast.question.points,
         latency_ms: answer.latency_ms,
         answered_at: answer.answered_at.toISOString(),
@@ -150,8 +155,8 @@ export class AnswerPageController {
       renderAnsweredPage({
         question: pageQuestion(context),
         choice: answer.choice,
-        correct: answer.correct,
-        score: answer.score,
+        correct,
+        score: score ?? 0,
         justAnswered: true,
       }),
     );

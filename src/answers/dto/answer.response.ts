@@ -7,11 +7,17 @@ export class AnswerResultDto {
     type: Boolean,
     nullable: true,
     description:
-      'Whether the choice was right, revealed at once (as Kahoot does); null for a survey question. Which option was right is not revealed, so it cannot be passed on to those still answering.',
+      'Whether the choice was right, revealed at once (as Kahoot does); null for a survey question, and on a shared channel link (where revealing it would let people probe under other emails). Which option was right is never revealed, so it cannot be passed on to those still answering.',
   })
   correct!: boolean | null;
-  @ApiProperty({ example: 9, description: 'Points earned (0 for a survey question)' })
-  score!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 9,
+    description:
+      'Points earned (0 for a survey question; null on a shared channel link, see correct)',
+  })
+  score!: number | null;
   @ApiProperty({ example: 10, description: "The question's full points" })
   points!: number;
   @ApiProperty({ example: 2350, description: 'Milliseconds from the message being sent' })
