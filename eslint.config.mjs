@@ -10,6 +10,8 @@ export default tseslint.config(
       'node_modules/**',
       'coverage/**',
       'eslint.config.mjs',
+      'jest.config.js',
+      'test-results/**',
       'tools/mongo-server/target/**',
     ],
   },

@@ -15,7 +15,6 @@
  */
 import mongoose, { Model, Types } from 'mongoose';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Answer, AnswerSchema } from '../src/answers/schemas/answer.schema';
@@ -23,9 +22,7 @@ import { answerToken, hashAnswerToken } from '../src/broadcasts/answer-link';
 import { Broadcast, BroadcastSchema } from '../src/broadcasts/schemas/broadcast.schema';
 import { Delivery, DeliverySchema } from '../src/broadcasts/schemas/delivery.schema';
 import { startMongoServer } from '../tools/mongo-server/launch';
-import { execFileSync, spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { freePort } from '../test/fixtures/app-process';
+import { childDatabasePid, ownCpuMs, processCpuMs, startCompiledApp } from './lib/processes';
 import { withDatabase } from '../test/utils/database';
 
 export interface BurstModels {
@@ -178,14 +175,14 @@ async function httpBurst(
   agent: http.Agent | false = false,
 ): Promise<boolean> {
   const seeded = await seedBurstBroadcast(b.models, b.secret, n);
-  const cpuBefore = { app: b.appCpuMs(), db: b.dbCpuMs(), client: clientCpuMs() };
+  const cpuBefore = { app: b.appCpuMs(), db: b.dbCpuMs(), client: ownCpuMs() };
   const { results, wallMs } = await scheduled(n, spreadMs, (i) =>
     postAnswer(b.url, seeded.tokens[i], i % 4, agent),
   );
   const cpu = {
     app: (b.appCpuMs() - cpuBefore.app) / n,
     db: (b.dbCpuMs() - cpuBefore.db) / n,
-    client: (clientCpuMs() - cpuBefore.client) / n,
+    client: (ownCpuMs() - cpuBefore.client) / n,
   };
   const ok = results.filter((r) => r.status >= 200 && r.status < 300).length;
   const failed = results.filter((r) => r.status >= 500 || r.status === 0).length;
@@ -235,94 +232,6 @@ async function modelBaseline(b: Bench, n: number, spreadMs: number, label: strin
   console.log(line(label, results, wallMs));
 }
 
-const ROOT = join(__dirname, '..');
-
-function clientCpuMs(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-}
-
-/** The test database server this process started (it is told our pid as --parent-pid). */
-function databasePid(): number | undefined {
-  try {
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      const i = args.indexOf('--parent-pid');
-      if (i >= 0 && args[i + 1] === String(process.pid)) return Number(entry);
-    }
-  } catch {
-    // not Linux, or a process vanished while listing: no figure
-  }
-  return undefined;
-}
-
-/** User + system CPU time of a process so far (Linux /proc), or NaN elsewhere. */
-function processCpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
-/** Under the repository (config finds package.json by walking up) but out of git and of dist/. */
-const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'answer-burst-app');
-
-/**
- * The app as production runs it: compiled JavaScript (`node dist/src/main.js`), not ts-node,
- * whose source-map support makes every captured stack trace cost far more than in production.
- */
-async function startCompiledApp(
-  env: Record<string, string>,
-): Promise<{ url: string; cpuMs(): number; stop(): Promise<void> }> {
-  execFileSync(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      join(ROOT, 'tsconfig.build.json'),
-      '--outDir',
-      BUILD_DIR,
-      '--incremental',
-      'false',
-    ],
-    { cwd: ROOT, stdio: 'inherit' },
-  );
-  const port = await freePort();
-  // ANSWER_BURST_CPU_PROF=<dir> writes a V8 CPU profile of the app (open it in Chrome DevTools).
-  const profile = process.env.ANSWER_BURST_CPU_PROF;
-  const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
-  const child = spawn(process.execPath, [...flags, join(BUILD_DIR, 'src', 'main.js')], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('app not healthy after 60 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url,
-    cpuMs: () => processCpuMs(child.pid),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 1000);
   const spreadMs = Number(process.argv[3] ?? 1000);
@@ -332,14 +241,22 @@ async function main(): Promise<void> {
     `zlq_bench_answers_${randomBytes(3).toString('hex')}`,
   );
   const secret = randomBytes(32).toString('hex');
-  const app = await startCompiledApp({
-    MONGO_URI: dbUri,
-    API_KEYS: 'bench-instructor-key-0123456789',
-    ANSWER_TOKEN_SECRET: secret,
-    LOG_LEVEL: 'warn',
-  });
+  // ANSWER_BURST_CPU_PROF=<dir> writes a V8 CPU profile of the app (open it in Chrome DevTools).
+  const profile = process.env.ANSWER_BURST_CPU_PROF;
+  const app = await startCompiledApp(
+    'answer-burst-app',
+    {
+      NODE_ENV: 'test',
+      MONGO_URI: dbUri,
+      API_KEYS: 'bench-instructor-key-0123456789',
+      ANSWER_TOKEN_SECRET: secret,
+      LOG_LEVEL: 'warn',
+    },
+    60_000,
+    profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+  );
   const connection = await mongoose.createConnection(dbUri).asPromise();
-  const dbPid = mongo ? databasePid() : undefined;
+  const dbPid = mongo ? childDatabasePid() : undefined;
   const bench: Bench = {
     url: app.url,
     appCpuMs: () => app.cpuMs(),

@@ -18,7 +18,7 @@ import mongoose, { mongo } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { participantEvent, zoomSignature } from '../test/webhook-helpers';
+import { participantEvent, zoomSignature } from '../test/utils/webhook-helpers';
 import { withDatabase } from '../test/utils/database';
 import { startMongoServer } from '../tools/mongo-server/launch';
 import { percentile } from './answer-burst';

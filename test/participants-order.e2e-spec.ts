@@ -14,7 +14,7 @@ import {
   participantEvent,
   postWebhook,
   TestParticipant,
-} from './webhook-helpers';
+} from './utils/webhook-helpers';
 
 const SERVICE_CASES = 240;
 const HTTP_CASES = 24;

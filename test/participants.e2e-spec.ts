@@ -8,7 +8,7 @@ import {
   participantEvent,
   postWebhook,
   TestParticipant,
-} from './webhook-helpers';
+} from './utils/webhook-helpers';
 
 const auth = { 'X-API-Key': TEST_API_KEY };
 

@@ -3,7 +3,7 @@
  * an endpoint 3 s (ZOOM.md §3). Run alone: npx jest test/webhook-latency
  */
 import { createTestApp, TestApp } from './utils/test-app';
-import { meetingEvent, participantEvent, postWebhook } from './webhook-helpers';
+import { meetingEvent, participantEvent, postWebhook } from './utils/webhook-helpers';
 
 const REQUESTS = 500;
 

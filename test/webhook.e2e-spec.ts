@@ -8,7 +8,7 @@ import {
   postWebhook,
   TEST_WEBHOOK_SECRET,
   zoomSignature,
-} from './webhook-helpers';
+} from './utils/webhook-helpers';
 
 const NEXT_SECRET = 'next-rotation-secret-0123';
 const MEETING = '85746065432';

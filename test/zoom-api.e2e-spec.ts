@@ -5,7 +5,7 @@
 import request from 'supertest';
 import { startZoomSimulator, type ZoomSimulator } from '../tools/zoom-simulator';
 import { createTestApp, TEST_API_KEY, TestApp } from './utils/test-app';
-import { zoomEnv } from './zoom-harness';
+import { zoomEnv } from './utils/zoom-harness';
 
 const auth = { 'X-API-Key': TEST_API_KEY };
 

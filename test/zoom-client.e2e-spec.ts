@@ -5,7 +5,12 @@
 import { startZoomSimulator, type ZoomSimulator } from '../tools/zoom-simulator';
 import { ZOOM_CHAT_MESSAGE_MAX_LENGTH } from '../src/zoom/zoom-chat.service';
 import { ZoomApiError, ZoomInvalidRequestError } from '../src/zoom/zoom-api.error';
-import { countPerRecipient, HARNESS_SENDER, startZoomHarness, ZoomHarness } from './zoom-harness';
+import {
+  countPerRecipient,
+  HARNESS_SENDER,
+  startZoomHarness,
+  ZoomHarness,
+} from './utils/zoom-harness';
 
 const FAST = { light: 1000, medium: 1000, heavy: 1000 };
 const FAST_ENV = {

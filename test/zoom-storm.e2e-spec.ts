@@ -9,7 +9,7 @@
  * exactly-once property under a storm is asserted on a smaller run in zoom-client.e2e-spec.ts.
  */
 import { startZoomSimulator, type ZoomSimulator } from '../tools/zoom-simulator';
-import { countPerRecipient, HARNESS_SENDER, startZoomHarness } from './zoom-harness';
+import { countPerRecipient, HARNESS_SENDER, startZoomHarness } from './utils/zoom-harness';
 
 const SENDS = 1000;
 const RATE = 60; // a Business account's Medium limit (ZOOM.md §4)

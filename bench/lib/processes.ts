@@ -31,6 +31,8 @@ export async function startCompiledApp(
   name: string,
   env: Record<string, string>,
   timeoutMs = 60_000,
+  /** Extra node flags, e.g. `--cpu-prof` to profile the app. */
+  nodeArgs: string[] = [],
 ): Promise<AppProcess> {
   const buildDir = join(ROOT, 'node_modules', '.cache', name);
   execFileSync(
@@ -47,7 +49,7 @@ export async function startCompiledApp(
     { cwd: ROOT, stdio: 'inherit' },
   );
   const port = await freePort();
-  const child = spawn(process.execPath, [join(buildDir, 'src', 'main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, join(buildDir, 'src', 'main.js')], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],

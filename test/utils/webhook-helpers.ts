@@ -5,7 +5,7 @@
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { createHmac } from 'node:crypto';
-import type { TestApp } from './utils/test-app';
+import type { TestApp } from './test-app';
 
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret';
 

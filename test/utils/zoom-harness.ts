@@ -5,14 +5,14 @@
  */
 import { LoggerService, ModuleMetadata } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
-import type { ZoomSimulator } from '../tools/zoom-simulator';
-import { AppConfig } from '../src/config/app-config';
-import { parseEnv } from '../src/config/env.schema';
-import { ZoomChatService } from '../src/zoom/zoom-chat.service';
-import { ZoomHttpClient } from '../src/zoom/zoom-http.client';
-import { ZoomMeetingsService } from '../src/zoom/zoom-meetings.service';
-import { ZoomTokenService } from '../src/zoom/zoom-token.service';
-import { ZoomModule } from '../src/zoom/zoom.module';
+import type { ZoomSimulator } from '../../tools/zoom-simulator';
+import { AppConfig } from '../../src/config/app-config';
+import { parseEnv } from '../../src/config/env.schema';
+import { ZoomChatService } from '../../src/zoom/zoom-chat.service';
+import { ZoomHttpClient } from '../../src/zoom/zoom-http.client';
+import { ZoomMeetingsService } from '../../src/zoom/zoom-meetings.service';
+import { ZoomTokenService } from '../../src/zoom/zoom-token.service';
+import { ZoomModule } from '../../src/zoom/zoom.module';
 
 export const HARNESS_SENDER = 'quiz-host@example.com';
 
