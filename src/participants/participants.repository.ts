@@ -31,12 +31,17 @@ interface UpdateOutcome {
   previousRank: number | null;
 }
 
-/** `field` unset or older than ts: a missing ts counts as minus infinity. */
+/**
+ * `field` unset or older than ts: a missing ts counts as minus infinity. Written as `$not $gte`
+ * (which also matches null and missing) rather than an `$or` of two cases, so a filter is plain
+ * field conditions after the unique key, with no `$and`/`$or` tree: the same semantics on real
+ * MongoDB, and five times fewer comparisons on the test server, which scans (bench/webhook-ingest).
+ */
 const olderThan = (field: keyof Participant, ts: number): FilterQuery<Participant> => ({
-  $or: [{ [field]: null }, { [field]: { $lt: ts } }],
+  [field]: { $not: { $gte: ts } },
 });
 const notAfter = (field: keyof Participant, ts: number): FilterQuery<Participant> => ({
-  $or: [{ [field]: null }, { [field]: { $lte: ts } }],
+  [field]: { $not: { $gt: ts } },
 });
 
 function isDuplicateKey(error: unknown): boolean {
@@ -88,7 +93,9 @@ export class ParticipantsRepository {
     const reopen = {
       filter: {
         ...where,
-        $and: [olderThan('join_ts', ts), olderThan('leave_ts', ts), olderThan('ended_ts', ts)],
+        ...olderThan('join_ts', ts),
+        ...olderThan('leave_ts', ts),
+        ...olderThan('ended_ts', ts),
       },
       update: {
         $set: { ...joinFields, status: 'joined' },
@@ -101,10 +108,8 @@ export class ParticipantsRepository {
       .updateOne(
         {
           ...where,
-          $and: [
-            olderThan('join_ts', ts),
-            { $or: [{ leave_ts: { $gte: ts } }, { ended_ts: { $gte: ts } }] },
-          ],
+          ...olderThan('join_ts', ts),
+          $or: [{ leave_ts: { $gte: ts } }, { ended_ts: { $gte: ts } }],
         },
         { $set: joinFields, $max: { last_event_ts: ts } },
       )
@@ -126,7 +131,7 @@ export class ParticipantsRepository {
       ? this.identityFields(identity, where.participant_key, ts)
       : null;
     const close = {
-      filter: { ...where, $and: [olderThan('leave_ts', ts), notAfter('join_ts', ts)] },
+      filter: { ...where, ...olderThan('leave_ts', ts), ...notAfter('join_ts', ts) },
       update: {
         $set: { leave_ts: ts, leave_time: leaveTime, status: 'left' },
         $max: { last_event_ts: ts },
@@ -146,7 +151,7 @@ export class ParticipantsRepository {
       // always outranks a leave's identity, so nothing more to do on this path.
       await this.participants
         .updateOne(
-          { ...where, $and: [olderThan('leave_ts', ts), { join_ts: { $gt: ts } }] },
+          { ...where, ...olderThan('leave_ts', ts), join_ts: { $gt: ts } },
           { $set: { leave_ts: ts, leave_time: leaveTime }, $max: { last_event_ts: ts } },
         )
         .exec();
@@ -178,13 +183,13 @@ export class ParticipantsRepository {
   ): Promise<void> {
     await this.participants
       .updateMany(
-        { ...scope, $and: [olderThan('ended_ts', ts), notAfter('join_ts', ts)] },
+        { ...scope, ...olderThan('ended_ts', ts), ...notAfter('join_ts', ts) },
         { $set: { ended_ts: ts, status: 'left' }, $max: { last_event_ts: ts } },
       )
       .exec();
     await this.participants
       .updateMany(
-        { ...scope, $and: [olderThan('ended_ts', ts), { join_ts: { $gt: ts } }] },
+        { ...scope, ...olderThan('ended_ts', ts), join_ts: { $gt: ts } },
         { $set: { ended_ts: ts }, $max: { last_event_ts: ts } },
       )
       .exec();
