@@ -240,10 +240,31 @@ describe('Answering a question sent through Zoom (e2e: app + database + Zoom sim
       .set(auth)
       .expect(200);
     expect(results.body).toMatchObject({ mode: 'channel', answered: 2, correct_count: null });
-    expect(results.body.responses.map((r: { recipient_key: string }) => r.recipient_key)).toEqual([
+    // Typed emails of people in the meeting map to their person key (their Zoom user id), so the
+    // leaderboard has one row per person across direct and channel questions.
+    const people = await request(url)
+      .get(`/api/meetings/${meetingId}/participants?status=all`)
+      .set(auth)
+      .expect(200);
+    const keyOf = new Map<string, string>(
+      people.body.items.map((p: { email: string | null; person_key: string }) => [
+        p.email?.toLowerCase(),
+        p.person_key,
+      ]),
+    );
+    expect(results.body.responses.map((r: { email: string }) => r.email).sort()).toEqual([
       'ada@example.com',
       'bob@example.com',
     ]);
+    for (const r of results.body.responses as Array<{ email: string; recipient_key: string }>) {
+      expect(r.recipient_key).toBe(keyOf.get(r.email) ?? r.email);
+    }
+    const board = await request(url)
+      .get(`/api/meetings/${meetingId}/leaderboard`)
+      .set(auth)
+      .expect(200);
+    const names = JSON.stringify(board.body).match(/"name":"[^"]*"/g) ?? [];
+    expect(names.filter((n) => n === '"name":"Ada"')).toHaveLength(1);
     // In the meeting now (Dee left): Cy and the guest have not answered.
     expect(results.body.non_responders.map((n: { name: string }) => n.name).sort()).toEqual([
       'Cy',
@@ -273,7 +294,7 @@ describe('Answering a question sent through Zoom (e2e: app + database + Zoom sim
       .expect(200);
     expect(results.body.responses).toEqual([
       expect.objectContaining({
-        recipient_key: 'ada@example.com',
+        email: 'ada@example.com',
         correct: true,
         score: expect.any(Number),
       }),

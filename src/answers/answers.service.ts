@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { EventEmitter } from 'node:events';
+import { ParticipantsService } from '../participants/participants.service';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import type { BroadcastMode, QuestionSnapshot } from '../broadcasts/schemas/broadcast.schema';
 import { AppConfig } from '../config/app-config';
@@ -49,19 +50,48 @@ export interface AnswerEvent {
   score: number;
 }
 
+/** How long a meeting's email → person map serves channel answers before it is read again. */
+const PEOPLE_CACHE_MS = 5_000;
+
 @Injectable()
 export class AnswersService {
   /** 'answer' events (AnswerEvent) from this instance; the SSE stream also polls for others'. */
   readonly events = new EventEmitter();
   private readonly broadcastCache = new Map<string, AnswerableBroadcast>();
 
+  /** Per meeting: email → person key of the people in it now, briefly cached (answer bursts). */
+  private readonly peopleByEmail = new Map<string, { at: number; byEmail: Map<string, string> }>();
+
   constructor(
     private readonly config: AppConfig,
     private readonly broadcasts: BroadcastsService,
     private readonly deliveries: DeliveryLookup,
     private readonly answers: AnswersRepository,
+    private readonly participants: ParticipantsService,
   ) {
     this.events.setMaxListeners(0);
+  }
+
+  /**
+   * A channel answer carries a typed email. When it is the email of someone in the meeting, the
+   * answer belongs to that person's key (their Zoom user id), so the same person answering a
+   * direct question and a channel question is one row on the leaderboard, not two.
+   */
+  private async personForChannelAnswer(
+    meetingId: string,
+    typed: { recipient_key: string; name: string; email: string },
+  ): Promise<{ recipient_key: string; name: string; email: string }> {
+    let entry = this.peopleByEmail.get(meetingId);
+    if (!entry || Date.now() - entry.at > PEOPLE_CACHE_MS) {
+      const byEmail = new Map<string, string>();
+      for (const person of await this.participants.currentPeople(meetingId)) {
+        if (person.email) byEmail.set(person.email.toLowerCase(), person.person_key);
+      }
+      entry = { at: Date.now(), byEmail };
+      this.peopleByEmail.set(meetingId, entry);
+    }
+    const key = entry.byEmail.get(typed.email);
+    return key ? { ...typed, recipient_key: key } : typed;
   }
 
   /** GET /q/{token}: what the participant should see now. */
@@ -96,7 +126,10 @@ export class AnswersService {
     if (now.getTime() > context.closesAt.getTime() + this.config.answers.graceSeconds * 1000) {
       throw new AnswersClosedException();
     }
-    const who = broadcast.mode === 'channel' ? channelIdentity(input) : delivery;
+    const who =
+      broadcast.mode === 'channel'
+        ? await this.personForChannelAnswer(broadcast.meeting_id, channelIdentity(input))
+        : delivery;
     const latencyMs = Math.max(0, now.getTime() - context.sentAt.getTime());
     const { correct, score } = scoreAnswer(
       question,
