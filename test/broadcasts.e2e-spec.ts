@@ -15,6 +15,11 @@ async function createQuestion(url: string, body: object = question): Promise<str
     .id as string;
 }
 
+/** POST /api/questions/{id}/send, expecting the 202 with the new broadcast. */
+async function sendQuestion(url: string, qid: string, body: object): Promise<request.Response> {
+  return request(url).post(`/api/questions/${qid}/send`).set(auth).send(body).expect(202);
+}
+
 async function waitForBroadcast(
   url: string,
   id: string,
@@ -53,11 +58,7 @@ describe('Sending a question to a meeting (e2e: app + database + Zoom simulator 
       sim.setFaults({ serverErrorRatio: 0.2, burst429: 5 });
       const qid = await createQuestion(app.url);
 
-      const sent = await request(app.url)
-        .post(`/api/questions/${qid}/send`)
-        .set(auth)
-        .send({ meeting_id: meetingId })
-        .expect(202);
+      const sent = await sendQuestion(app.url, qid, { meeting_id: meetingId });
       expect(sent.body).toMatchObject({ meeting_id: meetingId, kind: 'question', mode: 'direct' });
       expect(sent.body.counts.total).toBe(500);
 
@@ -116,11 +117,7 @@ describe('Sending a question to a meeting (e2e: app + database + Zoom simulator 
       const { sim, app } = world;
       const { meetingId } = await seedMeeting(sim, { members: 3, strangers: 2 });
       const qid = await createQuestion(app.url);
-      const sent = await request(app.url)
-        .post(`/api/questions/${qid}/send`)
-        .set(auth)
-        .send({ meeting_id: meetingId })
-        .expect(202);
+      const sent = await sendQuestion(app.url, qid, { meeting_id: meetingId });
       const done = await waitForBroadcast(app.url, sent.body.id);
       expect(done.body.counts).toMatchObject({ total: 5, sent: 3, failed: 2 });
       const failed = done.body.recipients.filter((r: { status: string }) => r.status === 'failed');
@@ -155,11 +152,7 @@ describe('Sending a question to a meeting (e2e: app + database + Zoom simulator 
         ...question,
         question_text: 'Why? '.repeat(400),
       });
-      const sent = await request(app.url)
-        .post(`/api/questions/${qid}/send`)
-        .set(auth)
-        .send({ meeting_id: meetingId })
-        .expect(202);
+      const sent = await sendQuestion(app.url, qid, { meeting_id: meetingId });
       await waitForBroadcast(app.url, sent.body.id);
       const [message] = sim.messages();
       expect(message.message.length).toBeLessThanOrEqual(1024);
@@ -182,11 +175,7 @@ describe('Sending a question to a meeting (e2e: app + database + Zoom simulator 
       const { sim, app } = world;
       const { meetingId } = await seedMeeting(sim, { members: 2, guests: 1 });
       const qid = await createQuestion(app.url);
-      const sent = await request(app.url)
-        .post(`/api/questions/${qid}/send`)
-        .set(auth)
-        .send({ meeting_id: meetingId, mode: 'channel' })
-        .expect(202);
+      const sent = await sendQuestion(app.url, qid, { meeting_id: meetingId, mode: 'channel' });
       expect(sent.body.mode).toBe('channel');
       const done = await waitForBroadcast(app.url, sent.body.id);
       expect(done.body.counts).toMatchObject({ total: 1, sent: 1 });
