@@ -4,7 +4,7 @@
 module.exports = {
   rootDir: '.',
   moduleFileExtensions: ['js', 'json', 'ts'],
-  testRegex: '(src|tools|test)/.*\\.(spec|e2e-spec)\\.ts$',
+  testRegex: '(src|tools|test|scripts)/.*\\.(spec|e2e-spec)\\.ts$',
   transform: { '^.+\\.ts$': 'ts-jest' },
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
