@@ -45,6 +45,10 @@ for f in "${files[@]}"; do
   sed -i -E "${rules[@]}" "$f"
   echo "rewrote $f"
 done
+# Longer paths widen Markdown table cells: let Prettier realign what was rewritten.
+if [ "${#files[@]}" -gt 0 ]; then
+  npx --no-install prettier --write --ignore-unknown --log-level warn "${files[@]}"
+fi
 
 # Whatever still names the outside notes needs a hand edit.
 left=$(
