@@ -2,6 +2,10 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger } from '@nestjs
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
 import type { ErrorBodyDto } from '../common/errors/error-body';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  isDatabaseUnavailable,
+} from '../database/database-unavailable';
 import { TooManyAnswersException } from './answer-errors';
 import { answerPageHeaders } from './answer-page.headers';
 import { renderMessagePage } from './page/answer-page.view';
@@ -9,7 +13,7 @@ import { renderMessagePage } from './page/answer-page.view';
 /**
  * Errors on the participant routes. JSON callers get the API's one error body; a browser (the
  * page itself, or its form post without JavaScript) gets a friendly page with the same status.
- * A 429 carries Retry-After either way. Unexpected errors are logged with the route pattern, not
+ * A 429 carries Retry-After either way, and so does the 503 of a database outage. Unexpected errors are logged with the route pattern, not
  * the URL: the URL holds the participant's token, and logs must not (DESIGN.md, Security notes).
  */
 @Catch()
@@ -24,8 +28,26 @@ export class AnswerPageExceptionFilter extends AllExceptionsFilter {
     if (exception instanceof TooManyAnswersException) {
       void reply.header('retry-after', String(exception.retryAfterSeconds));
     }
-    const status = clientErrorStatus(exception);
     const json = wantsJson(request);
+    if (isDatabaseUnavailable(exception)) {
+      if (json) {
+        super.catch(exception, host);
+        return;
+      }
+      void reply
+        .status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+        .headers(answerPageHeaders())
+        .header('content-type', 'text/html; charset=utf-8')
+        .send(
+          renderMessagePage({
+            title: 'Please try again in a moment',
+            message: 'The answers cannot be reached right now. Nothing was recorded yet.',
+          }),
+        );
+      return;
+    }
+    const status = clientErrorStatus(exception);
     if (status !== null && json) {
       super.catch(exception, host);
       return;

@@ -11,6 +11,8 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AppConfig } from '../config/app-config';
+import { DatabaseAvailability } from '../database/database-availability.service';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { ZoomApiError } from '../zoom/zoom-api.error';
 import { ZoomChatService } from '../zoom/zoom-chat.service';
 import { answerToken, answerUrl } from './answer-link';
@@ -48,6 +50,7 @@ export class DeliveryWorker
     private readonly deliveries: DeliveriesRepository,
     private readonly chat: ZoomChatService,
     @InjectModel(Broadcast.name) private readonly broadcasts: Model<Broadcast>,
+    private readonly database: DatabaseAvailability,
   ) {
     this.events.setMaxListeners(0);
   }
@@ -79,7 +82,9 @@ export class DeliveryWorker
 
   /** Starts a sending lane if there is room; each lane that finds work starts another. */
   kick(): void {
-    if (this.stopping || this.lanes >= this.config.delivery.concurrency) return;
+    // While the database is down there is nothing to claim; the poller resumes once it is back.
+    if (this.stopping || !this.database.available) return;
+    if (this.lanes >= this.config.delivery.concurrency) return;
     this.lanes++;
     void this.lane();
   }
@@ -94,8 +99,11 @@ export class DeliveryWorker
         await this.deliver(delivery, leaseMs);
       }
     } catch (error) {
-      // A database hiccup ends this lane only; the poller starts a new one.
-      this.logger.error(`Sender lane stopped: ${(error as Error).message}`);
+      // A database hiccup ends this lane only; the poller starts a new one. An outage is logged
+      // once, by DatabaseAvailability, not once per lane.
+      if (!isDatabaseUnavailable(error)) {
+        this.logger.error(`Sender lane stopped: ${(error as Error).message}`);
+      }
     } finally {
       this.lanes--;
       if (this.lanes === 0) this.idle?.resolve();

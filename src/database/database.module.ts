@@ -1,23 +1,35 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AppConfig } from '../config/app-config';
+import { DatabaseAvailability } from './database-availability.service';
+import { DatabaseAvailableGuard } from './database-available.guard';
 
 /**
  * The one Mongoose connection, from configuration. The same code serves production (a real
  * MongoDB or Atlas), development and tests (the local MongoDB-wire server): only MONGO_URI differs.
+ * Also watches whether the database is reachable (DatabaseAvailability) and answers 503 at once
+ * on every route while it is not (DatabaseAvailableGuard).
  */
+@Global()
 @Module({
   imports: [
     MongooseModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         uri: config.mongoUri,
-        // Fail a request quickly when the database is gone instead of queueing it for 30 s.
-        serverSelectionTimeoutMS: 5000,
+        // An operation fails after this long without a usable server, instead of 30 s: below
+        // Zoom's 3 s webhook budget (docs/zoom.md §3). Once the driver knows the server is gone,
+        // DatabaseAvailableGuard answers 503 without waiting at all.
+        serverSelectionTimeoutMS: 2000,
+        // Fail, don't queue: Mongoose would otherwise hold operations for 10 s while disconnected.
+        bufferCommands: false,
         // Schemas declare their indexes; building them at start keeps dev/test/prod identical.
         autoIndex: true,
       }),
     }),
   ],
+  providers: [DatabaseAvailability, { provide: APP_GUARD, useClass: DatabaseAvailableGuard }],
+  exports: [DatabaseAvailability],
 })
 export class DatabaseModule {}

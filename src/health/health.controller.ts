@@ -7,11 +7,13 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/auth/public.decorator';
+import { WorksWithoutDatabase } from '../database/database-available.guard';
 import { HealthDto, ServiceInfoDto } from './health.dto';
 import { HealthService } from './health.service';
 
 @ApiTags('health')
 @Public()
+@WorksWithoutDatabase() // /health reports the outage itself
 @Controller()
 export class HealthController {
   constructor(private readonly health: HealthService) {}

@@ -15,9 +15,14 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../common/auth/public.decorator';
 import { ErrorBodyDto } from '../common/errors/error-body';
+import { WorksWithoutDatabase } from '../database/database-available.guard';
 import { UrlValidationResponseDto, WebhookAckDto } from './dto/webhook.response';
 import { verifiedSecretOf, ZOOM_SIGNED_ROUTE } from './webhook-signature.hook';
 import { WebhookService } from './webhook.service';
+
+function isUrlValidation(request: FastifyRequest): boolean {
+  return (request.body as { event?: unknown } | null)?.event === 'endpoint.url_validation';
+}
 
 @ApiTags('zoom')
 @ApiExtraModels(UrlValidationResponseDto, WebhookAckDto)
@@ -28,6 +33,8 @@ export class WebhookController {
   @Post('webhook')
   @Public() // Zoom's signature is the credential (checked before parsing by WebhookSignatureHook)
   @RouteConfig({ [ZOOM_SIGNED_ROUTE]: true })
+  // URL validation needs no database, and Zoom stops sending to an endpoint that fails it.
+  @WorksWithoutDatabase(isUrlValidation)
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: "Zoom's event notification endpoint",

@@ -8,6 +8,11 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  DATABASE_UNAVAILABLE_MESSAGE,
+  isDatabaseUnavailable,
+} from '../../database/database-unavailable';
 import { ErrorBodyDto } from './error-body';
 
 interface FrameworkError {
@@ -19,7 +24,9 @@ interface FrameworkError {
 /**
  * The one place errors become responses. Nest's HttpExceptions keep their status and message;
  * Fastify's own 4xx (malformed JSON, body too large, bad content type) keep theirs; anything else
- * is logged with the request id and answered as a generic 500 that leaks nothing.
+ * is logged with the request id and answered as a generic 500 that leaks nothing, except an
+ * unreachable database: 503 with Retry-After, not logged per request (DatabaseAvailability logs
+ * the outage once).
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -31,6 +38,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const body = this.toBody(exception, request);
     if (reply.sent) return;
+    if (isDatabaseUnavailable(exception)) {
+      void reply.header('retry-after', DATABASE_RETRY_AFTER_SECONDS);
+    }
     void reply
       .status(body.statusCode)
       .header('content-type', 'application/json; charset=utf-8')
@@ -38,6 +48,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown, request: FastifyRequest): ErrorBodyDto {
+    if (isDatabaseUnavailable(exception)) return databaseUnavailableBody();
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
@@ -91,6 +102,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
       request_id: String(request.id),
     };
   }
+}
+
+/** The answer on every route while the database is unreachable (with Retry-After). */
+export function databaseUnavailableBody(): ErrorBodyDto {
+  return {
+    statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+    error: reasonPhrase(HttpStatus.SERVICE_UNAVAILABLE),
+    message: DATABASE_UNAVAILABLE_MESSAGE,
+  };
 }
 
 function reasonPhrase(status: number): string {

@@ -13,7 +13,8 @@ function errorResponse(description: string): ResponseObject {
 
 /**
  * Answers the framework gives on every route, whichever module owns it, so the OpenAPI document
- * lists them without each controller repeating them: a 500 from the catch-all filter; for a route
+ * lists them without each controller repeating them: a 500 from the catch-all filter, a 503 with
+ * Retry-After while the database is unreachable (DatabaseAvailableGuard); for a route
  * with parameters, a 400 for a malformed one (ParseObjectIdPipe, the query DTO, Fastify's URL
  * checks in createHttpAdapter); for a route with a body, a 400 for a body that does not parse or
  * validate, a 413 over BODY_LIMIT_BYTES and a 415 for a Content-Type it does not parse. The body
@@ -42,6 +43,14 @@ export function documentCommonErrors(document: OpenAPIObject): OpenAPIObject {
         add('400', 'Invalid parameter');
       }
       add('500', 'Unexpected error; the body carries a request_id to quote');
+      if (operation.responses['503'] === undefined) {
+        operation.responses['503'] = {
+          ...errorResponse('The database is unreachable; try again after Retry-After seconds'),
+          headers: {
+            'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
+          },
+        };
+      }
     }
   }
   return document;

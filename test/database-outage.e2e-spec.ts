@@ -1,0 +1,114 @@
+/**
+ * Database outage (issue 11, defect 8): while the database is unreachable every route answers 503
+ * with Retry-After at once (Zoom retries a failed webhook; its budget is 3 s, docs/zoom.md §3),
+ * the log says so once when the outage starts and once when it ends, and the service recovers by
+ * itself. Uses a database server of its own (the shared Jest one must keep running).
+ */
+import request from 'supertest';
+import { startMongoServer, type MongoServerHandle } from '../tools/mongo-server/launch';
+import { startAppProcess, type AppProcess } from './fixtures/app-process';
+import { postWebhook, participantEvent, TEST_WEBHOOK_SECRET } from './utils/webhook-helpers';
+import { TEST_API_KEY } from './utils/test-app';
+
+const auth = { 'X-API-Key': TEST_API_KEY };
+/** Well apart from the 5 s the service used to take; the status is what the test asserts. */
+const GENEROUS_MS = 2500;
+
+function linesMatching(log: string, pattern: RegExp): string[] {
+  return log.split('\n').filter((line) => pattern.test(line));
+}
+
+async function timed<T>(what: string, call: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const result = await call();
+  const ms = Date.now() - started;
+  process.stdout.write(`outage: ${what} answered in ${ms} ms\n`);
+  expect(ms).toBeLessThan(GENEROUS_MS);
+  return result;
+}
+
+describe('Database outage (e2e)', () => {
+  let mongo: MongoServerHandle | undefined;
+  let app: AppProcess | undefined;
+  afterEach(async () => {
+    await app?.kill('SIGKILL');
+    await mongo?.stop();
+  });
+
+  it('answers 503 with Retry-After on API, answer page and webhook, logs the outage once, recovers', async () => {
+    mongo = await startMongoServer();
+    const port = mongo.port;
+    app = await startAppProcess({
+      MONGO_URI: `${mongo.uri}/zlq_outage`,
+      API_KEYS: TEST_API_KEY,
+      ZOOM_WEBHOOK_SECRET_TOKEN: TEST_WEBHOOK_SECRET,
+      LOG_LEVEL: 'log',
+      DELIVERY_POLL_INTERVAL_MS: '200',
+    });
+    const url = app.url;
+    await request(url).get('/api/questions').set(auth).expect(200);
+
+    await mongo.stop();
+    // Let the sender's poller run a few times against the dead database.
+    await new Promise((r) => setTimeout(r, 1500));
+
+    for (let round = 0; round < 2; round++) {
+      const api = await timed('GET /api/questions', () =>
+        request(url).get('/api/questions').set(auth),
+      );
+      expect(api.status).toBe(503);
+      expect(api.headers['retry-after']).toMatch(/^\d+$/);
+      expect(api.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+
+      const page = await timed('GET /q/{token}', () =>
+        request(url)
+          .get(`/q/${'a'.repeat(43)}`)
+          .set('accept', 'text/html'),
+      );
+      expect(page.status).toBe(503);
+      expect(page.headers['retry-after']).toMatch(/^\d+$/);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+
+      const hook = await timed('POST /api/zoom/webhook', () =>
+        postWebhook(
+          url,
+          JSON.stringify(
+            participantEvent('joined', {
+              meetingId: '85746352413',
+              uuid: 'outage-uuid==',
+              ts: Date.now(),
+              participant: { user_id: '16778240', user_name: 'Ada', email: 'ada@example.com' },
+            }),
+          ),
+        ),
+      );
+      expect(hook.status).toBe(503);
+    }
+    const hookHeaders = await fetch(`${url}/api/questions`, { headers: auth });
+    expect(hookHeaders.status).toBe(503);
+    expect(hookHeaders.headers.get('retry-after')).toMatch(/^\d+$/);
+
+    mongo = await startMongoServer({ port });
+    const deadline = Date.now() + 30_000;
+    let status = 0;
+    while (Date.now() < deadline) {
+      status = (await request(url).get('/api/questions').set(auth)).status;
+      if (status === 200) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(status).toBe(200);
+    await request(url).get('/health').expect(200);
+
+    const log = app.output();
+    if (process.env.OUTAGE_LOG) process.stdout.write(log);
+    const down = linesMatching(log, /database unreachable/i);
+    const up = linesMatching(log, /database reachable again/i);
+    const lanes = linesMatching(log, /sender lane stopped/i);
+    process.stdout.write(
+      `outage log lines: unreachable=${down.length} reachable-again=${up.length} sender-lane-stopped=${lanes.length}\n`,
+    );
+    expect(down).toHaveLength(1);
+    expect(up).toHaveLength(1);
+    expect(lanes).toHaveLength(0);
+  }, 120_000);
+});
