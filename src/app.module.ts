@@ -8,6 +8,7 @@ import { createValidationPipe } from './common/errors/validation';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ParticipantsModule } from './participants/participants.module';
 import { QuestionsModule } from './questions/questions.module';
 import { WebhookModule } from './webhook/webhook.module';
@@ -17,6 +18,7 @@ import { ZoomModule } from './zoom/zoom.module';
   imports: [
     AppConfigModule,
     DatabaseModule,
+    IdempotencyModule,
     HealthModule,
     QuestionsModule,
     ZoomModule,

@@ -22,6 +22,7 @@ import {
 import { resultsCsv } from './results-summary';
 import { ResultsStreamService } from './results-stream.service';
 import { ResultsService } from './results.service';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 
 const LINK_BROADCAST = 'The broadcast sent a link (original API), not a question';
 
@@ -105,6 +106,7 @@ export class ResultsController {
 
   @Post('broadcasts/:id/remind')
   @HttpCode(HttpStatus.ACCEPTED)
+  @Idempotent()
   @ApiOperation({
     summary: 'Send the link again to those who have not answered',
     description:

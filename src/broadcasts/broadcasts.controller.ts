@@ -26,6 +26,7 @@ import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { AppConfig } from '../config/app-config';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 import { ZoomApiErrorFilter } from '../zoom/zoom-api-error.filter';
 import { BroadcastsService } from './broadcasts.service';
 import {
@@ -50,6 +51,7 @@ export class BroadcastsController {
   ) {}
 
   @Post('send-question')
+  @Idempotent()
   @ApiOperation({
     summary: 'Send a link to everyone in a meeting (original API)',
     description:
@@ -57,7 +59,11 @@ export class BroadcastsController {
   })
   @ApiOkResponse({ type: LegacySendResponseDto, description: 'Finished' })
   @ApiAcceptedResponse({ type: LegacySendResponseDto, description: 'Still sending' })
-  @ApiConflictResponse({ type: ErrorBodyDto, description: 'No one is in the meeting' })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description:
+      'No one is in the meeting, or a request with the same Idempotency-Key is still running',
+  })
   async sendLink(
     @Body() dto: SendLinkDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -78,6 +84,7 @@ export class BroadcastsController {
 
   @Post('questions/:id/send')
   @HttpCode(HttpStatus.ACCEPTED)
+  @Idempotent()
   @ApiOperation({
     summary: 'Send a question from the bank to a meeting',
     description:
@@ -95,13 +102,19 @@ export class BroadcastsController {
   })
   @ApiConflictResponse({
     type: ErrorBodyDto,
-    description: 'No one in the meeting, or no meeting chat channel (mode channel)',
+    description:
+      'No one in the meeting; no meeting chat channel (mode channel); the question is still open in the meeting (`details.open_broadcast_id` names that broadcast; `allow_duplicate` sends anyway); or a request with the same Idempotency-Key is still running',
   })
   async sendQuestion(
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Body() dto: SendQuestionDto,
   ): Promise<BroadcastResponseDto> {
-    const broadcast = await this.broadcasts.sendQuestion(id, dto.meeting_id, dto.mode ?? 'direct');
+    const broadcast = await this.broadcasts.sendQuestion(
+      id,
+      dto.meeting_id,
+      dto.mode ?? 'direct',
+      dto.allow_duplicate ?? false,
+    );
     return toBroadcastResponse(broadcast, await this.broadcasts.counts(broadcast._id));
   }
 
@@ -128,6 +141,7 @@ export class BroadcastsController {
 
   @Post('broadcasts/:id/retry')
   @HttpCode(HttpStatus.ACCEPTED)
+  @Idempotent()
   @ApiOperation({ summary: 'Send again to the failed recipients only' })
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiAcceptedResponse({ type: RetryResponseDto })

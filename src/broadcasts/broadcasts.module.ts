@@ -9,19 +9,22 @@ import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryWorker } from './delivery-worker.service';
 import { Broadcast, BroadcastSchema } from './schemas/broadcast.schema';
 import { Delivery, DeliverySchema } from './schemas/delivery.schema';
+import { OpenBroadcast, OpenBroadcastSchema } from './schemas/open-broadcast.schema';
+import { OpenBroadcastsRepository } from './open-broadcasts.repository';
 
 @Module({
   imports: [
     MongooseModule.forFeature([
       { name: Broadcast.name, schema: BroadcastSchema },
       { name: Delivery.name, schema: DeliverySchema },
+      { name: OpenBroadcast.name, schema: OpenBroadcastSchema },
     ]),
     QuestionsModule,
     ParticipantsModule,
     ZoomModule,
   ],
   controllers: [BroadcastsController],
-  providers: [BroadcastsService, DeliveriesRepository, DeliveryWorker],
+  providers: [BroadcastsService, DeliveriesRepository, DeliveryWorker, OpenBroadcastsRepository],
   exports: [BroadcastsService, DeliveriesRepository, DeliveryWorker],
 })
 export class BroadcastsModule {}

@@ -2,12 +2,13 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { AppConfig } from '../config/app-config';
-import { ParticipantsService } from '../participants/participants.service';
+import { MeetingPerson, ParticipantsService } from '../participants/participants.service';
 import { QuestionsService } from '../questions/questions.service';
 import { ZoomMeetingsService } from '../zoom/zoom-meetings.service';
 import { answerToken, hashAnswerToken } from './answer-link';
 import { DeliveriesRepository, DeliveryCounts, NewDelivery } from './deliveries.repository';
 import { DeliveryWorker } from './delivery-worker.service';
+import { OpenBroadcastsRepository } from './open-broadcasts.repository';
 import {
   Broadcast,
   BroadcastDocument,
@@ -22,7 +23,20 @@ export interface BroadcastState {
   deliveries: DeliveryDocument[];
 }
 
+interface NewBroadcast {
+  meetingId: string;
+  mode: BroadcastMode;
+  kind: 'question' | 'link';
+  questionId?: Types.ObjectId;
+  question?: QuestionSnapshot;
+  questionLink?: string;
+  message?: string | null;
+  allowDuplicate?: boolean;
+}
+
 const WAIT_POLL_MS = 250;
+/** A claim whose broadcast is not written yet is its send in progress, for this long. */
+const CLAIM_SETTLE_MS = 60_000;
 
 @Injectable()
 export class BroadcastsService {
@@ -34,13 +48,19 @@ export class BroadcastsService {
     private readonly questions: QuestionsService,
     private readonly participants: ParticipantsService,
     private readonly meetings: ZoomMeetingsService,
+    private readonly openBroadcasts: OpenBroadcastsRepository,
   ) {}
 
-  /** POST /api/questions/{id}/send: a personal answer link to each reachable person. */
+  /**
+   * POST /api/questions/{id}/send: a personal answer link to each reachable person. Refused with
+   * 409 while the same question is still open in the meeting, unless `allowDuplicate`: two sends
+   * would double everyone's messages and their leaderboard points.
+   */
   async sendQuestion(
     questionId: Types.ObjectId,
     meetingId: string,
     mode: BroadcastMode,
+    allowDuplicate = false,
   ): Promise<BroadcastDocument> {
     const q = await this.questions.findById(questionId);
     const snapshot: QuestionSnapshot = {
@@ -51,7 +71,14 @@ export class BroadcastsService {
       time_limit: q.time_limit,
       points: q.points,
     };
-    return this.create({ meetingId, mode, kind: 'question', questionId, question: snapshot });
+    return this.create({
+      meetingId,
+      mode,
+      kind: 'question',
+      questionId,
+      question: snapshot,
+      allowDuplicate,
+    });
   }
 
   /** POST /api/send-question: the original API, one instructor-chosen link for everyone. */
@@ -136,15 +163,7 @@ export class BroadcastsService {
     return !(await this.deliveries.hasOpenWork(id));
   }
 
-  private async create(input: {
-    meetingId: string;
-    mode: BroadcastMode;
-    kind: 'question' | 'link';
-    questionId?: Types.ObjectId;
-    question?: QuestionSnapshot;
-    questionLink?: string;
-    message?: string | null;
-  }): Promise<BroadcastDocument> {
+  private async create(input: NewBroadcast): Promise<BroadcastDocument> {
     const people = await this.participants.currentPeople(input.meetingId);
     let channelId: string | null = null;
     if (input.mode === 'channel') {
@@ -163,8 +182,50 @@ export class BroadcastsService {
       );
     }
 
+    const id = new Types.ObjectId();
+    const questionId = input.allowDuplicate ? undefined : input.questionId;
+    if (questionId !== undefined) {
+      const open = await this.openBroadcasts.claim(input.meetingId, questionId, id, (holder, at) =>
+        this.isOpen(holder, at),
+      );
+      if (open !== null) {
+        throw new ConflictException({
+          message: `Question ${questionId.toHexString()} is still open in meeting ${input.meetingId} (broadcast ${open.toHexString()}: being sent, or someone may still answer); send with "allow_duplicate": true to send it again anyway`,
+          details: { open_broadcast_id: open.toHexString() },
+        });
+      }
+    }
+    try {
+      return await this.write(id, input, channelId, people);
+    } catch (error) {
+      if (questionId !== undefined) {
+        await this.openBroadcasts.release(input.meetingId, questionId, id).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Open: still being sent, or some recipient's answer window (plus the grace period) has not
+   * closed. A claim whose broadcast is not written yet is a send in progress.
+   */
+  private async isOpen(id: Types.ObjectId, claimedAt: Date): Promise<boolean> {
+    const broadcast = await this.broadcasts.findById(id, { completed_at: 1 }).lean().exec();
+    if (!broadcast) return Date.now() - claimedAt.getTime() < CLAIM_SETTLE_MS;
+    if (broadcast.completed_at === null) return true;
+    const graceMs = this.config.answers.graceSeconds * 1000;
+    return this.deliveries.anyWindowOpenAfter(id, new Date(Date.now() - graceMs));
+  }
+
+  private async write(
+    id: Types.ObjectId,
+    input: NewBroadcast,
+    channelId: string | null,
+    people: MeetingPerson[],
+  ): Promise<BroadcastDocument> {
     const now = new Date();
     const broadcast = await this.broadcasts.create({
+      _id: id,
       meeting_id: input.meetingId,
       kind: input.kind,
       question_id: input.questionId ?? null,

@@ -110,6 +110,14 @@ export class DeliveriesRepository {
     }
   }
 
+  /** Whether some recipient of the broadcast may still answer (window end after `since`). */
+  async anyWindowOpenAfter(broadcastId: Types.ObjectId, since: Date): Promise<boolean> {
+    const found = await this.deliveries
+      .exists({ broadcast_id: broadcastId, closes_at: { $gt: since } })
+      .exec();
+    return found !== null;
+  }
+
   /**
    * POST /api/broadcasts/{id}/remind: sent recipients who have not answered and whose window is
    * still open go back to the sender once more, flagged as a reminder.

@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUrl, Length, Matches, MaxLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { BROADCAST_MODES, type BroadcastMode } from '../schemas/broadcast.schema';
 
 /** Zoom meeting numbers are digits; clients often send them as JSON numbers. */
@@ -57,6 +66,15 @@ export class SendQuestionDto {
   @IsOptional()
   @IsIn(BROADCAST_MODES)
   mode?: BroadcastMode;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Send even though this question is still open in this meeting (being sent, or someone may still answer it). Without it such a send is refused with 409 naming the open broadcast.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  allow_duplicate?: boolean;
 }
 
 export class MeetingIdParamDto {

@@ -45,7 +45,8 @@ export class ApiKeyGuard implements CanActivate {
   }
 }
 
-function extractKey(request: FastifyRequest): string | undefined {
+/** The instructor key a request presents, from either header (the one rule for both). */
+export function extractKey(request: FastifyRequest): string | undefined {
   const header = request.headers['x-api-key'];
   if (typeof header === 'string' && header.trim() !== '') return header.trim();
   const authorization = request.headers.authorization;

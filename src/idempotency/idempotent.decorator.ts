@@ -1,0 +1,29 @@
+import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { ApiHeader, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ErrorBodyDto } from '../common/errors/error-body';
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IDEMPOTENCY_KEY_PATTERN } from './idempotency.service';
+
+/**
+ * A route that creates a send takes an `Idempotency-Key` header (IdempotencyService has the
+ * contract). Documents the header and the 422 in OpenAPI.
+ */
+export const Idempotent = () =>
+  applyDecorators(
+    UseInterceptors(IdempotencyInterceptor),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'Makes the request safe to repeat: the same key with the same request within 24 h answers what the first one answered (same status and body, header `Idempotent-Replayed: true`) and sends nothing more. A repeat while the first is still running gets 409 with Retry-After. Keys are per API key and route; only successful answers are kept. 1 to 255 visible ASCII characters, e.g. a UUID.',
+      schema: {
+        type: 'string',
+        pattern: IDEMPOTENCY_KEY_PATTERN.source,
+        example: '3f9d7c2e-8a41-4b6e-9d0c-5e2f1a7b3c64',
+      },
+    }),
+    ApiUnprocessableEntityResponse({
+      type: ErrorBodyDto,
+      description: 'The Idempotency-Key was already used with a different request',
+    }),
+  );

@@ -1,0 +1,133 @@
+/**
+ * A send happens once (issue 11, defect 7): an Idempotency-Key makes a repeated or concurrent
+ * request return the first result, and a question already open in a meeting is not sent to it
+ * again unless asked for explicitly.
+ */
+import request from 'supertest';
+import { seedMeeting, startZoomWorld, ZoomWorld } from './utils/zoom-world';
+import { TEST_API_KEY, TEST_API_KEY_2 } from './utils/test-app';
+
+const auth = { 'X-API-Key': TEST_API_KEY };
+const question = {
+  title: 'Capital of France',
+  question_text: 'What is the capital of France?',
+  options: ['Berlin', 'Paris', 'Rome'],
+  correct_answer: 1,
+  time_limit: 60,
+};
+
+describe('Sending once (e2e)', () => {
+  let world: ZoomWorld;
+  beforeAll(async () => {
+    world = await startZoomWorld();
+  });
+  afterAll(async () => world.close());
+
+  async function newQuestion(): Promise<string> {
+    const res = await request(world.app.url).post('/api/questions').set(auth).send(question);
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  }
+
+  async function broadcastsOf(meetingId: string): Promise<string[]> {
+    const res = await request(world.app.url)
+      .get(`/api/meetings/${meetingId}/broadcasts`)
+      .set(auth)
+      .expect(200);
+    return (res.body.items as Array<{ id: string }>).map((b) => b.id);
+  }
+
+  const send = (qid: string, body: object, headers: Record<string, string> = {}) =>
+    request(world.app.url)
+      .post(`/api/questions/${qid}/send`)
+      .set({ ...auth, ...headers })
+      .send(body);
+
+  it('two concurrent sends of one question to one meeting: one 202, one 409 naming the open broadcast', async () => {
+    const { meetingId } = await seedMeeting(world.sim, { members: 3 });
+    const qid = await newQuestion();
+    const results = await Promise.all([
+      send(qid, { meeting_id: meetingId }),
+      send(qid, { meeting_id: meetingId }),
+    ]);
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([202, 409]);
+    const accepted = results.find((r) => r.status === 202)!;
+    const refused = results.find((r) => r.status === 409)!;
+    expect(refused.body.details).toEqual({ open_broadcast_id: accepted.body.id });
+    expect(refused.body.message).toContain(accepted.body.id);
+    expect(await broadcastsOf(meetingId)).toEqual([accepted.body.id]);
+
+    // Asked for explicitly, a second send goes out.
+    const again = await send(qid, { meeting_id: meetingId, allow_duplicate: true });
+    expect(again.status).toBe(202);
+    expect(await broadcastsOf(meetingId)).toHaveLength(2);
+  });
+
+  it('the same Idempotency-Key and body returns the first result, even when sent concurrently', async () => {
+    const { meetingId } = await seedMeeting(world.sim, { members: 2 });
+    const qid = await newQuestion();
+    const key = { 'Idempotency-Key': `send-${qid}` };
+    const body = { meeting_id: meetingId, allow_duplicate: true };
+    const concurrent = await Promise.all([send(qid, body, key), send(qid, body, key)]);
+    const firstOk = concurrent.filter((r) => r.status === 202);
+    expect(firstOk.length).toBeGreaterThanOrEqual(1);
+    for (const r of concurrent.filter((c) => c.status !== 202)) {
+      // Still in progress: the duplicate is told to try again, and nothing was created for it.
+      expect(r.status).toBe(409);
+      expect(r.headers['retry-after']).toMatch(/^\d+$/);
+    }
+    const first = firstOk[0];
+    const replay = await send(qid, body, key);
+    expect(replay.status).toBe(202);
+    expect(replay.body).toEqual(first.body);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(await broadcastsOf(meetingId)).toEqual([first.body.id]);
+
+    // Same key, other body: refused with a reason, nothing sent.
+    const other = await send(qid, { ...body, mode: 'channel' }, key);
+    expect(other.status).toBe(422);
+    expect(other.body.message).toMatch(/Idempotency-Key/);
+    expect(await broadcastsOf(meetingId)).toHaveLength(1);
+
+    // Keys belong to the caller's credential: another key's holder starts afresh.
+    const otherCaller = await request(world.app.url)
+      .post(`/api/questions/${qid}/send`)
+      .set({ 'X-API-Key': TEST_API_KEY_2, ...key })
+      .send(body);
+    expect(otherCaller.status).toBe(202);
+    expect(otherCaller.body.id).not.toBe(first.body.id);
+  });
+
+  it('POST /api/send-question replays the first answer, status included', async () => {
+    const { meetingId } = await seedMeeting(world.sim, { members: 2 });
+    const key = { 'Idempotency-Key': `legacy-${meetingId}` };
+    const body = { meeting_id: meetingId, question_link: 'https://forms.example.com/q/1' };
+    const first = await request(world.app.url)
+      .post('/api/send-question')
+      .set({ ...auth, ...key })
+      .send(body);
+    expect([200, 202]).toContain(first.status);
+    const replay = await request(world.app.url)
+      .post('/api/send-question')
+      .set({ ...auth, ...key })
+      .send(body);
+    expect(replay.status).toBe(first.status);
+    expect(replay.body).toEqual(first.body);
+    expect(await broadcastsOf(meetingId)).toHaveLength(1);
+    expect(
+      world.sim.messages().filter((m) => String(m.message ?? '').includes('forms.example.com/q/1')),
+    ).toHaveLength(2);
+  });
+
+  it('rejects a malformed Idempotency-Key with a reason', async () => {
+    const qid = await newQuestion();
+    const res = await send(
+      qid,
+      { meeting_id: '85746352413' },
+      { 'Idempotency-Key': 'x'.repeat(300) },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/Idempotency-Key/);
+  });
+});
