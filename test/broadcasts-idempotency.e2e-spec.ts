@@ -120,6 +120,26 @@ describe('Sending once (e2e)', () => {
     ).toHaveLength(2);
   });
 
+  it('retry and remind take a key too: the repeat is answered from the first, nothing requeued', async () => {
+    const { meetingId } = await seedMeeting(world.sim, { members: 1 });
+    const qid = await newQuestion();
+    const sent = await send(qid, { meeting_id: meetingId });
+    expect(sent.status).toBe(202);
+    for (const action of ['retry', 'remind']) {
+      const key = { 'Idempotency-Key': `${action}-${sent.body.id as string}` };
+      const post = () =>
+        request(world.app.url)
+          .post(`/api/broadcasts/${sent.body.id as string}/${action}`)
+          .set({ ...auth, ...key });
+      const first = await post();
+      expect(first.status).toBe(202);
+      const repeat = await post();
+      expect(repeat.status).toBe(202);
+      expect(repeat.headers['idempotent-replayed']).toBe('true');
+      expect(repeat.body).toEqual(first.body);
+    }
+  });
+
   it('rejects a malformed Idempotency-Key with a reason', async () => {
     const qid = await newQuestion();
     const res = await send(

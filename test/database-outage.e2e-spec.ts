@@ -84,6 +84,18 @@ describe('Database outage (e2e)', () => {
       );
       expect(hook.status).toBe(503);
     }
+    // URL validation needs no database, and Zoom stops sending events to an endpoint that fails it.
+    const validation = await timed('POST /api/zoom/webhook (url_validation)', () =>
+      postWebhook(
+        url,
+        JSON.stringify({ event: 'endpoint.url_validation', payload: { plainToken: 'abc123' } }),
+      ),
+    );
+    expect(validation.status).toBe(200);
+    expect(validation.body).toMatchObject({ plainToken: 'abc123' });
+    const health = await timed('GET /health', () => request(url).get('/health'));
+    expect(health.status).toBe(503);
+    expect(health.body).toEqual({ status: 'error', database: 'down' });
     const hookHeaders = await fetch(`${url}/api/questions`, { headers: auth });
     expect(hookHeaders.status).toBe(503);
     expect(hookHeaders.headers.get('retry-after')).toMatch(/^\d+$/);

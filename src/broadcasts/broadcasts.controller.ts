@@ -146,6 +146,10 @@ export class BroadcastsController {
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiAcceptedResponse({ type: RetryResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'A request with the same Idempotency-Key is still running',
+  })
   async retry(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<RetryResponseDto> {
     const requeued = await this.broadcasts.retryFailed(id);
     const state = await this.broadcasts.state(id);
