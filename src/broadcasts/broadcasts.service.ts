@@ -36,7 +36,7 @@ interface NewBroadcast {
 
 const WAIT_POLL_MS = 250;
 /** A claim whose broadcast is not written yet is its send in progress, for this long. */
-const CLAIM_SETTLE_MS = 60_000;
+const CLAIM_SETTLE_MS = 15_000;
 
 @Injectable()
 export class BroadcastsService {
