@@ -17,8 +17,7 @@ export const WorksWithoutDatabase = (when: Exemption = true) =>
 /**
  * Every route answers 503 with Retry-After at once while the database is known to be down,
  * instead of waiting for a server selection timeout: Zoom gives a webhook 3 s and then retries it
- * (docs/zoom.md §3), and a participant or instructor learns to try again in a moment. Runs before
- * the key check, so an outage answers the same to everyone.
+ * (docs/zoom.md §3), and a participant or instructor learns to try again in a moment.
  */
 @Injectable()
 export class DatabaseAvailableGuard implements CanActivate {

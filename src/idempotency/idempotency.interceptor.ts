@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { catchError, concatMap, from, Observable, of, switchMap, throwError } from 'rxjs';
@@ -16,6 +16,8 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Idempotency');
+
   constructor(private readonly idempotency: IdempotencyService) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -45,15 +47,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
           return of(claimed.body);
         }
         return next.handle().pipe(
-          concatMap(async (body: unknown) => {
-            await this.idempotency.complete(claimed.id, reply.statusCode, body);
-            return body;
-          }),
           catchError((error: unknown) =>
             from(this.idempotency.release(claimed.id).catch(() => undefined)).pipe(
               switchMap(() => throwError(() => error)),
             ),
           ),
+          concatMap(async (body: unknown) => {
+            // The work is done: its answer goes out even if it cannot be kept. A repeat then
+            // finds the key in progress until its lock runs out.
+            await this.idempotency
+              .complete(claimed.id, reply.statusCode, body)
+              .catch((error: Error) =>
+                this.logger.warn(`Idempotency-Key result not kept: ${error.message}`),
+              );
+            return body;
+          }),
         );
       }),
     );
