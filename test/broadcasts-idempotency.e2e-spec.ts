@@ -19,12 +19,15 @@ const question = {
 describe('Sending once (e2e)', () => {
   let world: ZoomWorld;
   beforeAll(async () => {
-    world = await startZoomWorld();
+    world = await startZoomWorld({ app: { env: { ANSWER_GRACE_SECONDS: '0' } } });
   });
   afterAll(async () => world.close());
 
-  async function newQuestion(): Promise<string> {
-    const res = await request(world.app.url).post('/api/questions').set(auth).send(question);
+  async function newQuestion(overrides: object = {}): Promise<string> {
+    const res = await request(world.app.url)
+      .post('/api/questions')
+      .set(auth)
+      .send({ ...question, ...overrides });
     expect(res.status).toBe(201);
     return res.body.id as string;
   }
@@ -62,6 +65,33 @@ describe('Sending once (e2e)', () => {
     const again = await send(qid, { meeting_id: meetingId, allow_duplicate: true });
     expect(again.status).toBe(202);
     expect(await broadcastsOf(meetingId)).toHaveLength(2);
+    // ...and is the open one a later send is told about.
+    const third = await send(qid, { meeting_id: meetingId });
+    expect(third.status).toBe(409);
+    expect(third.body.details).toEqual({ open_broadcast_id: again.body.id });
+  });
+
+  it('once every answer window has closed, the question may be sent to the meeting again', async () => {
+    const { meetingId } = await seedMeeting(world.sim, { members: 1 });
+    const qid = await newQuestion({ time_limit: 5 });
+    const first = await send(qid, { meeting_id: meetingId });
+    expect(first.status).toBe(202);
+    expect((await send(qid, { meeting_id: meetingId })).status).toBe(409);
+    const deadline = Date.now() + 20_000;
+    let again = await send(qid, { meeting_id: meetingId });
+    while (again.status === 409 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      again = await send(qid, { meeting_id: meetingId });
+    }
+    expect(again.status).toBe(202);
+    expect(again.body.id).not.toBe(first.body.id);
+    // The window closes 5 s after the message went out, not before.
+    const sent = await request(world.app.url)
+      .get(`/api/broadcasts/${first.body.id as string}`)
+      .set(auth)
+      .expect(200);
+    const closesAt = Date.parse(sent.body.recipients[0].closes_at as string);
+    expect(Date.now()).toBeGreaterThanOrEqual(closesAt);
   });
 
   it('the same Idempotency-Key and body returns the first result, even when sent concurrently', async () => {

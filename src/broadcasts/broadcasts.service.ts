@@ -183,8 +183,10 @@ export class BroadcastsService {
     }
 
     const id = new Types.ObjectId();
-    const questionId = input.allowDuplicate ? undefined : input.questionId;
-    if (questionId !== undefined) {
+    const { questionId } = input;
+    if (questionId !== undefined && input.allowDuplicate) {
+      await this.openBroadcasts.take(input.meetingId, questionId, id);
+    } else if (questionId !== undefined) {
       const open = await this.openBroadcasts.claim(input.meetingId, questionId, id, (holder, at) =>
         this.isOpen(holder, at),
       );

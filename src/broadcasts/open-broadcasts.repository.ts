@@ -49,6 +49,17 @@ export class OpenBroadcastsRepository {
     return holder ?? broadcastId;
   }
 
+  /** An explicit duplicate (`allow_duplicate`) becomes the open broadcast later sends are told of. */
+  async take(meetingId: string, questionId: Types.ObjectId, broadcastId: Types.ObjectId) {
+    await this.claims
+      .updateOne(
+        { _id: `${meetingId}:${questionId.toHexString()}` },
+        { $set: { broadcast_id: broadcastId, claimed_at: new Date() } },
+        { upsert: true },
+      )
+      .exec();
+  }
+
   /** Gives up a claim whose broadcast was never written. */
   async release(meetingId: string, questionId: Types.ObjectId, broadcastId: Types.ObjectId) {
     await this.claims
