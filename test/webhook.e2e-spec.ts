@@ -242,6 +242,21 @@ describe('POST /api/zoom/webhook (e2e, real database)', () => {
       expect(await countStored(t)).toEqual(before);
     });
 
+    it.each([
+      'meeting.constructor',
+      'webinar.__proto__',
+      'meeting.toString',
+      'meeting.hasOwnProperty',
+    ])('ignores %s (an Object built-in, not an event we handle) with 200', async (event) => {
+      const before = await countStored(t);
+      // A body that would be a valid participant event under a handled name.
+      const body = JSON.parse(joined('builtin-1')) as Record<string, unknown>;
+      const res = await postWebhook(t.url, JSON.stringify({ ...body, event }));
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ event, handled: false });
+      expect(await countStored(t)).toEqual(before);
+    });
+
     it('handles the webinar twins the same way', async () => {
       const webinar = '91234567890';
       const start = Date.now();

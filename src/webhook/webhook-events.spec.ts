@@ -43,6 +43,16 @@ describe('parseZoomWebhook', () => {
     });
   });
 
+  it.each(['meeting.constructor', 'webinar.__proto__', 'meeting.__proto__', 'webinar.constructor'])(
+    'ignores %s: event names are looked up as own keys only',
+    (event) => {
+      expect(parseZoomWebhook({ event, event_ts: 1764212400123, payload: { object } })).toEqual({
+        type: 'ignored',
+        event,
+      });
+    },
+  );
+
   it('treats empty ids and emails as absent (guests, ZOOM.md §3)', () => {
     const guest = {
       ...object,

@@ -14,14 +14,21 @@ export type ZoomWebhook =
 
 type Json = Record<string, unknown>;
 
-const PARTICIPANT_EVENTS: Record<string, ParticipantEvent['kind']> = {
-  participant_joined: 'joined',
-  participant_left: 'left',
-};
-const OCCURRENCE_EVENTS: Record<string, OccurrenceEvent['kind']> = {
-  started: 'started',
-  ended: 'ended',
-};
+type HandledAction =
+  | { type: 'participant'; kind: ParticipantEvent['kind'] }
+  | { type: 'occurrence'; kind: OccurrenceEvent['kind'] };
+
+/**
+ * The `meeting.*` / `webinar.*` actions acted on. A Map, not an object literal: the name comes
+ * from the request, and a plain object would also answer inherited names (`meeting.constructor`,
+ * `webinar.__proto__`) with Object built-ins.
+ */
+const HANDLED_ACTIONS = new Map<string, HandledAction>([
+  ['participant_joined', { type: 'participant', kind: 'joined' }],
+  ['participant_left', { type: 'participant', kind: 'left' }],
+  ['started', { type: 'occurrence', kind: 'started' }],
+  ['ended', { type: 'occurrence', kind: 'ended' }],
+]);
 
 /** Zoom's participant fields worth keeping for debugging; never the whole body (DESIGN.md, logs). */
 const RAW_PARTICIPANT_FIELDS = [
@@ -117,11 +124,8 @@ export function parseZoomWebhook(body: unknown): ZoomWebhook {
 
   const match = /^(meeting|webinar)\.([a-z_]+)$/.exec(event);
   const action = match?.[2] ?? '';
-  const participantKind = PARTICIPANT_EVENTS[action];
-  const occurrenceKind = OCCURRENCE_EVENTS[action];
-  if (!match || (participantKind === undefined && occurrenceKind === undefined)) {
-    return { type: 'ignored', event };
-  }
+  const handled = HANDLED_ACTIONS.get(action);
+  if (!match || handled === undefined) return { type: 'ignored', event };
   const meetingKind: MeetingKind = match[1] === 'webinar' ? 'webinar' : 'meeting';
 
   const ts = body.event_ts;
@@ -137,7 +141,8 @@ export function parseZoomWebhook(body: unknown): ZoomWebhook {
   const meetingUuid = optionalId(object.uuid);
   if (meetingUuid === null) bad('payload.object.uuid is missing');
 
-  if (participantKind !== undefined) {
+  if (handled.type === 'participant') {
+    const participantKind = handled.kind;
     const participant = isObject(object.participant) ? object.participant : null;
     if (!participant) bad('payload.object.participant is missing');
     return {
@@ -160,7 +165,7 @@ export function parseZoomWebhook(body: unknown): ZoomWebhook {
     type: 'occurrence',
     event,
     data: {
-      kind: occurrenceKind,
+      kind: handled.kind,
       meetingId,
       meetingUuid,
       meetingKind,
