@@ -11,9 +11,19 @@ export interface ZoomRateLimits {
   heavy: number;
 }
 
+/** Fastify's `trustProxy`: off, a hop count, or the proxies' addresses / CIDR ranges. */
+export type TrustProxy = false | number | string[];
+
 export class AppConfig {
   nodeEnv!: NodeEnv;
   port!: number;
+  /** Bind address (HOST): every interface by default. */
+  host!: string;
+  /**
+   * Which reverse proxies' X-Forwarded-For is believed (TRUST_PROXY), so `request.ip`, and the
+   * answer page's per-address limits keyed on it, is the real client's address behind them.
+   */
+  trustProxy!: TrustProxy;
   /** Public URL of this service: answer links are built from it. */
   baseUrl!: string;
   mongoUri!: string;
@@ -59,6 +69,11 @@ export class AppConfig {
     /** Grace after a question's deadline for answers still in flight on the network. */
     graceSeconds: number;
     speedScoring: boolean;
+    /**
+     * Answers accepted per answer link from one client address (ANSWERS_PER_LINK_PER_ADDRESS):
+     * bounds ballot stuffing on a channel's shared link; a personal link takes one answer anyway.
+     */
+    perLinkPerAddress: number;
   };
 
   get isProduction(): boolean {

@@ -85,6 +85,41 @@ describe('parseEnv', () => {
     ).toBe('json');
   });
 
+  it('binds to HOST (default every interface) and refuses a malformed one', () => {
+    expect(parseEnv(base).host).toBe('0.0.0.0');
+    expect(parseEnv({ ...base, HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(parseEnv({ ...base, HOST: '::' }).host).toBe('::');
+    expect(parseEnv({ ...base, HOST: 'localhost' }).host).toBe('localhost');
+    expect(problems({ ...base, HOST: 'http://0.0.0.0' })).toEqual([
+      expect.stringMatching(/^HOST must be an IP address or a host name/),
+    ]);
+  });
+
+  it('trusts no proxy by default; TRUST_PROXY takes a hop count or addresses and CIDRs', () => {
+    expect(parseEnv(base).trustProxy).toBe(false);
+    expect(parseEnv({ ...base, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(parseEnv({ ...base, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(
+      parseEnv({ ...base, TRUST_PROXY: ' 10.0.0.0/8, 127.0.0.1 ,::1, fd00::/8, loopback' })
+        .trustProxy,
+    ).toEqual(['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8', 'loopback']);
+    for (const bad of ['true', 'proxy.example.com', '10.0.0.0/33', '1.2.3', '-1', '::1/129']) {
+      expect(problems({ ...base, TRUST_PROXY: bad })).toEqual([
+        expect.stringMatching(/^TRUST_PROXY must be/),
+      ]);
+    }
+  });
+
+  it('caps answers per link per client address at 5 unless configured', () => {
+    expect(parseEnv(base).answers.perLinkPerAddress).toBe(5);
+    expect(
+      parseEnv({ ...base, ANSWERS_PER_LINK_PER_ADDRESS: '200' }).answers.perLinkPerAddress,
+    ).toBe(200);
+    expect(problems({ ...base, ANSWERS_PER_LINK_PER_ADDRESS: '0' })).toEqual([
+      expect.stringMatching(/^ANSWERS_PER_LINK_PER_ADDRESS must be an integer/),
+    ]);
+  });
+
   it('never echoes an API key in its complaint', () => {
     const found = problems({ ...base, API_KEYS: 'short-secret' });
     expect(found.join()).not.toContain('short-secret');

@@ -1,4 +1,5 @@
-import { AppConfig, NodeEnv } from './app-config';
+import { isIP } from 'node:net';
+import { AppConfig, NodeEnv, TrustProxy } from './app-config';
 
 type RawEnv = Record<string, string | undefined>;
 
@@ -17,6 +18,8 @@ export class InvalidConfigError extends Error {
 export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
   NODE_ENV: 'development',
   PORT: '3000',
+  HOST: '0.0.0.0',
+  TRUST_PROXY: '',
   MONGO_URI: '',
   BASE_URL: '',
   API_KEYS: '',
@@ -46,6 +49,7 @@ export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
   DELIVERY_MAX_ATTEMPTS: '3',
   ANSWER_GRACE_SECONDS: '2',
   SPEED_SCORING: 'true',
+  ANSWERS_PER_LINK_PER_ADDRESS: '5',
 };
 
 class Reader {
@@ -96,6 +100,46 @@ class Reader {
     }
   }
 
+  host(name: string): string {
+    const text = this.str(name);
+    if (
+      isIP(text) === 0 &&
+      !/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(
+        text,
+      )
+    ) {
+      this.problems.push(`${name} must be an IP address or a host name (got "${text}")`);
+    }
+    return text;
+  }
+
+  /**
+   * Fastify's `trustProxy`, restricted to the forms that name who is trusted: off, a hop count,
+   * or addresses / CIDR ranges (and proxy-addr's `loopback`, `linklocal`, `uniquelocal`). `true`
+   * (believe any X-Forwarded-For) is refused: any client could then pick its own address.
+   */
+  trustProxy(name: string): TrustProxy {
+    const text = this.str(name);
+    if (text === '' || text.toLowerCase() === 'false' || text === '0') return false;
+    if (/^\d{1,2}$/.test(text)) return Number(text);
+    const entries = this.list(name);
+    const valid = entries.every((entry) => {
+      if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+      const [address, prefix, extra] = entry.split('/');
+      const family = isIP(address ?? '');
+      if (family === 0 || extra !== undefined) return false;
+      if (prefix === undefined) return true;
+      return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+    });
+    if (!valid || entries.length === 0) {
+      this.problems.push(
+        `${name} must be a hop count (1-99) or a comma list of proxy addresses / CIDR ranges (got "${text}")`,
+      );
+      return false;
+    }
+    return entries;
+  }
+
   list(name: string): string[] {
     return this.str(name)
       .split(',')
@@ -110,6 +154,8 @@ export function parseEnv(raw: RawEnv): AppConfig {
   const nodeEnv = env.oneOf<NodeEnv>('NODE_ENV', ['development', 'test', 'production']);
   const production = nodeEnv === 'production';
   const port = env.int('PORT', 0, 65535);
+  const host = env.host('HOST');
+  const trustProxy = env.trustProxy('TRUST_PROXY');
 
   const mongoUri = env.str('MONGO_URI');
   if (mongoUri === '') {
@@ -165,6 +211,8 @@ export function parseEnv(raw: RawEnv): AppConfig {
   const config = Object.assign(new AppConfig(), {
     nodeEnv,
     port,
+    host,
+    trustProxy,
     baseUrl,
     mongoUri,
     apiKeys,
@@ -205,6 +253,7 @@ export function parseEnv(raw: RawEnv): AppConfig {
       tokenSecret: answerTokenSecret,
       graceSeconds: env.int('ANSWER_GRACE_SECONDS', 0, 60),
       speedScoring: env.bool('SPEED_SCORING'),
+      perLinkPerAddress: env.int('ANSWERS_PER_LINK_PER_ADDRESS', 1, 100000),
     },
   });
 
