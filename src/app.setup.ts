@@ -10,16 +10,21 @@ import { documentCommonErrors } from './common/errors/document-common-errors';
 import { ErrorBodyDto, FieldErrorDto } from './common/errors/error-body';
 import { answerMethodNotAllowed } from './common/http/method-not-allowed';
 import { SERVICE_NAME, SERVICE_VERSION } from './common/http/service-info';
+import { AppConfig, type TrustProxy } from './config/app-config';
 
 /** Zoom and answer bursts are small JSON documents; anything larger is a mistake or an attack. */
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Fastify, not Express: the webhook and answer bursts are the hot paths (DESIGN.md, Stack). */
-export function createHttpAdapter(): FastifyAdapter {
+/**
+ * Fastify, not Express: the webhook and answer bursts are the hot paths (DESIGN.md, Stack).
+ * `trustProxy` (TRUST_PROXY) decides whether `request.ip` comes from X-Forwarded-For.
+ */
+export function createHttpAdapter(options: { trustProxy?: TrustProxy } = {}): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: options.trustProxy ?? false,
     // A path Fastify's router rejects before Nest sees it (malformed %-escape, a path parameter
     // over 100 characters: no id is that long) answers 400 in the one error shape, not Fastify's.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -65,7 +70,12 @@ export async function setupApp(app: NestFastifyApplication): Promise<void> {
   });
   answerMethodNotAllowed(fastify);
 
+  // Served over plain http (an intranet host, development), browsers ignore COOP with a console
+  // error, and upgrade-insecure-requests would send the page's own CSS, script and form post to an
+  // https port that is not there: both only where BASE_URL is https.
+  const https = new URL(app.get(AppConfig).baseUrl).protocol === 'https:';
   await app.register(helmet, {
+    crossOriginOpenerPolicy: https,
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -74,6 +84,7 @@ export async function setupApp(app: NestFastifyApplication): Promise<void> {
         imgSrc: ["'self'", 'data:'],
         scriptSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        upgradeInsecureRequests: https ? [] : null,
       },
     },
   });
@@ -82,6 +93,7 @@ export async function setupApp(app: NestFastifyApplication): Promise<void> {
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: `${SERVICE_NAME} API`,
-    swaggerOptions: { persistAuthorization: true },
+    // No persistAuthorization: it keeps the API key in localStorage, readable by any script on
+    // this origin, which also serves the public answer pages.
   });
 }

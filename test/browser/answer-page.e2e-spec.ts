@@ -21,6 +21,7 @@ jest.setTimeout(60_000);
 
 const auth = { 'X-API-Key': TEST_API_KEY };
 const STEP_TIMEOUT_MS = 15_000;
+const PLAIN_HTTP_HOST = 'quiz.test';
 
 describe('The answer page in Chromium (e2e)', () => {
   let world: ZoomWorld;
@@ -32,7 +33,12 @@ describe('The answer page in Chromium (e2e)', () => {
   let emails: string[];
 
   beforeAll(async () => {
-    [world, browser] = await Promise.all([startZoomWorld(), launchBrowser()]);
+    [world, browser] = await Promise.all([
+      startZoomWorld(),
+      // A host name that is not localhost (browsers treat localhost as secure), as a classroom
+      // server on a plain-http intranet name would be.
+      launchBrowser([`--host-resolver-rules=MAP ${PLAIN_HTTP_HOST} 127.0.0.1`]),
+    ]);
     const seeded = await seedMeeting(world.sim, { members: 3 });
     meetingId = seeded.meetingId;
     emails = seeded.people.map((p) => p.email ?? '');
@@ -115,6 +121,29 @@ describe('The answer page in Chromium (e2e)', () => {
       await expect(page.locator('h2').textContent()).resolves.toBe('Answer received');
       await expect(page.locator('.result').textContent()).resolves.toMatch(/Correct: \d+ points/);
       expect(problems).toEqual([]);
+    });
+  });
+
+  it('works on a plain-http host other than localhost: assets load, the answer posts', async () => {
+    const [link] = await sendQuestion(quiz);
+    const onHost = new URL(link);
+    expect(onHost.protocol).toBe('http:');
+    onHost.hostname = PLAIN_HTTP_HOST;
+    await open();
+    await withScreenshotOnFailure(page, 'answer-page-plain-http-host', async () => {
+      const response = await page.goto(onHost.href);
+      expect(response?.status()).toBe(200);
+      // The stylesheet applied and the script ran (it drives the countdown).
+      await page.locator('#timer-value').waitFor();
+      await page.getByLabel('Paris').check();
+      await page.getByRole('button', { name: 'Submit answer' }).click();
+      await page.locator('#confirmation').waitFor();
+      await expect(page.locator('h2').textContent()).resolves.toBe('Answer received');
+      expect(new URL(page.url()).host).toBe(onHost.host);
+      expect(problems).toEqual([]);
+      expect(response?.headers()['content-security-policy']).not.toContain(
+        'upgrade-insecure-requests',
+      );
     });
   });
 

@@ -68,6 +68,13 @@ describe('Swagger UI in Chromium (e2e)', () => {
       await expect(apiKeyForm.textContent()).resolves.toContain('Authorized');
       await apiKeyForm.locator('button', { hasText: 'Close' }).click();
       await page.locator('.modal-ux').waitFor({ state: 'detached' });
+      // The key lives in the page's memory only: this origin also serves the public answer
+      // pages, and anything in localStorage would outlive the tab for any script here to read.
+      const stored = await page.evaluate<Record<string, string>>(
+        'Object.fromEntries(Object.entries(localStorage))',
+      );
+      expect(JSON.stringify(stored)).not.toContain(TEST_API_KEY);
+      expect(Object.keys(stored).filter((k) => /auth|key|token/i.test(k))).toEqual([]);
 
       const title = `From the browser ${Date.now()}`;
       const created = await execute('QuestionsController_create', {
