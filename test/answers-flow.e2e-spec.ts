@@ -217,6 +217,15 @@ describe('Answering a question sent through Zoom (e2e: app + database + Zoom sim
     expect(messages[0].to_channel).toBeTruthy();
     const token = /\/q\/([A-Za-z0-9_-]+)/.exec(messages[0].message)?.[1] ?? '';
 
+    const boardBefore = await request(url)
+      .get(`/api/meetings/${meetingId}/leaderboard`)
+      .set(auth)
+      .expect(200);
+    const adaBefore = boardBefore.body.items.find(
+      (r: { person_key: string }) => r.person_key === members[0].zoomUserId,
+    );
+    expect(adaBefore).toMatchObject({ name: 'Ada', identity: 'verified' });
+
     const page = await request(url).get(`/q/${token}`).expect(200);
     expect(page.text).toContain('Your email');
     await request(url).post(`/q/${token}/answer`).send({ choice: 1 }).expect(400);
@@ -234,37 +243,55 @@ describe('Answering a question sent through Zoom (e2e: app + database + Zoom sim
       .post(`/q/${token}/answer`)
       .send({ choice: 0, name: 'Ada', email: 'ada@example.com' })
       .expect(409);
+    // Someone types the email of Dee, who is known to Zoom (she got a personal link before).
+    await request(url)
+      .post(`/q/${token}/answer`)
+      .send({ choice: 0, name: 'Mallory', email: members[3].email })
+      .expect(200);
 
     const results = await request(url)
       .get(`/api/broadcasts/${broadcastId}/results`)
       .set(auth)
       .expect(200);
-    expect(results.body).toMatchObject({ mode: 'channel', answered: 2, correct_count: null });
-    // Typed emails of people in the meeting map to their person key (their Zoom user id), so the
-    // leaderboard has one row per person across direct and channel questions.
-    const people = await request(url)
-      .get(`/api/meetings/${meetingId}/participants?status=all`)
-      .set(auth)
-      .expect(200);
-    const keyOf = new Map<string, string>(
-      people.body.items.map((p: { email: string | null; person_key: string }) => [
-        p.email?.toLowerCase(),
-        p.person_key,
-      ]),
-    );
-    expect(results.body.responses.map((r: { email: string }) => r.email).sort()).toEqual([
-      'ada@example.com',
-      'bob@example.com',
+    expect(results.body).toMatchObject({
+      mode: 'channel',
+      answered: 3,
+      answered_verified: 0,
+      answered_self_reported: 3,
+      correct_count: null,
+    });
+    // A typed identity is a claim: its own key, marked self-reported, never a Zoom person's key.
+    expect(
+      results.body.responses
+        .map((r: { recipient_key: string; identity: string; name: string }) => [
+          r.recipient_key,
+          r.identity,
+          r.name,
+        ])
+        .sort(),
+    ).toEqual([
+      ['self:ada@example.com', 'self_reported', 'Ada'],
+      ['self:bob@example.com', 'self_reported', 'Bob'],
+      [`self:${members[3].email}`, 'self_reported', 'Mallory'],
     ]);
-    for (const r of results.body.responses as Array<{ email: string; recipient_key: string }>) {
-      expect(r.recipient_key).toBe(keyOf.get(r.email) ?? r.email);
-    }
     const board = await request(url)
       .get(`/api/meetings/${meetingId}/leaderboard`)
       .set(auth)
       .expect(200);
-    const names = JSON.stringify(board.body).match(/"name":"[^"]*"/g) ?? [];
-    expect(names.filter((n) => n === '"name":"Ada"')).toHaveLength(1);
+    type Row = { person_key: string; identity: string; name: string; total: number };
+    const rows = board.body.items as Row[];
+    // Zoom-identified rows are untouched: Ada's verified total is what her own answers earned.
+    expect(rows.find((r) => r.person_key === members[0].zoomUserId)).toEqual({
+      ...adaBefore,
+      rank: expect.any(Number),
+    });
+    expect(rows.filter((r) => r.identity === 'verified').map((r) => r.name)).not.toContain(
+      'Mallory',
+    );
+    expect(rows.find((r) => r.person_key === `self:${members[3].email}`)).toMatchObject({
+      identity: 'self_reported',
+      name: 'Mallory',
+    });
     // In the meeting now (Dee left): Cy and the guest have not answered.
     expect(results.body.non_responders.map((n: { name: string }) => n.name).sort()).toEqual([
       'Cy',

@@ -346,10 +346,94 @@ describe('Answer page and results (e2e, seeded database)', () => {
         .expect(200);
 
       const stored = await answers.find({ broadcast_id: broadcastId }).sort({ name: 1 }).lean();
-      expect(stored.map((a) => [a.recipient_key, a.name, a.email])).toEqual([
-        ['dee@example.com', 'Dee <i>', 'dee@example.com'],
-        ['eve@example.com', 'Eve', 'eve@example.com'],
+      expect(stored.map((a) => [a.recipient_key, a.name, a.email, a.self_reported])).toEqual([
+        ['self:dee@example.com', 'Dee <i>', 'dee@example.com', true],
+        ['self:eve@example.com', 'Eve', 'eve@example.com', true],
       ]);
+    });
+
+    it('bounds answers per link per client address (ANSWERS_PER_LINK_PER_ADDRESS, default 5)', async () => {
+      const { tokens, broadcastId } = await seed({ mode: 'channel' });
+      const statuses: number[] = [];
+      let refusal: request.Response | undefined;
+      for (let i = 0; i < 8; i++) {
+        const res = await request(url)
+          .post(`/q/${tokens[0]}/answer`)
+          .send({ choice: 1, name: `Voter ${i}`, email: `voter${i}@made-up.example` });
+        statuses.push(res.status);
+        if (res.status === 429) refusal = res;
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+      expect(refusal?.body.message).toMatch(/already taken 5 answers from your network address/);
+      expect(Number(refusal?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(await answers.countDocuments({ broadcast_id: broadcastId })).toBe(5);
+      // A refused or duplicate answer costs nothing: only stored answers count.
+      const other = await seed({ mode: 'channel' });
+      const post = (email: string) =>
+        request(url).post(`/q/${other.tokens[0]}/answer`).send({ choice: 1, name: 'X', email });
+      await post('same@made-up.example').expect(200);
+      for (let i = 0; i < 4; i++) await post('same@made-up.example').expect(409);
+      for (let i = 0; i < 4; i++) await post(`other${i}@made-up.example`).expect(200);
+      await post('one-too-many@made-up.example').expect(429);
+    });
+
+    it('a typed email of someone Zoom identified never takes over their answers or row', async () => {
+      const meetingId = String(meetingSeq++);
+      const direct = await seed({
+        meetingId,
+        recipients: [{ key: 'u-ada', name: 'Ada', email: 'ada@example.com' }],
+      });
+      const channel = await seed({ meetingId, mode: 'channel' });
+      await request(url)
+        .post(`/q/${channel.tokens[0]}/answer`)
+        .send({ choice: 1, name: 'Mallory', email: 'ADA@example.com' })
+        .expect(200);
+      // Ada's own personal link still takes her answer.
+      await request(url).post(`/q/${direct.tokens[0]}/answer`).send({ choice: 0 }).expect(200);
+
+      const results = await request(url)
+        .get(`/api/broadcasts/${channel.broadcastId.toHexString()}/results`)
+        .set(auth)
+        .expect(200);
+      expect(results.body).toMatchObject({
+        answered: 1,
+        answered_verified: 0,
+        answered_self_reported: 1,
+      });
+      expect(results.body.responses).toEqual([
+        expect.objectContaining({
+          recipient_key: 'self:ada@example.com',
+          identity: 'self_reported',
+          name: 'Mallory',
+        }),
+      ]);
+      const csv = await request(url)
+        .get(`/api/broadcasts/${channel.broadcastId.toHexString()}/results.csv`)
+        .set(auth)
+        .expect(200);
+      const [header, row] = csv.text.split('\r\n');
+      expect(header.split(',').pop()).toBe('identity');
+      expect(row).toMatch(/^Mallory,ada@example\.com,self:ada@example\.com,yes,.*,self_reported$/);
+
+      const board = await request(url)
+        .get(`/api/meetings/${meetingId}/leaderboard`)
+        .set(auth)
+        .expect(200);
+      const rows = (
+        board.body.items as Array<{
+          person_key: string;
+          identity: string;
+          name: string;
+          total: number;
+        }>
+      ).map((r) => [r.person_key, r.identity, r.name]);
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          ['u-ada', 'verified', 'Ada'],
+          ['self:ada@example.com', 'self_reported', 'Mallory'],
+        ]),
+      );
+      expect(rows).toHaveLength(2);
     });
   });
 
@@ -428,6 +512,8 @@ describe('Answer page and results (e2e, seeded database)', () => {
         recipients: 3,
         delivered: 3,
         answered: 2,
+        answered_verified: 2,
+        answered_self_reported: 0,
         not_answered: 1,
         correct_count: 1,
         correct_percent: 50,
@@ -465,14 +551,16 @@ describe('Answer page and results (e2e, seeded database)', () => {
       expect(lines).toHaveLength(5);
       expect(lines[4]).toBe('');
       expect(lines[0]).toBe(
-        'name,email,person_key,answered,choice,choice_text,correct,score,latency_ms,answered_at,in_meeting,status',
+        'name,email,person_key,answered,choice,choice_text,correct,score,latency_ms,answered_at,in_meeting,status,identity',
       );
       expect(
         lines[2].startsWith(
           `"'=HYPERLINK(""http://evil.example"",""x"")",bob@example.com,u-bob,yes,0,Berlin,no,0,`,
         ),
       ).toBe(true);
-      expect(lines[3]).toBe('"Cy, ""the third""",cy@example.com,u-cy,no,,,,,,,no,left_meeting');
+      expect(lines[3]).toBe(
+        '"Cy, ""the third""",cy@example.com,u-cy,no,,,,,,,no,left_meeting,verified',
+      );
 
       // A second question in the same meeting: the leaderboard adds up per person.
       const second = await seed({ meetingId: first.meetingId, question: { points: 10 } });

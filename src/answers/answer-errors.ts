@@ -2,8 +2,11 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 
 /** 429 with the seconds to wait, which the answer page filter sends as `Retry-After`. */
 export class TooManyAnswersException extends HttpException {
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Too many requests; try again in ${retryAfterSeconds} s`, HttpStatus.TOO_MANY_REQUESTS);
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `Too many requests; try again in ${retryAfterSeconds} s`,
+  ) {
+    super(message, HttpStatus.TOO_MANY_REQUESTS);
   }
 }
 

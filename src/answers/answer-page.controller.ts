@@ -101,7 +101,7 @@ export class AnswerPageController {
   @ApiOperation({
     summary: 'Answer (form post or JSON)',
     description:
-      "The first answer is final. Accepted until the recipient's deadline plus ANSWER_GRACE_SECONDS. A form post (`application/x-www-form-urlencoded`) gets an HTML page back, JSON gets JSON. In channel mode (one shared link) `name` and `email` are required and the answer belongs to the lower-cased email. Rate limited per link and per IP.",
+      "The first answer is final. Accepted until the recipient's deadline plus ANSWER_GRACE_SECONDS. A form post (`application/x-www-form-urlencoded`) gets an HTML page back, JSON gets JSON. In channel mode (one shared link) `name` and `email` are required and the answer is recorded as self-reported under the lower-cased email (key `self:<email>`), never on a Zoom-identified person. Each link accepts at most ANSWERS_PER_LINK_PER_ADDRESS answers per client address (429). Rate limited per link and per IP.",
   })
   @ApiParam(TOKEN_PARAM)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
@@ -122,7 +122,7 @@ export class AnswerPageController {
   @ApiPageOrJsonError(HttpStatus.GONE, `Closed: the time to answer has run out. ${PAGE_OR_JSON}`)
   @ApiPageOrJsonError(
     HttpStatus.TOO_MANY_REQUESTS,
-    `Rate limited (per link and per IP); see Retry-After. ${PAGE_OR_JSON}`,
+    `Rate limited (per link and per IP), or this link's answers from this client address are used up; see Retry-After. ${PAGE_OR_JSON}`,
   )
   @ApiPageOrJsonError(HttpStatus.INTERNAL_SERVER_ERROR, `${UNEXPECTED}. ${PAGE_OR_JSON}`)
   async answer(
@@ -131,7 +131,7 @@ export class AnswerPageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { context, answer } = await this.answers.submit(token, dto);
+    const { context, answer } = await this.answers.submit(token, dto, request.ip);
     // On a shared channel link anyone can answer again under another email, so revealing
     // correctness at once would let people probe for the right option: keep it for the results.
     const reveal = context.broadcast.mode !== 'channel';

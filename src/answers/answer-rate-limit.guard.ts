@@ -17,8 +17,10 @@ export const PER_LINK_LIMIT = { capacity: 5, refillPerSecond: 0.5, maxKeys: 100_
 
 /**
  * Rate limits for the public answer routes (DESIGN.md, Security notes). In memory, per instance.
- * The IP is Fastify's `request.ip`: the socket peer unless the app is configured to trust a proxy,
- * so behind a load balancer every request shares the balancer's address (see the report).
+ * The IP is Fastify's `request.ip`: the socket peer, or behind a reverse proxy named in
+ * TRUST_PROXY the client address it forwards (without it, everyone behind the proxy would share
+ * the proxy's address and one limit). Accepted answers per link per address are bounded
+ * separately, by AnswersService (ANSWERS_PER_LINK_PER_ADDRESS).
  */
 @Injectable()
 export class AnswerRateLimitGuard implements CanActivate {

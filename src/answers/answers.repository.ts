@@ -10,6 +10,7 @@ export type StoredAnswer = Answer & { _id: Types.ObjectId };
 
 export interface LeaderboardRow {
   recipient_key: string;
+  self_reported: boolean;
   name: string;
   email: string | null;
   total: number;
@@ -146,6 +147,7 @@ export class AnswersRepository {
           answered: number;
           name: string;
           email: string | null;
+          self_reported: boolean | null;
         }>([
           { $match: { meeting_id: meetingId } },
           { $sort: { answered_at: -1 } },
@@ -157,6 +159,8 @@ export class AnswersRepository {
               // Newest first, so a person's latest display name wins.
               name: { $first: '$name' },
               email: { $first: '$email' },
+              // One value per key: self-reported keys have their own namespace (answers.service).
+              self_reported: { $first: '$self_reported' },
             },
           },
         ])
@@ -171,6 +175,7 @@ export class AnswersRepository {
     const correctByKey = new Map(rights.map((r) => [r._id, r.correct]));
     return totals.map((t) => ({
       recipient_key: t._id,
+      self_reported: t.self_reported === true,
       name: t.name,
       email: t.email ?? null,
       total: t.total,

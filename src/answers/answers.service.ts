@@ -1,11 +1,15 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { EventEmitter } from 'node:events';
-import { ParticipantsService } from '../participants/participants.service';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import type { BroadcastMode, QuestionSnapshot } from '../broadcasts/schemas/broadcast.schema';
 import { AppConfig } from '../config/app-config';
-import { AlreadyAnsweredException, AnswersClosedException } from './answer-errors';
+import {
+  AlreadyAnsweredException,
+  AnswersClosedException,
+  TooManyAnswersException,
+} from './answer-errors';
+import { AnswerQuota } from './answer-quota';
 import { AnswersRepository, StoredAnswer } from './answers.repository';
 import { AnswerDelivery, DeliveryLookup } from './delivery-lookup.service';
 import type { SubmitAnswerDto } from './dto/submit-answer.dto';
@@ -14,6 +18,8 @@ import { scoreAnswer } from './scoring';
 /** Links are base64url HMACs (answer-link.ts); anything else is refused without a query. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,100}$/;
 const BROADCAST_CACHE_SIZE = 500;
+/** Answer keys of self-reported (channel) identities: no Zoom person key has this form. */
+export const SELF_REPORTED_KEY_PREFIX = 'self:';
 
 /** The immutable part of a broadcast the answer path needs, cached per process. */
 export interface AnswerableBroadcast {
@@ -50,48 +56,28 @@ export interface AnswerEvent {
   score: number;
 }
 
-/** How long a meeting's email → person map serves channel answers before it is read again. */
-const PEOPLE_CACHE_MS = 5_000;
+/** (link, client address) pairs whose answer count is remembered per instance. */
+const QUOTA_MAX_KEYS = 100_000;
 
 @Injectable()
 export class AnswersService {
   /** 'answer' events (AnswerEvent) from this instance; the SSE stream also polls for others'. */
   readonly events = new EventEmitter();
   private readonly broadcastCache = new Map<string, AnswerableBroadcast>();
-
-  /** Per meeting: email → person key of the people in it now, briefly cached (answer bursts). */
-  private readonly peopleByEmail = new Map<string, { at: number; byEmail: Map<string, string> }>();
+  /** Answers accepted per link per client address (ANSWERS_PER_LINK_PER_ADDRESS). */
+  private readonly quota: AnswerQuota;
 
   constructor(
     private readonly config: AppConfig,
     private readonly broadcasts: BroadcastsService,
     private readonly deliveries: DeliveryLookup,
     private readonly answers: AnswersRepository,
-    private readonly participants: ParticipantsService,
   ) {
     this.events.setMaxListeners(0);
-  }
-
-  /**
-   * A channel answer carries a typed email. When it is the email of someone in the meeting, the
-   * answer belongs to that person's key (their Zoom user id), so the same person answering a
-   * direct question and a channel question is one row on the leaderboard, not two.
-   */
-  private async personForChannelAnswer(
-    meetingId: string,
-    typed: { recipient_key: string; name: string; email: string },
-  ): Promise<{ recipient_key: string; name: string; email: string }> {
-    let entry = this.peopleByEmail.get(meetingId);
-    if (!entry || Date.now() - entry.at > PEOPLE_CACHE_MS) {
-      const byEmail = new Map<string, string>();
-      for (const person of await this.participants.currentPeople(meetingId)) {
-        if (person.email) byEmail.set(person.email.toLowerCase(), person.person_key);
-      }
-      entry = { at: Date.now(), byEmail };
-      this.peopleByEmail.set(meetingId, entry);
-    }
-    const key = entry.byEmail.get(typed.email);
-    return key ? { ...typed, recipient_key: key } : typed;
+    this.quota = new AnswerQuota({
+      perKey: config.answers.perLinkPerAddress,
+      maxKeys: QUOTA_MAX_KEYS,
+    });
   }
 
   /** GET /q/{token}: what the participant should see now. */
@@ -110,10 +96,17 @@ export class AnswersService {
   }
 
   /**
-   * POST /q/{token}/answer. `now` is taken as the request reaches the service, before any
-   * database work: time an answer spends queued on our side during a burst costs no points.
+   * POST /q/{token}/answer. `clientAddress` is the request's client address (request.ip, which
+   * TRUST_PROXY makes the real client's behind a reverse proxy). `now` is taken as the request
+   * reaches the service, before any database work: time an answer spends queued on our side
+   * during a burst costs no points.
    */
-  async submit(token: string, input: SubmitAnswerDto, now = new Date()): Promise<SubmittedAnswer> {
+  async submit(
+    token: string,
+    input: SubmitAnswerDto,
+    clientAddress: string,
+    now = new Date(),
+  ): Promise<SubmittedAnswer> {
     const context = await this.resolve(token);
     const { broadcast, delivery } = context;
     const { question } = broadcast;
@@ -123,13 +116,19 @@ export class AnswersService {
         details: [{ field: 'choice', errors: ['choice is not one of the options'] }],
       });
     }
-    if (now.getTime() > context.closesAt.getTime() + this.config.answers.graceSeconds * 1000) {
-      throw new AnswersClosedException();
-    }
+    const closedAt = context.closesAt.getTime() + this.config.answers.graceSeconds * 1000;
+    if (now.getTime() > closedAt) throw new AnswersClosedException();
+    // A channel answer's identity is only what was typed; a direct answer's is the person Zoom
+    // identified, to whom the personal link was sent.
     const who =
       broadcast.mode === 'channel'
-        ? await this.personForChannelAnswer(broadcast.meeting_id, channelIdentity(input))
-        : delivery;
+        ? channelIdentity(input)
+        : {
+            recipient_key: delivery.recipient_key,
+            name: delivery.name,
+            email: delivery.email,
+            self_reported: false,
+          };
     const latencyMs = Math.max(0, now.getTime() - context.sentAt.getTime());
     const { correct, score } = scoreAnswer(
       question,
@@ -142,6 +141,7 @@ export class AnswersService {
       broadcast_id: broadcast.id,
       meeting_id: broadcast.meeting_id,
       recipient_key: who.recipient_key,
+      self_reported: who.self_reported,
       name: who.name,
       email: who.email,
       delivery_id: delivery._id,
@@ -151,7 +151,25 @@ export class AnswersService {
       answered_at: now,
       latency_ms: latencyMs,
     };
-    if (!(await this.answers.insertFirst(answer))) throw new AlreadyAnsweredException();
+    const quotaKey = AnswerQuota.key(delivery._id.toHexString(), clientAddress);
+    if (!this.quota.reserve(quotaKey, new Date(closedAt), now.getTime())) {
+      const limit = this.config.answers.perLinkPerAddress;
+      throw new TooManyAnswersException(
+        Math.max(1, Math.ceil((closedAt - now.getTime()) / 1000)),
+        `This link has already taken ${limit} answer${limit === 1 ? '' : 's'} from your network address`,
+      );
+    }
+    let stored: boolean;
+    try {
+      stored = await this.answers.insertFirst(answer);
+    } catch (error) {
+      this.quota.release(quotaKey);
+      throw error;
+    }
+    if (!stored) {
+      this.quota.release(quotaKey);
+      throw new AlreadyAnsweredException();
+    }
     const event: AnswerEvent = {
       broadcastId: broadcast.id.toHexString(),
       choice: answer.choice,
@@ -217,14 +235,16 @@ function linkNotFound(): NotFoundException {
 }
 
 /**
- * Channel mode: one link for the whole meeting chat, so the person names themselves. The key
- * follows the participants module's person-key rule for someone known only by email: the email,
- * lower-cased (DESIGN.md, Data).
+ * Channel mode: one link for the whole meeting chat, so the person names themselves. Such an
+ * identity is a claim (anyone can type anyone's email), so it is keyed `self:` + the lower-cased
+ * email: never a Zoom person key, so it cannot take over a Zoom-identified person's answers or
+ * leaderboard row, and it is marked self-reported wherever it is shown.
  */
 function channelIdentity(input: SubmitAnswerDto): {
   recipient_key: string;
   name: string;
   email: string;
+  self_reported: true;
 } {
   if (!input.name || !input.email) {
     const missing = [!input.name && 'name', !input.email && 'email'].filter(
@@ -236,5 +256,10 @@ function channelIdentity(input: SubmitAnswerDto): {
     });
   }
   const email = input.email.toLowerCase();
-  return { recipient_key: email, name: input.name, email };
+  return {
+    recipient_key: `${SELF_REPORTED_KEY_PREFIX}${email}`,
+    name: input.name,
+    email,
+    self_reported: true,
+  };
 }

@@ -154,13 +154,58 @@ describe('resultsCsv', () => {
     });
     const lines = resultsCsv(r).split('\r\n');
     expect(lines[0]).toBe(
-      'name,email,person_key,answered,choice,choice_text,correct,score,latency_ms,answered_at,in_meeting,status',
+      'name,email,person_key,answered,choice,choice_text,correct,score,latency_ms,answered_at,in_meeting,status,identity',
     );
     expect(lines[1]).toBe(
-      `A,a@x.example,a,yes,1,Paris,yes,9,1000,${r.responses[0].answered_at},,answered`,
+      `A,a@x.example,a,yes,1,Paris,yes,9,1000,${r.responses[0].answered_at},,answered,verified`,
     );
-    expect(lines[2]).toBe(`"'=HYPERLINK(""http://evil"")",b@x.example,b,no,,,,,,,yes,no_answer`);
+    expect(lines[2]).toBe(
+      `"'=HYPERLINK(""http://evil"")",b@x.example,b,no,,,,,,,yes,no_answer,verified`,
+    );
     expect(lines[3]).toBe('');
+  });
+
+  it('marks self-reported answers (typed on the shared channel link) as such', () => {
+    const claimed: AnswerView = {
+      ...answer('self:a@x.example', 1, 9),
+      name: 'Mallory',
+      email: 'a@x.example',
+      self_reported: true,
+    };
+    const r = summarize({
+      broadcastId: 'b1',
+      meetingId: '1',
+      mode: 'channel',
+      question,
+      deliveries: [sent('channel:c1', 'Meeting chat channel')],
+      answers: [claimed],
+      people: [],
+      graceSeconds: 0,
+      now: t0,
+    });
+    expect(r).toMatchObject({ answered: 1, answered_verified: 0, answered_self_reported: 1 });
+    expect(r.responses[0].identity).toBe('self_reported');
+    expect(resultsCsv(r).split('\r\n')[1]).toMatch(
+      /^Mallory,a@x\.example,self:a@x\.example,.*,self_reported$/,
+    );
+  });
+});
+
+describe('summarize identity counts', () => {
+  it('counts verified and self-reported answers apart (old answers without the field are verified)', () => {
+    const r = summarize({
+      broadcastId: 'b1',
+      meetingId: '1',
+      mode: 'direct',
+      question,
+      deliveries: [sent('a', 'A'), sent('b', 'B')],
+      answers: [answer('a', 1, 9), { ...answer('b', 0, 0), self_reported: false }],
+      people: [],
+      graceSeconds: 0,
+      now: t0,
+    });
+    expect(r).toMatchObject({ answered: 2, answered_verified: 2, answered_self_reported: 0 });
+    expect(r.responses.map((x) => x.identity)).toEqual(['verified', 'verified']);
   });
 });
 
@@ -168,6 +213,7 @@ describe('rankLeaderboard', () => {
   it('sorts by total, then right answers, and shares ranks on ties', () => {
     const row = (key: string, total: number, correct: number) => ({
       recipient_key: key,
+      self_reported: false,
       name: key,
       email: null,
       total,
@@ -185,6 +231,33 @@ describe('rankLeaderboard', () => {
       [2, 'b'],
       [2, 'c'],
       [4, 'd'],
+    ]);
+  });
+
+  it('keeps a self-reported row apart from the verified person it names, and marks it', () => {
+    const ranked = rankLeaderboard([
+      {
+        recipient_key: 'u-ada',
+        self_reported: false,
+        name: 'Ada',
+        email: 'ada@x.example',
+        total: 10,
+        answered: 1,
+        correct: 1,
+      },
+      {
+        recipient_key: 'self:ada@x.example',
+        self_reported: true,
+        name: 'Mallory',
+        email: 'ada@x.example',
+        total: 50,
+        answered: 1,
+        correct: 1,
+      },
+    ]);
+    expect(ranked.map((r) => [r.person_key, r.identity, r.name, r.total])).toEqual([
+      ['self:ada@x.example', 'self_reported', 'Mallory', 50],
+      ['u-ada', 'verified', 'Ada', 10],
     ]);
   });
 });

@@ -2,6 +2,7 @@ import type { BroadcastMode, QuestionSnapshot } from '../broadcasts/schemas/broa
 import type { DeliveryStatus } from '../broadcasts/schemas/delivery.schema';
 import { toCsv } from './csv';
 import type {
+  AnswerIdentity,
   LeaderboardEntryDto,
   NonResponderDto,
   OptionCountDto,
@@ -13,6 +14,8 @@ import type { LeaderboardRow } from './answers.repository';
 /** What the summary needs of an answer, a delivery and a person in the meeting. */
 export interface AnswerView {
   recipient_key: string;
+  /** Missing on answers stored before the field existed: those are direct (verified) answers. */
+  self_reported?: boolean;
   name: string;
   email: string | null;
   choice: number;
@@ -36,6 +39,9 @@ export interface PersonView {
   name: string;
   email: string | null;
 }
+
+export const identityOf = (row: { self_reported?: boolean }): AnswerIdentity =>
+  row.self_reported === true ? 'self_reported' : 'verified';
 
 const percent = (part: number, whole: number): number =>
   whole === 0 ? 0 : Math.round((1000 * part) / whole) / 10;
@@ -190,12 +196,15 @@ export function summarize(input: SummaryInput): ResultsResponseDto {
     recipients: deliveries.length,
     delivered: deliveries.filter((d) => d.sent_at !== null).length,
     answered: counts.answered,
+    answered_verified: answers.filter((a) => identityOf(a) === 'verified').length,
+    answered_self_reported: answers.filter((a) => identityOf(a) === 'self_reported').length,
     not_answered: missing.length,
     options: counts.options,
     correct_count: counts.correct_count,
     correct_percent: counts.correct_percent,
     responses: answers.map((a) => ({
       recipient_key: a.recipient_key,
+      identity: identityOf(a),
       name: a.name,
       email: a.email,
       choice: a.choice,
@@ -222,9 +231,13 @@ export const RESULTS_CSV_HEADER = [
   'answered_at',
   'in_meeting',
   'status',
+  'identity',
 ];
 
-/** One row per answer, then one per non-responder (answered = no, with the reason). */
+/**
+ * One row per answer, then one per non-responder (answered = no, with the reason). `identity`
+ * says whether Zoom identified the person or they typed their name and email (self_reported).
+ */
 export function resultsCsv(results: ResultsResponseDto): string {
   const rows = [
     ...results.responses.map((r) => [
@@ -240,6 +253,7 @@ export function resultsCsv(results: ResultsResponseDto): string {
       r.answered_at,
       '',
       'answered',
+      r.identity,
     ]),
     ...results.non_responders.map((n) => [
       n.name,
@@ -254,6 +268,8 @@ export function resultsCsv(results: ResultsResponseDto): string {
       null,
       n.in_meeting ? 'yes' : 'no',
       n.reason,
+      // Non-responders come from Zoom's participant list.
+      'verified',
     ]),
   ];
   return toCsv(RESULTS_CSV_HEADER, rows);
@@ -275,6 +291,7 @@ export function rankLeaderboard(rows: LeaderboardRow[]): LeaderboardEntryDto[] {
     return {
       rank,
       person_key: row.recipient_key,
+      identity: identityOf(row),
       name: row.name,
       email: row.email,
       total: row.total,

@@ -38,9 +38,25 @@ export class TallyDto {
   correct_percent!: number | null;
 }
 
+/**
+ * How the person behind an answer is known: `verified`, Zoom identified them (direct mode: the
+ * personal link went to them); `self_reported`, they typed a name and email on a channel's shared
+ * link, which anyone could have typed.
+ */
+export const ANSWER_IDENTITIES = ['verified', 'self_reported'] as const;
+export type AnswerIdentity = (typeof ANSWER_IDENTITIES)[number];
+
+const IDENTITY_DESCRIPTION =
+  'verified: Zoom identified the person (their personal link). self_reported: a name and email typed on the shared channel link, a claim anyone could make.';
+
 export class ResponseRowDto {
-  @ApiProperty({ description: 'The person: Zoom user id, else lower-cased email' })
+  @ApiProperty({
+    description:
+      'The person: Zoom user id, else lower-cased email; `self:` + the typed email for a self-reported answer',
+  })
   recipient_key!: string;
+  @ApiProperty({ enum: ANSWER_IDENTITIES, description: IDENTITY_DESCRIPTION })
+  identity!: AnswerIdentity;
   @ApiProperty() name!: string;
   @ApiProperty({ type: String, nullable: true }) email!: string | null;
   @ApiProperty() choice!: number;
@@ -94,6 +110,12 @@ export class ResultsResponseDto {
   @ApiProperty({ description: 'Recipients whose message went out (sent_at set)' })
   delivered!: number;
   @ApiProperty() answered!: number;
+  @ApiProperty({ description: 'Answers from people Zoom identified (direct mode)' })
+  answered_verified!: number;
+  @ApiProperty({
+    description: 'Answers under a typed name and email (channel mode): claims, not verified',
+  })
+  answered_self_reported!: number;
   @ApiProperty({ description: 'Number of non_responders' }) not_answered!: number;
   @ApiProperty({ type: [OptionCountDto] }) options!: OptionCountDto[];
   @ApiProperty({ type: Number, nullable: true }) correct_count!: number | null;
@@ -118,7 +140,13 @@ export class LeaderboardEntryDto {
     description: 'Equal totals with equal right answers share a rank (1, 2, 2, 4)',
   })
   rank!: number;
-  @ApiProperty() person_key!: string;
+  @ApiProperty({ description: 'As in the results: `self:` + the email for a self-reported row' })
+  person_key!: string;
+  @ApiProperty({
+    enum: ANSWER_IDENTITIES,
+    description: `${IDENTITY_DESCRIPTION} A self-reported row is never merged into a verified one.`,
+  })
+  identity!: AnswerIdentity;
   @ApiProperty() name!: string;
   @ApiProperty({ type: String, nullable: true }) email!: string | null;
   @ApiProperty({ description: 'Sum of scores over the meeting' }) total!: number;

@@ -8,10 +8,16 @@ export class Answer {
   /** Copied from the broadcast so the meeting leaderboard is one indexed query. */
   @Prop({ required: true }) meeting_id!: string;
   /**
-   * The person: the delivery's recipient_key in direct mode; in channel mode (one shared link)
-   * the lower-cased email the participant typed, per the participants module's person-key rule.
+   * The person: the delivery's recipient_key in direct mode (a person Zoom identified); in
+   * channel mode (one shared link) `self:` + the lower-cased email the participant typed, a
+   * namespace no Zoom person key is in, so a typed identity never lands on a Zoom-identified row.
    */
   @Prop({ required: true }) recipient_key!: string;
+  /**
+   * True when the identity is only what the participant typed (channel mode): anyone can type
+   * anyone's email. Absent on answers stored before the field existed: those are direct answers.
+   */
+  @Prop({ type: Boolean, default: false }) self_reported!: boolean;
   @Prop({ required: true }) name!: string;
   @Prop({ type: String, default: null }) email!: string | null;
   /** The delivery the link belonged to (the channel's one delivery in channel mode). */
