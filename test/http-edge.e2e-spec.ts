@@ -1,9 +1,52 @@
 /**
  * What the HTTP edge does differently by deployment: the CSP's upgrade-insecure-requests only
- * where BASE_URL is https.
+ * where BASE_URL is https; per-address answer limits keyed on the real client behind a proxy
+ * named in TRUST_PROXY, and on the socket peer otherwise.
  */
+import { getModelToken } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
 import request from 'supertest';
+import { answerToken, hashAnswerToken } from '../src/broadcasts/answer-link';
+import { Broadcast } from '../src/broadcasts/schemas/broadcast.schema';
+import { Delivery } from '../src/broadcasts/schemas/delivery.schema';
 import { createTestApp, TestApp } from './utils/test-app';
+
+/** A channel-mode question whose one shared link went out just now, as the sender leaves it. */
+async function seedChannelLink(t: TestApp): Promise<string> {
+  const broadcasts = t.app.get<Model<Broadcast>>(getModelToken(Broadcast.name));
+  const deliveries = t.app.get<Model<Delivery>>(getModelToken(Delivery.name));
+  const now = new Date();
+  const broadcast = await broadcasts.create({
+    meeting_id: '84000000001',
+    kind: 'question',
+    question: {
+      title: 'Pace',
+      question_text: 'Pace of the course?',
+      options: ['Slow', 'Right', 'Fast'],
+      correct_answer: null,
+      time_limit: 60,
+      points: 0,
+    },
+    mode: 'channel',
+    channel_id: 'chan1',
+    opens_at: now,
+  });
+  const id = new Types.ObjectId();
+  const token = answerToken(t.config.answers.tokenSecret, id);
+  await deliveries.create({
+    _id: id,
+    broadcast_id: broadcast._id,
+    recipient_key: 'channel:chan1',
+    name: 'Meeting chat channel',
+    email: null,
+    status: 'sent',
+    available_at: now,
+    sent_at: now,
+    closes_at: new Date(now.getTime() + 60_000),
+    answer_token_hash: hashAnswerToken(token),
+  });
+  return token;
+}
 
 describe('HTTP edge by deployment (e2e)', () => {
   describe('Content-Security-Policy', () => {
@@ -29,6 +72,42 @@ describe('HTTP edge by deployment (e2e)', () => {
       const res = await request(secure.url).get('/docs').expect(200);
       expect(res.headers['content-security-policy']).toContain('upgrade-insecure-requests');
       expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+    });
+  });
+
+  describe('TRUST_PROXY and the per-address answer limit', () => {
+    let behindProxy: TestApp;
+    let direct: TestApp;
+    let email = 0;
+    // The test client connects from 127.0.0.1: that is "the proxy" here.
+    const answerFrom = (t: TestApp, token: string, forwardedFor: string) =>
+      request(t.url)
+        .post(`/q/${token}/answer`)
+        .set('X-Forwarded-For', forwardedFor)
+        .send({ choice: 1, name: 'P', email: `p${email++}@example.com` });
+
+    beforeAll(async () => {
+      const env = { ANSWERS_PER_LINK_PER_ADDRESS: '1' };
+      [behindProxy, direct] = await Promise.all([
+        createTestApp({ name: 'edge_proxy', env: { ...env, TRUST_PROXY: '127.0.0.1' } }),
+        createTestApp({ name: 'edge_noproxy', env }),
+      ]);
+    });
+    afterAll(async () => Promise.all([behindProxy?.close(), direct?.close()]));
+
+    it('with TRUST_PROXY, clients behind the trusted proxy get limits of their own', async () => {
+      const token = await seedChannelLink(behindProxy);
+      await answerFrom(behindProxy, token, '203.0.113.1').expect(200);
+      await answerFrom(behindProxy, token, '203.0.113.1').expect(429);
+      await answerFrom(behindProxy, token, '203.0.113.2').expect(200);
+      // The client address is the one the proxy appended, not one a client put in front of it.
+      await answerFrom(behindProxy, token, '203.0.113.3, 203.0.113.2').expect(429);
+    });
+
+    it('without it, X-Forwarded-For is ignored: the socket peer is the client', async () => {
+      const token = await seedChannelLink(direct);
+      await answerFrom(direct, token, '203.0.113.1').expect(200);
+      await answerFrom(direct, token, '203.0.113.2').expect(429);
     });
   });
 });
