@@ -1,7 +1,7 @@
 /**
  * What the HTTP edge does differently by deployment: the CSP's upgrade-insecure-requests only
  * where BASE_URL is https; per-address answer limits keyed on the real client behind a proxy
- * named in TRUST_PROXY, and on the socket peer otherwise.
+ * named in TRUST_PROXY, and on the socket peer otherwise; the bind address from HOST.
  */
 import { getModelToken } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
@@ -9,7 +9,9 @@ import request from 'supertest';
 import { answerToken, hashAnswerToken } from '../src/broadcasts/answer-link';
 import { Broadcast } from '../src/broadcasts/schemas/broadcast.schema';
 import { Delivery } from '../src/broadcasts/schemas/delivery.schema';
-import { createTestApp, TestApp } from './utils/test-app';
+import { startAppProcess } from './fixtures/app-process';
+import { testMongoUri } from './utils/database';
+import { createTestApp, TEST_API_KEY, TestApp } from './utils/test-app';
 
 /** A channel-mode question whose one shared link went out just now, as the sender leaves it. */
 async function seedChannelLink(t: TestApp): Promise<string> {
@@ -110,4 +112,22 @@ describe('HTTP edge by deployment (e2e)', () => {
       await answerFrom(direct, token, '203.0.113.2').expect(429);
     });
   });
+
+  it('the service (src/main.ts) listens on HOST only', async () => {
+    // Any 127.x address is loopback on Linux: bound to 127.0.0.2, it is not reachable on 127.0.0.1.
+    const app = await startAppProcess({
+      HOST: '127.0.0.2',
+      MONGO_URI: testMongoUri('edge_host'),
+      API_KEYS: TEST_API_KEY,
+      ZOOM_WEBHOOK_SECRET_TOKEN: 'test-webhook-secret',
+    });
+    try {
+      expect(new URL(app.url).hostname).toBe('127.0.0.2');
+      expect((await fetch(`${app.url}/health`)).status).toBe(200);
+      const elsewhere = app.url.replace('127.0.0.2', '127.0.0.1');
+      await expect(fetch(`${elsewhere}/health`)).rejects.toThrow();
+    } finally {
+      await app.kill('SIGTERM');
+    }
+  }, 90_000);
 });
