@@ -88,8 +88,9 @@ export function tally(question: QuestionSnapshot, answers: AnswerView[]): TallyD
  * the instructor asked "who didn't answer", and someone who walked out still didn't. People who
  * left before their message went out are not listed: they never had the question.
  *
- * Channel mode has one shared link and answers keyed by email, so a person in the meeting counts
- * as answered when an answer carries their person key or their email.
+ * Channel mode has one shared link and answers carry only a typed email (self-reported), so a
+ * person in the meeting counts as answered when an answer carries their email: the best this
+ * list can do there, and as much a claim as the answer itself.
  */
 export function nonResponders(
   mode: BroadcastMode,

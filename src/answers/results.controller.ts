@@ -97,7 +97,7 @@ export class ResultsController {
   @ApiOperation({
     summary: "The meeting's leaderboard",
     description:
-      'Total score per person over every question sent to the meeting, highest first (then more right answers, then name). People are keyed as their answers are: Zoom user id, else lower-cased email.',
+      'Total score per person over every question sent to the meeting, highest first (then more right answers, then name). People are keyed as their answers are: Zoom user id, else lower-cased email; channel answers (a typed name and email) are separate rows keyed `self:<email>` with identity `self_reported`, never merged into a Zoom-identified person.',
   })
   @ApiOkResponse({ type: LeaderboardResponseDto })
   async leaderboard(@Param() params: MeetingIdParamDto): Promise<LeaderboardResponseDto> {
