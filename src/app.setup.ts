@@ -17,13 +17,11 @@ export const BODY_LIMIT_BYTES = 100 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/**
- * Fastify, not Express: the webhook and answer bursts are the hot paths (DESIGN.md, Stack).
- * `trustProxy` (TRUST_PROXY) decides whether `request.ip` comes from X-Forwarded-For.
- */
+/** Fastify, not Express: the webhook and answer bursts are the hot paths (DESIGN.md, Stack). */
 export function createHttpAdapter(options: { trustProxy?: TrustProxy } = {}): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    // TRUST_PROXY: whose X-Forwarded-For makes request.ip (the per-address limits' key).
     trustProxy: options.trustProxy ?? false,
     // A path Fastify's router rejects before Nest sees it (malformed %-escape, a path parameter
     // over 100 characters: no id is that long) answers 400 in the one error shape, not Fastify's.
