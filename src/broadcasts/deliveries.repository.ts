@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { Delivery, DeliveryDocument, DeliveryStatus } from './schemas/delivery.schema';
+import type { DeliveryStatus } from './broadcast.types';
+import { Delivery, DeliveryDocument } from './schemas/delivery.schema';
 
 export type DeliveryCounts = Record<DeliveryStatus, number> & { total: number };
 

@@ -1,9 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
+import type { AnswerRecord } from '../answer.types';
 
 /** One person's answer to one broadcast question. Written once; never updated. */
 @Schema({ collection: 'answers', versionKey: false })
-export class Answer {
+export class Answer implements AnswerRecord {
   @Prop({ type: Types.ObjectId, required: true }) broadcast_id!: Types.ObjectId;
   /** Copied from the broadcast so the meeting leaderboard is one indexed query. */
   @Prop({ required: true }) meeting_id!: string;

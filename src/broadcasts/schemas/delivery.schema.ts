@@ -1,8 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
-
-export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'unreachable'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../broadcast.types';
 
 /**
  * One recipient of one broadcast, created before any call to Zoom so that a crash loses nothing.
