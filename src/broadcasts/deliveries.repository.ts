@@ -212,10 +212,6 @@ export class DeliveriesRepository {
     return this.deliveries.find({ broadcast_id: broadcastId }).sort({ name: 1, _id: 1 }).exec();
   }
 
-  async findByTokenHash(hash: string): Promise<DeliveryDocument | null> {
-    return this.deliveries.findOne({ answer_token_hash: hash }).exec();
-  }
-
   /** Broadcasts with work left, for the sender to report completion. */
   async hasOpenWork(broadcastId: Types.ObjectId): Promise<boolean> {
     const open = await this.deliveries

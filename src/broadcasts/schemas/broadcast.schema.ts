@@ -52,5 +52,5 @@ export class Broadcast {
 export type BroadcastDocument = HydratedDocument<Broadcast>;
 export const BroadcastSchema = SchemaFactory.createForClass(Broadcast);
 
-// GET /api/meetings/{meeting_id}/broadcasts (newest first) and the meeting leaderboard.
+// GET /api/meetings/{meeting_id}/broadcasts (newest first).
 BroadcastSchema.index({ meeting_id: 1, created_at: -1 });
