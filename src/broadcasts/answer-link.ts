@@ -13,14 +13,6 @@ export function answerToken(secret: string, deliveryId: Types.ObjectId): string 
     .digest('base64url');
 }
 
-/** base64url of a 32-byte HMAC is 43 characters; the range leaves room, and nothing else in. */
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,100}$/;
-
-/** Whether `token` could be one answerToken made: the cheap check before any lookup. */
-export function isAnswerTokenShaped(token: string): boolean {
-  return TOKEN_PATTERN.test(token);
-}
-
 export function hashAnswerToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }

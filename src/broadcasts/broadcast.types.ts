@@ -47,6 +47,15 @@ export function questionSnapshot(source: {
   };
 }
 
+/**
+ * Whether `token` could be a token answerToken (answer-link.ts) made: base64url of a 32-byte HMAC
+ * is 43 characters; the range leaves room, and lets nothing else in. The cheap check before any
+ * lookup, and before a token is echoed into a link.
+ */
+export function isAnswerTokenShaped(token: string): boolean {
+  return /^[A-Za-z0-9_-]{20,100}$/.test(token);
+}
+
 /** What never changes about a broadcast once created: safe to cache per process. */
 export interface SentBroadcast {
   readonly _id: Types.ObjectId;

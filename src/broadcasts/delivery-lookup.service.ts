@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { hashAnswerToken, isAnswerTokenShaped } from './answer-link';
+import { hashAnswerToken } from './answer-link';
+import { isAnswerTokenShaped } from './broadcast.types';
 import { Delivery } from './schemas/delivery.schema';
 
 /** What the answer path reads of a delivery (a plain object, not the schema's document). */
