@@ -137,9 +137,10 @@ export class BroadcastsService {
   }
 
   /**
-   * POST /api/broadcasts/{id}/remind: the link once more to these recipients (chosen by the
-   * results module: sent, not answered). Only records already sent whose answer window is still
-   * open at `now` are queued; their window does not move (markSent keeps the first closes_at).
+   * POST /api/broadcasts/{id}/remind: the link once more to these recipients (the results module
+   * chooses those it still waits for). Only records already sent whose answer window is still
+   * open at `now` are queued (DeliveriesRepository.queueReminders: the one place of that rule);
+   * their window does not move (markSent keeps the first closes_at).
    */
   async remind(id: Types.ObjectId, recipientKeys: string[], now = new Date()): Promise<number> {
     const reminded = await this.deliveries.queueReminders(id, recipientKeys, now);

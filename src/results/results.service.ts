@@ -66,26 +66,20 @@ export class ResultsService {
   }
 
   /**
-   * POST /api/broadcasts/{id}/remind: the link again to those who got it, have not answered and
-   * can still answer. Their window is not extended: it runs from their first message. In channel
-   * mode the one channel message is re-posted while anyone in the meeting has not answered.
+   * POST /api/broadcasts/{id}/remind: results decide who is still waited for; broadcasts re-sends
+   * to those of them whose message went out and whose window is still open (not extended: it
+   * runs from their first message). In channel mode the one channel message is re-posted while
+   * anyone in the meeting has not answered.
    */
   async remind(id: Types.ObjectId, now = new Date()): Promise<number> {
     const results = await this.results(id, now);
-    const deliveries = await this.broadcasts.listDeliveries(id);
-    const open = (closesAt: Date | null): boolean =>
-      closesAt !== null && closesAt.getTime() > now.getTime();
+    const recipients = (await this.broadcasts.listDeliveries(id)).map((d) => d.recipient_key);
     let keys: string[];
     if (results.mode === 'channel') {
-      const waiting = results.non_responders.some((p) => p.in_meeting);
-      keys = deliveries
-        .filter((d) => waiting && d.sent_at !== null && open(d.closes_at))
-        .map((d) => d.recipient_key);
+      keys = results.non_responders.some((p) => p.in_meeting) ? recipients : [];
     } else {
       const answered = new Set(results.responses.map((r) => r.recipient_key));
-      keys = deliveries
-        .filter((d) => d.sent_at !== null && open(d.closes_at) && !answered.has(d.recipient_key))
-        .map((d) => d.recipient_key);
+      keys = recipients.filter((key) => !answered.has(key));
     }
     return this.broadcasts.remind(id, keys, now);
   }
