@@ -33,6 +33,27 @@ export default tseslint.config(
     },
   },
   {
+    // Module boundaries: a module uses another module's exported services
+    // and its *.types.ts, never its schemas, repositories, worker, or the zoom module's internals.
+    // Imports within a module ('./x', or '../x' from a subfolder) stay allowed.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex:
+                '^(\\.\\./)+[a-z-]+/(.+/)?(schemas/|[a-z-]+\\.repository$|[a-z-]+-worker\\.service$|zoom-http\\.client$|zoom-token\\.service$)',
+              message:
+                "Another module's schema, repository, worker or Zoom internals: use its exported service (or its *.types.ts) instead.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests use supertest's loosely typed bodies; keep the safety rules that catch real bugs.
     files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ParticipantsModule } from './participants/participants.module';
 import { QuestionsModule } from './questions/questions.module';
+import { ResultsModule } from './results/results.module';
 import { WebhookModule } from './webhook/webhook.module';
 import { ZoomModule } from './zoom/zoom.module';
 
@@ -24,6 +25,7 @@ import { ZoomModule } from './zoom/zoom.module';
     ZoomModule,
     BroadcastsModule,
     AnswersModule,
+    ResultsModule,
     ParticipantsModule,
     WebhookModule,
   ],

@@ -9,7 +9,8 @@ import { Model, Types } from 'mongoose';
 import http from 'node:http';
 import request from 'supertest';
 import { answerToken, hashAnswerToken } from '../src/broadcasts/answer-link';
-import { Broadcast, QuestionSnapshot } from '../src/broadcasts/schemas/broadcast.schema';
+import type { QuestionSnapshot } from '../src/broadcasts/broadcast.types';
+import { Broadcast } from '../src/broadcasts/schemas/broadcast.schema';
 import { Delivery } from '../src/broadcasts/schemas/delivery.schema';
 import { AnswersService } from '../src/answers/answers.service';
 import { Answer } from '../src/answers/schemas/answer.schema';
@@ -670,6 +671,36 @@ describe('Answer page and results (e2e, seeded database)', () => {
       expect(res.body).toEqual({ reminded: 1 });
       const two = await deliveries.findById(open.deliveryIds[1]).lean();
       expect(two?.reminders).toBe(1);
+    });
+
+    it('remind in channel mode re-posts while someone in the meeting has not answered, only within the window', async () => {
+      const { sim } = world;
+      const meetingId = String(sim.createMeeting({ topic: 'Channel remind' }).id);
+      sim.startMeeting(meetingId);
+      const user = sim.addUser({ email: 'eve@example.com', name: 'Eve' });
+      sim.join(meetingId, { name: 'Eve', email: user.email, zoomUserId: user.id });
+      await sim.flushWebhooks();
+      const remind = async (broadcastId: Types.ObjectId): Promise<unknown> =>
+        (
+          await request(url)
+            .post(`/api/broadcasts/${broadcastId.toHexString()}/remind`)
+            .set(auth)
+            .expect(202)
+        ).body;
+
+      const open = await seed({ mode: 'channel', meetingId, sentAgoMs: 5_000 });
+      expect(await remind(open.broadcastId)).toEqual({ reminded: 1 });
+      expect((await deliveries.findById(open.deliveryIds[0]).lean())?.reminders).toBe(1);
+
+      // Eve is still waited for, but the channel message's window has closed: nothing to re-post.
+      const closed = await seed({
+        mode: 'channel',
+        meetingId,
+        question: { time_limit: 5 },
+        sentAgoMs: 10_000,
+      });
+      expect(await remind(closed.broadcastId)).toEqual({ reminded: 0 });
+      expect((await deliveries.findById(closed.deliveryIds[0]).lean())?.reminders).toBe(0);
     });
   });
 });

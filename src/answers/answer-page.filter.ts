@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isAnswerTokenShaped } from '../broadcasts/broadcast.types';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
 import type { ErrorBodyDto } from '../common/errors/error-body';
 import {
@@ -96,7 +97,7 @@ export function wantsJson(request: FastifyRequest): boolean {
 }
 
 function pageFor(status: number, exception: unknown, token: string): string {
-  const back = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? `/q/${token}` : undefined;
+  const back = isAnswerTokenShaped(token) ? `/q/${token}` : undefined;
   const message = exception instanceof HttpException ? exception.message : '';
   switch (status as HttpStatus) {
     case HttpStatus.NOT_FOUND:

@@ -1,22 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types, mongo } from 'mongoose';
+import type { LeaderboardRow, StoredAnswer } from './answer.types';
 import { Answer } from './schemas/answer.schema';
-
-export type NewAnswer = Answer;
-
-/** An answer as read back (lean: results and CSV read thousands, no hydration needed). */
-export type StoredAnswer = Answer & { _id: Types.ObjectId };
-
-export interface LeaderboardRow {
-  recipient_key: string;
-  self_reported: boolean;
-  name: string;
-  email: string | null;
-  total: number;
-  answered: number;
-  correct: number;
-}
 
 const DUPLICATE_KEY = 11000;
 /** Documents per insertMany: well under MongoDB's 100,000 writes and 48 MB per batch. */
@@ -30,7 +16,7 @@ interface WriteFailure {
 }
 
 interface PendingInsert {
-  answer: NewAnswer;
+  answer: StoredAnswer;
   resolve(stored: boolean): void;
   reject(error: unknown): void;
 }
@@ -75,7 +61,7 @@ export class AnswersRepository {
    * answering within a second) this turns a thousand round trips into a few dozen; the unique
    * index still judges each document on its own, and a lone answer waits for no one.
    */
-  insertFirst(answer: NewAnswer): Promise<boolean> {
+  insertFirst(answer: StoredAnswer): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.queue.push({ answer, resolve, reject });
       this.schedule();

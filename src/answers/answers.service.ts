@@ -1,8 +1,9 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { EventEmitter } from 'node:events';
+import { isQuestionBroadcast, type SentQuestionBroadcast } from '../broadcasts/broadcast.types';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
-import type { BroadcastMode, QuestionSnapshot } from '../broadcasts/schemas/broadcast.schema';
+import { AnswerDelivery, DeliveryLookup } from '../broadcasts/delivery-lookup.service';
 import { AppConfig } from '../config/app-config';
 import {
   AlreadyAnsweredException,
@@ -10,28 +11,17 @@ import {
   TooManyAnswersException,
 } from './answer-errors';
 import { AnswerQuota } from './answer-quota';
-import { AnswersRepository, StoredAnswer } from './answers.repository';
-import { AnswerDelivery, DeliveryLookup } from './delivery-lookup.service';
+import type { StoredAnswer } from './answer.types';
+import { AnswersRepository } from './answers.repository';
 import type { SubmitAnswerDto } from './dto/submit-answer.dto';
 import { scoreAnswer } from './scoring';
 
-/** Links are base64url HMACs (answer-link.ts); anything else is refused without a query. */
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,100}$/;
-const BROADCAST_CACHE_SIZE = 500;
 /** Answer keys of self-reported (channel) identities: no Zoom person key has this form. */
 export const SELF_REPORTED_KEY_PREFIX = 'self:';
 
-/** The immutable part of a broadcast the answer path needs, cached per process. */
-export interface AnswerableBroadcast {
-  id: Types.ObjectId;
-  meeting_id: string;
-  mode: BroadcastMode;
-  question: QuestionSnapshot;
-}
-
 /** What a token opens: one recipient's (or, in channel mode, the channel's) answer window. */
 export interface AnswerContext {
-  broadcast: AnswerableBroadcast;
+  broadcast: SentQuestionBroadcast;
   delivery: AnswerDelivery;
   /** When this recipient's message went out: the start of their window and of their latency. */
   sentAt: Date;
@@ -63,7 +53,6 @@ const QUOTA_MAX_KEYS = 100_000;
 export class AnswersService {
   /** 'answer' events (AnswerEvent) from this instance; the SSE stream also polls for others'. */
   readonly events = new EventEmitter();
-  private readonly broadcastCache = new Map<string, AnswerableBroadcast>();
   /** Answers accepted per link per client address (ANSWERS_PER_LINK_PER_ADDRESS). */
   private readonly quota: AnswerQuota;
 
@@ -85,7 +74,7 @@ export class AnswersService {
     const context = await this.resolve(token);
     if (context.broadcast.mode === 'direct') {
       const answer = await this.answers.findForRecipient(
-        context.broadcast.id,
+        context.broadcast._id,
         context.delivery.recipient_key,
       );
       if (answer) return { kind: 'answered', context, answer };
@@ -138,7 +127,7 @@ export class AnswersService {
     );
     const answer: StoredAnswer = {
       _id: new Types.ObjectId(),
-      broadcast_id: broadcast.id,
+      broadcast_id: broadcast._id,
       meeting_id: broadcast.meeting_id,
       recipient_key: who.recipient_key,
       self_reported: who.self_reported,
@@ -171,7 +160,7 @@ export class AnswersService {
       throw new AlreadyAnsweredException();
     }
     const event: AnswerEvent = {
-      broadcastId: broadcast.id.toHexString(),
+      broadcastId: broadcast._id.toHexString(),
       choice: answer.choice,
       correct,
       score,
@@ -181,7 +170,6 @@ export class AnswersService {
   }
 
   private async resolve(token: string): Promise<AnswerContext> {
-    if (!TOKEN_PATTERN.test(token)) throw linkNotFound();
     const delivery = await this.deliveries.byToken(token);
     if (!delivery) throw linkNotFound();
     const broadcast = await this.broadcast(delivery.broadcast_id);
@@ -196,37 +184,15 @@ export class AnswersService {
     return { broadcast, delivery, sentAt, closesAt };
   }
 
-  /** Broadcast snapshots never change after the send, so each is read once per process. */
-  private async broadcast(id: Types.ObjectId): Promise<AnswerableBroadcast | null> {
-    const key = id.toHexString();
-    const cached = this.broadcastCache.get(key);
-    if (cached) return cached;
-    let found;
+  /** The question broadcast a delivery belongs to; null for a link broadcast (or none). */
+  private async broadcast(id: Types.ObjectId): Promise<SentQuestionBroadcast | null> {
     try {
-      found = await this.broadcasts.get(id);
+      const broadcast = await this.broadcasts.sent(id);
+      return isQuestionBroadcast(broadcast) ? broadcast : null;
     } catch (error) {
       if (error instanceof NotFoundException) return null;
       throw error;
     }
-    if (found.kind !== 'question' || !found.question) return null;
-    const view: AnswerableBroadcast = {
-      id: found._id,
-      meeting_id: found.meeting_id,
-      mode: found.mode,
-      question: {
-        title: found.question.title,
-        question_text: found.question.question_text,
-        options: [...found.question.options],
-        correct_answer: found.question.correct_answer ?? null,
-        time_limit: found.question.time_limit,
-        points: found.question.points,
-      },
-    };
-    if (this.broadcastCache.size >= BROADCAST_CACHE_SIZE) {
-      this.broadcastCache.delete(this.broadcastCache.keys().next().value as string);
-    }
-    this.broadcastCache.set(key, view);
-    return view;
   }
 }
 

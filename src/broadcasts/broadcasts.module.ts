@@ -6,12 +6,20 @@ import { ZoomModule } from '../zoom/zoom.module';
 import { BroadcastsController } from './broadcasts.controller';
 import { BroadcastsService } from './broadcasts.service';
 import { DeliveriesRepository } from './deliveries.repository';
+import { DeliveryLookup } from './delivery-lookup.service';
 import { DeliveryWorker } from './delivery-worker.service';
 import { Broadcast, BroadcastSchema } from './schemas/broadcast.schema';
 import { Delivery, DeliverySchema } from './schemas/delivery.schema';
 import { OpenBroadcast, OpenBroadcastSchema } from './schemas/open-broadcast.schema';
 import { OpenBroadcastsRepository } from './open-broadcasts.repository';
+import { SentBroadcasts } from './sent-broadcasts.service';
 
+/**
+ * Sends: broadcasts, their delivery records and the durable sender. Other modules use
+ * BroadcastsService (broadcasts, deliveries, reminders) and DeliveryLookup (answer token →
+ * delivery), and the types in broadcast.types.ts; the schemas, repository, cache and worker
+ * stay inside.
+ */
 @Module({
   imports: [
     MongooseModule.forFeature([
@@ -24,7 +32,14 @@ import { OpenBroadcastsRepository } from './open-broadcasts.repository';
     ZoomModule,
   ],
   controllers: [BroadcastsController],
-  providers: [BroadcastsService, DeliveriesRepository, DeliveryWorker, OpenBroadcastsRepository],
-  exports: [BroadcastsService, DeliveriesRepository, DeliveryWorker],
+  providers: [
+    BroadcastsService,
+    DeliveriesRepository,
+    DeliveryWorker,
+    DeliveryLookup,
+    SentBroadcasts,
+    OpenBroadcastsRepository,
+  ],
+  exports: [BroadcastsService, DeliveryLookup],
 })
 export class BroadcastsModule {}

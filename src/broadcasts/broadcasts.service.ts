@@ -6,16 +6,19 @@ import { MeetingPerson, ParticipantsService } from '../participants/participants
 import { QuestionsService } from '../questions/questions.service';
 import { ZoomMeetingsService } from '../zoom/zoom-meetings.service';
 import { answerToken, hashAnswerToken } from './answer-link';
+import {
+  questionSnapshot,
+  type BroadcastKind,
+  type BroadcastMode,
+  type QuestionSnapshot,
+  type SentBroadcast,
+} from './broadcast.types';
 import { DeliveriesRepository, DeliveryCounts, NewDelivery } from './deliveries.repository';
 import { DeliveryWorker } from './delivery-worker.service';
 import { OpenBroadcastsRepository } from './open-broadcasts.repository';
-import {
-  Broadcast,
-  BroadcastDocument,
-  BroadcastMode,
-  QuestionSnapshot,
-} from './schemas/broadcast.schema';
+import { Broadcast, BroadcastDocument } from './schemas/broadcast.schema';
 import { DeliveryDocument } from './schemas/delivery.schema';
+import { SentBroadcasts } from './sent-broadcasts.service';
 
 export interface BroadcastState {
   broadcast: BroadcastDocument;
@@ -26,7 +29,7 @@ export interface BroadcastState {
 interface NewBroadcast {
   meetingId: string;
   mode: BroadcastMode;
-  kind: 'question' | 'link';
+  kind: BroadcastKind;
   questionId?: Types.ObjectId;
   question?: QuestionSnapshot;
   questionLink?: string;
@@ -45,6 +48,7 @@ export class BroadcastsService {
     @InjectModel(Broadcast.name) private readonly broadcasts: Model<Broadcast>,
     private readonly deliveries: DeliveriesRepository,
     private readonly worker: DeliveryWorker,
+    private readonly sentBroadcasts: SentBroadcasts,
     private readonly questions: QuestionsService,
     private readonly participants: ParticipantsService,
     private readonly meetings: ZoomMeetingsService,
@@ -62,23 +66,8 @@ export class BroadcastsService {
     mode: BroadcastMode,
     allowDuplicate = false,
   ): Promise<BroadcastDocument> {
-    const q = await this.questions.findById(questionId);
-    const snapshot: QuestionSnapshot = {
-      title: q.title,
-      question_text: q.question_text,
-      options: [...q.options],
-      correct_answer: q.correct_answer ?? null,
-      time_limit: q.time_limit,
-      points: q.points,
-    };
-    return this.create({
-      meetingId,
-      mode,
-      kind: 'question',
-      questionId,
-      question: snapshot,
-      allowDuplicate,
-    });
+    const question = questionSnapshot(await this.questions.findById(questionId));
+    return this.create({ meetingId, mode, kind: 'question', questionId, question, allowDuplicate });
   }
 
   /** POST /api/send-question: the original API, one instructor-chosen link for everyone. */
@@ -92,8 +81,20 @@ export class BroadcastsService {
 
   async get(id: Types.ObjectId): Promise<BroadcastDocument> {
     const broadcast = await this.broadcasts.findById(id).exec();
-    if (!broadcast) throw new NotFoundException(`Broadcast ${id.toHexString()} not found`);
+    if (!broadcast) throw broadcastNotFound(id);
     return broadcast;
+  }
+
+  /** What never changes about a broadcast (cached per process); 404 for an unknown id. */
+  async sent(id: Types.ObjectId): Promise<SentBroadcast> {
+    const broadcast = await this.sentBroadcasts.get(id);
+    if (!broadcast) throw broadcastNotFound(id);
+    return broadcast;
+  }
+
+  /** Every recipient's delivery record, by name. */
+  async listDeliveries(id: Types.ObjectId): Promise<DeliveryDocument[]> {
+    return this.deliveries.listForBroadcast(id);
   }
 
   async state(id: Types.ObjectId): Promise<BroadcastState> {
@@ -133,6 +134,18 @@ export class BroadcastsService {
       this.worker.kick();
     }
     return requeued;
+  }
+
+  /**
+   * POST /api/broadcasts/{id}/remind: the link once more to these recipients (the results module
+   * chooses those it still waits for). Only records already sent whose answer window is still
+   * open at `now` are queued (DeliveriesRepository.queueReminders: the one place of that rule);
+   * their window does not move (markSent keeps the first closes_at).
+   */
+  async remind(id: Types.ObjectId, recipientKeys: string[], now = new Date()): Promise<number> {
+    const reminded = await this.deliveries.queueReminders(id, recipientKeys, now);
+    if (reminded > 0) this.worker.kick();
+    return reminded;
   }
 
   /**
@@ -284,4 +297,8 @@ export class BroadcastsService {
       answer_token_hash: hashAnswerToken(answerToken(this.config.answers.tokenSecret, _id)),
     };
   }
+}
+
+function broadcastNotFound(id: Types.ObjectId): NotFoundException {
+  return new NotFoundException(`Broadcast ${id.toHexString()} not found`);
 }

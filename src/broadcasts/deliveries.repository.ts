@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { Delivery, DeliveryDocument, DeliveryStatus } from './schemas/delivery.schema';
+import type { DeliveryStatus } from './broadcast.types';
+import { Delivery, DeliveryDocument } from './schemas/delivery.schema';
 
 export type DeliveryCounts = Record<DeliveryStatus, number> & { total: number };
 
@@ -209,10 +210,6 @@ export class DeliveriesRepository {
 
   async listForBroadcast(broadcastId: Types.ObjectId): Promise<DeliveryDocument[]> {
     return this.deliveries.find({ broadcast_id: broadcastId }).sort({ name: 1, _id: 1 }).exec();
-  }
-
-  async findByTokenHash(hash: string): Promise<DeliveryDocument | null> {
-    return this.deliveries.findOne({ answer_token_hash: hash }).exec();
   }
 
   /** Broadcasts with work left, for the sender to report completion. */

@@ -6,7 +6,7 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
+import { Model } from 'mongoose';
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -18,11 +18,12 @@ import { ZoomChatService } from '../zoom/zoom-chat.service';
 import { answerToken, answerUrl } from './answer-link';
 import { DeliveriesRepository } from './deliveries.repository';
 import { composeLinkMessage, composeQuestionMessage } from './message-composer';
-import { Broadcast, BroadcastDocument } from './schemas/broadcast.schema';
+import type { SentBroadcast } from './broadcast.types';
+import { Broadcast } from './schemas/broadcast.schema';
 import { DeliveryDocument } from './schemas/delivery.schema';
+import { SentBroadcasts } from './sent-broadcasts.service';
 
 const SHUTDOWN_WAIT_MS = 10_000;
-const BROADCAST_CACHE_SIZE = 200;
 
 /**
  * The durable sender. Any number of instances may run it against one database: each claims
@@ -39,7 +40,6 @@ export class DeliveryWorker
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   /** 'progress' and 'completed' events, with the broadcast id as a hex string. */
   readonly events = new EventEmitter();
-  private readonly broadcastCache = new Map<string, BroadcastDocument>();
   private lanes = 0;
   private stopping = false;
   private poller?: NodeJS.Timeout;
@@ -51,6 +51,7 @@ export class DeliveryWorker
     private readonly chat: ZoomChatService,
     @InjectModel(Broadcast.name) private readonly broadcasts: Model<Broadcast>,
     private readonly database: DatabaseAvailability,
+    private readonly sentBroadcasts: SentBroadcasts,
   ) {
     this.events.setMaxListeners(0);
   }
@@ -111,7 +112,7 @@ export class DeliveryWorker
   }
 
   private async deliver(delivery: DeliveryDocument, leaseMs: number): Promise<void> {
-    const broadcast = await this.broadcast(delivery.broadcast_id);
+    const broadcast = await this.sentBroadcasts.get(delivery.broadcast_id);
     if (!broadcast) {
       await this.deliveries.markFailed(delivery._id, this.owner, 'Broadcast no longer exists');
       return;
@@ -164,7 +165,7 @@ export class DeliveryWorker
     setTimeout(() => this.kick(), backoffMs + 10).unref();
   }
 
-  private messageFor(broadcast: BroadcastDocument, delivery: DeliveryDocument): string {
+  private messageFor(broadcast: SentBroadcast, delivery: DeliveryDocument): string {
     if (broadcast.kind === 'link')
       return composeLinkMessage(broadcast.message, broadcast.question_link ?? '');
     const link = answerUrl(
@@ -179,7 +180,7 @@ export class DeliveryWorker
     return composeQuestionMessage(broadcast.question, link, remainingSeconds);
   }
 
-  private async afterDelivery(broadcast: BroadcastDocument): Promise<void> {
+  private async afterDelivery(broadcast: SentBroadcast): Promise<void> {
     const id = broadcast._id.toHexString();
     this.events.emit('progress', id);
     if (await this.deliveries.hasOpenWork(broadcast._id)) return;
@@ -187,25 +188,6 @@ export class DeliveryWorker
       .updateOne({ _id: broadcast._id, completed_at: null }, { $set: { completed_at: new Date() } })
       .exec();
     this.events.emit('completed', id);
-  }
-
-  private async broadcast(id: Types.ObjectId): Promise<BroadcastDocument | null> {
-    const key = id.toHexString();
-    const cached = this.broadcastCache.get(key);
-    if (cached) return cached;
-    const found = await this.broadcasts.findById(id).exec();
-    if (found) {
-      if (this.broadcastCache.size >= BROADCAST_CACHE_SIZE) {
-        this.broadcastCache.delete(this.broadcastCache.keys().next().value as string);
-      }
-      this.broadcastCache.set(key, found);
-    }
-    return found;
-  }
-
-  /** Forget a cached broadcast after it changes (reminders). */
-  invalidate(id: Types.ObjectId): void {
-    this.broadcastCache.delete(id.toHexString());
   }
 
   private idlePromise(): Promise<void> {

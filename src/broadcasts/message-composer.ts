@@ -1,4 +1,4 @@
-import type { QuestionSnapshot } from './schemas/broadcast.schema';
+import type { QuestionSnapshot } from './broadcast.types';
 
 /** Team Chat's limit on `message` (ZOOM.md §2). */
 export const ZOOM_MESSAGE_MAX = 1024;

@@ -4,16 +4,8 @@ import { FilterQuery, Model, Types } from 'mongoose';
 import { CreateQuestionDto } from './dto/create-question.dto';
 import { ListQuestionsQueryDto } from './dto/list-questions.dto';
 import { PatchQuestionDto } from './dto/update-question.dto';
+import { QUESTION_DEFAULTS } from './question.types';
 import { Question, QuestionDocument } from './schemas/question.schema';
-
-const DEFAULTS = {
-  correct_answer: null,
-  time_limit: 30,
-  points: 10,
-  difficulty: 'medium',
-  category: 'general',
-  tags: [],
-} as const;
 
 export interface QuestionPage {
   items: QuestionDocument[];
@@ -28,7 +20,7 @@ export class QuestionsService {
   constructor(@InjectModel(Question.name) private readonly questions: Model<Question>) {}
 
   async create(dto: CreateQuestionDto): Promise<QuestionDocument> {
-    return this.questions.create({ ...DEFAULTS, ...withoutUndefined(dto) });
+    return this.questions.create({ ...QUESTION_DEFAULTS, ...withoutUndefined(dto) });
   }
 
   async findById(id: Types.ObjectId): Promise<QuestionDocument> {
@@ -84,7 +76,7 @@ export class QuestionsService {
   /** PUT: the body is a whole question; omitted optional fields go back to their defaults. */
   async replace(id: Types.ObjectId, dto: CreateQuestionDto): Promise<QuestionDocument> {
     const question = await this.findById(id);
-    question.set({ ...DEFAULTS, ...withoutUndefined(dto) });
+    question.set({ ...QUESTION_DEFAULTS, ...withoutUndefined(dto) });
     return question.save();
   }
 

@@ -8,9 +8,10 @@ import { ZoomTokenService } from './zoom-token.service';
 import { ZoomController } from './zoom.controller';
 
 /**
- * Everything the service says to Zoom. Import it and inject ZoomChatService or
- * ZoomMeetingsService; ZoomHttpClient is exported for endpoints not wrapped yet, so that every
- * call still shares the one token, rate limit and retry policy.
+ * Everything the service says to Zoom. Other modules import it and inject ZoomChatService or
+ * ZoomMeetingsService. The token service and HTTP client stay inside: a Zoom endpoint not wrapped
+ * yet gets a method on one of those services, so every call shares the one token, rate limit and
+ * retry policy.
  */
 @Module({
   imports: [HttpModule],
@@ -22,6 +23,6 @@ import { ZoomController } from './zoom.controller';
     ZoomMeetingsService,
     ZoomDiagnosticsService,
   ],
-  exports: [ZoomChatService, ZoomMeetingsService, ZoomHttpClient, ZoomTokenService],
+  exports: [ZoomChatService, ZoomMeetingsService],
 })
 export class ZoomModule {}

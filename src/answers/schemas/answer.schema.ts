@@ -1,9 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument, Types } from 'mongoose';
+import { Types } from 'mongoose';
+import type { AnswerRecord } from '../answer.types';
 
 /** One person's answer to one broadcast question. Written once; never updated. */
 @Schema({ collection: 'answers', versionKey: false })
-export class Answer {
+export class Answer implements AnswerRecord {
   @Prop({ type: Types.ObjectId, required: true }) broadcast_id!: Types.ObjectId;
   /** Copied from the broadcast so the meeting leaderboard is one indexed query. */
   @Prop({ required: true }) meeting_id!: string;
@@ -31,11 +32,10 @@ export class Answer {
   @Prop({ required: true }) latency_ms!: number;
 }
 
-export type AnswerDocument = HydratedDocument<Answer>;
 export const AnswerSchema = SchemaFactory.createForClass(Answer);
 
 // "The first answer is final", race-free: a concurrent second insert fails with 11000 (→ 409).
-// Also serves results and CSV (all answers of a broadcast) by its prefix.
+// Its broadcast_id prefix serves every read of one broadcast's answers (results, CSV, live counts).
 AnswerSchema.index({ broadcast_id: 1, recipient_key: 1 }, { unique: true });
 // GET /api/meetings/{meeting_id}/leaderboard: every answer given in a meeting.
 AnswerSchema.index({ meeting_id: 1 });

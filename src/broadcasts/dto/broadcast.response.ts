@@ -1,14 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  DELIVERY_STATUSES,
-  type DeliveryStatus,
-  type DeliveryDocument,
-} from '../schemas/delivery.schema';
-import {
+  BROADCAST_KINDS,
   BROADCAST_MODES,
+  DELIVERY_STATUSES,
+  type BroadcastKind,
   type BroadcastMode,
-  type BroadcastDocument,
-} from '../schemas/broadcast.schema';
+  type DeliveryStatus,
+} from '../broadcast.types';
+import type { BroadcastDocument } from '../schemas/broadcast.schema';
+import type { DeliveryDocument } from '../schemas/delivery.schema';
 import type { DeliveryCounts } from '../deliveries.repository';
 
 export class DeliveryCountsDto {
@@ -47,7 +47,7 @@ export class RecipientDto {
 export class BroadcastResponseDto {
   @ApiProperty() id!: string;
   @ApiProperty() meeting_id!: string;
-  @ApiProperty({ enum: ['question', 'link'] }) kind!: 'question' | 'link';
+  @ApiProperty({ enum: BROADCAST_KINDS }) kind!: BroadcastKind;
   @ApiProperty({ type: String, nullable: true }) question_id!: string | null;
   @ApiProperty({ type: String, nullable: true }) question_title!: string | null;
   @ApiProperty({ type: String, nullable: true }) question_link!: string | null;

@@ -10,7 +10,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { BROADCAST_MODES, type BroadcastMode } from '../schemas/broadcast.schema';
+import { BROADCAST_MODES, type BroadcastMode } from '../broadcast.types';
 
 /** Zoom meeting numbers are digits; clients often send them as JSON numbers. */
 const meetingIdToString = ({ value }: { value: unknown }): unknown =>

@@ -1,15 +1,16 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
+import {
+  BROADCAST_KINDS,
+  BROADCAST_MODES,
+  type BroadcastKind,
+  type BroadcastMode,
+  type QuestionSnapshot,
+} from '../broadcast.types';
 
-export const BROADCAST_MODES = ['direct', 'channel'] as const;
-export type BroadcastMode = (typeof BROADCAST_MODES)[number];
-
-/**
- * The question as it was when sent. Results are scored against this copy, so editing or deleting
- * the question in the bank later never rewrites what participants answered.
- */
+/** The stored form of a QuestionSnapshot (broadcast.types.ts). */
 @Schema({ _id: false })
-export class QuestionSnapshot {
+class StoredQuestionSnapshot implements QuestionSnapshot {
   @Prop({ required: true }) title!: string;
   @Prop({ required: true }) question_text!: string;
   @Prop({ type: [String], required: true }) options!: string[];
@@ -17,7 +18,7 @@ export class QuestionSnapshot {
   @Prop({ required: true }) time_limit!: number;
   @Prop({ required: true }) points!: number;
 }
-export const QuestionSnapshotSchema = SchemaFactory.createForClass(QuestionSnapshot);
+const QuestionSnapshotSchema = SchemaFactory.createForClass(StoredQuestionSnapshot);
 
 /** One send of one question (or link) to one meeting. Per-recipient state lives in deliveries. */
 @Schema({
@@ -28,7 +29,7 @@ export class Broadcast {
   @Prop({ required: true }) meeting_id!: string;
 
   /** Question broadcasts are answered on our page; link broadcasts (original API) just deliver a URL. */
-  @Prop({ type: String, enum: ['question', 'link'], required: true }) kind!: 'question' | 'link';
+  @Prop({ type: String, enum: BROADCAST_KINDS, required: true }) kind!: BroadcastKind;
 
   @Prop({ type: Types.ObjectId, default: null }) question_id!: Types.ObjectId | null;
   @Prop({ type: QuestionSnapshotSchema, default: null }) question!: QuestionSnapshot | null;
@@ -51,5 +52,5 @@ export class Broadcast {
 export type BroadcastDocument = HydratedDocument<Broadcast>;
 export const BroadcastSchema = SchemaFactory.createForClass(Broadcast);
 
-// GET /api/meetings/{meeting_id}/broadcasts (newest first) and the meeting leaderboard.
+// GET /api/meetings/{meeting_id}/broadcasts (newest first).
 BroadcastSchema.index({ meeting_id: 1, created_at: -1 });

@@ -1,8 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
-
-export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'unreachable'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../broadcast.types';
 
 /**
  * One recipient of one broadcast, created before any call to Zoom so that a crash loses nothing.
@@ -56,10 +54,12 @@ export type DeliveryDocument = HydratedDocument<Delivery>;
 export const DeliverySchema = SchemaFactory.createForClass(Delivery);
 
 // One record per person per broadcast: a retried request or a second instance cannot add another.
+// Its broadcast_id prefix serves every per-broadcast read and update (state, counts, open work,
+// retry, remind, and DeliveryLookup preloading a broadcast's recipients).
 DeliverySchema.index({ broadcast_id: 1, recipient_key: 1 }, { unique: true });
 // The sender's claim: oldest claimable record among pending/sending (expired leases).
 DeliverySchema.index({ status: 1, available_at: 1 });
-// GET /q/{token}: the answer page finds its recipient by the token's hash. Unique because every
-// delivery gets its own derived token; it also lets the test server use the index (it scans for
-// lookups through non-unique indexes).
+// GET /q/{token} and POST /q/{token}/answer: DeliveryLookup finds recipients by token hash (`$in`
+// over a batch). Unique because every delivery gets its own derived token; it also lets the test
+// server use the index (it scans for lookups through non-unique indexes).
 DeliverySchema.index({ answer_token_hash: 1 }, { unique: true });

@@ -15,7 +15,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
-import { DIFFICULTIES, type Difficulty } from '../schemas/question.schema';
+import { DIFFICULTIES, QUESTION_DEFAULTS, type Difficulty } from '../question.types';
 import { CorrectAnswerInOptions } from './correct-answer.validator';
 
 /**
@@ -84,7 +84,7 @@ export class CreateQuestionDto {
     type: 'integer',
     minimum: 5,
     maximum: 3600,
-    default: 30,
+    default: QUESTION_DEFAULTS.time_limit,
     description: 'Seconds to answer',
   })
   @IsOptionalNonNull()
@@ -93,19 +93,24 @@ export class CreateQuestionDto {
   @Max(3600)
   time_limit?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1000, default: 10 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 1000,
+    default: QUESTION_DEFAULTS.points,
+  })
   @IsOptionalNonNull()
   @IsInt()
   @Min(0)
   @Max(1000)
   points?: number;
 
-  @ApiPropertyOptional({ enum: DIFFICULTIES, default: 'medium' })
+  @ApiPropertyOptional({ enum: DIFFICULTIES, default: QUESTION_DEFAULTS.difficulty })
   @IsOptionalNonNull()
   @IsIn(DIFFICULTIES)
   difficulty?: Difficulty;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 50, default: 'general' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 50, default: QUESTION_DEFAULTS.category })
   @IsOptionalNonNull()
   @Transform(trimWithin(50))
   @IsString()

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBase64, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { DIFFICULTIES, type Difficulty } from '../schemas/question.schema';
+import { DIFFICULTIES, type Difficulty } from '../question.types';
 
 export class ListQuestionsQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })

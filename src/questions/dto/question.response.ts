@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { DIFFICULTIES, type Difficulty, type QuestionDocument } from '../schemas/question.schema';
+import { DIFFICULTIES, type Difficulty } from '../question.types';
+import type { QuestionDocument } from '../schemas/question.schema';
 
 export class QuestionResponseDto {
   @ApiProperty({ example: '665f1c2e8a1b2c3d4e5f6a7b' })

@@ -1,8 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument } from 'mongoose';
-
-export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
-export type Difficulty = (typeof DIFFICULTIES)[number];
+import { DIFFICULTIES, QUESTION_DEFAULTS, type Difficulty } from '../question.types';
 
 /** A question in the instructor's bank. Field names are the original API's (snake_case). */
 @Schema({
@@ -24,16 +22,16 @@ export class Question {
   correct_answer!: number | null;
 
   /** Seconds the question stays open after it is sent. */
-  @Prop({ required: true, default: 30 })
+  @Prop({ required: true, default: QUESTION_DEFAULTS.time_limit })
   time_limit!: number;
 
-  @Prop({ required: true, default: 10 })
+  @Prop({ required: true, default: QUESTION_DEFAULTS.points })
   points!: number;
 
-  @Prop({ type: String, enum: DIFFICULTIES, default: 'medium' })
+  @Prop({ type: String, enum: DIFFICULTIES, default: QUESTION_DEFAULTS.difficulty })
   difficulty!: Difficulty;
 
-  @Prop({ required: true, default: 'general' })
+  @Prop({ required: true, default: QUESTION_DEFAULTS.category })
   category!: string;
 
   @Prop({ type: [String], default: [] })

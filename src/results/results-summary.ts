@@ -1,5 +1,9 @@
-import type { BroadcastMode, QuestionSnapshot } from '../broadcasts/schemas/broadcast.schema';
-import type { DeliveryStatus } from '../broadcasts/schemas/delivery.schema';
+import type { LeaderboardRow } from '../answers/answer.types';
+import type {
+  BroadcastMode,
+  DeliveryStatus,
+  QuestionSnapshot,
+} from '../broadcasts/broadcast.types';
 import { toCsv } from './csv';
 import type {
   AnswerIdentity,
@@ -9,7 +13,6 @@ import type {
   ResultsResponseDto,
   TallyDto,
 } from './dto/results.response';
-import type { LeaderboardRow } from './answers.repository';
 
 /** What the summary needs of an answer, a delivery and a person in the meeting. */
 export interface AnswerView {

@@ -1,4 +1,4 @@
-import type { QuestionSnapshot } from '../broadcasts/schemas/broadcast.schema';
+import type { QuestionSnapshot } from '../broadcasts/broadcast.types';
 import {
   AnswerView,
   DeliveryView,

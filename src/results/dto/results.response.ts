@@ -1,6 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { BROADCAST_MODES, type BroadcastMode } from '../../broadcasts/schemas/broadcast.schema';
-import { DELIVERY_STATUSES, type DeliveryStatus } from '../../broadcasts/schemas/delivery.schema';
+import {
+  BROADCAST_MODES,
+  DELIVERY_STATUSES,
+  type BroadcastMode,
+  type DeliveryStatus,
+} from '../../broadcasts/broadcast.types';
 
 export class ResultsQuestionDto {
   @ApiProperty() title!: string;

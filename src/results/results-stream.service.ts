@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Types } from 'mongoose';
-import { AnswerEvent, AnswersService } from './answers.service';
+import { AnswerEvent, AnswersService } from '../answers/answers.service';
 import type { TallyDto } from './dto/results.response';
 import { addToTally } from './results-summary';
 import { ResultsService } from './results.service';

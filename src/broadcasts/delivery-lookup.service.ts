@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { hashAnswerToken } from '../broadcasts/answer-link';
-import { Delivery } from '../broadcasts/schemas/delivery.schema';
+import { hashAnswerToken } from './answer-link';
+import { isAnswerTokenShaped } from './broadcast.types';
+import { Delivery } from './schemas/delivery.schema';
 
-/** What the answer path reads of a delivery. */
+/** What the answer path reads of a delivery (a plain object, not the schema's document). */
 export type AnswerDelivery = Pick<
   Delivery,
   'broadcast_id' | 'recipient_key' | 'name' | 'email' | 'sent_at' | 'closes_at'
@@ -45,8 +46,8 @@ interface Waiter {
  * record not yet sent, or not yet loaded, is read from the database, so the cache can only save
  * work, never answer differently. Per instance; nothing to keep in step across instances.
  *
- * Reads the deliveries collection directly (read-only, lean, projected): the broadcasts module
- * owns it and every write to it; this is the answer path's narrow view of it.
+ * Read-only, lean and projected: the answer path's narrow view of the deliveries collection,
+ * exported by the broadcasts module, which owns the collection and every write to it.
  */
 @Injectable()
 export class DeliveryLookup {
@@ -58,7 +59,10 @@ export class DeliveryLookup {
 
   constructor(@InjectModel(Delivery.name) private readonly deliveries: Model<Delivery>) {}
 
+  /** The delivery an answer link's token belongs to; null for an unknown or malformed token. */
   byToken(token: string): Promise<AnswerDelivery | null> {
+    // Anything that cannot be a token this app issued is refused without a query.
+    if (!isAnswerTokenShaped(token)) return Promise.resolve(null);
     const hash = hashAnswerToken(token);
     const cached = this.byHash.get(hash);
     if (cached) return Promise.resolve(cached);

@@ -1,16 +1,12 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
+import { AnswerRecordsService } from '../answers/answer-records.service';
+import { isQuestionBroadcast, type SentQuestionBroadcast } from '../broadcasts/broadcast.types';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
-import { DeliveriesRepository } from '../broadcasts/deliveries.repository';
-import { DeliveryWorker } from '../broadcasts/delivery-worker.service';
-import type { BroadcastDocument, QuestionSnapshot } from '../broadcasts/schemas/broadcast.schema';
 import { AppConfig } from '../config/app-config';
 import { ParticipantsService } from '../participants/participants.service';
-import { AnswersRepository } from './answers.repository';
 import type { LeaderboardResponseDto, ResultsResponseDto, TallyDto } from './dto/results.response';
 import { rankLeaderboard, summarize, tally } from './results-summary';
-
-export type QuestionBroadcast = BroadcastDocument & { question: QuestionSnapshot };
 
 /** The instructor's side: results, CSV, live counts, leaderboard, reminders. */
 @Injectable()
@@ -18,27 +14,25 @@ export class ResultsService {
   constructor(
     private readonly config: AppConfig,
     private readonly broadcasts: BroadcastsService,
-    private readonly deliveries: DeliveriesRepository,
-    private readonly worker: DeliveryWorker,
     private readonly participants: ParticipantsService,
-    private readonly answers: AnswersRepository,
+    private readonly answers: AnswerRecordsService,
   ) {}
 
   /** 404 for an unknown id, 409 for a link broadcast (its answers are collected elsewhere). */
-  async questionBroadcast(id: Types.ObjectId): Promise<QuestionBroadcast> {
-    const broadcast = await this.broadcasts.get(id);
-    if (broadcast.kind !== 'question' || !broadcast.question) {
+  async questionBroadcast(id: Types.ObjectId): Promise<SentQuestionBroadcast> {
+    const broadcast = await this.broadcasts.sent(id);
+    if (!isQuestionBroadcast(broadcast)) {
       throw new ConflictException(
         `Broadcast ${id.toHexString()} sent a link, not a question: its answers are not collected here`,
       );
     }
-    return broadcast as QuestionBroadcast;
+    return broadcast;
   }
 
   async results(id: Types.ObjectId, now = new Date()): Promise<ResultsResponseDto> {
     const broadcast = await this.questionBroadcast(id);
     const [deliveries, answers, people] = await Promise.all([
-      this.deliveries.listForBroadcast(id),
+      this.broadcasts.listDeliveries(id),
       this.answers.listForBroadcast(id),
       this.participants.currentPeople(broadcast.meeting_id),
     ]);
@@ -56,7 +50,7 @@ export class ResultsService {
   }
 
   /** Counts only (the live stream's snapshot): no participants lookup, no per-person rows. */
-  async tally(broadcast: QuestionBroadcast): Promise<TallyDto> {
+  async tally(broadcast: SentQuestionBroadcast): Promise<TallyDto> {
     return tally(broadcast.question, await this.answers.listForBroadcast(broadcast._id));
   }
 
@@ -72,29 +66,21 @@ export class ResultsService {
   }
 
   /**
-   * POST /api/broadcasts/{id}/remind: the link again to those who got it, have not answered and
-   * can still answer. Their window is not extended: it runs from their first message. In channel
-   * mode the one channel message is re-posted while anyone in the meeting has not answered.
+   * POST /api/broadcasts/{id}/remind: results decide who is still waited for; broadcasts re-sends
+   * to those of them whose message went out and whose window is still open (not extended: it
+   * runs from their first message). In channel mode the one channel message is re-posted while
+   * anyone in the meeting has not answered.
    */
   async remind(id: Types.ObjectId, now = new Date()): Promise<number> {
     const results = await this.results(id, now);
-    const deliveries = await this.deliveries.listForBroadcast(id);
-    const open = (closesAt: Date | null): boolean =>
-      closesAt !== null && closesAt.getTime() > now.getTime();
+    const recipients = (await this.broadcasts.listDeliveries(id)).map((d) => d.recipient_key);
     let keys: string[];
     if (results.mode === 'channel') {
-      const waiting = results.non_responders.some((p) => p.in_meeting);
-      keys = deliveries
-        .filter((d) => waiting && d.sent_at !== null && open(d.closes_at))
-        .map((d) => d.recipient_key);
+      keys = results.non_responders.some((p) => p.in_meeting) ? recipients : [];
     } else {
       const answered = new Set(results.responses.map((r) => r.recipient_key));
-      keys = deliveries
-        .filter((d) => d.sent_at !== null && open(d.closes_at) && !answered.has(d.recipient_key))
-        .map((d) => d.recipient_key);
+      keys = recipients.filter((key) => !answered.has(key));
     }
-    const reminded = await this.deliveries.queueReminders(id, keys, now);
-    if (reminded > 0) this.worker.kick();
-    return reminded;
+    return this.broadcasts.remind(id, keys, now);
   }
 }

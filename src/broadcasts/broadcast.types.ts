@@ -1,0 +1,78 @@
+import type { Types } from 'mongoose';
+
+/**
+ * The broadcasts module's shared vocabulary: types and constants other modules may use (results
+ * DTOs, the answer path). The schemas import them from here; other modules never import a schema.
+ */
+
+export const BROADCAST_MODES = ['direct', 'channel'] as const;
+export type BroadcastMode = (typeof BROADCAST_MODES)[number];
+
+export const BROADCAST_KINDS = ['question', 'link'] as const;
+export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
+
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'unreachable'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * The question as it was when sent. Results are scored against this copy, so editing or deleting
+ * the question in the bank later never rewrites what participants answered.
+ */
+export interface QuestionSnapshot {
+  title: string;
+  question_text: string;
+  options: string[];
+  /** Index into `options`, or null for a survey question. */
+  correct_answer: number | null;
+  time_limit: number;
+  points: number;
+}
+
+/** The one place a snapshot is built: from a bank question at send time, or from a stored copy. */
+export function questionSnapshot(source: {
+  title: string;
+  question_text: string;
+  options: readonly string[];
+  correct_answer?: number | null;
+  time_limit: number;
+  points: number;
+}): QuestionSnapshot {
+  return {
+    title: source.title,
+    question_text: source.question_text,
+    options: [...source.options],
+    correct_answer: source.correct_answer ?? null,
+    time_limit: source.time_limit,
+    points: source.points,
+  };
+}
+
+/**
+ * Whether `token` could be a token answerToken (answer-link.ts) made: base64url of a 32-byte HMAC
+ * is 43 characters; the range leaves room, and lets nothing else in. The cheap check before any
+ * lookup, and before a token is echoed into a link.
+ */
+export function isAnswerTokenShaped(token: string): boolean {
+  return /^[A-Za-z0-9_-]{20,100}$/.test(token);
+}
+
+/** What never changes about a broadcast once created: safe to cache per process. */
+export interface SentBroadcast {
+  readonly _id: Types.ObjectId;
+  readonly meeting_id: string;
+  readonly kind: BroadcastKind;
+  readonly mode: BroadcastMode;
+  readonly question: QuestionSnapshot | null;
+  readonly question_link: string | null;
+  readonly message: string | null;
+}
+
+/** A broadcast that sent a question (not a link): the only kind answered on our page. */
+export type SentQuestionBroadcast = SentBroadcast & {
+  readonly kind: 'question';
+  readonly question: QuestionSnapshot;
+};
+
+export function isQuestionBroadcast(broadcast: SentBroadcast): broadcast is SentQuestionBroadcast {
+  return broadcast.kind === 'question' && broadcast.question !== null;
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AnswersModule } from '../answers/answers.module';
+import { BroadcastsModule } from '../broadcasts/broadcasts.module';
+import { ParticipantsModule } from '../participants/participants.module';
+import { ResultsStreamService } from './results-stream.service';
+import { ResultsController } from './results.controller';
+import { ResultsService } from './results.service';
+
+/**
+ * The instructor's side of answers: results, CSV, the live stream, the meeting leaderboard and
+ * reminders. Owns no collection: it reads broadcasts, deliveries and answers through their
+ * modules' services.
+ */
+@Module({
+  imports: [AnswersModule, BroadcastsModule, ParticipantsModule],
+  controllers: [ResultsController],
+  providers: [ResultsService, ResultsStreamService],
+})
+export class ResultsModule {}
