@@ -68,6 +68,8 @@ function faults(o: Json): ZoomSimulatorFaults {
     retryAfterFormat: retryAfterFormat(optStr(o, 'retryAfterFormat')),
     hangRatio: optNum(o, 'hangRatio'),
     burst429: optNum(o, 'burst429'),
+    answerLateMs: optNum(o, 'answerLateMs'),
+    applyThenHangRatio: optNum(o, 'applyThenHangRatio'),
   };
 }
 

@@ -32,6 +32,7 @@ import type {
 
 export const DEFAULT_SCOPES = [
   'chat_message:write:admin',
+  'chat_message:read:admin',
   'meeting:read:admin',
   'dashboard_meetings:read:admin',
   'user:read:admin',
@@ -159,6 +160,8 @@ class ZoomSimulatorServer implements ZoomSimulator {
     if (f.retryAfterFormat !== undefined) this.faults.retryAfterFormat = f.retryAfterFormat;
     if (f.hangRatio !== undefined) this.faults.hangRatio = f.hangRatio;
     if (f.burst429 !== undefined) this.faults.burst429 = f.burst429;
+    if (f.answerLateMs !== undefined) this.faults.answerLateMs = f.answerLateMs;
+    if (f.applyThenHangRatio !== undefined) this.faults.applyThenHangRatio = f.applyThenHangRatio;
     if (f.rateLimits !== undefined) this.limiter.setLimits(f.rateLimits);
   }
 
@@ -269,6 +272,8 @@ class ZoomSimulatorServer implements ZoomSimulator {
       retryAfterFormat: this.opts.retryAfterFormat ?? 'seconds',
       hangRatio: 0,
       burst429: 0,
+      answerLateMs: 0,
+      applyThenHangRatio: 0,
     };
   }
 

@@ -40,6 +40,13 @@ export interface ZoomSimulatorFaults {
   hangRatio?: number;
   /** The next N chat sends are answered 429, whatever the rate. */
   burst429?: number;
+  /**
+   * Chat sends are applied (the message is out) at once and answered this many ms later: a
+   * caller whose timeout is shorter sees no answer for a message that did land. 0 = off.
+   */
+  answerLateMs?: number;
+  /** Fraction of chat sends that are applied and then never answered (until close()). */
+  applyThenHangRatio?: number;
 }
 
 export interface ZoomUser {

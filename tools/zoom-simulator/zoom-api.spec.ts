@@ -263,6 +263,88 @@ describe('Zoom simulator: Zoom API', () => {
     });
   });
 
+  describe('GET /v2/chat/users/{userId}/messages (list)', () => {
+    const sender = 'host@example.com';
+    let tok: string;
+
+    const post = (body: unknown): Promise<Response> =>
+      api(`/chat/users/${encodeURIComponent(sender)}/messages`, tok, { method: 'POST', body });
+    const list = (query: string): Promise<Response> =>
+      api(`/chat/users/${encodeURIComponent(sender)}/messages?${query}`, tok);
+
+    it("lists the sender's messages to one contact, newest first, in pages", async () => {
+      sim = await startZoomSimulator();
+      sim.addUser({ email: sender, name: 'Host' });
+      sim.addUser({ email: 'bob@example.com' });
+      sim.addUser({ email: 'eve@example.com' });
+      tok = await token();
+      for (let i = 0; i < 3; i++)
+        await post({ message: `to bob ${i}`, to_contact: 'bob@example.com' });
+      await post({ message: 'to eve', to_contact: 'eve@example.com' });
+
+      const first = await list('to_contact=bob@example.com&page_size=2');
+      expect(first.status).toBe(200);
+      const page1 = await jsonOf(first);
+      expect(page1.messages.map((m: { message: string }) => m.message)).toEqual([
+        'to bob 2',
+        'to bob 1',
+      ]);
+      expect(page1.messages[0]).toMatchObject({
+        id: expect.any(String),
+        sender,
+        date_time: expect.stringMatching(/Z$/),
+        timestamp: expect.any(Number),
+      });
+      const page2 = await jsonOf(
+        await list(
+          `to_contact=bob@example.com&page_size=2&next_page_token=${page1.next_page_token}`,
+        ),
+      );
+      expect(page2.messages.map((m: { message: string }) => m.message)).toEqual(['to bob 0']);
+      expect(page2.next_page_token).toBe('');
+
+      const future = new Date(Date.now() + 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const none = await jsonOf(await list(`to_contact=bob@example.com&from=${future}`));
+      expect(none.messages).toEqual([]);
+      expect((await list('page_size=2')).status).toBe(400);
+    });
+
+    it('answers 400 code 4711 to a token without a chat read scope', async () => {
+      sim = await startZoomSimulator({ scopes: ['chat_message:write:admin'] });
+      sim.addUser({ email: sender });
+      tok = await token();
+      const res = await list('to_contact=bob@example.com');
+      expect(res.status).toBe(400);
+      expect((await jsonOf(res)).code).toBe(4711);
+    });
+
+    it('answerLateMs applies a post at once and answers it late; applyThenHangRatio never', async () => {
+      sim = await startZoomSimulator();
+      sim.addUser({ email: sender });
+      sim.addUser({ email: 'bob@example.com' });
+      tok = await token();
+      sim.setFaults({ answerLateMs: 400 });
+      const late = post({ message: 'late', to_contact: 'bob@example.com' });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(sim.messages().map((m) => m.message)).toEqual(['late']);
+      expect((await late).status).toBe(201);
+
+      sim.setFaults({ answerLateMs: 0, applyThenHangRatio: 1 });
+      const hung = post({ message: 'hung', to_contact: 'bob@example.com' }).then(
+        (r) => r.status,
+        () => 'closed',
+      );
+      const winner = await Promise.race([
+        hung,
+        new Promise((r) => setTimeout(() => r('hung'), 300)),
+      ]);
+      expect(winner).toBe('hung');
+      expect(sim.messages().map((m) => m.message)).toEqual(['late', 'hung']);
+      await sim.close();
+      expect(await hung).toBe('closed');
+    });
+  });
+
   describe('GET /v2/meetings/{meetingId}', () => {
     it('returns the meeting with its continuous chat channel, and 404 / 3001 for an unknown one', async () => {
       sim = await startZoomSimulator();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseJsonObject, readBody, sendJson, sleep } from './http';
+import { parseJsonObject, readBody, sendJson, sleep, zoomTime } from './http';
 import type { SeededRandom } from './prng';
 import { PRO_RATE_LIMITS, type RateLimiter } from './rate-limiter';
 import type { TokenStore } from './tokens';
@@ -27,6 +27,10 @@ export interface FaultState {
   retryAfterFormat: RetryAfterFormat;
   hangRatio: number;
   burst429: number;
+  /** Chat sends are applied at once, then answered after this many ms (0: at once). */
+  answerLateMs: number;
+  /** Fraction of chat sends that are applied and then never answered (until close()). */
+  applyThenHangRatio: number;
 }
 
 export interface ZoomApiConfig {
@@ -46,6 +50,7 @@ interface Route {
     answer: Answer,
     body: () => Promise<string>,
     query: URLSearchParams,
+    res: ServerResponse,
   ) => Promise<void> | void;
 }
 
@@ -124,11 +129,7 @@ export class ZoomApi {
       return this.oauthToken(req, url, answer);
     }
     if (!rawPath.startsWith('/v2/')) return answer(404, zoomError(404, 'Not Found'));
-    if (this.rng.chance(this.faults.hangRatio)) {
-      this.hung.add(res);
-      res.on('close', () => this.hung.delete(res));
-      return;
-    }
+    if (this.rng.chance(this.faults.hangRatio)) return this.hang(res);
     if (this.rng.chance(this.faults.serverErrorRatio)) {
       const status = [500, 502, 503][this.rng.int(3)];
       return answer(status, zoomError(status, 'Internal server error. Please try again later.'));
@@ -148,7 +149,7 @@ export class ZoomApi {
     if (!decision.allowed) {
       return this.tooManyRequests(answer, route.label, decision.limit, decision.retryAfterSeconds);
     }
-    await route.handle(answer, () => readBody(req), url.searchParams);
+    await route.handle(answer, () => readBody(req), url.searchParams, res);
   }
 
   // ---- POST /oauth/token (ZOOM.md §1) ------------------------------------------------------
@@ -233,7 +234,19 @@ export class ZoomApi {
     ) {
       return {
         label: 'medium',
-        handle: (a, body) => this.sendChatMessage(a, decodeURIComponent(s[4]), body),
+        handle: (a, body, _q, res) => this.sendChatMessage(a, decodeURIComponent(s[4]), body, res),
+      };
+    }
+    if (
+      method === 'GET' &&
+      s.length === 6 &&
+      s[2] === 'chat' &&
+      s[3] === 'users' &&
+      s[5] === 'messages'
+    ) {
+      return {
+        label: 'medium',
+        handle: (a, _b, q) => this.listChatMessages(a, decodeURIComponent(s[4]), q),
       };
     }
     if (method === 'GET' && s.length === 4 && s[2] === 'meetings') {
@@ -286,6 +299,7 @@ export class ZoomApi {
     answer: Answer,
     sender: string,
     body: () => Promise<string>,
+    res: ServerResponse,
   ): Promise<void> {
     if (this.faults.burst429 > 0) {
       this.faults.burst429--;
@@ -326,7 +340,79 @@ export class ZoomApi {
       message,
       at: Date.now(),
     });
+    // Applied, answered late or never: what a slow Zoom (or a slow proxy) looks like to a caller
+    // that gives up waiting. The message is out; the caller cannot know it.
+    if (this.rng.chance(this.faults.applyThenHangRatio)) return this.hang(res);
+    if (this.faults.answerLateMs > 0) await sleep(this.faults.answerLateMs);
     return answer(201, { id });
+  }
+
+  // ---- GET /v2/chat/users/{userId}/messages ("List user's chat messages", ZOOM.md §7) ---------
+
+  private listChatMessages(answer: Answer, sender: string, query: URLSearchParams): void {
+    if (!hasAnyScope(this.config.scopes, CHAT_READ_SCOPES)) {
+      // Zoom's answer for a token without the scope (inferred: code 4711, HTTP 400).
+      return answer(
+        400,
+        zoomError(4711, `Invalid access token, does not contain scopes:[${CHAT_READ_SCOPES[0]}].`),
+      );
+    }
+    const toContact = query.get('to_contact') ?? '';
+    const toChannel = query.get('to_channel') ?? '';
+    if ((toContact === '') === (toChannel === '')) {
+      return answer(400, zoomError(300, 'Exactly one of to_contact or to_channel is required.'));
+    }
+    if (!this.world.findUser(sender)) {
+      return answer(404, zoomError(1001, `User does not exist: ${sender}.`));
+    }
+    const window = listWindow(query);
+    if (!window) return answer(400, zoomError(300, 'Invalid date, from or to.'));
+    const requested = Number.parseInt(query.get('page_size') ?? '', 10);
+    // Zoom: default 10, maximum 50.
+    const pageSize = Number.isFinite(requested) && requested > 0 ? Math.min(requested, 50) : 10;
+    const token = query.get('next_page_token') ?? '';
+    const offset = token === '' ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
+    if (!Number.isSafeInteger(offset) || offset < 0) {
+      return answer(400, zoomError(300, 'Invalid next_page_token.'));
+    }
+    const senderUser = this.world.findUser(sender);
+    const sameSender = (m: SentMessage) => {
+      const u = this.world.findUser(m.sender);
+      return u !== undefined && u.id === senderUser?.id;
+    };
+    // The sender's conversation with that contact or channel, newest first.
+    const all = this.sent
+      .filter(
+        (m) =>
+          sameSender(m) &&
+          (toContact !== ''
+            ? m.to_contact?.toLowerCase() === toContact.toLowerCase()
+            : m.to_channel === toChannel) &&
+          m.at >= window.from &&
+          m.at < window.to,
+      )
+      .sort((a, b) => b.at - a.at);
+    const page = all.slice(offset, offset + pageSize);
+    const next = offset + page.length;
+    answer(200, {
+      ...(window.date
+        ? { date: window.date }
+        : { from: zoomTime(window.from), to: zoomTime(window.to) }),
+      page_size: pageSize,
+      next_page_token: next < all.length ? Buffer.from(String(next)).toString('base64url') : '',
+      messages: page.map((m) => ({
+        id: m.id,
+        message: m.message,
+        sender: senderUser?.email ?? m.sender,
+        date_time: zoomTime(m.at),
+        timestamp: m.at,
+      })),
+    });
+  }
+
+  private hang(res: ServerResponse): void {
+    this.hung.add(res);
+    res.on('close', () => this.hung.delete(res));
   }
 
   /** An unlimited label still reports a plausible limit: Zoom's Pro value. */
@@ -427,6 +513,37 @@ export class ZoomApi {
     const occurrence = type === 'live' ? this.world.current(meeting) : meeting.occurrences.at(-1);
     return occurrence ? { meeting, occurrence } : undefined;
   }
+}
+
+/** "List user's chat messages" needs one of these (the classic name first, then granular). */
+const CHAT_READ_SCOPES = [
+  'chat_message:read:admin',
+  'chat_message:read',
+  'team_chat:read:list_user_messages:admin',
+];
+
+function hasAnyScope(granted: string[], wanted: string[]): boolean {
+  return wanted.some((scope) => granted.includes(scope));
+}
+
+/**
+ * The time range of a list call: `from`/`to` (date-times) when given, else the whole UTC day of
+ * `date` (yyyy-mm-dd, default today). Undefined when a value cannot be read.
+ */
+function listWindow(
+  query: URLSearchParams,
+): { from: number; to: number; date?: string } | undefined {
+  const from = query.get('from');
+  const to = query.get('to');
+  if (from !== null || to !== null) {
+    const start = from === null ? 0 : Date.parse(from);
+    const end = to === null ? Date.now() + 1 : Date.parse(to) + 1;
+    return Number.isNaN(start) || Number.isNaN(end) ? undefined : { from: start, to: end };
+  }
+  const date = query.get('date') ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+  const start = Date.parse(`${date}T00:00:00Z`);
+  return Number.isNaN(start) ? undefined : { from: start, to: start + 86_400_000, date };
 }
 
 function fieldError(field: string, message: string): Record<string, unknown> {
