@@ -4,7 +4,11 @@
  */
 import { startZoomSimulator, type ZoomSimulator } from '../tools/zoom-simulator';
 import { ZOOM_CHAT_MESSAGE_MAX_LENGTH } from '../src/zoom/zoom-chat.service';
-import { ZoomApiError, ZoomInvalidRequestError } from '../src/zoom/zoom-api.error';
+import {
+  ZoomApiError,
+  ZoomInvalidRequestError,
+  ZoomOutcomeUnknownError,
+} from '../src/zoom/zoom-api.error';
 import {
   countPerRecipient,
   HARNESS_SENDER,
@@ -220,17 +224,59 @@ describe('Zoom client against the simulator (real HTTP)', () => {
       expect(chatRequests(sim)).toHaveLength(3);
     });
 
-    it('a request Zoom never answers times out and is retried, then surfaces as retryable', async () => {
-      const { chat } = await harness({ ZOOM_HTTP_TIMEOUT_MS: '300', ZOOM_MAX_ATTEMPTS: '2' });
+    it('a read Zoom never answers times out and is retried, then surfaces as retryable', async () => {
+      const { meetings } = await harness({ ZOOM_HTTP_TIMEOUT_MS: '300', ZOOM_MAX_ATTEMPTS: '2' });
+      const meeting = sim.createMeeting();
+      await meetings.getMeeting(String(meeting.id));
+      sim.setFaults({ hangRatio: 1 });
+      const error = await meetings.getMeeting(String(meeting.id)).catch((e: unknown) => e);
+      expect(error).toMatchObject({ status: 0, retryable: true });
+      const reads = sim.requests().filter((r) => r.path === `/v2/meetings/${meeting.id}`);
+      expect(reads.filter((r) => r.status === 0)).toHaveLength(2);
+    });
+
+    it('a chat post Zoom never answers is sent once: its outcome is unknown, not retried', async () => {
+      const { chat } = await harness({ ZOOM_HTTP_TIMEOUT_MS: '300', ZOOM_MAX_ATTEMPTS: '3' });
       await chat.sendMessage({ toContact: 'student1@example.com' }, 'warm the token');
       sim.setFaults({ hangRatio: 1 });
-      const started = Date.now();
       const error = await chat
         .sendMessage({ toContact: 'student2@example.com' }, 'into the void')
         .catch((e: unknown) => e);
-      expect(error).toMatchObject({ status: 0, retryable: true });
-      expect(Date.now() - started).toBeLessThan(3000);
-      expect(chatRequests(sim).filter((r) => r.status === 0)).toHaveLength(2);
+      expect(error).toBeInstanceOf(ZoomOutcomeUnknownError);
+      expect(error).toMatchObject({ status: 0, retryable: false });
+      expect(chatRequests(sim).filter((r) => r.status === 0)).toHaveLength(1);
+    });
+
+    it('a chat post Zoom applies but answers too late is posted once, and the list finds it', async () => {
+      const { chat } = await harness({ ZOOM_HTTP_TIMEOUT_MS: '300', ZOOM_MAX_ATTEMPTS: '6' });
+      await chat.sendMessage({ toContact: 'student3@example.com' }, 'warm the token');
+      sim.setFaults({ answerLateMs: 600 });
+      const since = new Date();
+      const link = 'https://quiz.example/q/unique-token-3';
+      const error = await chat
+        .sendMessage({ toContact: 'student3@example.com' }, `Answer here: ${link}`)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ZoomOutcomeUnknownError);
+      expect(sim.messages().filter((m) => m.message.includes(link))).toHaveLength(1);
+
+      const found = await chat.findSentMessage({ toContact: 'student3@example.com' }, link, {
+        since,
+      });
+      expect(found).toEqual({
+        messageId: sim.messages().find((m) => m.message.includes(link))?.id,
+      });
+      expect(
+        await chat.findSentMessage({ toContact: 'student3@example.com' }, 'no-such-link', {
+          since,
+        }),
+      ).toBeNull();
+    });
+
+    it('a chat post refused with 429 (not applied) is retried', async () => {
+      const { chat } = await harness({ ZOOM_MAX_ATTEMPTS: '4' });
+      sim.setFaults({ burst429: 2 });
+      await chat.sendMessage({ toContact: 'student4@example.com' }, 'after two 429s');
+      expect(chatRequests(sim).map((r) => r.status)).toEqual([429, 429, 201]);
     });
 
     it('404 is not retried and surfaces Zoom code and message', async () => {

@@ -66,6 +66,18 @@ export class ZoomInvalidRequestError extends ZoomApiError {
   }
 }
 
+/**
+ * A request that is not idempotent (a Team Chat post) went out and no answer came back (timeout,
+ * reset): Zoom may or may not have applied it. Not retryable as such: the caller must find out
+ * (e.g. list the messages sent) before sending again, or it may post twice.
+ */
+export class ZoomOutcomeUnknownError extends ZoomApiError {
+  constructor(init: Omit<ZoomApiErrorInit, 'retryable'>) {
+    super({ ...init, retryable: false });
+    this.name = 'ZoomOutcomeUnknownError';
+  }
+}
+
 function describeZoomFailure(init: ZoomApiErrorInit): string {
   const status = init.status === 0 ? 'no answer' : `HTTP ${init.status}`;
   const code = init.code === null ? '' : ` code ${init.code}`;

@@ -47,6 +47,8 @@ export class ZoomChatService {
       params: { userId: sender },
       body,
       label: 'medium',
+      // No idempotency key in Team Chat: a post whose answer never came is not sent blindly again.
+      idempotent: false,
     });
     const id = (response.data as { id?: unknown } | null)?.id;
     if (typeof id !== 'string' || id === '') {
@@ -61,6 +63,75 @@ export class ZoomChatService {
     }
     return { messageId: id };
   }
+
+  /**
+   * Looks for a message the sender posted to `target` at or after `since` whose text contains
+   * `marker` (a delivery's unique answer link): how the outcome of a post whose answer never came
+   * is found out ("List user's chat messages", docs/zoom.md §7, Medium). Resolves to its id, or
+   * null when Zoom lists no such message; throws ZoomApiError when Zoom cannot be asked.
+   */
+  async findSentMessage(
+    target: ZoomChatTarget,
+    marker: string,
+    options: { since: Date; excludeId?: string | null },
+  ): Promise<{ messageId: string } | null> {
+    const sender = this.config.zoom.chatSender;
+    const to = chatTarget(target);
+    // Zoom's clock and ours differ a little; a wider window costs nothing but a longer page.
+    const from = new Date(options.since.getTime() - LIST_CLOCK_SKEW_MS);
+    const until = new Date(Date.now() + LIST_CLOCK_SKEW_MS);
+    let pageToken = '';
+    for (let page = 0; page < LIST_MAX_PAGES; page++) {
+      const response = await this.http.request<unknown>({
+        method: 'GET',
+        path: '/chat/users/{userId}/messages',
+        params: { userId: sender },
+        query: {
+          ...to,
+          from: zoomDateTime(from),
+          to: zoomDateTime(until),
+          page_size: LIST_PAGE_SIZE,
+          next_page_token: pageToken === '' ? undefined : pageToken,
+        },
+        label: 'medium',
+      });
+      const data = (response.data ?? {}) as { messages?: unknown; next_page_token?: unknown };
+      const messages = Array.isArray(data.messages) ? (data.messages as ListedMessage[]) : [];
+      const found = messages.find(
+        (m) =>
+          typeof m?.id === 'string' &&
+          m.id !== options.excludeId &&
+          typeof m.message === 'string' &&
+          m.message.includes(marker),
+      );
+      if (found) return { messageId: found.id as string };
+      pageToken = typeof data.next_page_token === 'string' ? data.next_page_token : '';
+      if (pageToken === '') return null;
+    }
+    // More pages than a confirmation should ever need: say "cannot tell" rather than "not there".
+    throw new ZoomApiError({
+      status: 0,
+      code: null,
+      zoomMessage: `more than ${LIST_MAX_PAGES * LIST_PAGE_SIZE} messages to look through`,
+      trackingId: null,
+      retryable: false,
+    });
+  }
+}
+
+/** One entry of "List user's chat messages" (docs/zoom.md §7); only what a confirmation reads. */
+interface ListedMessage {
+  id?: unknown;
+  message?: unknown;
+}
+
+const LIST_PAGE_SIZE = 50;
+const LIST_MAX_PAGES = 10;
+const LIST_CLOCK_SKEW_MS = 60_000;
+
+/** Zoom's date-time query format: ISO 8601 UTC without milliseconds. */
+function zoomDateTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function chatTarget(target: ZoomChatTarget): { to_contact: string } | { to_channel: string } {

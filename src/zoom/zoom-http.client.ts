@@ -12,7 +12,7 @@ import {
   MAX_RETRY_AFTER_MS,
   parseRetryAfter,
 } from './retry-policy';
-import { ZoomApiError } from './zoom-api.error';
+import { ZoomApiError, ZoomOutcomeUnknownError } from './zoom-api.error';
 import { redact, trackingIdOf, zoomErrorBody } from './zoom-response';
 import { ZoomTokenService } from './zoom-token.service';
 
@@ -31,6 +31,14 @@ export interface ZoomRequest {
   body?: unknown;
   /** Zoom's rate-limit label for this endpoint (ZOOM.md §4). */
   label: ZoomRateLabel;
+  /**
+   * False for a request that must not be applied twice: a Team Chat post, which has no
+   * idempotency key (docs/zoom.md §2). Such a request is retried only when it certainly was not
+   * applied (connection refused, name not resolved, a 429 or 5xx answer); when it went out and no
+   * answer came (timeout, reset) its outcome is unknown and ZoomOutcomeUnknownError is thrown at
+   * once, for the caller to confirm before any resend. Default true (reads).
+   */
+  idempotent?: boolean;
 }
 
 export interface ZoomResponse<T = unknown> {
@@ -49,6 +57,8 @@ interface Failure {
   retryAfterMs: number | null;
   /** The token the attempt used, to drop exactly that one on a 401. */
   token: string | null;
+  /** The request may have reached Zoom and been applied without an answer coming back. */
+  maybeApplied: boolean;
 }
 
 /**
@@ -107,6 +117,16 @@ export class ZoomHttpClient implements OnApplicationShutdown {
       const outcome = await this.attempt<T>(request, url);
       if (!('kind' in outcome)) return outcome;
       const failure = outcome;
+
+      if (request.idempotent === false && failure.maybeApplied) {
+        this.logFailure(request, failure, 'outcome unknown, not retried (not idempotent)');
+        throw new ZoomOutcomeUnknownError({
+          status: 0,
+          code: failure.code,
+          zoomMessage: `${failure.message}; Zoom may have applied it`,
+          trackingId: failure.trackingId,
+        });
+      }
 
       if (failure.kind === 'unauthorized' && !tokenRefreshed) {
         // ZOOM.md §1: a dead token (code 124) is refreshed once and the call retried once; this
@@ -198,6 +218,7 @@ export class ZoomHttpClient implements OnApplicationShutdown {
         trackingId: null,
         retryAfterMs: null,
         token,
+        maybeApplied: !NOT_SENT_CODES.has(code),
       };
     } finally {
       clearTimeout(timer);
@@ -223,6 +244,8 @@ export class ZoomHttpClient implements OnApplicationShutdown {
           ? parseRetryAfter(response.headers['retry-after'] as string | undefined, Date.now())
           : null,
       token,
+      // An answer came: 429 and 5xx are refusals, any other status is Zoom's final word.
+      maybeApplied: false,
     };
   }
 
@@ -262,6 +285,18 @@ export class ZoomHttpClient implements OnApplicationShutdown {
     });
   }
 }
+
+/**
+ * Network errors that mean the request never reached Zoom (no connection was made), so even a
+ * request that is not idempotent may be sent again. Any other error may come after it went out.
+ */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
 
 const SHUTTING_DOWN = {
   status: 0,

@@ -18,6 +18,12 @@ export const REQUIRED_SCOPES: readonly ScopeRequirement[] = [
     purpose: 'send Team Chat messages from ZOOM_CHAT_SENDER',
   },
   {
+    // docs/zoom.md §7: confirms whether a post whose answer never came did land.
+    scope: 'chat_message:read:admin',
+    alternatives: ['chat_message:read', 'team_chat:read:list_user_messages:admin'],
+    purpose: 'check whether a Team Chat message whose answer never came was posted',
+  },
+  {
     scope: 'meeting:read:admin',
     alternatives: ['meeting:read:meeting:admin'],
     purpose: 'read a meeting and its continuous-chat channel',
