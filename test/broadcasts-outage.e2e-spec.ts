@@ -1,0 +1,117 @@
+/**
+ * The database goes away in the middle of a send, with two instances sending (issue 11, defect 2).
+ * A message Zoom accepted must be recorded once the database is back, never taken for a failed
+ * send and posted again; and no instance claims new work while the database is away.
+ *
+ * This file runs its own MongoDB-wire server (with a data file, so the data survives the stop)
+ * because it stops and restarts it: the shared test server must stay up for the other files.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { startZoomSimulator, type ZoomSimulator } from '../tools/zoom-simulator';
+import { startMongoServer, type MongoServerHandle } from '../tools/mongo-server/launch';
+import { freePort } from './fixtures/app-process';
+import { withDatabase } from './utils/database';
+import { createTestApp, TEST_API_KEY } from './utils/test-app';
+import { messagesPerRecipient, seedMeeting, SENDER_EMAIL, simulatorEnv } from './utils/zoom-world';
+
+const auth = { 'X-API-Key': TEST_API_KEY };
+const question = { title: 'Q', question_text: 'Pick one', options: ['A', 'B'], correct_answer: 0 };
+const RECIPIENTS = 300;
+
+async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('Database outage during a send (e2e)', () => {
+  let sim: ZoomSimulator;
+  let mongo: MongoServerHandle | undefined;
+  let dataDir: string;
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'zlq-outage-'));
+    sim = await startZoomSimulator({
+      rateLimits: { medium: 1000, heavy: 1000, light: 1000 },
+      latencyMs: 40,
+    });
+    sim.addUser({ email: SENDER_EMAIL, name: 'Quiz Host' });
+  });
+  afterEach(async () => {
+    await sim.close();
+    await mongo?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('two instances, database stopped mid-send and back 6 s later: every message once, all recorded', async () => {
+    const port = await freePort();
+    const dataFile = join(dataDir, 'outage.mv');
+    mongo = await startMongoServer({ port, dataFile });
+    const env = {
+      ...simulatorEnv(sim),
+      MONGO_URI: withDatabase(mongo.uri, 'zlq_outage'),
+      DELIVERY_CONCURRENCY: '6',
+      DELIVERY_POLL_INTERVAL_MS: '200',
+      DELIVERY_LEASE_SECONDS: '5',
+      // 300 messages take about 6 s: the outage lands in the middle.
+      ZOOM_RATE_LIMIT_MEDIUM: '25',
+    };
+    const a = await createTestApp({ env });
+    const b = await createTestApp({ env });
+    try {
+      sim.setWebhookTarget(`${a.url}/api/zoom/webhook`);
+      const { meetingId } = await seedMeeting(sim, { members: RECIPIENTS });
+      const qid = (await request(a.url).post('/api/questions').set(auth).send(question).expect(201))
+        .body.id as string;
+      const sent = await request(a.url)
+        .post(`/api/questions/${qid}/send`)
+        .set(auth)
+        .send({ meeting_id: meetingId })
+        .expect(202);
+
+      await waitUntil(() => sim.messages().length >= 60, 60_000, '60 messages before the outage');
+      await mongo.stop();
+      const atStop = sim.messages().length;
+      await new Promise((r) => setTimeout(r, 6_000));
+      const duringOutage = sim.messages().length - atStop;
+      mongo = await startMongoServer({ port, dataFile });
+
+      await waitUntil(
+        async () => {
+          const res = await request(b.url).get(`/api/broadcasts/${sent.body.id}`).set(auth);
+          return res.status === 200 && res.body.status === 'completed';
+        },
+        120_000,
+        'the send to finish after the outage',
+      );
+      const done = await request(a.url)
+        .get(`/api/broadcasts/${sent.body.id}`)
+        .set(auth)
+        .expect(200);
+
+      const perRecipient = messagesPerRecipient(sim);
+      const duplicates = [...perRecipient.values()].reduce((sum, n) => sum + n - 1, 0);
+      const histogram: Record<string, number> = {};
+      for (const n of perRecipient.values()) histogram[n] = (histogram[n] ?? 0) + 1;
+      console.log(
+        `outage test: ${atStop} messages before the stop, ${duringOutage} while the database was away, ` +
+          `${sim.messages().length} in all to ${perRecipient.size} recipients; ` +
+          `recipients by messages received ${JSON.stringify(histogram)}; ${duplicates} duplicate(s); ` +
+          `counts ${JSON.stringify(done.body.counts)}`,
+      );
+      expect(perRecipient.size).toBe(RECIPIENTS);
+      expect(duplicates).toBe(0);
+      expect(done.body.counts).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, failed: 0 });
+      // Only the posts already under way when the database went may finish while it is away.
+      expect(duringOutage).toBeLessThanOrEqual(12);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }, 240_000);
+});

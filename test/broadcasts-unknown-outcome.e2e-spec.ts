@@ -1,0 +1,127 @@
+/**
+ * A Team Chat post whose answer never comes back has an unknown outcome: Zoom may have applied it.
+ * Team Chat has no idempotency key, so the sender must find out (Zoom's list of sent messages)
+ * before sending again, and say `unconfirmed` when it cannot (issue 11, defect 1).
+ */
+import request from 'supertest';
+import { DEFAULT_SCOPES } from '../tools/zoom-simulator';
+import { TEST_API_KEY } from './utils/test-app';
+import { messagesPerRecipient, seedMeeting, startZoomWorld, ZoomWorld } from './utils/zoom-world';
+
+const auth = { 'X-API-Key': TEST_API_KEY };
+const question = { title: 'Q', question_text: 'Pick one', options: ['A', 'B'], correct_answer: 0 };
+const SLOW_ENV = {
+  ZOOM_HTTP_TIMEOUT_MS: '1000',
+  ZOOM_MAX_ATTEMPTS: '6',
+  DELIVERY_MAX_ATTEMPTS: '3',
+  DELIVERY_POLL_INTERVAL_MS: '200',
+};
+
+async function sendQuestion(world: ZoomWorld, meetingId: string): Promise<string> {
+  const qid = (await request(world.app.url).post('/api/questions').set(auth).send(question)).body
+    .id as string;
+  const sent = await request(world.app.url)
+    .post(`/api/questions/${qid}/send`)
+    .set(auth)
+    .send({ meeting_id: meetingId })
+    .expect(202);
+  return sent.body.id as string;
+}
+
+async function finished(world: ZoomWorld, id: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await request(world.app.url).get(`/api/broadcasts/${id}`).set(auth).expect(200);
+    if (res.body.status === 'completed') return res.body;
+    if (Date.now() > deadline) throw new Error(`not finished: ${JSON.stringify(res.body.counts)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function report(label: string, world: ZoomWorld): number[] {
+  const perRecipient = messagesPerRecipient(world.sim);
+  console.log(
+    `${label}: messages per recipient ${JSON.stringify(Object.fromEntries(perRecipient))}`,
+  );
+  return [...perRecipient.values()];
+}
+
+describe('Zoom slower than our timeout (e2e)', () => {
+  let world: ZoomWorld | undefined;
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
+
+  it('a post Zoom applies but answers after our timeout goes out once per person and is recorded sent', async () => {
+    world = await startZoomWorld({ app: { env: SLOW_ENV } });
+    const { meetingId } = await seedMeeting(world.sim, { members: 2 });
+    world.sim.setFaults({ answerLateMs: 1500 });
+    const id = await sendQuestion(world, meetingId);
+
+    const done = await finished(world, id, 90_000);
+    const counts = report('late answers', world);
+    expect(counts).toHaveLength(2);
+    expect(counts.every((n) => n <= 1)).toBe(true);
+    // Zoom's list shows the messages landed: the honest status is sent, with Zoom's message id.
+    expect(done.counts).toMatchObject({ total: 2, sent: 2, failed: 0, unconfirmed: 0 });
+    const sentIds = new Set(world.sim.messages().map((m) => m.id));
+    const res = await request(world.app.url).get(`/api/broadcasts/${id}`).set(auth).expect(200);
+    expect(res.body.recipients.map((r: { status: string }) => r.status)).toEqual(['sent', 'sent']);
+    expect(sentIds.size).toBe(2);
+  }, 120_000);
+
+  it('when Zoom cannot say whether a post landed, the delivery is unconfirmed and retry leaves it alone unless asked', async () => {
+    // No chat read scope: the list call that would confirm is refused.
+    world = await startZoomWorld({
+      sim: { scopes: DEFAULT_SCOPES.filter((s) => !s.startsWith('chat_message:read')) },
+      app: { env: SLOW_ENV },
+    });
+    const { meetingId } = await seedMeeting(world.sim, { members: 2 });
+    world.sim.setFaults({ applyThenHangRatio: 1 });
+    const id = await sendQuestion(world, meetingId);
+
+    const done = await finished(world, id, 90_000);
+    let counts = report('no answer, no confirmation', world);
+    expect(counts).toEqual([1, 1]);
+    expect(done.counts).toMatchObject({ total: 2, sent: 0, failed: 0, unconfirmed: 2 });
+    const state = await request(world.app.url).get(`/api/broadcasts/${id}`).set(auth).expect(200);
+    for (const r of state.body.recipients as Array<{ status: string; last_error: string }>) {
+      expect(r.status).toBe('unconfirmed');
+      expect(r.last_error).toMatch(/unknown/i);
+    }
+
+    const retry = await request(world.app.url)
+      .post(`/api/broadcasts/${id}/retry`)
+      .set(auth)
+      .expect(202);
+    expect(retry.body.requeued).toBe(0);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(report('after a plain retry', world)).toEqual([1, 1]);
+
+    // Asked explicitly: sent again (the instructor accepts a possible second copy).
+    world.sim.setFaults({ applyThenHangRatio: 0 });
+    const explicit = await request(world.app.url)
+      .post(`/api/broadcasts/${id}/retry`)
+      .set(auth)
+      .send({ include_unconfirmed: true })
+      .expect(202);
+    expect(explicit.body.requeued).toBe(2);
+    const after = await finished(world, id, 30_000);
+    expect(after.counts).toMatchObject({ sent: 2, unconfirmed: 0 });
+    counts = report('after retry with include_unconfirmed', world);
+    expect(counts).toEqual([2, 2]);
+  }, 120_000);
+
+  it('refuses a retry body that is not what it says', async () => {
+    world = await startZoomWorld();
+    const { meetingId } = await seedMeeting(world.sim, { members: 1 });
+    const id = await sendQuestion(world, meetingId);
+    const res = await request(world.app.url)
+      .post(`/api/broadcasts/${id}/retry`)
+      .set(auth)
+      .send({ include_unconfirmed: 'yes' })
+      .expect(400);
+    expect(res.body.message).toMatch(/include_unconfirmed/);
+  });
+});
