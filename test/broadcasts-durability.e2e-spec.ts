@@ -38,7 +38,7 @@ describe('Delivery durability (e2e)', () => {
   });
   afterEach(async () => sim.close());
 
-  it('a crash mid-send loses nothing: a fresh instance finishes, duplicates at most the sends in flight', async () => {
+  it('a crash mid-send loses nothing and sends nothing twice: a fresh instance confirms the posts in flight, then finishes', async () => {
     const mongoUri = testMongoUri('crash');
     const concurrency = 8;
     const env = {
@@ -84,11 +84,12 @@ describe('Delivery durability (e2e)', () => {
       const perRecipient = messagesPerRecipient(sim);
       expect(perRecipient.size).toBe(500);
       const duplicates = [...perRecipient.values()].reduce((sum, n) => sum + n - 1, 0);
-      // Only a message whose Zoom call was in flight at the instant of the crash may go twice.
-      expect(duplicates).toBeLessThanOrEqual(concurrency);
+      // The posts in flight at the instant of the crash are in doubt (posted_at): the new
+      // instance looks each up in Zoom's list of sent messages before posting it again.
       console.log(
-        `crash test: ${atCrash} messages before SIGKILL, ${duplicates} duplicate(s) after recovery (bound ${concurrency})`,
+        `crash test: ${atCrash} messages before SIGKILL, ${duplicates} duplicate(s) after recovery`,
       );
+      expect(duplicates).toBe(0);
     } finally {
       await first.kill('SIGKILL');
       await second?.close();

@@ -11,7 +11,15 @@ export type BroadcastMode = (typeof BROADCAST_MODES)[number];
 export const BROADCAST_KINDS = ['question', 'link'] as const;
 export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
 
-export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'unreachable'] as const;
+/** See the Delivery schema for what each means; `unconfirmed`: posted, not confirmed arrived. */
+export const DELIVERY_STATUSES = [
+  'pending',
+  'sending',
+  'sent',
+  'failed',
+  'unreachable',
+  'unconfirmed',
+] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**

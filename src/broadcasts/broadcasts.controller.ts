@@ -12,6 +12,7 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBadGatewayResponse,
+  ApiBody,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiNotFoundResponse,
@@ -37,7 +38,7 @@ import {
   toBroadcastResponse,
   toLegacyResponse,
 } from './dto/broadcast.response';
-import { MeetingIdParamDto, SendLinkDto, SendQuestionDto } from './dto/send.dto';
+import { MeetingIdParamDto, RetryDto, SendLinkDto, SendQuestionDto } from './dto/send.dto';
 
 @ApiTags('broadcasts')
 @ApiInstructorAuth()
@@ -142,16 +143,24 @@ export class BroadcastsController {
   @Post('broadcasts/:id/retry')
   @HttpCode(HttpStatus.ACCEPTED)
   @Idempotent()
-  @ApiOperation({ summary: 'Send again to the failed recipients only' })
+  @ApiOperation({
+    summary: 'Send again to the failed recipients',
+    description:
+      'Queues `failed` recipients again. `unconfirmed` ones (a message went out, no answer came back, and Zoom could not confirm it arrived) are left alone unless the body says `include_unconfirmed: true`: Team Chat cannot tell a resend from a new message, so they may get a second copy.',
+  })
   @ApiObjectIdParam('id', 'Broadcast id')
+  @ApiBody({ type: RetryDto, required: false })
   @ApiAcceptedResponse({ type: RetryResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
   @ApiConflictResponse({
     type: ErrorBodyDto,
     description: 'A request with the same Idempotency-Key is still running',
   })
-  async retry(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<RetryResponseDto> {
-    const requeued = await this.broadcasts.retryFailed(id);
+  async retry(
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+    @Body() dto: RetryDto = {},
+  ): Promise<RetryResponseDto> {
+    const requeued = await this.broadcasts.retryFailed(id, dto?.include_unconfirmed === true);
     const state = await this.broadcasts.state(id);
     return { requeued, broadcast: toBroadcastResponse(state.broadcast, state.counts) };
   }

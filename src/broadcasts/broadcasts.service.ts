@@ -126,9 +126,9 @@ export class BroadcastsService {
     );
   }
 
-  async retryFailed(id: Types.ObjectId): Promise<number> {
+  async retryFailed(id: Types.ObjectId, includeUnconfirmed: boolean): Promise<number> {
     await this.get(id);
-    const requeued = await this.deliveries.requeueFailed(id);
+    const requeued = await this.deliveries.requeueFailed(id, includeUnconfirmed);
     if (requeued > 0) {
       await this.broadcasts.updateOne({ _id: id }, { $set: { completed_at: null } }).exec();
       this.worker.kick();

@@ -73,6 +73,17 @@ export class DeliveriesRepository {
   }
 
   /**
+   * Just before a Team Chat post: from here until its outcome is recorded, the delivery is in
+   * doubt (posted_at). False when this sender no longer holds the lease: then it must not post.
+   */
+  async markPosting(id: Types.ObjectId, owner: string, at: Date): Promise<boolean> {
+    const result = await this.deliveries
+      .updateOne({ _id: id, status: 'sending', lease_owner: owner }, { $set: { posted_at: at } })
+      .exec();
+    return result.matchedCount === 1;
+  }
+
+  /**
    * Zoom accepted the message. Recorded whoever holds the lease now: the message is out, and
    * marking it sent stops any other sender from sending it again. The first send opens the
    * recipient's answer window; a reminder never moves it.
@@ -90,6 +101,7 @@ export class DeliveriesRepository {
       sent_by: owner,
       last_error: null,
       lease_owner: null,
+      posted_at: null,
     };
     const first = await this.deliveries
       .updateOne(
@@ -137,17 +149,34 @@ export class DeliveriesRepository {
           recipient_key: { $in: recipientKeys },
           closes_at: { $gt: now },
         },
-        { $set: { status: 'pending', available_at: now, attempts: 0 }, $inc: { reminders: 1 } },
+        {
+          $set: { status: 'pending', available_at: now, attempts: 0, posted_at: null },
+          $inc: { reminders: 1 },
+        },
       )
       .exec();
     return result.modifiedCount;
   }
 
+  /** Not sent, and no post of it is in doubt (each one was refused or is known not to be there). */
   async markFailed(id: Types.ObjectId, owner: string, error: string): Promise<void> {
     await this.deliveries
       .updateOne(
         { _id: id, status: 'sending', lease_owner: owner },
-        { $set: { status: 'failed', last_error: error, lease_owner: null } },
+        { $set: { status: 'failed', last_error: error, lease_owner: null, posted_at: null } },
+      )
+      .exec();
+  }
+
+  /**
+   * A post went out and whether it landed could not be found out: not sent again by the sender
+   * (posted_at is kept, so an explicit retry knows it is in doubt).
+   */
+  async markUnconfirmed(id: Types.ObjectId, owner: string, error: string): Promise<void> {
+    await this.deliveries
+      .updateOne(
+        { _id: id, status: 'sending', lease_owner: owner },
+        { $set: { status: 'unconfirmed', last_error: error, lease_owner: null } },
       )
       .exec();
   }
@@ -160,27 +189,58 @@ export class DeliveriesRepository {
     await this.deliveries
       .updateOne(
         { _id: id, status: 'sending', lease_owner: owner },
-        { $set: { status: 'sent', last_error: `Reminder not sent: ${error}`, lease_owner: null } },
+        {
+          $set: {
+            status: 'sent',
+            last_error: `Reminder not sent: ${error}`,
+            lease_owner: null,
+            posted_at: null,
+          },
+        },
       )
       .exec();
   }
 
-  /** A retryable failure: back to pending, claimable again after the backoff. */
-  async scheduleRetry(id: Types.ObjectId, owner: string, error: string, at: Date): Promise<void> {
+  /**
+   * A retryable failure: back to pending, claimable again after the backoff. `inDoubt`: the post
+   * may have landed (no answer came), so posted_at stays and the next attempt confirms first;
+   * otherwise Zoom refused it and posted_at is cleared.
+   */
+  async scheduleRetry(
+    id: Types.ObjectId,
+    owner: string,
+    error: string,
+    at: Date,
+    inDoubt: boolean,
+  ): Promise<void> {
     await this.deliveries
       .updateOne(
         { _id: id, status: 'sending', lease_owner: owner },
-        { $set: { status: 'pending', last_error: error, lease_owner: null, available_at: at } },
+        {
+          $set: {
+            status: 'pending',
+            last_error: error,
+            lease_owner: null,
+            available_at: at,
+            ...(inDoubt ? {} : { posted_at: null }),
+          },
+        },
       )
       .exec();
   }
 
-  /** POST /api/broadcasts/{id}/retry: failed records only, as fresh claims. */
-  async requeueFailed(broadcastId: Types.ObjectId): Promise<number> {
+  /**
+   * POST /api/broadcasts/{id}/retry: failed records, and unconfirmed ones only when asked (they
+   * are sent again without looking: the instructor accepts a possible second copy), as fresh claims.
+   */
+  async requeueFailed(broadcastId: Types.ObjectId, includeUnconfirmed: boolean): Promise<number> {
     const result = await this.deliveries
       .updateMany(
-        { broadcast_id: broadcastId, status: 'failed' },
-        { $set: { status: 'pending', available_at: new Date(), attempts: 0 } },
+        {
+          broadcast_id: broadcastId,
+          status: { $in: includeUnconfirmed ? ['failed', 'unconfirmed'] : ['failed'] },
+        },
+        { $set: { status: 'pending', available_at: new Date(), attempts: 0, posted_at: null } },
       )
       .exec();
     return result.modifiedCount;
@@ -200,6 +260,7 @@ export class DeliveriesRepository {
       sent: 0,
       failed: 0,
       unreachable: 0,
+      unconfirmed: 0,
     };
     for (const row of rows) {
       counts[row._id] = row.n;

@@ -13,8 +13,8 @@ import { hostname } from 'node:os';
 import { AppConfig } from '../config/app-config';
 import { DatabaseAvailability } from '../database/database-availability.service';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
-import { ZoomApiError } from '../zoom/zoom-api.error';
-import { ZoomChatService } from '../zoom/zoom-chat.service';
+import { ZoomApiError, ZoomOutcomeUnknownError } from '../zoom/zoom-api.error';
+import { ZoomChatService, type ZoomChatTarget } from '../zoom/zoom-chat.service';
 import { answerToken, answerUrl } from './answer-link';
 import { DeliveriesRepository } from './deliveries.repository';
 import { composeLinkMessage, composeQuestionMessage } from './message-composer';
@@ -25,11 +25,23 @@ import { SentBroadcasts } from './sent-broadcasts.service';
 
 const SHUTDOWN_WAIT_MS = 10_000;
 
+/** What one claim of a delivery came to, held in memory until the database has it. */
+type Outcome =
+  | { kind: 'sent'; messageId: string }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'unconfirmed'; reason: string }
+  /** `inDoubt`: the post may have landed, so the next claim confirms before posting. */
+  | { kind: 'retry'; reason: string; inDoubt: boolean }
+  /** Another sender took the delivery over before the post: nothing to record. */
+  | { kind: 'lease-lost' };
+
 /**
  * The durable sender. Any number of instances may run it against one database: each claims
  * delivery records atomically with a lease (DeliveriesRepository.claimNext), so a message is sent
  * once; a crashed instance's leases expire and are claimed again. Zoom calls go through the zoom
- * module's client, which holds the account's rate limit and retries 429/5xx/timeouts.
+ * module's client, which holds the account's rate limit and retries what was certainly not
+ * applied. A post whose answer never came is confirmed through Zoom's list of sent messages before
+ * any resend, and an outcome is kept in memory until the database has it (docs/architecture.md).
  */
 @Injectable()
 export class DeliveryWorker
@@ -83,7 +95,7 @@ export class DeliveryWorker
 
   /** Starts a sending lane if there is room; each lane that finds work starts another. */
   kick(): void {
-    // While the database is down there is nothing to claim; the poller resumes once it is back.
+    // While the database is down nothing is claimed; the poller resumes once it is back.
     if (this.stopping || !this.database.available) return;
     if (this.lanes >= this.config.delivery.concurrency) return;
     this.lanes++;
@@ -93,7 +105,7 @@ export class DeliveryWorker
   private async lane(): Promise<void> {
     const leaseMs = this.config.delivery.leaseSeconds * 1000;
     try {
-      while (!this.stopping) {
+      while (!this.stopping && this.database.available) {
         const delivery = await this.deliveries.claimNext(this.owner, leaseMs);
         if (!delivery) return;
         this.kick();
@@ -119,59 +131,171 @@ export class DeliveryWorker
     }
     const heartbeat = setInterval(() => {
       this.deliveries.renewLease(delivery._id, this.owner, leaseMs).catch((error: Error) => {
+        if (!this.database.available) return; // the outage is logged once, elsewhere
         this.logger.warn(
           `Lease renewal failed for delivery ${delivery._id.toHexString()}: ${error.message}`,
         );
       });
     }, leaseMs / 3);
     try {
-      const text = this.messageFor(broadcast, delivery);
-      const target = delivery.to_channel
-        ? { toChannel: delivery.to_channel }
-        : { toContact: delivery.to_contact ?? '' };
-      const { messageId } = await this.chat.sendMessage(target, text);
-      await this.deliveries.markSent(
-        delivery._id,
-        this.owner,
-        messageId,
-        broadcast.question?.time_limit ?? null,
-      );
-    } catch (error) {
-      await this.recordFailure(delivery, error);
+      const outcome = await this.attempt(broadcast, delivery);
+      // The outcome is known only here, in memory, until written: keep trying until it is.
+      await this.persist(() => this.record(broadcast, delivery, outcome));
     } finally {
       clearInterval(heartbeat);
     }
     await this.afterDelivery(broadcast);
   }
 
-  private async recordFailure(delivery: DeliveryDocument, error: unknown): Promise<void> {
-    const reason = describe(error);
-    const permanent = error instanceof ZoomApiError && !error.retryable;
-    if (permanent || delivery.attempts >= this.config.delivery.maxAttempts) {
-      if (delivery.sent_at)
-        await this.deliveries.markReminderFailed(delivery._id, this.owner, reason);
-      else await this.deliveries.markFailed(delivery._id, this.owner, reason);
-      return;
+  /**
+   * The Zoom side of one claim. A delivery in doubt (posted_at: an earlier post went out and its
+   * outcome was never recorded) is first looked up in Zoom's list of sent messages, and posted
+   * again only when it is not there (docs/zoom.md §7): Team Chat has no idempotency key.
+   */
+  private async attempt(broadcast: SentBroadcast, delivery: DeliveryDocument): Promise<Outcome> {
+    let text: string;
+    try {
+      text = this.messageFor(broadcast, delivery);
+    } catch (error) {
+      return { kind: 'failed', reason: describe(error) };
     }
-    // The Zoom client already retried within this attempt; wait longer before the next one.
-    const backoffMs =
-      Math.min(60_000, 2000 * 2 ** (delivery.attempts - 1)) * (0.5 + Math.random() / 2);
-    await this.deliveries.scheduleRetry(
-      delivery._id,
-      this.owner,
-      reason,
-      new Date(Date.now() + backoffMs),
+    const target: ZoomChatTarget = delivery.to_channel
+      ? { toChannel: delivery.to_channel }
+      : { toContact: delivery.to_contact ?? '' };
+    const maxAttempts = this.config.delivery.maxAttempts;
+
+    if (delivery.posted_at) {
+      try {
+        const found = await this.chat.findSentMessage(
+          target,
+          this.markerOf(broadcast, delivery, text),
+          {
+            since: delivery.posted_at,
+            excludeId: delivery.zoom_message_id,
+          },
+        );
+        if (found) return { kind: 'sent', messageId: found.messageId };
+      } catch (error) {
+        const reason = `Posted, but whether it arrived is unknown: ${describe(error)}`;
+        return delivery.attempts >= maxAttempts
+          ? { kind: 'unconfirmed', reason }
+          : { kind: 'retry', reason, inDoubt: true };
+      }
+      // Not there: the earlier post did not land.
+      if (delivery.attempts > maxAttempts) {
+        return { kind: 'failed', reason: delivery.last_error ?? 'Not sent' };
+      }
+    }
+
+    // Written before the post, so that whoever finds this delivery unfinished (after a crash, or
+    // a lease lost while the database was away) confirms instead of posting again.
+    if (!(await this.deliveries.markPosting(delivery._id, this.owner, new Date()))) {
+      return { kind: 'lease-lost' };
+    }
+    try {
+      const { messageId } = await this.chat.sendMessage(target, text);
+      return { kind: 'sent', messageId };
+    } catch (error) {
+      const reason = describe(error);
+      if (error instanceof ZoomOutcomeUnknownError) {
+        // Confirmed on the next claim, even past the last attempt: the post may have landed.
+        return { kind: 'retry', reason, inDoubt: true };
+      }
+      const permanent = error instanceof ZoomApiError && !error.retryable;
+      if (permanent || delivery.attempts >= maxAttempts) return { kind: 'failed', reason };
+      return { kind: 'retry', reason, inDoubt: false };
+    }
+  }
+
+  /** Writes an outcome; the conditions in the repository make a late or repeated write harmless. */
+  private async record(
+    broadcast: SentBroadcast,
+    delivery: DeliveryDocument,
+    outcome: Outcome,
+  ): Promise<void> {
+    const id = delivery._id;
+    const reminder = delivery.sent_at !== null;
+    switch (outcome.kind) {
+      case 'lease-lost':
+        return;
+      case 'sent':
+        return this.deliveries.markSent(
+          id,
+          this.owner,
+          outcome.messageId,
+          broadcast.question?.time_limit ?? null,
+        );
+      case 'failed':
+        return reminder
+          ? this.deliveries.markReminderFailed(id, this.owner, outcome.reason)
+          : this.deliveries.markFailed(id, this.owner, outcome.reason);
+      case 'unconfirmed':
+        return reminder
+          ? this.deliveries.markReminderFailed(id, this.owner, outcome.reason)
+          : this.deliveries.markUnconfirmed(id, this.owner, outcome.reason);
+      case 'retry': {
+        // The Zoom client already retried within this attempt; wait longer before the next one.
+        // A post in doubt waits at least one more HTTP timeout, so that one Zoom applies late is
+        // in its list by the time we look.
+        const backoffMs = Math.max(
+          Math.min(60_000, 2000 * 2 ** (delivery.attempts - 1)) * (0.5 + Math.random() / 2),
+          outcome.inDoubt ? this.config.zoom.timeoutMs : 0,
+        );
+        await this.deliveries.scheduleRetry(
+          id,
+          this.owner,
+          outcome.reason,
+          new Date(Date.now() + backoffMs),
+          outcome.inDoubt,
+        );
+        setTimeout(() => this.kick(), backoffMs + 10).unref();
+        return;
+      }
+    }
+  }
+
+  /**
+   * Runs a database write until it lands: an outcome Zoom gave us must not be lost, nor taken for
+   * a failed send, because the database was away for a moment. Gives up on shutdown, or on an
+   * error that is not an outage; the delivery's posted_at then sends its next claimant to
+   * confirmation, not to a blind resend.
+   */
+  private async persist(write: () => Promise<void>): Promise<void> {
+    for (let waitMs = 200; ; waitMs = Math.min(waitMs * 2, 5_000)) {
+      try {
+        await write();
+        return;
+      } catch (error) {
+        const outage = isDatabaseUnavailable(error) || !this.database.available;
+        if (!outage || this.stopping) throw error;
+        await new Promise((r) => setTimeout(r, waitMs).unref());
+      }
+    }
+  }
+
+  /**
+   * What identifies this delivery's message in Zoom's list: its personal answer token (unique
+   * per delivery; the token, not the whole link, so a BASE_URL that differs between instances or
+   * changed since does not hide it), or for a link broadcast the whole text (the list is per
+   * recipient already).
+   */
+  private markerOf(broadcast: SentBroadcast, delivery: DeliveryDocument, text: string): string {
+    return broadcast.kind === 'link'
+      ? text
+      : answerToken(this.config.answers.tokenSecret, delivery._id);
+  }
+
+  private linkFor(delivery: DeliveryDocument): string {
+    return answerUrl(
+      this.config.baseUrl,
+      answerToken(this.config.answers.tokenSecret, delivery._id),
     );
-    setTimeout(() => this.kick(), backoffMs + 10).unref();
   }
 
   private messageFor(broadcast: SentBroadcast, delivery: DeliveryDocument): string {
     if (broadcast.kind === 'link')
       return composeLinkMessage(broadcast.message, broadcast.question_link ?? '');
-    const link = answerUrl(
-      this.config.baseUrl,
-      answerToken(this.config.answers.tokenSecret, delivery._id),
-    );
+    const link = this.linkFor(delivery);
     if (!broadcast.question) throw new Error('Question broadcast without its question');
     const remainingSeconds =
       delivery.reminders > 0 && delivery.closes_at

@@ -18,6 +18,11 @@ export class DeliveryCountsDto {
   @ApiProperty() sent!: number;
   @ApiProperty() failed!: number;
   @ApiProperty() unreachable!: number;
+  @ApiProperty({
+    description:
+      'Posted, no answer came back, and Zoom could not confirm the message arrived; not sent again unless a retry asks (include_unconfirmed)',
+  })
+  unconfirmed!: number;
 }
 
 export class RecipientDto {
@@ -67,7 +72,7 @@ export class BroadcastListResponseDto {
 }
 
 export class RetryResponseDto {
-  @ApiProperty({ description: 'Failed recipients queued again' }) requeued!: number;
+  @ApiProperty({ description: 'Recipients queued again' }) requeued!: number;
   @ApiProperty({ type: BroadcastResponseDto }) broadcast!: BroadcastResponseDto;
 }
 
@@ -143,11 +148,14 @@ export function toLegacyResponse(
   const done = counts.pending + counts.sending === 0;
   const failed = counts.failed + counts.unreachable;
   return {
-    success: done && counts.failed === 0 && counts.sent > 0,
+    success: done && counts.failed === 0 && counts.unconfirmed === 0 && counts.sent > 0,
     message: done
       ? `Sent to ${counts.sent} of ${counts.total} participants` +
         (failed > 0
           ? ` (${counts.failed} failed, ${counts.unreachable} unreachable by Team Chat)`
+          : '') +
+        (counts.unconfirmed > 0
+          ? `; ${counts.unconfirmed} posted without Zoom confirming they arrived`
           : '')
       : `Still sending: ${counts.sent} of ${counts.total} sent so far; follow GET /api/broadcasts/${broadcast._id.toHexString()}`,
     total_participants: counts.total,
@@ -165,7 +173,7 @@ export function toLegacyResponse(
             error:
               d.unreachable_reason ??
               d.last_error ??
-              (d.status === 'failed' ? 'failed' : 'not sent yet'),
+              (d.status === 'failed' || d.status === 'unconfirmed' ? d.status : 'not sent yet'),
           }),
     })),
     broadcast_id: broadcast._id.toHexString(),

@@ -83,3 +83,15 @@ export class MeetingIdParamDto {
   @Matches(MEETING_ID_PATTERN, { message: MEETING_ID_MESSAGE })
   meeting_id!: string;
 }
+
+/** POST /api/broadcasts/{id}/retry (the body is optional). */
+export class RetryDto {
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Also send again to `unconfirmed` recipients: a message went out to them, no answer came back, and Zoom could not confirm it arrived, so this may give them a second copy',
+  })
+  @IsOptional()
+  @IsBoolean()
+  include_unconfirmed?: boolean;
+}

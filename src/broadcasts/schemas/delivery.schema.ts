@@ -4,7 +4,11 @@ import { DELIVERY_STATUSES, type DeliveryStatus } from '../broadcast.types';
 
 /**
  * One recipient of one broadcast, created before any call to Zoom so that a crash loses nothing.
- * `pending → sending → sent | failed`, or `unreachable` from the start (guests: ZOOM.md §2).
+ * `pending → sending → sent | failed | unconfirmed`, or `unreachable` from the start (guests:
+ * docs/zoom.md §2). `unconfirmed`: a post went out, no answer came back, and Zoom's message list
+ * could not tell whether it landed; it is not sent again unless the instructor asks
+ * (POST /api/broadcasts/{id}/retry with include_unconfirmed), since Team Chat has no
+ * idempotency key and a resend may be a second copy.
  */
 @Schema({
   collection: 'deliveries',
@@ -31,6 +35,14 @@ export class Delivery {
   @Prop({ required: true }) available_at!: Date;
   /** Instance that holds the lease, so a late finisher can tell it was taken over. */
   @Prop({ type: String, default: null }) lease_owner!: string | null;
+
+  /**
+   * Set just before a Team Chat post, cleared when its outcome is recorded. A sender that finds it
+   * set (an earlier post went out and its outcome is unknown: no answer, a crash, a lease that
+   * expired while the database was away) first looks the message up in Zoom's list of sent
+   * messages, and posts again only when it is not there.
+   */
+  @Prop({ type: Date, default: null }) posted_at!: Date | null;
 
   @Prop({ type: String, default: null }) last_error!: string | null;
   @Prop({ type: String, default: null }) unreachable_reason!: string | null;
