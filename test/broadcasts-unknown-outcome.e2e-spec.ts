@@ -91,6 +91,21 @@ describe('Zoom slower than our timeout (e2e)', () => {
       expect(r.last_error).toMatch(/unknown/i);
     }
 
+    // Results and CSV say so too, apart from messages that never went out.
+    const results = await request(world.app.url)
+      .get(`/api/broadcasts/${id}/results`)
+      .set(auth)
+      .expect(200);
+    expect(results.body.non_responders).toHaveLength(2);
+    for (const n of results.body.non_responders as Array<Record<string, unknown>>) {
+      expect(n).toMatchObject({ reason: 'unconfirmed', delivery_status: 'unconfirmed' });
+    }
+    const csv = await request(world.app.url)
+      .get(`/api/broadcasts/${id}/results.csv`)
+      .set(auth)
+      .expect(200);
+    expect(csv.text.match(/,unconfirmed\r\n/g)).toHaveLength(2);
+
     const retry = await request(world.app.url)
       .post(`/api/broadcasts/${id}/retry`)
       .set(auth)

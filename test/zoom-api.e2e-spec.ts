@@ -49,6 +49,7 @@ describe('GET /api/test-zoom (e2e, simulator over HTTP)', () => {
     const { app } = await world({
       scopes: [
         'team_chat:write:user_message:admin',
+        'team_chat:read:list_user_messages:admin',
         'meeting:read:meeting:admin',
         'user:read:admin',
       ],

@@ -119,7 +119,11 @@ export function nonResponders(
         email: p.email,
         in_meeting: true,
         delivery_status: channel?.status ?? null,
-        reason: channel?.sent_at ? 'no_answer' : 'not_delivered',
+        reason: channel?.sent_at
+          ? 'no_answer'
+          : channel?.status === 'unconfirmed'
+            ? 'unconfirmed'
+            : 'not_delivered',
       }));
   }
 
@@ -139,8 +143,8 @@ export function nonResponders(
           ? 'joined_after_send'
           : delivery.sent_at
             ? 'no_answer'
-            : delivery.status === 'unreachable'
-              ? 'unreachable'
+            : delivery.status === 'unreachable' || delivery.status === 'unconfirmed'
+              ? delivery.status
               : 'not_delivered',
       };
     });

@@ -6,6 +6,7 @@ describe('missingScopes', () => {
     expect(
       missingScopes([
         'chat_message:write:admin',
+        'chat_message:read:admin',
         'meeting:read:admin',
         'dashboard_meetings:read:admin',
       ]),
@@ -16,6 +17,7 @@ describe('missingScopes', () => {
     expect(
       missingScopes([
         'team_chat:write:user_message:admin',
+        'team_chat:read:list_user_messages:admin',
         'meeting:read:meeting:admin',
         'dashboard:read:list_meeting_participants:admin',
       ]),
@@ -25,9 +27,10 @@ describe('missingScopes', () => {
   it('names each missing need by its classic scope', () => {
     expect(missingScopes(['meeting:read:admin', 'user:read:admin'])).toEqual([
       'chat_message:write:admin',
+      'chat_message:read:admin',
       'dashboard_meetings:read:admin',
     ]);
-    expect(missingScopes([])).toHaveLength(3);
+    expect(missingScopes([])).toHaveLength(4);
   });
 });
 

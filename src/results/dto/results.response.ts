@@ -75,6 +75,7 @@ export class ResponseRowDto {
 export const NON_RESPONDER_REASONS = [
   'no_answer',
   'not_delivered',
+  'unconfirmed',
   'unreachable',
   'joined_after_send',
   'left_meeting',
@@ -95,7 +96,7 @@ export class NonResponderDto {
   @ApiProperty({
     enum: NON_RESPONDER_REASONS,
     description:
-      'no_answer: got the question, has not answered. not_delivered: the message has not gone out (pending or failed). unreachable: Team Chat cannot reach them (guest). joined_after_send: joined the meeting after the question was sent. left_meeting: got the question, did not answer, and has left.',
+      'no_answer: got the question, has not answered. not_delivered: the message has not gone out (pending or failed). unconfirmed: the message went out but Zoom could not confirm it arrived. unreachable: Team Chat cannot reach them (guest). joined_after_send: joined the meeting after the question was sent. left_meeting: got the question, did not answer, and has left.',
   })
   reason!: NonResponderReason;
 }
