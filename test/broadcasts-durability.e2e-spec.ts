@@ -96,6 +96,55 @@ describe('Delivery durability (e2e)', () => {
     }
   }, 180_000);
 
+  it('SIGTERM mid-send: in-flight sends are recorded, a fresh instance finishes, nothing twice', async () => {
+    const env = {
+      ...simulatorEnv(sim),
+      MONGO_URI: testMongoUri('sigterm'),
+      API_KEYS: TEST_API_KEY,
+      DELIVERY_CONCURRENCY: '8',
+      DELIVERY_LEASE_SECONDS: '2',
+      DELIVERY_POLL_INTERVAL_MS: '200',
+      ZOOM_RATE_LIMIT_MEDIUM: '100',
+    };
+    const first = await startAppProcess(env);
+    let second: TestApp | undefined;
+    try {
+      sim.setWebhookTarget(`${first.url}/api/zoom/webhook`);
+      const { meetingId } = await seedMeeting(sim, { members: 300 });
+      const qid = (
+        await request(first.url).post('/api/questions').set(auth).send(question).expect(201)
+      ).body.id;
+      const sent = await request(first.url)
+        .post(`/api/questions/${qid}/send`)
+        .set(auth)
+        .send({ meeting_id: meetingId })
+        .expect(202);
+
+      await waitUntil(() => sim.messages().length >= 100, 60_000, '100 messages before SIGTERM');
+      await first.kill('SIGTERM');
+      const atStop = sim.messages().length;
+      // Nest's shutdown hooks close the app, then re-raise the signal.
+      expect(first.child.exitCode === 0 || first.child.signalCode === 'SIGTERM').toBe(true);
+      expect(atStop).toBeLessThan(300);
+
+      second = await createTestApp({ env });
+      await waitUntil(() => completed(second!.url, sent.body.id), 90_000, 'the new instance');
+      const done = await request(second.url)
+        .get(`/api/broadcasts/${sent.body.id}`)
+        .set(auth)
+        .expect(200);
+      expect(done.body.counts).toMatchObject({ total: 300, sent: 300, failed: 0 });
+      const perRecipient = messagesPerRecipient(sim);
+      const duplicates = [...perRecipient.values()].reduce((sum, n) => sum + n - 1, 0);
+      console.log(`SIGTERM test: ${atStop} messages before the stop, ${duplicates} duplicate(s)`);
+      expect(perRecipient.size).toBe(300);
+      expect(duplicates).toBe(0);
+    } finally {
+      await first.kill('SIGKILL');
+      await second?.close();
+    }
+  }, 180_000);
+
   it('two instances on one database share the work and send each message once', async () => {
     const env = {
       ...simulatorEnv(sim),

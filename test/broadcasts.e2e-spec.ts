@@ -72,6 +72,7 @@ describe('Sending a question to a meeting (e2e: app + database + Zoom simulator 
         sent: 490,
         failed: 0,
         unreachable: 10,
+        unconfirmed: 0,
       });
 
       const perRecipient = messagesPerRecipient(sim);
