@@ -32,8 +32,8 @@ export interface ZoomRequest {
   /** Zoom's rate-limit label for this endpoint (ZOOM.md §4). */
   label: ZoomRateLabel;
   /**
-   * False for a request that must not be applied twice: a Team Chat post, which has no
-   * idempotency key (docs/zoom.md §2). Such a request is retried only when it certainly was not
+   * False for a request that must not be applied twice: a Team Chat post, whose body has no
+   * idempotency key among its fields (docs/zoom.md §2). Such a request is retried only when it certainly was not
    * applied (connection refused, name not resolved, a 429 or 5xx answer); when it went out and no
    * answer came (timeout, reset) its outcome is unknown and ZoomOutcomeUnknownError is thrown at
    * once, for the caller to confirm before any resend. Default true (reads).
