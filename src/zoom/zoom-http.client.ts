@@ -33,10 +33,11 @@ export interface ZoomRequest {
   label: ZoomRateLabel;
   /**
    * False for a request that must not be applied twice: a Team Chat post, whose body has no
-   * idempotency key among its fields (docs/zoom.md §2). Such a request is retried only when it certainly was not
-   * applied (connection refused, name not resolved, a 429 or 5xx answer); when it went out and no
-   * answer came (timeout, reset) its outcome is unknown and ZoomOutcomeUnknownError is thrown at
-   * once, for the caller to confirm before any resend. Default true (reads).
+   * idempotency key among its fields (docs/zoom.md §2). Such a request is retried only when it
+   * certainly was not applied (connection refused, name not resolved, a 429 or 5xx answer); when
+   * it went out and no answer came (timeout, reset) its outcome is unknown and
+   * ZoomOutcomeUnknownError is thrown at once, for the caller to confirm before any resend.
+   * Default true (reads).
    */
   idempotent?: boolean;
 }
