@@ -254,6 +254,8 @@ async function main(): Promise<void> {
     },
     60_000,
     profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+    // No ZOOM_* set: the development entry starts the Zoom simulator, as before.
+    'src/dev/main.js',
   );
   const connection = await mongoose.createConnection(dbUri).asPromise();
   const dbPid = mongo ? childDatabasePid() : undefined;

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   for (const line of machineInfo()) console.log(line);
   // The startup bench measures the compiled app in dist/; build it only when missing, since
   // `nest build` empties dist/ first and someone else on this machine may be running from it.
-  if (!existsSync(join(ROOT, 'dist', 'src', 'main.js'))) {
+  if (!existsSync(join(ROOT, 'dist', 'src', 'dev', 'main.js'))) {
     console.log('\ndist/ has no build: running nest build for the startup bench');
     execFileSync(
       process.execPath,

@@ -1,6 +1,7 @@
 /**
  * Startup benchmark of the compiled app (`npm run build` first, then `npm run bench:startup`):
- * time from spawning `node dist/src/main.js` to the first 200 from /health, and resident memory
+ * time from spawning `node dist/src/dev/main.js` (the development entry, which starts what is not
+ * configured) to the first 200 from /health, and resident memory
  * (RSS) once it has idled for 5 s, in two setups:
  *
  * - external database: a MongoDB-wire server started here first and passed as MONGO_URI, so its
@@ -17,7 +18,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
-const MAIN = join(ROOT, 'dist', 'src', 'main.js');
+const MAIN = join(ROOT, 'dist', 'src', 'dev', 'main.js');
 const MONGO_LAUNCHER = join(ROOT, 'dist', 'tools', 'mongo-server', 'launch.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const IDLE_MS = 5_000;

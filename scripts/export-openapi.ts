@@ -13,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from '../src/app.module';
 import { buildOpenApiDocument, createHttpAdapter } from '../src/app.setup';
+import { AppConfig } from '../src/config/app-config';
 import { projectRoot } from '../src/common/project-root';
 
 /** Object keys sorted at every level (arrays keep their order): the file diffs cleanly. */
@@ -27,11 +28,16 @@ export function sortKeys(value: unknown): unknown {
 }
 
 async function main(): Promise<void> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(), {
-    preview: true,
-    logger: false,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    // Preview mode never reads the configuration: an empty one stands in.
+    AppModule.forRoot(new AppConfig()),
+    createHttpAdapter(),
+    {
+      preview: true,
+      logger: false,
+      abortOnError: false,
+    },
+  );
   const document = buildOpenApiDocument(app);
   await app.close();
   const file = process.argv[2] ?? join(projectRoot(), 'openapi.json');

@@ -1,10 +1,11 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AnswersModule } from './answers/answers.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/errors/validation';
+import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -17,7 +18,6 @@ import { ZoomModule } from './zoom/zoom.module';
 
 @Module({
   imports: [
-    AppConfigModule,
     DatabaseModule,
     IdempotencyModule,
     HealthModule,
@@ -36,4 +36,9 @@ import { ZoomModule } from './zoom/zoom.module';
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
   ],
 })
-export class AppModule {}
+export class AppModule {
+  /** The application with this configuration (see AppConfigModule). */
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: AppModule, imports: [AppConfigModule.forRoot(config)] };
+  }
+}

@@ -8,12 +8,10 @@ import type { IncomingMessage } from 'node:http';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './common/auth/api-instructor-auth.decorator';
 import { documentCommonErrors } from './common/errors/document-common-errors';
 import { ErrorBodyDto, FieldErrorDto } from './common/errors/error-body';
+import { BODY_LIMIT_BYTES } from './common/http/body-limit';
 import { answerMethodNotAllowed } from './common/http/method-not-allowed';
 import { SERVICE_NAME, SERVICE_VERSION } from './common/http/service-info';
 import { AppConfig, type TrustProxy } from './config/app-config';
-
-/** Zoom and answer bursts are small JSON documents; anything larger is a mistake or an attack. */
-export const BODY_LIMIT_BYTES = 100 * 1024;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 

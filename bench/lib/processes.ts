@@ -33,6 +33,8 @@ export async function startCompiledApp(
   timeoutMs = 60_000,
   /** Extra node flags, e.g. `--cpu-prof` to profile the app. */
   nodeArgs: string[] = [],
+  /** `src/dev/main.js` to let the development entry start the Zoom simulator (no ZOOM_* set). */
+  entry = 'src/main.js',
 ): Promise<AppProcess> {
   const buildDir = join(ROOT, 'node_modules', '.cache', name);
   execFileSync(
@@ -49,7 +51,7 @@ export async function startCompiledApp(
     { cwd: ROOT, stdio: 'inherit' },
   );
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, join(buildDir, 'src', 'main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, join(buildDir, entry)], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],

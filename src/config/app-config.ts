@@ -1,6 +1,7 @@
 /**
- * The typed configuration every other module injects. It is built once, from the environment,
- * by `parseEnv` (env.schema.ts); nothing outside `src/config` reads `process.env`.
+ * The typed configuration every other module injects. It is built once, from the environment
+ * (environment.ts reads it, `.env` included), by `parseEnv` (env.schema.ts); nothing outside
+ * `src/config` reads `process.env`, and nothing writes it.
  */
 export type NodeEnv = 'development' | 'test' | 'production';
 

@@ -1,16 +1,19 @@
-import { Global, Module } from '@nestjs/common';
-import { ConfigModule as NestConfigModule } from '@nestjs/config';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from './app-config';
-import { parseEnv } from './env.schema';
 
 /**
- * Loads `.env` (through @nestjs/config) and exposes the validated, typed AppConfig to every
- * module. Tests override the AppConfig provider instead of mutating the environment.
+ * Exposes the typed AppConfig to every module. The entry points (src/main.ts, src/dev/main.ts)
+ * and the tests build it first (parseEnv) and hand it in; nothing here reads the environment.
  */
 @Global()
-@Module({
-  imports: [NestConfigModule.forRoot({ isGlobal: true, cache: true })],
-  providers: [{ provide: AppConfig, useFactory: () => parseEnv(process.env) }],
-  exports: [AppConfig],
-})
-export class AppConfigModule {}
+@Module({})
+export class AppConfigModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppConfigModule,
+      global: true,
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
+  }
+}

@@ -1,7 +1,6 @@
 import { isIP } from 'node:net';
 import { AppConfig, NodeEnv, TrustProxy } from './app-config';
-
-type RawEnv = Record<string, string | undefined>;
+import type { RawEnv } from './environment';
 
 /** Thrown at boot with one line per bad variable, so a deployment error is fixed in one pass. */
 export class InvalidConfigError extends Error {
@@ -162,7 +161,7 @@ export function parseEnv(raw: RawEnv): AppConfig {
     env.problems.push(
       production
         ? 'MONGO_URI is required in production'
-        : 'MONGO_URI is empty (development starts a local server before this check; is it running?)',
+        : 'MONGO_URI is empty (set it, or use `npm run dev`, which starts a local database)',
     );
   } else if (!/^mongodb(\+srv)?:\/\//.test(mongoUri)) {
     env.problems.push('MONGO_URI must start with mongodb:// or mongodb+srv://');

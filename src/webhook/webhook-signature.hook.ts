@@ -8,7 +8,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PassThrough, Readable } from 'node:stream';
-import { BODY_LIMIT_BYTES } from '../app.setup';
+import { BODY_LIMIT_BYTES } from '../common/http/body-limit';
 import { AppConfig } from '../config/app-config';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyZoomSignature } from './webhook-signature';
 

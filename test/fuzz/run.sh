@@ -8,7 +8,8 @@
 #   test/fuzz/run.sh                 # bounded: ~2-3 minutes on a 2-core machine
 #   FUZZ_MAX_EXAMPLES=200 test/fuzz/run.sh
 #
-# The app runs with NODE_ENV=development so it starts the Zoom simulator itself (no ZOOM_* set).
+# The app runs through the development entry (dist/src/dev/main.js) so it starts the Zoom
+# simulator itself (no ZOOM_* set).
 # The database is an in-memory MongoDB-wire server started here rather than the development one
 # the app would start, so thousands of fuzzed questions never land in the developer's .data/.
 # Reports (JUnit) go to test-results/schemathesis/.
@@ -27,8 +28,8 @@ TIME_LIMIT=${FUZZ_TIME_LIMIT:-360}
 REPORT_DIR=test-results/schemathesis
 mkdir -p "$REPORT_DIR"
 
-if [ ! -f "$DIST/src/main.js" ]; then
-  echo "fuzz: $DIST/src/main.js not found; run npm run build first" >&2
+if [ ! -f "$DIST/src/dev/main.js" ]; then
+  echo "fuzz: $DIST/src/dev/main.js not found; run npm run build first" >&2
   exit 2
 fi
 
@@ -84,7 +85,7 @@ base="http://127.0.0.1:$port"
 env -u ZOOM_ACCOUNT_ID -u ZOOM_CLIENT_ID -u ZOOM_CLIENT_SECRET -u BASE_URL \
   NODE_ENV=development PORT="$port" API_KEYS="$API_KEY" MONGO_URI="$mongo_uri/fuzz" \
   LOG_LEVEL=warn LOG_FORMAT=json \
-  node "$DIST/src/main.js" >"$REPORT_DIR/app.log" 2>&1 &
+  node "$DIST/src/dev/main.js" >"$REPORT_DIR/app.log" 2>&1 &
 app_pid=$!
 healthy=0
 for _ in $(seq 1 120); do

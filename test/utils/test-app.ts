@@ -42,9 +42,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ZOOM_WEBHOOK_SECRET_TOKEN: 'test-webhook-secret',
     ...options.env,
   });
-  let builder = Test.createTestingModule({ imports: [AppModule] })
-    .overrideProvider(AppConfig)
-    .useValue(config);
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
   if (options.customize) builder = options.customize(builder);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), {
