@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { FilterQuery, Model, mongo } from 'mongoose';
+import { FilterQuery, Model } from 'mongoose';
+import {
+  PerKeySerializer,
+  retryTestServerCodelessError,
+  unsetOrAtMost,
+  unsetOrBelow,
+} from '../database/test-server-workarounds';
 import {
   ParticipantEvent,
   ParticipantIdentity,
@@ -31,29 +37,12 @@ interface UpdateOutcome {
   previousRank: number | null;
 }
 
-/**
- * `field` unset or older than ts: a missing ts counts as minus infinity. Written as `$not $gte`
- * (which also matches null and missing) rather than an `$or` of two cases, so a filter is plain
- * field conditions after the unique key, with no `$and`/`$or` tree: the same semantics on real
- * MongoDB, and five times fewer comparisons on the test server, which scans (bench/webhook-ingest).
- */
-const olderThan = (field: keyof Participant, ts: number): FilterQuery<Participant> => ({
-  [field]: { $not: { $gte: ts } },
-});
-const notAfter = (field: keyof Participant, ts: number): FilterQuery<Participant> => ({
-  [field]: { $not: { $gt: ts } },
-});
-
-const CODELESS_ERROR_ATTEMPTS = 3;
-
-/** A server error without a code: MongoDB always sends one; see upsertOrMatch. */
-function isCodelessServerError(error: unknown): boolean {
-  return (
-    error instanceof mongo.MongoServerError &&
-    error.code === undefined &&
-    /^Unknown error/.test(error.message)
-  );
-}
+/** The record's `field` is unset or older than ts (a missing ts counts as minus infinity). */
+const olderThan = (field: keyof Participant, ts: number): FilterQuery<Participant> =>
+  unsetOrBelow(field, ts);
+/** The record's `field` is unset or not after ts. */
+const notAfter = (field: keyof Participant, ts: number): FilterQuery<Participant> =>
+  unsetOrAtMost(field, ts);
 
 function isDuplicateKey(error: unknown): boolean {
   return (
@@ -72,8 +61,8 @@ function isDuplicateKey(error: unknown): boolean {
  */
 @Injectable()
 export class ParticipantsRepository {
-  /** Per join record: the end of the last write queued by this process (see `serialized`). */
-  private readonly tails = new Map<string, Promise<void>>();
+  /** Writes to one join record from this process, one at a time (see `serialized`). */
+  private readonly perRecord = new PerKeySerializer();
 
   constructor(@InjectModel(Participant.name) private readonly participants: Model<Participant>) {}
 
@@ -98,18 +87,11 @@ export class ParticipantsRepository {
    * Runs writes to one join record from this process one at a time. Zoom's retries and
    * duplicates often arrive together; taken in turn they settle by the conditions alone instead
    * of racing to the unique index. Correctness never depends on it (the conditional writes stay
-   * atomic across instances), but the test server mishandles concurrent upserts of one key
-   * (it can answer "Unknown error" or even store two documents under a unique key).
+   * atomic across instances); the test server needs it (PerKeySerializer).
    */
   private serialized(where: JoinKey, work: () => Promise<void>): Promise<void> {
     const id = `${where.meeting_id}\u0000${where.meeting_uuid}\u0000${where.participant_key}`;
-    const run = (this.tails.get(id) ?? Promise.resolve()).then(work);
-    const tail = run.catch(() => undefined);
-    this.tails.set(id, tail);
-    void tail.then(() => {
-      if (this.tails.get(id) === tail) this.tails.delete(id);
-    });
-    return run;
+    return this.perRecord.run(id, work);
   }
 
   /**
@@ -314,27 +296,23 @@ export class ParticipantsRepository {
   private async upsertOrMatch(
     filter: FilterQuery<Participant>,
     update: Record<string, unknown>,
-    attempt = 1,
   ): Promise<UpdateOutcome> {
     try {
-      const before = await this.participants
-        .findOneAndUpdate(filter, update, {
-          upsert: true,
-          new: false,
-          projection: { identity_rank: 1 },
-        })
-        .lean<Pick<Participant, 'identity_rank'>>()
-        .exec();
+      // Repeating the conditional upsert is safe: its conditions make it idempotent.
+      const before = await retryTestServerCodelessError(() =>
+        this.participants
+          .findOneAndUpdate(filter, update, {
+            upsert: true,
+            new: false,
+            projection: { identity_rank: 1 },
+          })
+          .lean<Pick<Participant, 'identity_rank'>>()
+          .exec(),
+      );
       return before
         ? { outcome: 'matched', previousRank: before.identity_rank }
         : { outcome: 'inserted', previousRank: null };
     } catch (error: unknown) {
-      if (isCodelessServerError(error) && attempt < CODELESS_ERROR_ATTEMPTS) {
-        // The test server (mongo-java-server) sometimes answers a concurrent upsert race with
-        // "Unknown error: null" and no code where MongoDB answers 11000. Trying the whole
-        // conditional upsert again is safe either way: its conditions make it idempotent.
-        return this.upsertOrMatch(filter, update, attempt + 1);
-      }
       if (!isDuplicateKey(error)) throw error;
     }
     return this.match(filter, update);
