@@ -7,7 +7,8 @@
 #   docker build -t zoom-live-questions .
 #   docker run --init --env-file .env -p 3000:3000 zoom-live-questions
 
-ARG NODE_IMAGE=node:20-slim
+# Node 24, the current LTS (Node 20 reached end of life in April 2026); CI tests on 24 too.
+ARG NODE_IMAGE=node:24-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
