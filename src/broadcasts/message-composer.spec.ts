@@ -1,4 +1,5 @@
-import { composeLinkMessage, composeQuestionMessage, ZOOM_MESSAGE_MAX } from './message-composer';
+import { ZOOM_CHAT_MESSAGE_MAX_LENGTH } from '../zoom/zoom-chat.service';
+import { composeLinkMessage, composeQuestionMessage } from './message-composer';
 
 const question = {
   title: 'Capital',
@@ -20,7 +21,7 @@ describe('message composer', () => {
 
   it('shortens a long question text, never the link, to exactly fit 1024', () => {
     const text = composeQuestionMessage({ ...question, question_text: 'x'.repeat(2000) }, link);
-    expect(text.length).toBe(ZOOM_MESSAGE_MAX);
+    expect(text.length).toBe(ZOOM_CHAT_MESSAGE_MAX_LENGTH);
     expect(text.endsWith(link)).toBe(true);
     expect(text).toContain('x…');
   });
@@ -31,7 +32,7 @@ describe('message composer', () => {
       { ...question, title: 't'.repeat(200), question_text: 'q'.repeat(2000) },
       longLink,
     );
-    expect(text.length).toBeLessThanOrEqual(ZOOM_MESSAGE_MAX);
+    expect(text.length).toBeLessThanOrEqual(ZOOM_CHAT_MESSAGE_MAX_LENGTH);
     expect(text.endsWith(longLink)).toBe(true);
     // The question text gave way entirely, then the title was cut (not dropped).
     expect(text).not.toContain('qq');
@@ -47,7 +48,7 @@ describe('message composer', () => {
 
   it('does not split an emoji when cutting', () => {
     const text = composeQuestionMessage({ ...question, question_text: '😀'.repeat(1000) }, link);
-    expect(text.length).toBeLessThanOrEqual(ZOOM_MESSAGE_MAX);
+    expect(text.length).toBeLessThanOrEqual(ZOOM_CHAT_MESSAGE_MAX_LENGTH);
     expect(text).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
   });
 
@@ -60,7 +61,7 @@ describe('message composer', () => {
   it('puts the instructor message before a link and shortens the message first', () => {
     expect(composeLinkMessage('Quiz time!', link)).toBe(`Quiz time!\n${link}`);
     const text = composeLinkMessage('m'.repeat(3000), link);
-    expect(text.length).toBe(ZOOM_MESSAGE_MAX);
+    expect(text.length).toBe(ZOOM_CHAT_MESSAGE_MAX_LENGTH);
     expect(text.endsWith(link)).toBe(true);
   });
 });

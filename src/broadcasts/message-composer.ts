@@ -1,11 +1,10 @@
+import { ZOOM_CHAT_MESSAGE_MAX_LENGTH } from '../zoom/zoom-chat.service';
 import type { QuestionSnapshot } from './broadcast.types';
 
-/** Team Chat's limit on `message` (ZOOM.md §2). */
-export const ZOOM_MESSAGE_MAX = 1024;
 const ELLIPSIS = '…';
 
 /**
- * Builds the chat text so it always fits Zoom's 1024 characters: the link is never shortened
+ * Builds the chat text so it always fits Zoom's limit (ZOOM_CHAT_MESSAGE_MAX_LENGTH): the link is never shortened
  * (a cut link is useless); the question text gives way first, then the title. Lengths are
  * counted in UTF-16 units, which is at least the number of characters Zoom counts.
  */
@@ -30,15 +29,15 @@ export function composeLinkMessage(message: string | null, link: string): string
 function fit(parts: string[], shrinkable: number[]): string {
   const out = [...parts];
   for (const index of shrinkable) {
-    const excess = out.join('').length - ZOOM_MESSAGE_MAX;
+    const excess = out.join('').length - ZOOM_CHAT_MESSAGE_MAX_LENGTH;
     if (excess <= 0) break;
     const keep = Math.max(0, out[index].length - excess - ELLIPSIS.length);
     out[index] = keep > 0 ? truncate(out[index], keep) + ELLIPSIS : '';
   }
   const text = out.join('');
-  if (text.length > ZOOM_MESSAGE_MAX) {
+  if (text.length > ZOOM_CHAT_MESSAGE_MAX_LENGTH) {
     throw new Error(
-      `The link alone is longer than Zoom's ${ZOOM_MESSAGE_MAX}-character message limit`,
+      `The link alone is longer than Zoom's ${ZOOM_CHAT_MESSAGE_MAX_LENGTH}-character message limit`,
     );
   }
   return text;

@@ -20,9 +20,9 @@ import {
 } from '@nestjs/swagger';
 import { ApiInstructorAuth } from '../common/auth/api-instructor-auth.decorator';
 import { ErrorBodyDto } from '../common/errors/error-body';
+import { ParseMeetingNumberPipe } from '../zoom/meeting-number.pipe';
 import { ZoomApiErrorFilter } from '../zoom/zoom-api-error.filter';
 import { ListParticipantsQueryDto } from './dto/list-participants.dto';
-import { ParseMeetingIdPipe } from './dto/meeting-id.pipe';
 import { ParticipantListResponseDto, toParticipantListResponse } from './dto/participant.response';
 import { SyncResponseDto } from './dto/sync.response';
 import { ParticipantsSyncService } from './participants-sync.service';
@@ -57,7 +57,7 @@ export class ParticipantsController {
   @ApiOkResponse({ type: ParticipantListResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Unknown ?occurrence for this meeting' })
   async list(
-    @Param('meeting_id', ParseMeetingIdPipe) meetingId: string,
+    @Param('meeting_id', ParseMeetingNumberPipe) meetingId: string,
     @Query() query: ListParticipantsQueryDto,
   ): Promise<ParticipantListResponseDto> {
     const page = await this.participants.listPeople(meetingId, {
@@ -83,7 +83,9 @@ export class ParticipantsController {
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'No occurrence of the meeting is known' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Zoom does not know the meeting' })
   @ApiBadGatewayResponse({ type: ErrorBodyDto, description: "Zoom's answer, code and tracking id" })
-  async sync(@Param('meeting_id', ParseMeetingIdPipe) meetingId: string): Promise<SyncResponseDto> {
+  async sync(
+    @Param('meeting_id', ParseMeetingNumberPipe) meetingId: string,
+  ): Promise<SyncResponseDto> {
     return this.syncer.sync(meetingId);
   }
 }

@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { isMeetingNumber, MEETING_NUMBER_RULE } from '../zoom/meeting-id';
 import type {
   MeetingKind,
   OccurrenceEvent,
@@ -135,8 +136,8 @@ export function parseZoomWebhook(body: unknown): ZoomWebhook {
   const object = payload && isObject(payload.object) ? payload.object : null;
   if (!object) bad('payload.object is missing');
   const meetingId = optionalId(object.id);
-  if (meetingId === null || !/^\d{1,20}$/.test(meetingId)) {
-    bad('payload.object.id must be a meeting number');
+  if (!isMeetingNumber(meetingId)) {
+    bad(`payload.object.id must be ${MEETING_NUMBER_RULE}`);
   }
   const meetingUuid = optionalId(object.uuid);
   if (meetingUuid === null) bad('payload.object.uuid is missing');

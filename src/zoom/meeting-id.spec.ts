@@ -1,4 +1,4 @@
-import { meetingIdPathParam, needsDoubleEncoding } from './meeting-id';
+import { isMeetingNumber, meetingIdPathParam, needsDoubleEncoding } from './meeting-id';
 import { fillPath } from './zoom-http.client';
 
 describe('meeting ids in paths (ZOOM.md §5)', () => {
@@ -28,5 +28,23 @@ describe('meeting ids in paths (ZOOM.md §5)', () => {
 
   it('refuses a template placeholder without a value', () => {
     expect(() => fillPath('/meetings/{meetingId}', {})).toThrow('{meetingId}');
+  });
+});
+
+describe('the meeting number rule', () => {
+  it('accepts 5 to 20 digits and nothing else', () => {
+    for (const ok of ['12345', '85746352413', '1'.repeat(20)])
+      expect(isMeetingNumber(ok)).toBe(true);
+    for (const bad of [
+      '1234',
+      '1'.repeat(21),
+      '8574 635 2413',
+      '-12345',
+      'abcde',
+      '',
+      null,
+      85746352413,
+    ])
+      expect(isMeetingNumber(bad)).toBe(false);
   });
 });

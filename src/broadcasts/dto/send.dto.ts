@@ -10,14 +10,14 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
+import { MEETING_NUMBER_PATTERN, MEETING_NUMBER_RULE } from '../../zoom/meeting-id';
 import { BROADCAST_MODES, type BroadcastMode } from '../broadcast.types';
 
 /** Zoom meeting numbers are digits; clients often send them as JSON numbers. */
 const meetingIdToString = ({ value }: { value: unknown }): unknown =>
   typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
 
-export const MEETING_ID_PATTERN = /^\d{5,20}$/;
-const MEETING_ID_MESSAGE = 'meeting_id must be a Zoom meeting number (digits only)';
+const MEETING_ID_MESSAGE = `meeting_id must be ${MEETING_NUMBER_RULE}`;
 
 /** POST /api/send-question: the original Flask API's contract. */
 export class SendLinkDto {
@@ -36,7 +36,7 @@ export class SendLinkDto {
   @ApiProperty({ example: '85746352413', description: 'Zoom meeting number' })
   @Transform(meetingIdToString)
   @IsString({ message: MEETING_ID_MESSAGE })
-  @Matches(MEETING_ID_PATTERN, { message: MEETING_ID_MESSAGE })
+  @Matches(MEETING_NUMBER_PATTERN, { message: MEETING_ID_MESSAGE })
   meeting_id!: string;
 
   @ApiPropertyOptional({
@@ -54,7 +54,7 @@ export class SendQuestionDto {
   @ApiProperty({ example: '85746352413', description: 'Zoom meeting number' })
   @Transform(meetingIdToString)
   @IsString({ message: MEETING_ID_MESSAGE })
-  @Matches(MEETING_ID_PATTERN, { message: MEETING_ID_MESSAGE })
+  @Matches(MEETING_NUMBER_PATTERN, { message: MEETING_ID_MESSAGE })
   meeting_id!: string;
 
   @ApiPropertyOptional({
@@ -80,7 +80,7 @@ export class SendQuestionDto {
 export class MeetingIdParamDto {
   @ApiProperty({ example: '85746352413', description: 'Zoom meeting number' })
   @IsString()
-  @Matches(MEETING_ID_PATTERN, { message: MEETING_ID_MESSAGE })
+  @Matches(MEETING_NUMBER_PATTERN, { message: MEETING_ID_MESSAGE })
   meeting_id!: string;
 }
 
