@@ -14,6 +14,7 @@ import { ParticipantsModule } from './participants/participants.module';
 import { QuestionsModule } from './questions/questions.module';
 import { ResultsModule } from './results/results.module';
 import { WebhookModule } from './webhook/webhook.module';
+import { ZoomApiErrorFilter } from './zoom/zoom-api-error.filter';
 import { ZoomModule } from './zoom/zoom.module';
 
 @Module({
@@ -34,6 +35,9 @@ import { ZoomModule } from './zoom/zoom.module';
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    // Nest tries global filters last-registered first: Zoom's failures must reach this one
+    // before the catch-all above turns them into a generic 500.
+    { provide: APP_FILTER, useClass: ZoomApiErrorFilter },
   ],
 })
 export class AppModule {

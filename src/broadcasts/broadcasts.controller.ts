@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  Post,
-  Res,
-  UseFilters,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadGatewayResponse,
@@ -28,7 +18,6 @@ import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { AppConfig } from '../config/app-config';
 import { Idempotent } from '../idempotency/idempotent.decorator';
-import { ZoomApiErrorFilter } from '../zoom/zoom-api-error.filter';
 import { BroadcastsService } from './broadcasts.service';
 import {
   BroadcastListResponseDto,
@@ -43,7 +32,6 @@ import { MeetingIdParamDto, RetryDto, SendLinkDto, SendQuestionDto } from './dto
 @ApiTags('broadcasts')
 @ApiInstructorAuth()
 @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body or id' })
-@UseFilters(ZoomApiErrorFilter)
 @Controller('api')
 export class BroadcastsController {
   constructor(

@@ -1,13 +1,4 @@
-import {
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  Post,
-  Query,
-  UseFilters,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
@@ -21,7 +12,6 @@ import {
 import { ApiInstructorAuth } from '../common/auth/api-instructor-auth.decorator';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ParseMeetingNumberPipe } from '../zoom/meeting-number.pipe';
-import { ZoomApiErrorFilter } from '../zoom/zoom-api-error.filter';
 import { ListParticipantsQueryDto } from './dto/list-participants.dto';
 import { ParticipantListResponseDto, toParticipantListResponse } from './dto/participant.response';
 import { SyncResponseDto } from './dto/sync.response';
@@ -71,7 +61,6 @@ export class ParticipantsController {
 
   @Post('sync')
   @HttpCode(HttpStatus.OK)
-  @UseFilters(ZoomApiErrorFilter)
   @ApiOperation({
     summary: "Reconcile with Zoom's live participant list",
     description:

@@ -33,7 +33,7 @@ import {
   QuestionResponseDto,
   toQuestionResponse,
 } from './dto/question.response';
-import { PatchQuestionDto } from './dto/update-question.dto';
+import { PatchQuestionDto } from './dto/patch-question.dto';
 import { QuestionsService } from './questions.service';
 
 @ApiTags('questions')

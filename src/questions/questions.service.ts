@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, Types } from 'mongoose';
 import { CreateQuestionDto } from './dto/create-question.dto';
 import { ListQuestionsQueryDto } from './dto/list-questions.dto';
-import { PatchQuestionDto } from './dto/update-question.dto';
+import { PatchQuestionDto } from './dto/patch-question.dto';
 import { QUESTION_DEFAULTS } from './question.types';
 import { Question, QuestionDocument } from './schemas/question.schema';
 

@@ -10,7 +10,7 @@ import { ZoomApiError, ZoomInvalidRequestError } from './zoom-api.error';
  * a generic message, which is right for our own bugs but hides Zoom's answer.) A request refused
  * before reaching Zoom stays a 400, and Zoom's 404 (e.g. code 3001 "Meeting does not exist") is a
  * 404 here too: the id the client gave us names nothing in Zoom, which is the client's to fix, not
- * a gateway failure. Apply with @UseFilters(ZoomApiErrorFilter).
+ * a gateway failure. Registered globally in AppModule, so every route that calls Zoom answers alike.
  */
 @Catch(ZoomApiError)
 export class ZoomApiErrorFilter implements ExceptionFilter<ZoomApiError> {

@@ -1,14 +1,12 @@
-import { Controller, Get, UseFilters } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiBadGatewayResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiInstructorAuth } from '../common/auth/api-instructor-auth.decorator';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { TestZoomResponseDto, toTestZoomResponse } from './dto/test-zoom.response';
-import { ZoomApiErrorFilter } from './zoom-api-error.filter';
 import { ZoomDiagnosticsService } from './zoom-diagnostics.service';
 
 @ApiTags('zoom')
 @ApiInstructorAuth()
-@UseFilters(ZoomApiErrorFilter)
 @Controller('api')
 export class ZoomController {
   constructor(private readonly diagnostics: ZoomDiagnosticsService) {}
