@@ -11,153 +11,37 @@
  *   npx ts-node --transpile-only bench/webhook-ingest.ts [secondsPerRate=10] [rates=500,1000,1500,2000,3000]
  *
  * MONGO_URI is used if set; otherwise the local MongoDB-wire server is started (it shares this
- * machine's cores with the app and the load generator: see the CPU columns).
+ * machine's cores with the app and the load generator: see the CPU columns). The raw-driver
+ * baseline is bench/webhook-raw-driver.ts and the filter-shape row bench/webhook-filter-shape.ts
+ * (each also runs alone); shared helpers are in bench/lib/webhook-load.ts.
  */
 import autocannon from 'autocannon';
-import mongoose, { mongo } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { participantEvent, zoomSignature } from '../test/utils/webhook-helpers';
-import { withDatabase } from '../test/utils/database';
-import { startMongoServer } from '../tools/mongo-server/launch';
 import { percentile } from './answer-burst';
+import { loadAverage, ownCpuMs, startCompiledApp } from './lib/processes';
 import {
-  childDatabasePid,
-  loadAverage,
-  ownCpuMs,
-  processCpuMs,
-  startCompiledApp,
-} from './lib/processes';
+  Bench,
+  CONNECTIONS,
+  fmt,
+  MAX_SECONDS,
+  MEETING_SIZE,
+  openBenchDatabase,
+  planEvents,
+  rateOf,
+  signAll,
+  STAGGER,
+  WEBHOOK_PATH,
+} from './lib/webhook-load';
+import { legacyFilter } from './webhook-filter-shape';
+import { rawBaseline, RawResult } from './webhook-raw-driver';
 
-/** Participants per meeting occurrence (Zoom's usual meeting cap is 300-1,000). */
-const MEETING_SIZE = 500;
-/**
- * autocannon's rate limit lets each connection send its per-second quota back to back at the
- * start of each second, all connections together: one instance would offer a burst every
- * second, not a rate. STAGGER instances started 1/STAGGER s apart each carry 1/STAGGER of the
- * rate, so a slice of the load arrives every 100 ms.
- */
-const STAGGER = 10;
-/** Total connections (Zoom delivers from many senders at once); also the raw baseline's workers. */
-const CONNECTIONS = 200;
-/** Signed timestamps must stay inside the app's 300 s window for the whole (capped) step. */
-const MAX_SECONDS = 120;
-const WEBHOOK_PATH = '/api/zoom/webhook';
 const TARGET_RATE = 1500;
 const TARGET_P99_MS = 50;
 const TARGET_RATIO = 0.5;
 /** Length of the raw-driver probe before each step (the end-of-run baseline runs longer). */
 const PROBE_SECONDS = 3;
-
-interface PlannedEvent {
-  kind: 'joined' | 'left';
-  /** participant_key in the database: participant_uuid here. */
-  key: string;
-  raw: Buffer;
-}
-
-interface SignedEvent extends PlannedEvent {
-  headers: Record<string, string>;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run offers the same mix. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * `n` events for one step: ~75 % joins of new participants, ~10 % retries of an earlier join
- * (byte-identical body, as Zoom re-sends), ~15 % leaves of an earlier joined participant (with a
- * later event_ts). Concurrent delivery may apply a leave before its join; the repository's
- * order-independent writes must still end with exactly one record per participant, left iff
- * its leave was accepted.
- */
-function planEvents(
-  runId: string,
-  step: number,
-  n: number,
-): { events: PlannedEvent[]; uuids: string[] } {
-  const random = rng(step + 1);
-  const baseTs = Date.now() - 60_000;
-  const joins: Array<{ key: string; raw: Buffer; participant: number }> = [];
-  const left = new Set<number>();
-  const events: PlannedEvent[] = [];
-  const uuids: string[] = [];
-  const meetingOf = (p: number) => {
-    const m = Math.floor(p / MEETING_SIZE);
-    const uuid = `${runId}-${step}-${m}==`;
-    if (uuids.length === m) uuids.push(uuid);
-    return { meetingId: String(80_000_000 + step * 10_000 + m), uuid };
-  };
-  const body = (kind: 'joined' | 'left', p: number, ts: number) =>
-    Buffer.from(
-      JSON.stringify(
-        participantEvent(kind, {
-          ...meetingOf(p),
-          ts,
-          participant: {
-            user_id: String(16_000_000 + p),
-            user_name: `Bench User ${p}`,
-            participant_uuid: `${runId}-${step}-p${p}`,
-            // Some signed-in users, some guests: both identity paths of the repository.
-            ...(p % 2 === 0 ? { id: `zu${runId}${p}`, email: `user${p}@example.com` } : {}),
-          },
-        }),
-      ),
-    );
-  for (let i = 0; i < n; i++) {
-    const ts = baseTs + i;
-    const r = random();
-    if (joins.length >= 20 && r >= 0.75 && r < 0.85) {
-      const earlier = joins[Math.floor(random() * joins.length)];
-      events.push({ kind: 'joined', key: earlier.key, raw: earlier.raw });
-      continue;
-    }
-    if (joins.length >= 20 && r >= 0.85) {
-      const earlier = joins[Math.floor(random() * joins.length)];
-      if (!left.has(earlier.participant)) {
-        left.add(earlier.participant);
-        events.push({ kind: 'left', key: earlier.key, raw: body('left', earlier.participant, ts) });
-        continue;
-      }
-    }
-    const p = joins.length;
-    const join = { key: `${runId}-${step}-p${p}`, raw: body('joined', p, ts), participant: p };
-    joins.push(join);
-    events.push({ kind: 'joined', key: join.key, raw: join.raw });
-  }
-  return { events, uuids };
-}
-
-/** Signs a whole step at once, just before it runs: one timestamp, fresh for the step. */
-function signAll(events: PlannedEvent[], secret: string): SignedEvent[] {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return events.map((e) => ({
-    ...e,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'x-zm-request-timestamp': timestamp,
-      'x-zm-signature': zoomSignature(secret, timestamp, e.raw),
-    },
-  }));
-}
-
-interface Bench {
-  url: string;
-  secret: string;
-  db: mongo.Db;
-  runId: string;
-  appCpuMs(): number;
-  dbCpuMs(): number;
-}
 
 interface StepResult {
   label: string;
@@ -327,153 +211,6 @@ async function httpStep(
   };
 }
 
-interface RawResult {
-  label: string;
-  collectionBefore: number;
-  /** Database CPU per event (ms). */
-  dbCpu: number;
-  events: number;
-  wallMs: number;
-  /** Per event: the participant upsert and the occurrence touch, as the app does them. */
-  latencies: number[];
-  /** The participant upsert alone. */
-  upsertLatencies: number[];
-}
-
-/**
- * The database work of ParticipantsRepository.applyJoin (first attempt, a fresh participant:
- * the conditional upsert) plus OccurrencesRepository.touch, straight through the driver with the
- * documents Mongoose sends for them on the wire (captured with mongoose.set('debug'): timestamps,
- * __v and schema defaults on insert, the key fields then the "older than" conditions as
- * `$not: {$gte}`). CONNECTIONS workers loop until `seconds` have passed.
- *
- * `legacyFilter` sends the repository's previous filter instead (`$and` of three `$or`s, which
- * Mongoose placed before the key fields), for the diagnostic row: mongo-java-server scans the
- * collection for these filters and evaluates a filter's keys in order, so the shape decides
- * whether most documents are rejected by a cheap equality or only after three `$or`s. Real
- * MongoDB answers both from the unique index.
- */
-async function rawBaseline(
-  b: Bench,
-  tag: string,
-  seconds: number,
-  label: string,
-  legacyFilter = false,
-): Promise<RawResult> {
-  const participants = b.db.collection('participants');
-  const occurrences = b.db.collection('meeting_occurrences');
-  const latencies: number[] = [];
-  const upsertLatencies: number[] = [];
-  let next = 0;
-  const uuids = new Set<string>();
-  const collectionBefore = await participants.estimatedDocumentCount();
-  const dbCpuBefore = b.dbCpuMs();
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  const olderThan = (field: string, ts: number) => ({
-    $or: [{ [field]: null }, { [field]: { $lt: ts } }],
-  });
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (performance.now() < deadline) {
-        const p = next++;
-        const ts = Date.now();
-        const now = new Date();
-        const meetingId = String(70_000_000 + Math.floor(p / MEETING_SIZE));
-        const uuid = `${b.runId}-raw-${tag}-${Math.floor(p / MEETING_SIZE)}==`;
-        uuids.add(uuid);
-        const key = `${b.runId}-raw-${tag}-p${p}`;
-        const t0 = performance.now();
-        const where = { meeting_id: meetingId, meeting_uuid: uuid, participant_key: key };
-        const filter = legacyFilter
-          ? {
-              $and: [
-                olderThan('join_ts', ts),
-                olderThan('leave_ts', ts),
-                olderThan('ended_ts', ts),
-              ],
-              ...where,
-            }
-          : {
-              ...where,
-              join_ts: { $not: { $gte: ts } },
-              leave_ts: { $not: { $gte: ts } },
-              ended_ts: { $not: { $gte: ts } },
-            };
-        await participants.findOneAndUpdate(
-          filter,
-          {
-            $set: {
-              join_ts: ts,
-              join_time: now,
-              user_id: String(16_000_000 + p),
-              participant_uuid: key,
-              zoom_user_id: null,
-              name: `Raw User ${p}`,
-              email: null,
-              person_key: key,
-              raw_data: { user_id: String(16_000_000 + p), user_name: `Raw User ${p}` },
-              identity_rank: 1e13 + ts,
-              status: 'joined',
-              updated_at: now,
-            },
-            $max: { last_event_ts: ts },
-            $setOnInsert: {
-              leave_ts: null,
-              leave_time: null,
-              ended_ts: null,
-              __v: 0,
-              created_at: now,
-            },
-          },
-          { upsert: true, returnDocument: 'before', projection: { identity_rank: 1 } },
-        );
-        const t1 = performance.now();
-        await occurrences.findOneAndUpdate(
-          { meeting_id: meetingId, uuid },
-          {
-            $min: { first_event_ts: ts },
-            $set: { updated_at: now },
-            $setOnInsert: {
-              kind: 'meeting',
-              __v: 0,
-              topic: null,
-              host_id: null,
-              start_time: null,
-              end_time: null,
-              started_ts: null,
-              ended_ts: null,
-              created_at: now,
-            },
-          },
-          { upsert: true, returnDocument: 'after' },
-        );
-        const t2 = performance.now();
-        upsertLatencies.push(t1 - t0);
-        latencies.push(t2 - t0);
-      }
-    }),
-  );
-  const wallMs = performance.now() - started;
-  const dbCpu = (b.dbCpuMs() - dbCpuBefore) / Math.max(1, latencies.length);
-  // The baseline's own records go again, so only the HTTP steps grow the collection and each
-  // probe runs at the size the next step starts from.
-  await participants.deleteMany({ meeting_uuid: { $in: [...uuids] } });
-  await occurrences.deleteMany({ uuid: { $in: [...uuids] } });
-  return {
-    label,
-    collectionBefore,
-    dbCpu,
-    events: latencies.length,
-    wallMs,
-    latencies: latencies.sort((x, y) => x - y),
-    upsertLatencies: upsertLatencies.sort((x, y) => x - y),
-  };
-}
-
-const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
-const rateOf = (count: number, ms: number) => (count / ms) * 1000;
-
 function printTable(steps: StepResult[], raws: RawResult[]): void {
   const head = [
     'run'.padEnd(26),
@@ -561,15 +298,11 @@ async function main(): Promise<void> {
   );
   console.log(`load average at start: ${loadAverage()} (${availableParallelism()} CPUs)`);
 
-  const mongoServer = process.env.MONGO_URI ? null : await startMongoServer();
   const runId = randomBytes(3).toString('hex');
-  const dbUri = withDatabase(
-    process.env.MONGO_URI ?? mongoServer?.uri ?? '',
-    `zlq_bench_webhooks_${runId}`,
-  );
+  const database = await openBenchDatabase(`zlq_bench_webhooks_${runId}`);
+  const dbUri = database.uri;
   const secret = randomBytes(24).toString('hex');
   let app: Awaited<ReturnType<typeof startCompiledApp>> | null = null;
-  let connection: mongoose.Connection | null = null;
   let pass = true;
   try {
     // Production settings; the Zoom credentials are required there but unused by the webhook,
@@ -589,10 +322,7 @@ async function main(): Promise<void> {
       ZOOM_API_BASE_URL: 'http://127.0.0.1:9/v2',
       ZOOM_OAUTH_URL: 'http://127.0.0.1:9/oauth/token',
     });
-    connection = await mongoose.createConnection(dbUri).asPromise();
-    const db = connection.db;
-    if (!db) throw new Error('no database handle');
-    const dbPid = mongoServer ? childDatabasePid() : undefined;
+    const db = database.db;
     const appHandle = app;
     const bench: Bench = {
       url: app.url,
@@ -600,7 +330,7 @@ async function main(): Promise<void> {
       db,
       runId,
       appCpuMs: () => appHandle.cpuMs(),
-      dbCpuMs: () => processCpuMs(dbPid),
+      dbCpuMs: () => database.dbCpuMs(),
     };
 
     // Warm-up (JIT, connection pools, index builds finished): own meetings, not reported.
@@ -630,7 +360,13 @@ async function main(): Promise<void> {
     }
     raws.push(await rawBaseline(bench, 'end', rawSeconds, 'raw driver, end'));
     raws.push(
-      await rawBaseline(bench, 'legacy', rawSeconds, 'raw, end, previous $and filter', true),
+      await rawBaseline(
+        bench,
+        'legacy',
+        rawSeconds,
+        'raw, end, previous $and filter',
+        legacyFilter,
+      ),
     );
     const finalCount = await db.collection('participants').estimatedDocumentCount();
 
@@ -684,9 +420,8 @@ async function main(): Promise<void> {
         `${fmt(percentile(raws[raws.length - 2].latencies, 50))} ms at end as the collection grew`,
     );
   } finally {
-    await connection?.close();
     await app?.stop();
-    await mongoServer?.stop();
+    await database.close();
   }
   console.log(`load average at end: ${loadAverage()}`);
   console.log(

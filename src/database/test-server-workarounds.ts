@@ -67,7 +67,7 @@ export class PerKeySerializer {
  * `field` missing, null or below `value`, as one flat condition (`$not: {$gte}`) rather than
  * `$or: [{field: null}, {field: {$lt}}]`. mongo-java-server uses no index beyond an exact
  * unique-key match and evaluates a filter against every document it scans, where an `$and`/`$or`
- * tree costs about five times the comparisons (bench/webhook-ingest.ts measures both shapes).
+ * tree costs about five times the comparisons (bench/webhook-filter-shape.ts measures both shapes).
  * On MongoDB 6/7 the two forms select exactly the same documents.
  */
 export function unsetOrBelow(field: string, value: number): Record<string, unknown> {
