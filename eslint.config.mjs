@@ -1,4 +1,4 @@
-// Type-aware linting (STYLE.md): floating promises are errors, Prettier owns formatting.
+// Type-aware linting (docs/architecture.md §13): floating promises are errors, Prettier owns formatting.
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';

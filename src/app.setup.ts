@@ -15,7 +15,7 @@ import { AppConfig, type TrustProxy } from './config/app-config';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Fastify, not Express: the webhook and answer bursts are the hot paths (DESIGN.md, Stack). */
+/** Fastify, not Express: the webhook and answer bursts are the hot paths (docs/architecture.md §1). */
 export function createHttpAdapter(options: { trustProxy?: TrustProxy } = {}): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,

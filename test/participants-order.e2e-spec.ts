@@ -2,7 +2,7 @@
  * Order independence, property-style: seeded random join/leave/rejoin histories (rejoins with a
  * new user_id, same Zoom user id or email; guests with neither; meeting.ended; a second
  * occurrence) are delivered duplicated, shuffled and partly concurrent, and must always end in the
- * state a naive in-order replay of the same history gives (ZOOM.md §3: at-least-once, unordered).
+ * state a naive in-order replay of the same history gives (docs/zoom.md §3: at-least-once, unordered).
  */
 import { ParticipantsService } from '../src/participants/participants.service';
 import type { MeetingPerson } from '../src/participants/people';
@@ -77,7 +77,7 @@ function generateHistory(r: Rng, caseId: number): HistoryEvent[] {
   const occurrences = r.chance(0.4) ? 2 : 1;
   for (let o = 0; o < occurrences; o++) {
     const uuid = `occ-${caseId}-${o}==`;
-    let nextUserId = 16778240; // per-join ids restart per occurrence, as Zoom's do (ZOOM.md §3)
+    let nextUserId = 16778240; // per-join ids restart per occurrence, as Zoom's do (docs/zoom.md §3)
     if (r.chance(0.85)) events.push({ kind: 'started', uuid, ts: tick() });
     // Each person's sessions as a queue of actions, interleaved at random with the others'.
     const queues = people.map((person, index) => {

@@ -99,7 +99,7 @@ describe('GET /api/meetings/{id}/participants (e2e, real database)', () => {
       await leave(meetingId, uuid, bob1);
       await join(meetingId, uuid, ada2);
       await join(meetingId, uuid, bob2);
-      // Zoom's stale leave of Ada's first join, delivered again after her rejoin (ZOOM.md §3).
+      // Zoom's stale leave of Ada's first join, delivered again after her rejoin (docs/zoom.md §3).
       await send(participantEvent('left', { meetingId, uuid, ts: ts - 3, participant: ada1 }));
 
       const res = await list(meetingId).expect(200);
@@ -177,7 +177,7 @@ describe('GET /api/meetings/{id}/participants (e2e, real database)', () => {
         count: 0,
         occurrence: { uuid: 'occ-b==' },
       });
-      // Same per-join user_id as in the first occurrence: a different join (ZOOM.md §3).
+      // Same per-join user_id as in the first occurrence: a different join (docs/zoom.md §3).
       await join(meetingId, 'occ-b==', { user_id: '16778242', user_name: 'Carol' });
       const now = await list(meetingId).expect(200);
       expect(now.body.items).toEqual([

@@ -1,6 +1,6 @@
 /**
  * How fast a webhook is acknowledged (for the report; nothing is asserted on time). Zoom gives
- * an endpoint 3 s (ZOOM.md §3). Run alone: npx jest test/webhook-latency
+ * an endpoint 3 s (docs/zoom.md §3). Run alone: npx jest test/webhook-latency
  */
 import { createTestApp, TestApp } from './utils/test-app';
 import { meetingEvent, participantEvent, postWebhook } from './utils/webhook-helpers';

@@ -85,7 +85,7 @@ describe('GET /api/test-zoom (e2e, simulator over HTTP)', () => {
   });
 
   it("is 502 with Zoom's reason for any other token refusal (parameters in the query string)", async () => {
-    // Zoom answers 400 when the grant is sent in the query string (ZOOM.md §1); a misconfigured
+    // Zoom answers 400 when the grant is sent in the query string (docs/zoom.md §1); a misconfigured
     // ZOOM_OAUTH_URL carrying one triggers it. (Each documented code's hint is unit-tested.)
     const { app } = await world({}, (sim) => ({
       ZOOM_OAUTH_URL: `${sim.url}/oauth/token?grant_type=x`,

@@ -1,6 +1,6 @@
 /**
  * The zoom module against the Zoom simulator over real HTTP (no mocked HTTP): token handling,
- * retries, rate limiting and the Team Chat / meetings calls, as ZOOM.md describes Zoom.
+ * retries, rate limiting and the Team Chat / meetings calls, as docs/zoom.md describes Zoom.
  */
 import { startZoomSimulator, type ZoomSimulator } from '../tools/zoom-simulator';
 import { ZOOM_CHAT_MESSAGE_MAX_LENGTH } from '../src/zoom/zoom-chat.service';
@@ -52,7 +52,7 @@ describe('Zoom client against the simulator (real HTTP)', () => {
     return zoom;
   };
 
-  describe('Server-to-Server OAuth token (ZOOM.md §1)', () => {
+  describe('Server-to-Server OAuth token (docs/zoom.md §1)', () => {
     it('100 concurrent calls on a cold cache make one token request', async () => {
       const { chat } = await harness();
       const results = await Promise.all(
@@ -152,7 +152,7 @@ describe('Zoom client against the simulator (real HTTP)', () => {
     });
   });
 
-  describe('retries (ZOOM.md §4)', () => {
+  describe('retries (docs/zoom.md §4)', () => {
     it('a 429 with Retry-After waits that long, then delivers once', async () => {
       const { chat } = await harness();
       sim.setFaults({ burst429: 1, retryAfterHeader: true });
@@ -333,7 +333,7 @@ describe('Zoom client against the simulator (real HTTP)', () => {
     });
   });
 
-  describe('rate limit (ZOOM.md §4)', () => {
+  describe('rate limit (docs/zoom.md §4)', () => {
     it('holds the configured rate: 200 sends at 50/s measure within 10%, with no 429', async () => {
       sim.setFaults({ rateLimits: { medium: 50, light: 1000, heavy: 1000 } });
       const { chat } = await harness({ ZOOM_RATE_LIMIT_MEDIUM: '50', ZOOM_MAX_IN_FLIGHT: '20' });
@@ -397,7 +397,7 @@ describe('Zoom client against the simulator (real HTTP)', () => {
     }
   });
 
-  describe('Team Chat (ZOOM.md §2)', () => {
+  describe('Team Chat (docs/zoom.md §2)', () => {
     it("sends from ZOOM_CHAT_SENDER to a contact and returns Zoom's message id", async () => {
       const { chat } = await harness();
       const { messageId } = await chat.sendMessage(
@@ -453,7 +453,7 @@ describe('Zoom client against the simulator (real HTTP)', () => {
     });
   });
 
-  describe('meetings (ZOOM.md §2, §5)', () => {
+  describe('meetings (docs/zoom.md §2, §5)', () => {
     it('reads the continuous-chat channel id, or null without one', async () => {
       const { meetings } = await harness();
       const withChat = sim.createMeeting({ topic: 'Algebra', continuousChat: true });

@@ -12,7 +12,7 @@ import { startZoomSimulator, type ZoomSimulator } from '../tools/zoom-simulator'
 import { countPerRecipient, HARNESS_SENDER, startZoomHarness } from './utils/zoom-harness';
 
 const SENDS = 1000;
-const RATE = 60; // a Business account's Medium limit (ZOOM.md §4)
+const RATE = 60; // a Business account's Medium limit (docs/zoom.md §4)
 
 interface RunFigures {
   delivered: number;

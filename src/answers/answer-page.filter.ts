@@ -15,7 +15,7 @@ import { renderMessagePage } from './page/answer-page.view';
  * Errors on the participant routes. JSON callers get the API's one error body; a browser (the
  * page itself, or its form post without JavaScript) gets a friendly page with the same status.
  * A 429 carries Retry-After either way, and so does the 503 of a database outage. Unexpected errors are logged with the route pattern, not
- * the URL: the URL holds the participant's token, and logs must not (DESIGN.md, Security notes).
+ * the URL: the URL holds the participant's token, and logs must not (docs/architecture.md §10).
  */
 @Catch()
 export class AnswerPageExceptionFilter extends AllExceptionsFilter {

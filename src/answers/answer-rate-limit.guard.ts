@@ -16,7 +16,7 @@ export const PER_IP_LIMIT = { capacity: 3000, refillPerSecond: 300, maxKeys: 50_
 export const PER_LINK_LIMIT = { capacity: 5, refillPerSecond: 0.5, maxKeys: 100_000 };
 
 /**
- * Rate limits for the public answer routes (DESIGN.md, Security notes). In memory, per instance.
+ * Rate limits for the public answer routes (docs/architecture.md §10). In memory, per instance.
  * The IP is Fastify's `request.ip`: the socket peer, or behind a reverse proxy named in
  * TRUST_PROXY the client address it forwards (without it, everyone behind the proxy would share
  * the proxy's address and one limit). Accepted answers per link per address are bounded

@@ -268,7 +268,7 @@ export class BroadcastsService {
               name: person.name.trim() || person.email || 'Participant',
               email: person.email,
               zoom_user_id: person.zoom_user_id,
-              // Team Chat takes the contact's email, or its Zoom user id (ZOOM.md §2).
+              // Team Chat takes the contact's email, or its Zoom user id (docs/zoom.md §2).
               to_contact: person.reachable ? (person.email ?? person.zoom_user_id) : null,
               unreachable_reason: person.reachable
                 ? null

@@ -6,7 +6,7 @@
 export type NodeEnv = 'development' | 'test' | 'production';
 
 export interface ZoomRateLimits {
-  /** Requests per second per Zoom rate-limit label, per account (ZOOM.md §4). */
+  /** Requests per second per Zoom rate-limit label, per account (docs/zoom.md §4). */
   light: number;
   medium: number;
   heavy: number;

@@ -1,12 +1,12 @@
 /**
  * Zoom's participant and meeting webhooks, reduced to what presence needs. The webhook module
- * builds these from `meeting.*` and `webinar.*` payloads (same shape, ZOOM.md §3); the sync
+ * builds these from `meeting.*` and `webinar.*` payloads (same shape, docs/zoom.md §3); the sync
  * builds them from Zoom's live participant list.
  */
 export type MeetingKind = 'meeting' | 'webinar';
 
 export interface ParticipantIdentity {
-  /** Per-join id (changes on every rejoin, ZOOM.md §3). */
+  /** Per-join id (changes on every rejoin, docs/zoom.md §3). */
   user_id: string | null;
   /** Per-join uuid, when Zoom sends one. */
   participant_uuid: string | null;
@@ -22,7 +22,7 @@ export interface ParticipantEvent {
   meetingId: string;
   meetingUuid: string;
   meetingKind: MeetingKind;
-  /** Zoom's `event_ts` (ms): the only order there is (ZOOM.md §3). */
+  /** Zoom's `event_ts` (ms): the only order there is (docs/zoom.md §3). */
   ts: number;
   /** join_time for a join, leave_time for a leave. */
   time: Date | null;
@@ -41,7 +41,7 @@ export interface OccurrenceEvent {
   endTime: Date | null;
 }
 
-/** The join key of DESIGN.md: participant_uuid, else user_id. */
+/** The join key of docs/architecture.md §3: participant_uuid, else user_id. */
 export function participantKey(p: ParticipantIdentity): string | null {
   return p.participant_uuid ?? p.user_id;
 }

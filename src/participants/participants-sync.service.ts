@@ -25,7 +25,7 @@ export interface SyncResult {
 }
 
 /**
- * Reconciles the records with Zoom's live participant list (ZOOM.md §5), for when webhooks were
+ * Reconciles the records with Zoom's live participant list (docs/zoom.md §5), for when webhooks were
  * missed or the service was down. It feeds the snapshot through the same event-ts rule as the
  * webhooks, so it never overrides newer webhook information: a listed join or leave is an event
  * at Zoom's own join/leave time (webhook event_ts are those moments too), and a join Zoom no

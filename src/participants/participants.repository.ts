@@ -57,7 +57,7 @@ function isDuplicateKey(error: unknown): boolean {
  * updates whose filters say "only if this event is newer than what the record has applied" and
  * which keep `status = left iff max(leave_ts, ended_ts) >= join_ts`. Concurrent webhooks for one
  * join therefore never lose an update (no read-modify-write), duplicates match nothing, and any
- * permutation of the same events converges (ZOOM.md §3: at-least-once, unordered delivery).
+ * permutation of the same events converges (docs/zoom.md §3: at-least-once, unordered delivery).
  */
 @Injectable()
 export class ParticipantsRepository {

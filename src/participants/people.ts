@@ -1,6 +1,6 @@
 import type { ParticipantRecord } from './participants.repository';
 
-/** One person in a meeting occurrence, however many times they joined (DESIGN.md: one person = one recipient). */
+/** One person in a meeting occurrence, however many times they joined (docs/architecture.md §3: one person = one recipient). */
 export interface MeetingPerson {
   person_key: string;
   name: string;
@@ -13,7 +13,7 @@ export interface MeetingPerson {
   status: 'joined' | 'left';
 }
 
-/** Team Chat reaches Zoom users and contacts by email only; guests have neither (ZOOM.md §2). */
+/** Team Chat reaches Zoom users and contacts by email only; guests have neither (docs/zoom.md §2). */
 export const GUEST_UNREACHABLE_REASON =
   'Joined as a guest without a Zoom account or email: Team Chat cannot reach them';
 

@@ -53,7 +53,7 @@ describe('parseZoomWebhook', () => {
     },
   );
 
-  it('treats empty ids and emails as absent (guests, ZOOM.md §3)', () => {
+  it('treats empty ids and emails as absent (guests, docs/zoom.md §3)', () => {
     const guest = {
       ...object,
       participant: {

@@ -31,7 +31,7 @@ const HANDLED_ACTIONS = new Map<string, HandledAction>([
   ['ended', { type: 'occurrence', kind: 'ended' }],
 ]);
 
-/** Zoom's participant fields worth keeping for debugging; never the whole body (DESIGN.md, logs). */
+/** Zoom's participant fields worth keeping for debugging; never the whole body (docs/architecture.md §10). */
 const RAW_PARTICIPANT_FIELDS = [
   'user_id',
   'user_name',
@@ -57,7 +57,7 @@ function bad(message: string): never {
   throw new BadRequestException(`Malformed Zoom webhook: ${message}`);
 }
 
-/** Zoom sends some ids as numbers and some as strings; empty means absent (guests, ZOOM.md §3). */
+/** Zoom sends some ids as numbers and some as strings; empty means absent (guests, docs/zoom.md §3). */
 function optionalId(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') return null;
@@ -96,7 +96,7 @@ function identityOf(participant: Json): ParticipantIdentity {
   return {
     user_id: userId,
     participant_uuid: participantUuid,
-    // Either field carries the Zoom account user id; both are empty for guests (ZOOM.md §3).
+    // Either field carries the Zoom account user id; both are empty for guests (docs/zoom.md §3).
     zoom_user_id: optionalId(participant.id) ?? optionalId(participant.participant_user_id),
     name: name.slice(0, MAX_NAME),
     email: optionalEmail(participant.email),
@@ -106,7 +106,7 @@ function identityOf(participant: Json): ParticipantIdentity {
 
 /**
  * Turns a verified webhook body into what the app acts on. `meeting.*` and `webinar.*` events
- * share one shape (ZOOM.md §3). Known events with a body we cannot use are a 400 (Zoom logs it);
+ * share one shape (docs/zoom.md §3). Known events with a body we cannot use are a 400 (Zoom logs it);
  * unknown events are ignored.
  */
 export function parseZoomWebhook(body: unknown): ZoomWebhook {

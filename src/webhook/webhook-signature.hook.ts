@@ -33,7 +33,7 @@ export function verifiedSecretOf(request: object): string | undefined {
  * only after JSON parsing, so a malformed body would answer 400 to anyone, unsigned; here an
  * unsigned or badly signed request is a 401 whatever its body, and only a correctly signed one
  * reaches the JSON parser (malformed: 400) and then the controller. The hook reads the exact
- * bytes received (ZOOM.md §3) and hands the parser an identical stream.
+ * bytes received (docs/zoom.md §3) and hands the parser an identical stream.
  */
 @Injectable()
 export class WebhookSignatureHook implements OnModuleInit {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { encryptPlainToken, verifyZoomSignature, zoomSignature } from './webhook-signature';
 
-// Vectors computed outside this code base (Python's hmac module) for ZOOM.md §3's formula.
+// Vectors computed outside this code base (Python's hmac module) for docs/zoom.md §3's formula.
 const VECTOR_BODY = '{"event":"meeting.started","event_ts":1764212345000}';
 const VECTOR_SIG = 'v0=18821e9572b8732fa7a5046523f4918d17dfc5c363e50ac671c4086c58bad063';
 const UNICODE_BODY = '{"name":"Zoë 👋"}';

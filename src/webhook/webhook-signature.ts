@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** `x-zm-signature`, `x-zm-request-timestamp` (ZOOM.md §3). */
+/** `x-zm-signature`, `x-zm-request-timestamp` (docs/zoom.md §3). */
 export const SIGNATURE_HEADER = 'x-zm-signature';
 export const TIMESTAMP_HEADER = 'x-zm-request-timestamp';
 
@@ -14,13 +14,13 @@ export function zoomSignature(secret: string, timestamp: string, rawBody: Buffer
   return `v0=${hmac.digest('hex')}`;
 }
 
-/** `hex(HMAC_SHA256(secret, plainToken))`, the answer to endpoint.url_validation (ZOOM.md §3). */
+/** `hex(HMAC_SHA256(secret, plainToken))`, the answer to endpoint.url_validation (docs/zoom.md §3). */
 export function encryptPlainToken(secret: string, plainToken: string): string {
   return createHmac('sha256', secret).update(plainToken, 'utf8').digest('hex');
 }
 
 /**
- * Verifies a Zoom webhook over the exact bytes received (ZOOM.md §3: Zoom's own sample
+ * Verifies a Zoom webhook over the exact bytes received (docs/zoom.md §3: Zoom's own sample
  * re-serialises the parsed JSON; any whitespace difference would then break or, worse, hide a
  * change). Every configured secret is tried (current and "next", for rotation), each compared in
  * constant time, and all of them always, so timing does not tell which one matched.

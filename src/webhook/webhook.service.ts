@@ -6,7 +6,7 @@ import { encryptPlainToken } from './webhook-signature';
 
 /**
  * Acts on a verified Zoom webhook: store, then answer. Nothing here calls Zoom, so the answer
- * comes well inside Zoom's 3 s budget (ZOOM.md §3).
+ * comes well inside Zoom's 3 s budget (docs/zoom.md §3).
  */
 @Injectable()
 export class WebhookService {

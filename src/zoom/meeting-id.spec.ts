@@ -1,7 +1,7 @@
 import { isMeetingNumber, meetingIdPathParam, needsDoubleEncoding } from './meeting-id';
 import { fillPath } from './zoom-http.client';
 
-describe('meeting ids in paths (ZOOM.md §5)', () => {
+describe('meeting ids in paths (docs/zoom.md §5)', () => {
   const path = (id: string) =>
     fillPath('/metrics/meetings/{meetingId}/participants', { meetingId: meetingIdPathParam(id) });
 

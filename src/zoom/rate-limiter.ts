@@ -1,5 +1,5 @@
 /**
- * Client-side pacing for Zoom's per-account rate limits (ZOOM.md §4): one token bucket per label
+ * Client-side pacing for Zoom's per-account rate limits (docs/zoom.md §4): one token bucket per label
  * (light / medium / heavy), shared by every caller in the process, so the service never sends
  * faster than the account allows and a 429 slows everyone down, not only the caller that got it.
  *
@@ -29,7 +29,7 @@ export interface TokenBucketOptions {
   ratePerSecond: number;
   /**
    * Tokens that may accumulate. Default: 100 ms worth (at least 2), not a whole second's: how Zoom
-   * meters its second is not documented (ZOOM.md §4, inferred), so the client paces evenly instead
+   * meters its second is not documented (docs/zoom.md §4, inferred), so the client paces evenly instead
    * of bursting a second's worth at once. The small reserve absorbs timer and event-loop lateness
    * so that the average rate stays the configured one on a busy process.
    */
@@ -96,7 +96,7 @@ export class TokenBucket {
 
   /**
    * Zoom answered 429: the account's limit is spent (perhaps by another app on the same account,
-   * ZOOM.md §4). Nobody sends for `pauseMs`, the bucket restarts empty, and the rate is halved
+   * docs/zoom.md §4). Nobody sends for `pauseMs`, the bucket restarts empty, and the rate is halved
    * (once per penalty window), recovering over `recoveryMs` from the end of the pause.
    */
   penalize(now: number, pauseMs: number): void {

@@ -13,13 +13,13 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 250, maxMs: 8_000 };
 
 /**
- * Zoom's limits are per second (ZOOM.md §4): a bare 429 (no Retry-After, which Zoom may send)
+ * Zoom's limits are per second (docs/zoom.md §4): a bare 429 (no Retry-After, which Zoom may send)
  * pauses the account's bucket for this long, the length of one metering window.
  */
 export const BARE_429_PAUSE_MS = 1_000;
 
 /**
- * The longest Retry-After one call waits out. Zoom also has daily caps (ZOOM.md §4) whose
+ * The longest Retry-After one call waits out. Zoom also has daily caps (docs/zoom.md §4) whose
  * Retry-After points hours ahead; waiting that long inside a request helps no one, so such a 429
  * is surfaced at once as a retryable error and the caller (e.g. the durable sender) reschedules.
  */
@@ -27,7 +27,7 @@ export const MAX_RETRY_AFTER_MS = 60_000;
 
 /**
  * Milliseconds to wait from a `Retry-After` header: delta-seconds ("2", also tolerating "1.5") or
- * an HTTP date (RFC 9110 §10.2.3), both of which Zoom may send (ZOOM.md §4). A date in the past
+ * an HTTP date (RFC 9110 §10.2.3), both of which Zoom may send (docs/zoom.md §4). A date in the past
  * means "now" (0). Null when the header is missing or unreadable: the caller then backs off.
  */
 export function parseRetryAfter(
@@ -69,7 +69,7 @@ export type FailureKind =
   | 'server'
   /** No answer: timeout, reset, refused. Back off and try again. */
   | 'network'
-  /** 401: the token is dead (code 124, ZOOM.md §1); refresh once and try again once. */
+  /** 401: the token is dead (code 124, docs/zoom.md §1); refresh once and try again once. */
   | 'unauthorized'
   /** Any other 4xx: retrying will not change Zoom's mind. */
   | 'client';

@@ -38,7 +38,7 @@ export class ZoomApiError extends Error {
 
 /**
  * Zoom cannot be used because of how this service or the Zoom app is configured: mostly the
- * Server-to-Server OAuth token being refused (ZOOM.md §1). `hint` names what to check; no secret
+ * Server-to-Server OAuth token being refused (docs/zoom.md §1). `hint` names what to check; no secret
  * or token is ever part of it. Never retryable: the same configuration gets the same answer.
  */
 export class ZoomConfigError extends ZoomApiError {

@@ -4,15 +4,15 @@ import { ZoomConfigError, ZoomApiError, ZoomInvalidRequestError } from './zoom-a
 import { ZoomHttpClient } from './zoom-http.client';
 
 /**
- * Team Chat's limit on `message` (ZOOM.md §2). Counted in UTF-16 code units (JavaScript's
+ * Team Chat's limit on `message` (docs/zoom.md §2). Counted in UTF-16 code units (JavaScript's
  * `length`), the stricter of the plausible readings: Zoom does not say how it counts (inferred).
  */
 export const ZOOM_CHAT_MESSAGE_MAX_LENGTH = 1024;
 
-/** Exactly one Team Chat target (ZOOM.md §2): a contact's email (or user id), or a channel id. */
+/** Exactly one Team Chat target (docs/zoom.md §2): a contact's email (or user id), or a channel id. */
 export type ZoomChatTarget = { toContact: string } | { toChannel: string };
 
-/** Sends Team Chat messages from the configured sender (ZOOM.md §2). */
+/** Sends Team Chat messages from the configured sender (docs/zoom.md §2). */
 @Injectable()
 export class ZoomChatService {
   constructor(
@@ -40,7 +40,7 @@ export class ZoomChatService {
         'set ZOOM_CHAT_SENDER to the email of the account user who sends the questions',
       );
     }
-    // `{userId}` in the path is the SENDER, not the recipient (ZOOM.md §2).
+    // `{userId}` in the path is the SENDER, not the recipient (docs/zoom.md §2).
     const response = await this.http.request<unknown>({
       method: 'POST',
       path: '/chat/users/{userId}/messages',

@@ -29,7 +29,7 @@ export interface ZoomRequest {
   params?: Record<string, string>;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
-  /** Zoom's rate-limit label for this endpoint (ZOOM.md §4). */
+  /** Zoom's rate-limit label for this endpoint (docs/zoom.md §4). */
   label: ZoomRateLabel;
   /**
    * False for a request that must not be applied twice: a Team Chat post, whose body has no
@@ -70,7 +70,7 @@ interface Failure {
 @Injectable()
 export class ZoomHttpClient implements OnApplicationShutdown {
   private readonly logger = new Logger(ZoomHttpClient.name);
-  /** Per account (ZOOM.md §4: the limit is the account's, shared by all its apps and callers). */
+  /** Per account (docs/zoom.md §4: the limit is the account's, shared by all its apps and callers). */
   private readonly limiter: RateLimiter;
   private readonly inFlight: InFlightLimit;
   /** Set on shutdown: waits and requests end, so a closing app is not held open by retries. */
@@ -130,7 +130,7 @@ export class ZoomHttpClient implements OnApplicationShutdown {
       }
 
       if (failure.kind === 'unauthorized' && !tokenRefreshed) {
-        // ZOOM.md §1: a dead token (code 124) is refreshed once and the call retried once; this
+        // docs/zoom.md §1: a dead token (code 124) is refreshed once and the call retried once; this
         // extra try does not count against ZOOM_MAX_ATTEMPTS.
         tokenRefreshed = true;
         attempt -= 1;
@@ -146,7 +146,7 @@ export class ZoomHttpClient implements OnApplicationShutdown {
         const pause = Math.min(failure.retryAfterMs ?? BARE_429_PAUSE_MS, MAX_RETRY_AFTER_MS);
         this.limiter.penalize(request.label, pause);
         if (failure.retryAfterMs !== null && failure.retryAfterMs > MAX_RETRY_AFTER_MS) {
-          // A daily cap (ZOOM.md §4): waiting hours inside one call helps no one.
+          // A daily cap (docs/zoom.md §4): waiting hours inside one call helps no one.
           this.logFailure(request, failure, 'Retry-After too far ahead, giving up now');
           throw this.toError(failure, true);
         }

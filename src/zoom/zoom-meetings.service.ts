@@ -3,16 +3,16 @@ import { meetingIdPathParam } from './meeting-id';
 import { ZoomHttpClient } from './zoom-http.client';
 
 export interface ZoomMeeting {
-  /** The meeting number people type (ZOOM.md §3). */
+  /** The meeting number people type (docs/zoom.md §3). */
   id: string;
   /** The current or last occurrence. */
   uuid: string | null;
   topic: string | null;
-  /** Team Chat channel of the continuous meeting chat, when enabled (ZOOM.md §2). */
+  /** Team Chat channel of the continuous meeting chat, when enabled (docs/zoom.md §2). */
   chatChannelId: string | null;
 }
 
-/** One row of Zoom's live participant list, in this code base's names (ZOOM.md §3, §5). */
+/** One row of Zoom's live participant list, in this code base's names (docs/zoom.md §3, §5). */
 export interface ZoomLiveParticipant {
   /** Zoom's `user_id`: per meeting and per join; a rejoin gets a new one. */
   userId: string;
@@ -28,7 +28,7 @@ export interface ZoomLiveParticipant {
   leaveTime: Date | null;
 }
 
-/** The dashboard API's maximum page size (ZOOM.md §5). */
+/** The dashboard API's maximum page size (docs/zoom.md §5). */
 const PARTICIPANTS_PAGE_SIZE = 300;
 /** 300 × 1,000 participants: far beyond any meeting; only a looping page token gets here. */
 const MAX_PAGES = 1_000;
@@ -63,7 +63,7 @@ export class ZoomMeetingsService {
 
   /**
    * Everyone Zoom lists for the live meeting: `GET /metrics/meetings/{id}/participants?type=live`
-   * (Heavy, Business plan, ZOOM.md §5), every page. The list includes people who have left
+   * (Heavy, Business plan, docs/zoom.md §5), every page. The list includes people who have left
    * (`leaveTime` set); filtering is the caller's decision.
    */
   async listLiveParticipants(meetingIdOrUuid: string): Promise<ZoomLiveParticipant[]> {

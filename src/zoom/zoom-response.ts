@@ -5,7 +5,7 @@ export interface ZoomErrorBody {
   message: string | null;
 }
 
-/** Zoom's API errors are `{code, message}` (ZOOM.md §2); anything else yields nulls. */
+/** Zoom's API errors are `{code, message}` (docs/zoom.md §2); anything else yields nulls. */
 export function zoomErrorBody(data: unknown): ZoomErrorBody {
   if (typeof data !== 'object' || data === null) return { code: null, message: null };
   const body = data as Record<string, unknown>;
@@ -16,7 +16,7 @@ export function zoomErrorBody(data: unknown): ZoomErrorBody {
   return { code, message: stringField(body, 'message') ?? stringField(body, 'reason') ?? null };
 }
 
-/** Zoom's `x-zm-trackingid`, the reference its support asks for (ZOOM.md §3). */
+/** Zoom's `x-zm-trackingid`, the reference its support asks for (docs/zoom.md §3). */
 export function trackingIdOf(headers: unknown): string | null {
   if (typeof headers !== 'object' || headers === null) return null;
   const value = (headers as Record<string, unknown>)['x-zm-trackingid'];

@@ -34,7 +34,7 @@ describe('missingScopes', () => {
   });
 });
 
-describe('tokenErrorHint (ZOOM.md §1)', () => {
+describe('tokenErrorHint (docs/zoom.md §1)', () => {
   it.each([
     [401, 4702, 'Invalid client_id or client_secret', 'ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET'],
     [401, 4704, 'Invalid client_id or client_secret', 'ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET'],

@@ -12,7 +12,7 @@ export interface ScopeRequirement {
 
 export const REQUIRED_SCOPES: readonly ScopeRequirement[] = [
   {
-    // ZOOM.md §2.
+    // docs/zoom.md §2.
     scope: 'chat_message:write:admin',
     alternatives: ['team_chat:write:user_message:admin'],
     purpose: 'send Team Chat messages from ZOOM_CHAT_SENDER',
@@ -29,7 +29,7 @@ export const REQUIRED_SCOPES: readonly ScopeRequirement[] = [
     purpose: 'read a meeting and its continuous-chat channel',
   },
   {
-    // ZOOM.md §5.
+    // docs/zoom.md §5.
     scope: 'dashboard_meetings:read:admin',
     alternatives: ['dashboard:read:list_meeting_participants:admin'],
     purpose: 'list the live participants of a meeting',

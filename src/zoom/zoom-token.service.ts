@@ -14,7 +14,7 @@ import {
 } from './retry-policy';
 import { redact, stringField, trackingIdOf } from './zoom-response';
 
-/** Zoom's SDK re-fetches a token when 60 s or less remain (ZOOM.md §1); so do we. */
+/** Zoom's SDK re-fetches a token when 60 s or less remain (docs/zoom.md §1); so do we. */
 export const TOKEN_REFRESH_MARGIN_MS = 60_000;
 
 /** Zoom's tokens live 3600 s; used when an answer omits `expires_in`. */
@@ -36,7 +36,7 @@ export interface ZoomTokenInfo {
 }
 
 /**
- * Server-to-Server OAuth (ZOOM.md §1): one cached token per process, refreshed early, and one
+ * Server-to-Server OAuth (docs/zoom.md §1): one cached token per process, refreshed early, and one
  * request in flight however many callers need a token at once. There is no refresh token: a new
  * token is simply asked for with the account credentials.
  */
@@ -134,7 +134,7 @@ export class ZoomTokenService {
     let data: unknown;
     let trackingId: string | null;
     try {
-      // Exactly Zoom's request (ZOOM.md §1): Basic auth, and the grant in a form body, never the
+      // Exactly Zoom's request (docs/zoom.md §1): Basic auth, and the grant in a form body, never the
       // query string (Zoom has answered query parameters with 400).
       const response = await this.http.axiosRef.request<unknown>({
         method: 'POST',
@@ -243,7 +243,7 @@ function tokenErrorCode(body: Record<string, unknown>): number | string | null {
   return stringField(body, 'error') ?? null;
 }
 
-/** What to check for each token refusal Zoom documents (ZOOM.md §1). */
+/** What to check for each token refusal Zoom documents (docs/zoom.md §1). */
 export function tokenErrorHint(
   status: number,
   code: number | string | null,

@@ -1,6 +1,6 @@
 /**
  * Helpers for the webhook and participants e2e specs: Zoom-shaped bodies and signatures computed
- * here with node's crypto, independently of the code under test (ZOOM.md §3).
+ * here with node's crypto, independently of the code under test (docs/zoom.md §3).
  */
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';

@@ -61,7 +61,7 @@ export interface SeededPerson {
 
 /**
  * A meeting in progress with `members` account users (Team Chat contacts) and `guests` who joined
- * without signing in (no Zoom user id, no email: unreachable by Team Chat, ZOOM.md §2).
+ * without signing in (no Zoom user id, no email: unreachable by Team Chat, docs/zoom.md §2).
  */
 export async function seedMeeting(
   sim: ZoomSimulator,

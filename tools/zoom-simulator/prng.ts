@@ -42,7 +42,7 @@ export class SeededRandom {
     return items;
   }
 
-  /** RFC 4122-looking UUID (upper case, as in Zoom's participant_uuid, ZOOM.md §3). */
+  /** RFC 4122-looking UUID (upper case, as in Zoom's participant_uuid, docs/zoom.md §3). */
   uuid(): string {
     const h = this.bytes(16).toString('hex').toUpperCase();
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;

@@ -1,13 +1,13 @@
 import type { RateLabel, RateLimits } from './types';
 
-/** Zoom's Pro plan per-second limits (ZOOM.md §4). */
+/** Zoom's Pro plan per-second limits (docs/zoom.md §4). */
 export const PRO_RATE_LIMITS: Required<RateLimits> = { light: 30, medium: 20, heavy: 10 };
 
 export type RateDecision =
   { allowed: true } | { allowed: false; limit: number; retryAfterSeconds: number };
 
 /**
- * Zoom's per-second limits, one bucket per label for the whole account (ZOOM.md §4: the limit is
+ * Zoom's per-second limits, one bucket per label for the whole account (docs/zoom.md §4: the limit is
  * shared by every app on the account, so every token of the account draws from the same bucket).
  * Token bucket: capacity = the per-second rate, refilled continuously. A burst of exactly the
  * rate passes; anything faster is refused until tokens come back. How Zoom meters the second

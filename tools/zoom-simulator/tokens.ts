@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * Issued access tokens. Several are valid at once (ZOOM.md §1: a new token no longer revokes the
+ * Issued access tokens. Several are valid at once (docs/zoom.md §1: a new token no longer revokes the
  * old one); revokeAll() kills every token issued so far, as a secret rotation or app
  * deactivation would, so clients can be tested on the 401 code 124 path.
  */

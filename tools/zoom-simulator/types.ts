@@ -1,6 +1,6 @@
 /** Shapes shared by the simulator's state, its HTTP handlers and its public API. */
 
-/** Zoom's rate-limit labels (ZOOM.md §4); the per-second ones are the ones this product hits. */
+/** Zoom's rate-limit labels (docs/zoom.md §4); the per-second ones are the ones this product hits. */
 export type RateLabel = 'light' | 'medium' | 'heavy';
 
 /** Requests per second per label; a missing or 0 entry means unlimited. */
@@ -15,15 +15,15 @@ export interface ZoomSimulatorOptions {
   clientId?: string;
   clientSecret?: string;
   webhookSecretToken?: string;
-  /** Lifetime of issued tokens; Zoom's is 3600 s (ZOOM.md §1). */
+  /** Lifetime of issued tokens; Zoom's is 3600 s (docs/zoom.md §1). */
   tokenTtlSeconds?: number;
   /** Scopes reported in the token answer. */
   scopes?: string[];
   /** Replaces the Pro defaults wholesale: a label left out is unlimited. */
   rateLimits?: RateLimits;
-  /** true (default): a 429 carries Retry-After and X-RateLimit-*; false: a bare 429 (ZOOM.md §4). */
+  /** true (default): a 429 carries Retry-After and X-RateLimit-*; false: a bare 429 (docs/zoom.md §4). */
   retryAfterHeader?: boolean;
-  /** Retry-After as whole seconds (default) or as an HTTP date: Zoom may send either (ZOOM.md §4). */
+  /** Retry-After as whole seconds (default) or as an HTTP date: Zoom may send either (docs/zoom.md §4). */
   retryAfterFormat?: RetryAfterFormat;
   latencyMs?: number;
   serverErrorRatio?: number;
@@ -61,7 +61,7 @@ export interface SimChannel {
 }
 
 export interface SimParticipant {
-  /** Per-join id Zoom calls `user_id` (ZOOM.md §3): new on every join. */
+  /** Per-join id Zoom calls `user_id` (docs/zoom.md §3): new on every join. */
   user_id: string;
   /** Per-join UUID. */
   participant_uuid: string;
@@ -87,7 +87,7 @@ export interface SimOccurrence {
 }
 
 export interface SimMeeting {
-  /** The meeting number people type (ZOOM.md §3). */
+  /** The meeting number people type (docs/zoom.md §3). */
   id: number;
   /** The current (or last) occurrence's UUID; a fresh one per startMeeting(). */
   uuid: string;
@@ -97,7 +97,7 @@ export interface SimMeeting {
   /** Webinars emit the webinar.* twins of every event. */
   webinar: boolean;
   continuousChat: boolean;
-  /** Team Chat channel of the continuous meeting chat (ZOOM.md §2), when enabled. */
+  /** Team Chat channel of the continuous meeting chat (docs/zoom.md §2), when enabled. */
   channel_id?: string;
   created_at: string;
   status: 'waiting' | 'started';

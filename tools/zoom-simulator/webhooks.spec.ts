@@ -43,7 +43,7 @@ async function startReceiver(
   };
 }
 
-/** Computed here with node:crypto, independently of the simulator's code (ZOOM.md §3). */
+/** Computed here with node:crypto, independently of the simulator's code (docs/zoom.md §3). */
 function expectedSignature(secret: string, ts: string, raw: string): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${ts}:${raw}`).digest('hex')}`;
 }

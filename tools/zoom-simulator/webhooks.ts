@@ -9,7 +9,7 @@ import type {
   WebhookEvent,
 } from './types';
 
-/** Zoom gives an endpoint 3 seconds before it counts the delivery as failed (ZOOM.md §3). */
+/** Zoom gives an endpoint 3 seconds before it counts the delivery as failed (docs/zoom.md §3). */
 export const ZOOM_WEBHOOK_TIMEOUT_MS = 3000;
 
 export interface WebhookHeaders {
@@ -42,7 +42,7 @@ export function trackingId(prefix: 'WEB' | 'WEBHOOK'): string {
   return `v=2.0;clid=sim1;rid=${prefix}_${randomBytes(16).toString('hex')}`;
 }
 
-/** `v0=hex(HMAC_SHA256(secret, "v0:" + ts + ":" + rawBody))` over the exact bytes sent (ZOOM.md §3). */
+/** `v0=hex(HMAC_SHA256(secret, "v0:" + ts + ":" + rawBody))` over the exact bytes sent (docs/zoom.md §3). */
 export function webhookSignature(
   secret: string,
   rawBody: string,
@@ -66,7 +66,7 @@ export function signWebhook(
   };
 }
 
-/** The answer Zoom expects to `endpoint.url_validation` (ZOOM.md §3). */
+/** The answer Zoom expects to `endpoint.url_validation` (docs/zoom.md §3). */
 export function urlValidationAnswer(
   secret: string,
   plainToken: string,
@@ -203,10 +203,10 @@ export async function deliverWebhook(
 }
 
 export interface WebhookTargetOptions {
-  /** Fraction of events delivered twice (Zoom's at-least-once delivery, ZOOM.md §3). */
+  /** Fraction of events delivered twice (Zoom's at-least-once delivery, docs/zoom.md §3). */
   duplicateRatio?: number;
   /**
-   * Deliver events shuffled within groups of this many (Zoom's unordered delivery, ZOOM.md §3);
+   * Deliver events shuffled within groups of this many (Zoom's unordered delivery, docs/zoom.md §3);
    * with a larger `concurrency`, the group is that size.
    */
   shuffleWindow?: number;
@@ -303,7 +303,7 @@ export class WebhookEmitter {
     const target = this.target;
     if (!target || this.abort.signal.aborted) return;
     const at = Date.now();
-    // A fresh timestamp and signature per attempt, as a Zoom retry carries (ZOOM.md §3).
+    // A fresh timestamp and signature per attempt, as a Zoom retry carries (docs/zoom.md §3).
     const result = await deliverWebhook(target, item.raw, this.sign(item.raw), this.abort.signal);
     this.log.push({
       event: item.body.event,

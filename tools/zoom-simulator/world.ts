@@ -12,7 +12,7 @@ import type {
 
 export class SimNotFoundError extends Error {}
 
-/** What join() accepts: `zoomUserId: ''` is a guest who did not sign in (ZOOM.md §3). */
+/** What join() accepts: `zoomUserId: ''` is a guest who did not sign in (docs/zoom.md §3). */
 export interface JoinInput {
   name: string;
   email?: string;
@@ -43,7 +43,7 @@ export class SimWorld {
     string,
     { meeting: SimMeeting; occurrence: SimOccurrence }
   >();
-  /** Zoom's per-join user_id values are numeric strings such as "16790528" (ZOOM.md §3). */
+  /** Zoom's per-join user_id values are numeric strings such as "16790528" (docs/zoom.md §3). */
   private nextJoinId = 16778240;
   private lastEventTs = 0;
 
@@ -74,7 +74,7 @@ export class SimWorld {
     return [...this.users.values()].map((u) => ({ ...u }));
   }
 
-  /** By user id or (case-insensitive) email: both identify a user in Zoom's chat API (ZOOM.md §2). */
+  /** By user id or (case-insensitive) email: both identify a user in Zoom's chat API (docs/zoom.md §2). */
   findUser(idOrEmail: string): ZoomUser | undefined {
     return this.users.get(idOrEmail) ?? this.usersByEmail.get(idOrEmail.toLowerCase());
   }
@@ -140,7 +140,7 @@ export class SimWorld {
 
   /**
    * Starts an occurrence. The first start reuses the meeting's scheduled UUID; every later start
-   * (after an end) is a new occurrence with a new UUID (ZOOM.md §3). Starting a running meeting
+   * (after an end) is a new occurrence with a new UUID (docs/zoom.md §3). Starting a running meeting
    * returns the running occurrence.
    */
   startMeeting(meetingId: string | number, opts: { uuid?: string } = {}): { uuid: string } {
@@ -287,7 +287,7 @@ export class SimWorld {
 
   /**
    * Strictly increasing event_ts, so that a join and a leave in the same millisecond still have
-   * an order a handler can use (handlers order by event_ts, ZOOM.md §3).
+   * an order a handler can use (handlers order by event_ts, docs/zoom.md §3).
    */
   private nextEventTs(): number {
     this.lastEventTs = Math.max(Date.now(), this.lastEventTs + 1);

@@ -455,7 +455,7 @@ describe('Zoom simulator: Zoom API', () => {
       expect(bad.status).toBe(400);
     });
 
-    it('finds an occurrence by a UUID with "/" only when double-encoded (ZOOM.md §5)', async () => {
+    it('finds an occurrence by a UUID with "/" only when double-encoded (docs/zoom.md §5)', async () => {
       sim = await startZoomSimulator();
       const m = sim.createMeeting();
       const uuid = '/ajXp112QmuoKj4854875==';
@@ -492,7 +492,7 @@ describe('Zoom simulator: Zoom API', () => {
     });
   });
 
-  describe('rate limits (ZOOM.md §4)', () => {
+  describe('rate limits (docs/zoom.md §4)', () => {
     it('answers 429 with Zoom headers past the per-second rate, per label', async () => {
       sim = await startZoomSimulator({ rateLimits: { light: 5, heavy: 2 } });
       sim.createMeeting({ id: 333 });

@@ -16,7 +16,7 @@ import type {
   SimParticipant,
 } from './types';
 
-/** Team Chat's limit on `message` (ZOOM.md §2). Counted in UTF-16 units, the stricter reading (inferred). */
+/** Team Chat's limit on `message` (docs/zoom.md §2). Counted in UTF-16 units, the stricter reading (inferred). */
 export const CHAT_MESSAGE_MAX = 1024;
 
 /** Live fault settings, changed by setFaults()/reset(). */
@@ -60,7 +60,7 @@ const LABEL_CATEGORY: Record<RateLabel, string> = {
   heavy: 'Heavy',
 };
 
-/** Zoom's error bodies are `{code, message}` (ZOOM.md §2). */
+/** Zoom's error bodies are `{code, message}` (docs/zoom.md §2). */
 function zoomError(code: number, message: string): { code: number; message: string } {
   return { code, message };
 }
@@ -137,7 +137,7 @@ export class ZoomApi {
 
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (!bearer || !this.tokens.isValid(bearer)) {
-      // ZOOM.md §1: the one answer for a missing, unknown, expired or revoked token.
+      // docs/zoom.md §1: the one answer for a missing, unknown, expired or revoked token.
       return answer(401, zoomError(124, 'Invalid access token.'));
     }
 
@@ -152,14 +152,14 @@ export class ZoomApi {
     await route.handle(answer, () => readBody(req), url.searchParams, res);
   }
 
-  // ---- POST /oauth/token (ZOOM.md §1) ------------------------------------------------------
+  // ---- POST /oauth/token (docs/zoom.md §1) ------------------------------------------------------
 
   private async oauthToken(req: IncomingMessage, url: URL, answer: Answer): Promise<void> {
     if (req.method !== 'POST') {
       return answer(405, { reason: 'Method Not Allowed', error: 'invalid_request' });
     }
     const raw = await readBody(req);
-    // Zoom has answered parameters sent in the query string with 400 (ZOOM.md §1).
+    // Zoom has answered parameters sent in the query string with 400 (docs/zoom.md §1).
     if (url.searchParams.has('grant_type') || url.searchParams.has('account_id')) {
       return answer(400, {
         reason: 'Parameters must be sent in the request body (application/x-www-form-urlencoded)',
@@ -197,7 +197,7 @@ export class ZoomApi {
       .startsWith('application/x-www-form-urlencoded');
     const form = new URLSearchParams(isForm ? raw : '');
     if (form.get('grant_type') !== 'account_credentials') {
-      // Usually credentials of a non-S2S app type (ZOOM.md §1).
+      // Usually credentials of a non-S2S app type (docs/zoom.md §1).
       return answer(400, {
         reason: 'unsupported grant type',
         error: 'unsupported_grant_type',
@@ -270,7 +270,7 @@ export class ZoomApi {
     limit: number,
     retryAfterSeconds: number,
   ): void {
-    // ZOOM.md §4: the rate headers may be there, or not at all.
+    // docs/zoom.md §4: the rate headers may be there, or not at all.
     const headers: Record<string, string> = this.faults.retryAfterHeader
       ? {
           'retry-after':
@@ -293,7 +293,7 @@ export class ZoomApi {
     );
   }
 
-  // ---- POST /v2/chat/users/{userId}/messages (ZOOM.md §2) -----------------------------------
+  // ---- POST /v2/chat/users/{userId}/messages (docs/zoom.md §2) -----------------------------------
 
   private async sendChatMessage(
     answer: Answer,
@@ -322,7 +322,7 @@ export class ZoomApi {
     if (hasContact === hasChannel) {
       return answer(400, zoomError(300, 'Exactly one of to_contact or to_channel is required.'));
     }
-    // The path names the SENDER, an account user; 'me' means nothing to an S2S token (ZOOM.md §2).
+    // The path names the SENDER, an account user; 'me' means nothing to an S2S token (docs/zoom.md §2).
     if (!this.world.findUser(sender)) {
       return answer(404, zoomError(1001, `User does not exist: ${sender}.`));
     }
@@ -347,7 +347,7 @@ export class ZoomApi {
     return answer(201, { id });
   }
 
-  // ---- GET /v2/chat/users/{userId}/messages ("List user's chat messages", ZOOM.md §7) ---------
+  // ---- GET /v2/chat/users/{userId}/messages ("List user's chat messages", docs/zoom.md §7) ---------
 
   private listChatMessages(answer: Answer, sender: string, query: URLSearchParams): void {
     if (!hasAnyScope(this.config.scopes, CHAT_READ_SCOPES)) {
@@ -462,7 +462,7 @@ export class ZoomApi {
     });
   }
 
-  // ---- GET /v2/metrics/meetings/{meetingId}/participants (ZOOM.md §5) ----------------------
+  // ---- GET /v2/metrics/meetings/{meetingId}/participants (docs/zoom.md §5) ----------------------
 
   private listParticipants(answer: Answer, rawId: string, query: URLSearchParams): void {
     const id = decodeMeetingPathId(rawId);
@@ -551,7 +551,7 @@ function fieldError(field: string, message: string): Record<string, unknown> {
 }
 
 /**
- * A UUID that starts with '/' or contains '//' must be encoded twice (ZOOM.md §5). Decoded once,
+ * A UUID that starts with '/' or contains '//' must be encoded twice (docs/zoom.md §5). Decoded once,
  * such a value is what Zoom's router mangles, so it matches nothing (undefined); a value that
  * still holds '%' was double-encoded and is decoded again (UUIDs never contain '%').
  */

@@ -9,7 +9,7 @@ const ENTITIES: Record<string, string> = {
 /**
  * Escapes text for HTML element content and quoted attribute values. Every string that reaches a
  * page goes through this: question text and options come from instructors, names and emails from
- * Zoom or from the participant (DESIGN.md, Security notes).
+ * Zoom or from the participant (docs/architecture.md §10).
  */
 export function escapeHtml(value: string | number): string {
   return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c]);

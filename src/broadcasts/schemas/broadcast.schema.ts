@@ -38,7 +38,7 @@ export class Broadcast {
   @Prop({ type: String, default: null }) message!: string | null;
 
   @Prop({ type: String, enum: BROADCAST_MODES, default: 'direct' }) mode!: BroadcastMode;
-  /** Continuous-meeting-chat channel, for mode "channel" (ZOOM.md §2). */
+  /** Continuous-meeting-chat channel, for mode "channel" (docs/zoom.md §2). */
   @Prop({ type: String, default: null }) channel_id!: string | null;
 
   @Prop({ required: true }) opens_at!: Date;

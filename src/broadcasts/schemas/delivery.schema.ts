@@ -22,7 +22,7 @@ export class Delivery {
   @Prop({ type: String, default: null }) email!: string | null;
   @Prop({ type: String, default: null }) zoom_user_id!: string | null;
 
-  /** Exactly one of the two Team Chat targets (ZOOM.md §2). */
+  /** Exactly one of the two Team Chat targets (docs/zoom.md §2). */
   @Prop({ type: String, default: null }) to_contact!: string | null;
   @Prop({ type: String, default: null }) to_channel!: string | null;
 
@@ -53,7 +53,7 @@ export class Delivery {
   /** The answer window of this recipient: from its send, for the question's time limit. */
   @Prop({ type: Date, default: null }) closes_at!: Date | null;
 
-  /** SHA-256 of the answer link token; the token itself is derived, never stored (DESIGN.md). */
+  /** SHA-256 of the answer link token; the token itself is derived, never stored (docs/architecture.md §10). */
   @Prop({ type: String, default: null }) answer_token_hash!: string | null;
   /** Reminders sent after the first message (POST /api/broadcasts/{id}/remind). */
   @Prop({ default: 0 }) reminders!: number;

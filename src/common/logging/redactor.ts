@@ -1,5 +1,5 @@
 /**
- * Removes secrets from anything about to be logged (DESIGN.md, Security notes: no tokens or
+ * Removes secrets from anything about to be logged (docs/architecture.md §10: no tokens or
  * secrets in logs). Two kinds of secret are caught:
  * - the configured ones, by value, wherever they appear in a string (API keys, the Zoom client
  *   secret, webhook secret tokens, the answer token secret);

@@ -2,7 +2,7 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument } from 'mongoose';
 
 /**
- * One occurrence (`object.uuid`) of a meeting number (`object.id`), ZOOM.md §3. The current
+ * One occurrence (`object.uuid`) of a meeting number (`object.id`), docs/zoom.md §3. The current
  * occurrence of a meeting is the one whose earliest event is the latest: `first_event_ts` is a
  * `$min` over every event of the occurrence, so it needs no meeting.started (a missed webhook) and
  * does not depend on delivery order; occurrences of one meeting number never overlap in time.

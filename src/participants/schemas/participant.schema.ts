@@ -5,8 +5,8 @@ export const PARTICIPANT_STATUSES = ['joined', 'left'] as const;
 export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
 
 /**
- * One join of one person to one occurrence of a meeting (DESIGN.md, Data). Zoom delivers events
- * at least once and unordered (ZOOM.md §3), so the record keeps the `event_ts` of the newest join,
+ * One join of one person to one occurrence of a meeting (docs/architecture.md §3). Zoom delivers events
+ * at least once and unordered (docs/zoom.md §3), so the record keeps the `event_ts` of the newest join,
  * leave and meeting end it has applied, separately, and `status` is always
  * `left` iff `max(leave_ts, ended_ts) >= join_ts` (a missing ts counts as minus infinity). Every
  * update keeps that invariant atomically (see ParticipantsRepository), which makes the final
@@ -21,11 +21,11 @@ export class Participant {
   @Prop({ required: true })
   meeting_id!: string;
 
-  /** The occurrence (`object.uuid`): a recurring meeting has many (ZOOM.md §3). */
+  /** The occurrence (`object.uuid`): a recurring meeting has many (docs/zoom.md §3). */
   @Prop({ required: true })
   meeting_uuid!: string;
 
-  /** The join: `participant_uuid`, else `user_id` (both per join, ZOOM.md §3). */
+  /** The join: `participant_uuid`, else `user_id` (both per join, docs/zoom.md §3). */
   @Prop({ required: true })
   participant_key!: string;
 
@@ -93,8 +93,8 @@ export class Participant {
 export type ParticipantDocument = HydratedDocument<Participant>;
 export const ParticipantSchema = SchemaFactory.createForClass(Participant);
 
-// Every webhook: one record per join. meeting_uuid is part of the key (DESIGN.md has
-// meeting_id + participant_key) because user_id is only per meeting and per join (ZOOM.md §3):
+// Every webhook: one record per join. meeting_uuid is part of the key (docs/architecture.md §3; the first design had
+// meeting_id + participant_key) because user_id is only per meeting and per join (docs/zoom.md §3):
 // without a participant_uuid, the same small number may come back in a later occurrence of a
 // recurring meeting (*inferred*; cheap to be safe). Its (meeting_id, meeting_uuid) prefix also
 // serves meeting.ended, which closes every join of one occurrence.

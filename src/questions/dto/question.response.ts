@@ -65,7 +65,7 @@ export class QuestionListResponseDto {
   next_cursor!: string | null;
 }
 
-/** Never a Mongoose document in a response: no _id, no __v (STYLE.md). */
+/** Never a Mongoose document in a response: no _id, no __v (docs/architecture.md §13). */
 export function toQuestionResponse(doc: QuestionDocument): QuestionResponseDto {
   return {
     id: doc._id.toHexString(),

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** The answer Zoom expects to endpoint.url_validation (ZOOM.md §3). */
+/** The answer Zoom expects to endpoint.url_validation (docs/zoom.md §3). */
 export class UrlValidationResponseDto {
   @ApiProperty({ example: 'qgg8vlvZRS6UYooatFL8Aw' })
   plainToken!: string;
