@@ -5,21 +5,33 @@ import { startZoomSimulator, type ZoomSimulator } from '../tools/zoom-simulator'
 import { startAppProcess } from './fixtures/app-process';
 import { testMongoUri } from './utils/database';
 import { createTestApp, TEST_API_KEY, TestApp } from './utils/test-app';
+import { waitUntil } from './utils/wait';
 import { messagesPerRecipient, seedMeeting, SENDER_EMAIL, simulatorEnv } from './utils/zoom-world';
 
 const auth = { 'X-API-Key': TEST_API_KEY };
 const question = { title: 'Q', question_text: 'Pick one', options: ['A', 'B'], correct_answer: 0 };
 
-async function waitUntil(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Messages past the first per person: what a duplicate-free send keeps at 0. */
+function duplicatesOf(perRecipient: Map<string, number>): number {
+  return [...perRecipient.values()].reduce((sum, n) => sum + n - 1, 0);
+}
+
+/** Seeds a meeting of `members` through `appUrl`'s webhooks, sends it a question: the broadcast id. */
+async function sendToNewMeeting(
+  sim: ZoomSimulator,
+  appUrl: string,
+  members: number,
+): Promise<string> {
+  sim.setWebhookTarget(`${appUrl}/api/zoom/webhook`);
+  const { meetingId } = await seedMeeting(sim, { members });
+  const qid = (await request(appUrl).post('/api/questions').set(auth).send(question).expect(201))
+    .body.id;
+  const sent = await request(appUrl)
+    .post(`/api/questions/${qid}/send`)
+    .set(auth)
+    .send({ meeting_id: meetingId })
+    .expect(202);
+  return sent.body.id as string;
 }
 
 async function completed(url: string, id: string): Promise<boolean> {
@@ -53,16 +65,7 @@ describe('Delivery durability (e2e)', () => {
     const first = await startAppProcess(env);
     let second: TestApp | undefined;
     try {
-      sim.setWebhookTarget(`${first.url}/api/zoom/webhook`);
-      const { meetingId } = await seedMeeting(sim, { members: 500 });
-      const qid = (
-        await request(first.url).post('/api/questions').set(auth).send(question).expect(201)
-      ).body.id;
-      const sent = await request(first.url)
-        .post(`/api/questions/${qid}/send`)
-        .set(auth)
-        .send({ meeting_id: meetingId })
-        .expect(202);
+      const sent = await sendToNewMeeting(sim, first.url, 500);
 
       await waitUntil(() => sim.messages().length >= 150, 60_000, '150 messages before the crash');
       await first.kill('SIGKILL');
@@ -70,20 +73,13 @@ describe('Delivery durability (e2e)', () => {
       expect(atCrash).toBeLessThan(500);
 
       second = await createTestApp({ env });
-      await waitUntil(
-        () => completed(second!.url, sent.body.id),
-        90_000,
-        'the new instance to finish',
-      );
-      const done = await request(second.url)
-        .get(`/api/broadcasts/${sent.body.id}`)
-        .set(auth)
-        .expect(200);
+      await waitUntil(() => completed(second!.url, sent), 90_000, 'the new instance to finish');
+      const done = await request(second.url).get(`/api/broadcasts/${sent}`).set(auth).expect(200);
       expect(done.body.counts).toMatchObject({ total: 500, sent: 500, failed: 0 });
 
       const perRecipient = messagesPerRecipient(sim);
       expect(perRecipient.size).toBe(500);
-      const duplicates = [...perRecipient.values()].reduce((sum, n) => sum + n - 1, 0);
+      const duplicates = duplicatesOf(perRecipient);
       // The posts in flight at the instant of the crash are in doubt (posted_at): the new
       // instance looks each up in Zoom's list of sent messages before posting it again.
       console.log(
@@ -109,16 +105,7 @@ describe('Delivery durability (e2e)', () => {
     const first = await startAppProcess(env);
     let second: TestApp | undefined;
     try {
-      sim.setWebhookTarget(`${first.url}/api/zoom/webhook`);
-      const { meetingId } = await seedMeeting(sim, { members: 300 });
-      const qid = (
-        await request(first.url).post('/api/questions').set(auth).send(question).expect(201)
-      ).body.id;
-      const sent = await request(first.url)
-        .post(`/api/questions/${qid}/send`)
-        .set(auth)
-        .send({ meeting_id: meetingId })
-        .expect(202);
+      const sent = await sendToNewMeeting(sim, first.url, 300);
 
       await waitUntil(() => sim.messages().length >= 100, 60_000, '100 messages before SIGTERM');
       await first.kill('SIGTERM');
@@ -128,14 +115,11 @@ describe('Delivery durability (e2e)', () => {
       expect(atStop).toBeLessThan(300);
 
       second = await createTestApp({ env });
-      await waitUntil(() => completed(second!.url, sent.body.id), 90_000, 'the new instance');
-      const done = await request(second.url)
-        .get(`/api/broadcasts/${sent.body.id}`)
-        .set(auth)
-        .expect(200);
+      await waitUntil(() => completed(second!.url, sent), 90_000, 'the new instance');
+      const done = await request(second.url).get(`/api/broadcasts/${sent}`).set(auth).expect(200);
       expect(done.body.counts).toMatchObject({ total: 300, sent: 300, failed: 0 });
       const perRecipient = messagesPerRecipient(sim);
-      const duplicates = [...perRecipient.values()].reduce((sum, n) => sum + n - 1, 0);
+      const duplicates = duplicatesOf(perRecipient);
       console.log(`SIGTERM test: ${atStop} messages before the stop, ${duplicates} duplicate(s)`);
       expect(perRecipient.size).toBe(300);
       expect(duplicates).toBe(0);
@@ -156,16 +140,8 @@ describe('Delivery durability (e2e)', () => {
     const a = await createTestApp({ env });
     const b = await createTestApp({ env });
     try {
-      sim.setWebhookTarget(`${a.url}/api/zoom/webhook`);
-      const { meetingId } = await seedMeeting(sim, { members: 300 });
-      const qid = (await request(a.url).post('/api/questions').set(auth).send(question).expect(201))
-        .body.id;
-      const sent = await request(a.url)
-        .post(`/api/questions/${qid}/send`)
-        .set(auth)
-        .send({ meeting_id: meetingId })
-        .expect(202);
-      await waitUntil(() => completed(b.url, sent.body.id), 60_000, 'both instances to finish');
+      const sent = await sendToNewMeeting(sim, a.url, 300);
+      await waitUntil(() => completed(b.url, sent), 60_000, 'both instances to finish');
 
       const perRecipient = messagesPerRecipient(sim);
       expect(perRecipient.size).toBe(300);

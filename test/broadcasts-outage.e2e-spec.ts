@@ -15,19 +15,12 @@ import { startMongoServer, type MongoServerHandle } from '../tools/mongo-server/
 import { freePort } from './fixtures/app-process';
 import { withDatabase } from './utils/database';
 import { createTestApp, TEST_API_KEY } from './utils/test-app';
+import { waitUntil } from './utils/wait';
 import { messagesPerRecipient, seedMeeting, SENDER_EMAIL, simulatorEnv } from './utils/zoom-world';
 
 const auth = { 'X-API-Key': TEST_API_KEY };
 const question = { title: 'Q', question_text: 'Pick one', options: ['A', 'B'], correct_answer: 0 };
 const RECIPIENTS = 300;
-
-async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('Database outage during a send (e2e)', () => {
   let sim: ZoomSimulator;
