@@ -6,7 +6,7 @@
 import request from 'supertest';
 import type { ZoomSimulator } from '../tools/zoom-simulator';
 import { TEST_API_KEY } from './utils/test-app';
-import { startZoomWorld, ZoomWorld } from './utils/zoom-world';
+import { SENDER_EMAIL, startZoomWorld, ZoomWorld } from './utils/zoom-world';
 
 const auth = { 'X-API-Key': TEST_API_KEY };
 const FORM = 'application/x-www-form-urlencoded';
@@ -59,7 +59,12 @@ describe('Answering a question sent through Zoom (e2e: app + database + Zoom sim
     world = await startZoomWorld({ app: { env: { ANSWER_GRACE_SECONDS: '1' } } });
     url = world.app.url;
     const { sim } = world;
-    const meeting = sim.createMeeting({ topic: 'Answers flow', continuousChat: true });
+    // The sender hosts it, so it is a member of the meeting's chat channel (docs/zoom.md §2).
+    const meeting = sim.createMeeting({
+      topic: 'Answers flow',
+      continuousChat: true,
+      hostEmail: SENDER_EMAIL,
+    });
     meetingId = String(meeting.id);
     sim.startMeeting(meetingId);
     for (const [i, name] of ['Ada', 'Bob', 'Cy', 'Dee'].entries()) {

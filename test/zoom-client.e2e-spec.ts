@@ -415,7 +415,7 @@ describe('Zoom client against the simulator (real HTTP)', () => {
 
     it('sends to a channel', async () => {
       const { chat } = await harness();
-      const channel = sim.createChannel({ name: 'Quiz room' });
+      const channel = sim.createChannel({ name: 'Quiz room', members: [HARNESS_SENDER] });
       await chat.sendMessage({ toChannel: channel.id }, 'Everyone: question 1');
       expect(sim.messages()).toEqual([expect.objectContaining({ to_channel: channel.id })]);
     });

@@ -67,7 +67,12 @@ export async function seedMeeting(
   sim: ZoomSimulator,
   counts: { members: number; guests?: number; strangers?: number },
 ): Promise<{ meetingId: string; people: SeededPerson[] }> {
-  const meeting = sim.createMeeting({ topic: 'Seeded meeting', continuousChat: true });
+  // The sender hosts it, so it is a member of the meeting's chat channel (docs/zoom.md §2).
+  const meeting = sim.createMeeting({
+    topic: 'Seeded meeting',
+    continuousChat: true,
+    hostEmail: SENDER_EMAIL,
+  });
   const meetingId = String(meeting.id);
   sim.startMeeting(meetingId);
   const people: SeededPerson[] = [];

@@ -24,6 +24,13 @@ function str(o: Json, key: string): string {
 function optStr(o: Json, key: string): string | undefined {
   return o[key] === undefined ? undefined : str(o, key);
 }
+function optStrList(o: Json, key: string): string[] | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+    throw new BadControlRequest(`${key} must be an array of strings`);
+  return v;
+}
 function optNum(o: Json, key: string): number | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
@@ -146,7 +153,19 @@ async function controlRoute(
         name: optStr(body, 'name'),
       });
     case 'POST /channels':
-      return sim.createChannel({ id: optStr(body, 'id'), name: optStr(body, 'name') });
+      return sim.createChannel({
+        id: optStr(body, 'id'),
+        name: optStr(body, 'name'),
+        members: optStrList(body, 'members'),
+      });
+    // ---- chat permissions (issue 12) ----
+    case 'POST /channel-members':
+      return sim.addChannelMember(str(body, 'channel'), str(body, 'user'));
+    case 'DELETE /channel-members':
+      return sim.removeChannelMember(str(body, 'channel'), str(body, 'user'));
+    case 'POST /chat-role':
+      return sim.setChatMessagesEdit(str(body, 'user'), optBool(body, 'editChatMessages') ?? true);
+    // ---- end chat permissions ----
     case 'GET /meetings':
       return sim.meetings();
     case 'POST /meetings':

@@ -54,7 +54,12 @@ export interface ZoomSimulator {
   /** Every token issued so far answers 401 code 124 from now on. */
   revokeTokens(): void;
   addUser(u: { id?: string; email: string; name?: string }): ZoomUser;
-  createChannel(c?: { id?: string; name?: string }): SimChannel;
+  /** `members`: ids or emails of account users; only members may post to it (docs/zoom.md §2). */
+  createChannel(c?: { id?: string; name?: string; members?: string[] }): SimChannel;
+  addChannelMember(channelId: string, user: string): SimChannel;
+  removeChannelMember(channelId: string, user: string): SimChannel;
+  /** false: sends on this user's behalf are refused as their role may not edit Chat Messages. */
+  setChatMessagesEdit(user: string, allowed: boolean): void;
   createMeeting(m?: CreateMeetingInput): SimMeeting;
   getMeeting(meetingId: string | number): SimMeeting;
   startMeeting(meetingId: string | number, opts?: { uuid?: string }): { uuid: string };
@@ -172,8 +177,17 @@ class ZoomSimulatorServer implements ZoomSimulator {
   addUser(u: { id?: string; email: string; name?: string }): ZoomUser {
     return this.world.addUser(u);
   }
-  createChannel(c?: { id?: string; name?: string }): SimChannel {
+  createChannel(c?: { id?: string; name?: string; members?: string[] }): SimChannel {
     return this.world.createChannel(c);
+  }
+  addChannelMember(channelId: string, user: string): SimChannel {
+    return this.world.addChannelMember(channelId, user);
+  }
+  removeChannelMember(channelId: string, user: string): SimChannel {
+    return this.world.removeChannelMember(channelId, user);
+  }
+  setChatMessagesEdit(user: string, allowed: boolean): void {
+    this.world.setChatMessagesEdit(user, allowed);
   }
   createMeeting(m?: CreateMeetingInput): SimMeeting {
     return this.world.createMeeting(m);

@@ -58,6 +58,11 @@ export interface ZoomUser {
 export interface SimChannel {
   id: string;
   name: string;
+  /**
+   * Account user ids of the channel's members: Zoom lets only a member post to a channel
+   * (docs/zoom.md §2). A meeting's continuous-chat channel starts with its host.
+   */
+  members: string[];
 }
 
 export interface SimParticipant {

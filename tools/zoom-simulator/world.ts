@@ -38,6 +38,8 @@ export class SimWorld {
   private readonly users = new Map<string, ZoomUser>();
   private readonly usersByEmail = new Map<string, ZoomUser>();
   private readonly channels = new Map<string, SimChannel>();
+  /** User ids whose role may not edit Chat Messages. */
+  private readonly noChatMessagesEdit = new Set<string>();
   private readonly meetings = new Map<string, SimMeeting>();
   private readonly occurrences = new Map<
     string,
@@ -79,17 +81,63 @@ export class SimWorld {
     return this.users.get(idOrEmail) ?? this.usersByEmail.get(idOrEmail.toLowerCase());
   }
 
-  createChannel(c: { id?: string; name?: string } = {}): SimChannel {
+  /** `members`: ids or emails of account users (each must exist). */
+  createChannel(c: { id?: string; name?: string; members?: string[] } = {}): SimChannel {
     const channel: SimChannel = {
       id: c.id ?? this.rng.bytes(16).toString('hex'),
       name: c.name ?? 'Channel',
+      members: [],
     };
     this.channels.set(channel.id, channel);
-    return { ...channel };
+    for (const member of c.members ?? []) this.addChannelMember(channel.id, member);
+    return structuredClone(this.channels.get(channel.id) as SimChannel);
   }
 
   findChannel(id: string): SimChannel | undefined {
     return this.channels.get(id);
+  }
+
+  // ---- chat permissions (issue 12: channel membership and the sender's role) -----------------
+
+  /** Adds an account user (id or email) to a channel; adding a member again changes nothing. */
+  addChannelMember(channelId: string, user: string): SimChannel {
+    const channel = this.channels.get(channelId);
+    if (!channel) throw new SimNotFoundError(`Channel does not exist: ${channelId}`);
+    const found = this.findUser(user);
+    if (!found) throw new SimNotFoundError(`User does not exist: ${user}`);
+    if (!channel.members.includes(found.id)) channel.members.push(found.id);
+    return structuredClone(channel);
+  }
+
+  removeChannelMember(channelId: string, user: string): SimChannel {
+    const channel = this.channels.get(channelId);
+    if (!channel) throw new SimNotFoundError(`Channel does not exist: ${channelId}`);
+    const found = this.findUser(user);
+    channel.members = channel.members.filter((id) => id !== found?.id);
+    return structuredClone(channel);
+  }
+
+  isChannelMember(channelId: string, user: string): boolean {
+    const found = this.findUser(user);
+    return (
+      found !== undefined && (this.channels.get(channelId)?.members.includes(found.id) ?? false)
+    );
+  }
+
+  /**
+   * Whether the user's role may edit Chat Messages, which an account-level app needs to send on
+   * their behalf (docs/zoom.md §2). Every user may until told otherwise.
+   */
+  setChatMessagesEdit(user: string, allowed: boolean): void {
+    const found = this.findUser(user);
+    if (!found) throw new SimNotFoundError(`User does not exist: ${user}`);
+    if (allowed) this.noChatMessagesEdit.delete(found.id);
+    else this.noChatMessagesEdit.add(found.id);
+  }
+
+  canEditChatMessages(user: string): boolean {
+    const found = this.findUser(user);
+    return found !== undefined && !this.noChatMessagesEdit.has(found.id);
   }
 
   // ---- meetings -----------------------------------------------------------------------------
@@ -113,7 +161,8 @@ export class SimWorld {
       occurrences: [],
     };
     if (meeting.continuousChat) {
-      meeting.channel_id = this.createChannel({ name: topic }).id;
+      // The continuous-chat group holds the invitees; the host is the one always there.
+      meeting.channel_id = this.createChannel({ name: topic, members: host ? [host.id] : [] }).id;
     }
     this.meetings.set(String(id), meeting);
     return this.snapshot(meeting);

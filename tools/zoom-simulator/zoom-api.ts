@@ -60,6 +60,10 @@ const LABEL_CATEGORY: Record<RateLabel, string> = {
   heavy: 'Heavy',
 };
 
+/** The codes of the sender's chat refusals (issue 12; inferred, see sendChatMessage). */
+export const CHAT_NO_PERMISSION_CODE = 200;
+export const CHAT_NOT_CHANNEL_MEMBER_CODE = 5301;
+
 /** Zoom's error bodies are `{code, message}` (docs/zoom.md §2). */
 function zoomError(code: number, message: string): { code: number; message: string } {
   return { code, message };
@@ -326,12 +330,32 @@ export class ZoomApi {
     if (!this.world.findUser(sender)) {
       return answer(404, zoomError(1001, `User does not exist: ${sender}.`));
     }
+    // ---- chat permissions (issue 12) ----
+    // An account-level app sends on behalf of a user whose role may edit Chat Messages (docs/zoom.md
+    // §2). The status and code of the refusal are inferred: 400 with code 200 "No permission." is
+    // the answer Zoom gives for a role that lacks a permission elsewhere in its API.
+    if (!this.world.canEditChatMessages(sender)) {
+      return answer(400, zoomError(CHAT_NO_PERMISSION_CODE, 'No permission.'));
+    }
+    // ---- end chat permissions ----
     if (hasContact && !this.world.findUser(toContact)) {
       return answer(404, zoomError(1001, 'User does not exist or does not belong to this account'));
     }
     if (hasChannel && !this.world.findChannel(toChannel)) {
       return answer(404, zoomError(4130, `Channel does not exist: ${toChannel}`));
     }
+    // ---- chat permissions (issue 12) ----
+    // Only a member may post to a channel (docs/zoom.md §2). Status, code and wording are inferred.
+    if (hasChannel && !this.world.isChannelMember(toChannel, sender)) {
+      return answer(
+        400,
+        zoomError(
+          CHAT_NOT_CHANNEL_MEMBER_CODE,
+          'Request to send message failed. Not a channel member.',
+        ),
+      );
+    }
+    // ---- end chat permissions ----
     const id = randomUUID();
     this.sent.push({
       id,
