@@ -13,7 +13,7 @@ import { hostname } from 'node:os';
 import { AppConfig } from '../config/app-config';
 import { DatabaseAvailability } from '../database/database-availability.service';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
-import { ZoomApiError, ZoomOutcomeUnknownError } from '../zoom/zoom-api.error';
+import { ZoomApiError, ZoomConfigError, ZoomOutcomeUnknownError } from '../zoom/zoom-api.error';
 import { ZoomChatService, type ZoomChatTarget } from '../zoom/zoom-chat.service';
 import { answerToken, answerUrl } from './answer-link';
 import { DeliveriesRepository } from './deliveries.repository';
@@ -327,7 +327,9 @@ export class DeliveryWorker
 function describe(error: unknown): string {
   if (error instanceof ZoomApiError) {
     const code = error.code === null ? '' : ` code ${error.code}`;
-    return `Zoom ${error.status}${code}: ${error.zoomMessage}`.slice(0, 500);
+    // A refusal only an admin can fix (channel membership, the sender's role) says what to change.
+    const fix = error instanceof ZoomConfigError ? `. To fix: ${error.hint}` : '';
+    return `Zoom ${error.status}${code}: ${error.zoomMessage}${fix}`.slice(0, 700);
   }
   return (error instanceof Error ? error.message : String(error)).slice(0, 500);
 }

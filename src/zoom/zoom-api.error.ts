@@ -83,3 +83,19 @@ function describeZoomFailure(init: ZoomApiErrorInit): string {
   const code = init.code === null ? '' : ` code ${init.code}`;
   return `Zoom API ${status}${code}: ${init.zoomMessage}`;
 }
+
+/**
+ * Zoom refused a Team Chat send for the sender's standing, not for the message: the sender is not
+ * a member of the channel, or its role may not edit Chat Messages (docs/zoom.md §2). `hint` says
+ * what an admin must change; the same send succeeds once that is done (never retryable before).
+ */
+export class ZoomChatPermissionError extends ZoomConfigError {
+  constructor(
+    init: Omit<ZoomApiErrorInit, 'retryable'>,
+    hint: string,
+    readonly problem: 'not_channel_member' | 'sender_role',
+  ) {
+    super(init, hint);
+    this.name = 'ZoomChatPermissionError';
+  }
+}

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { ZoomConfigError, ZoomApiError, ZoomInvalidRequestError } from './zoom-api.error';
-import { ZoomHttpClient } from './zoom-http.client';
+import {
+  ZoomApiError,
+  ZoomChatPermissionError,
+  ZoomConfigError,
+  ZoomInvalidRequestError,
+} from './zoom-api.error';
+import { chatProblemFix, chatProblemOf, ZoomChatRefusals } from './zoom-chat-refusals';
+import { ZoomHttpClient, type ZoomResponse } from './zoom-http.client';
 
 /**
  * Team Chat's limit on `message` (docs/zoom.md §2). Counted in UTF-16 code units (JavaScript's
@@ -18,6 +24,7 @@ export class ZoomChatService {
   constructor(
     private readonly http: ZoomHttpClient,
     private readonly config: AppConfig,
+    private readonly refusals: ZoomChatRefusals,
   ) {}
 
   /**
@@ -40,16 +47,23 @@ export class ZoomChatService {
         'set ZOOM_CHAT_SENDER to the email of the account user who sends the questions',
       );
     }
-    // `{userId}` in the path is the SENDER, not the recipient (docs/zoom.md §2).
-    const response = await this.http.request<unknown>({
-      method: 'POST',
-      path: '/chat/users/{userId}/messages',
-      params: { userId: sender },
-      body,
-      label: 'medium',
-      // No idempotency key in Team Chat: a post whose answer never came is not sent blindly again.
-      idempotent: false,
-    });
+    const channelId = 'to_channel' in body ? body.to_channel : null;
+    let response: ZoomResponse<unknown>;
+    try {
+      // `{userId}` in the path is the SENDER, not the recipient (docs/zoom.md §2).
+      response = await this.http.request<unknown>({
+        method: 'POST',
+        path: '/chat/users/{userId}/messages',
+        params: { userId: sender },
+        body,
+        label: 'medium',
+        // No idempotency key in Team Chat: a post whose answer never came is not sent blindly again.
+        idempotent: false,
+      });
+    } catch (error) {
+      throw this.explainRefusal(error, sender, channelId);
+    }
+    this.refusals.clearAfterSuccess(sender, channelId);
     const id = (response.data as { id?: unknown } | null)?.id;
     if (typeof id !== 'string' || id === '') {
       // Zoom accepted the message, so retrying could post it twice: not retryable.
@@ -62,6 +76,39 @@ export class ZoomChatService {
       });
     }
     return { messageId: id };
+  }
+
+  /**
+   * A refusal only an admin can fix (channel membership, the sender's role: docs/zoom.md §2)
+   * becomes a ZoomChatPermissionError that says what to change, and is kept for
+   * `GET /api/test-zoom`; any other error is returned as it is.
+   */
+  private explainRefusal(error: unknown, sender: string, channelId: string | null): unknown {
+    if (!(error instanceof ZoomApiError)) return error;
+    const problem = chatProblemOf(error, channelId === null ? {} : { toChannel: channelId });
+    if (problem === null) return error;
+    const fix = chatProblemFix(problem, sender, channelId);
+    this.refusals.record({
+      problem,
+      sender,
+      channelId: problem === 'not_channel_member' ? channelId : null,
+      fix,
+      zoomStatus: error.status,
+      zoomCode: error.code,
+      zoomMessage: error.zoomMessage,
+      trackingId: error.trackingId,
+      seenAt: new Date(),
+    });
+    return new ZoomChatPermissionError(
+      {
+        status: error.status,
+        code: error.code,
+        zoomMessage: error.zoomMessage,
+        trackingId: error.trackingId,
+      },
+      fix,
+      problem,
+    );
   }
 
   /**

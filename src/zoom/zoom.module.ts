@@ -1,5 +1,6 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
+import { ZoomChatRefusals } from './zoom-chat-refusals';
 import { ZoomChatService } from './zoom-chat.service';
 import { ZoomDiagnosticsService } from './zoom-diagnostics.service';
 import { ZoomHttpClient } from './zoom-http.client';
@@ -20,6 +21,7 @@ import { ZoomController } from './zoom.controller';
     ZoomTokenService,
     ZoomHttpClient,
     ZoomChatService,
+    ZoomChatRefusals,
     ZoomMeetingsService,
     ZoomDiagnosticsService,
   ],

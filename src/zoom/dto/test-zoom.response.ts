@@ -6,6 +6,32 @@ const requiredList = REQUIRED_SCOPES.map(
   (need) => `${need.scope} (or ${need.alternatives.join(', ')}): ${need.purpose}`,
 ).join('; ');
 
+export class ZoomChatProblemDto {
+  @ApiProperty({
+    enum: ['not_channel_member', 'sender_role'],
+    description:
+      'not_channel_member: ZOOM_CHAT_SENDER is not in the channel it posted to; sender_role: its role may not edit Chat Messages',
+  })
+  problem!: 'not_channel_member' | 'sender_role';
+
+  @ApiProperty({ type: String, nullable: true, description: 'The channel, for not_channel_member' })
+  channel_id!: string | null;
+
+  @ApiProperty({
+    description: 'What an admin must change',
+    example: 'add that user to the channel',
+  })
+  fix!: string;
+
+  @ApiProperty({ example: 400 }) zoom_status!: number;
+  @ApiProperty({ type: String, nullable: true, example: '5301' }) zoom_code!: string | null;
+  @ApiProperty({ example: 'Request to send message failed.' }) zoom_message!: string;
+  @ApiProperty({ type: String, nullable: true, description: "Zoom's x-zm-trackingid" })
+  tracking_id!: string | null;
+
+  @ApiProperty({ description: 'When a send met this refusal (ISO 8601)' }) seen_at!: string;
+}
+
 export class TestZoomResponseDto {
   @ApiProperty({
     description: 'True when Zoom issued a token and it holds every scope this service needs',
@@ -35,6 +61,18 @@ export class TestZoomResponseDto {
     example: [],
   })
   missing_scopes!: string[];
+
+  @ApiProperty({ description: 'ZOOM_CHAT_SENDER, the account user questions are sent as' })
+  chat_sender!: string;
+
+  @ApiProperty({
+    type: [ZoomChatProblemDto],
+    description:
+      "Sends Zoom refused for the sender's channel membership or role, as this instance last saw " +
+      'them (Zoom offers no check that sends nothing); each clears when a later send proves it fixed. ' +
+      'Any entry makes `ok` false.',
+  })
+  chat_problems!: ZoomChatProblemDto[];
 }
 
 export function toTestZoomResponse(report: ZoomConnectionReport): TestZoomResponseDto {
@@ -44,5 +82,16 @@ export function toTestZoomResponse(report: ZoomConnectionReport): TestZoomRespon
     api_base_url: report.apiBaseUrl,
     scopes: report.scopes,
     missing_scopes: report.missingScopes,
+    chat_sender: report.chatSender,
+    chat_problems: report.chatProblems.map((p) => ({
+      problem: p.problem,
+      channel_id: p.channelId,
+      fix: p.fix,
+      zoom_status: p.zoomStatus,
+      zoom_code: p.zoomCode === null ? null : String(p.zoomCode),
+      zoom_message: p.zoomMessage,
+      tracking_id: p.trackingId,
+      seen_at: p.seenAt.toISOString(),
+    })),
   };
 }
