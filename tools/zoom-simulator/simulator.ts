@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { handleControl } from './control-api';
 import { BodyTooLargeError, sendJson } from './http';
 import { SeededRandom } from './prng';
+import { DailyLimit } from './daily-limit';
 import { PRO_RATE_LIMITS, RateLimiter } from './rate-limiter';
 import { TokenStore } from './tokens';
 import {
@@ -102,6 +103,7 @@ class ZoomSimulatorServer implements ZoomSimulator {
   private readonly rng: SeededRandom;
   private readonly tokens: TokenStore;
   private readonly limiter: RateLimiter;
+  private readonly daily: DailyLimit;
   private readonly faults: FaultState;
   private readonly world: SimWorld;
   private readonly api: ZoomApi;
@@ -116,16 +118,25 @@ class ZoomSimulatorServer implements ZoomSimulator {
     this.rng = new SeededRandom(opts.seed);
     this.tokens = new TokenStore(opts.tokenTtlSeconds ?? 3600);
     this.limiter = new RateLimiter(opts.rateLimits ?? PRO_RATE_LIMITS);
+    this.daily = new DailyLimit(opts.dailyLimits);
     this.faults = this.initialFaults();
     this.emitter = new WebhookEmitter((raw) => this.sign(raw), this.rng);
     this.world = new SimWorld(this.accountId, this.rng, (body) => this.emitter.emit(body));
-    this.api = new ZoomApi(this.world, this.tokens, this.limiter, this.rng, this.faults, {
-      accountId: this.accountId,
-      clientId: this.clientId,
-      clientSecret: this.clientSecret,
-      scopes: opts.scopes ?? DEFAULT_SCOPES,
-      apiUrl: () => this.url,
-    });
+    this.api = new ZoomApi(
+      this.world,
+      this.tokens,
+      this.limiter,
+      this.rng,
+      this.faults,
+      {
+        accountId: this.accountId,
+        clientId: this.clientId,
+        clientSecret: this.clientSecret,
+        scopes: opts.scopes ?? DEFAULT_SCOPES,
+        apiUrl: () => this.url,
+      },
+      this.daily,
+    );
     this.server = createServer((req, res) => {
       this.dispatch(req, res).catch((err: unknown) => {
         const status = err instanceof BodyTooLargeError ? 413 : 500;
@@ -168,6 +179,8 @@ class ZoomSimulatorServer implements ZoomSimulator {
     if (f.answerLateMs !== undefined) this.faults.answerLateMs = f.answerLateMs;
     if (f.applyThenHangRatio !== undefined) this.faults.applyThenHangRatio = f.applyThenHangRatio;
     if (f.rateLimits !== undefined) this.limiter.setLimits(f.rateLimits);
+    if (f.dailyLimits !== undefined) this.daily.setLimits(f.dailyLimits);
+    if (f.dailyLimitHeaders !== undefined) this.faults.dailyLimitHeaders = f.dailyLimitHeaders;
   }
 
   revokeTokens(): void {
@@ -228,6 +241,7 @@ class ZoomSimulatorServer implements ZoomSimulator {
     this.emitter.clearLog();
     Object.assign(this.faults, this.initialFaults());
     this.limiter.setLimits(this.opts.rateLimits ?? PRO_RATE_LIMITS);
+    this.daily.setLimits(this.opts.dailyLimits ?? {});
   }
 
   webhookPayload(
@@ -288,6 +302,7 @@ class ZoomSimulatorServer implements ZoomSimulator {
       burst429: 0,
       answerLateMs: 0,
       applyThenHangRatio: 0,
+      dailyLimitHeaders: true,
     };
   }
 

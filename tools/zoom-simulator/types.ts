@@ -21,6 +21,8 @@ export interface ZoomSimulatorOptions {
   scopes?: string[];
   /** Replaces the Pro defaults wholesale: a label left out is unlimited. */
   rateLimits?: RateLimits;
+  /** Daily caps per label (none by default); see ZoomSimulatorFaults.dailyLimits. */
+  dailyLimits?: RateLimits;
   /** true (default): a 429 carries Retry-After and X-RateLimit-*; false: a bare 429 (docs/zoom.md §4). */
   retryAfterHeader?: boolean;
   /** Retry-After as whole seconds (default) or as an HTTP date: Zoom may send either (docs/zoom.md §4). */
@@ -47,6 +49,17 @@ export interface ZoomSimulatorFaults {
   answerLateMs?: number;
   /** Fraction of chat sends that are applied and then never answered (until close()). */
   applyThenHangRatio?: number;
+  /**
+   * Requests per label per UTC day (docs/zoom.md §4); a label left out is uncapped. Over the cap,
+   * a 429 that says "daily" (see dailyLimitHeaders). Replaces the whole table and today's counts.
+   */
+  dailyLimits?: RateLimits;
+  /**
+   * true (default): a daily 429 carries `X-RateLimit-Type: Daily-limit` and `Retry-After` as the
+   * ISO date of the next midnight UTC; false: neither header, only a message naming the reset
+   * time, as has been observed (docs/zoom.md §4).
+   */
+  dailyLimitHeaders?: boolean;
 }
 
 export interface ZoomUser {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseJsonObject, readBody, sendJson, sleep, zoomTime } from './http';
 import type { SeededRandom } from './prng';
+import { DailyLimit } from './daily-limit';
 import { PRO_RATE_LIMITS, type RateLimiter } from './rate-limiter';
 import type { TokenStore } from './tokens';
 import { trackingId } from './webhooks';
@@ -31,6 +32,8 @@ export interface FaultState {
   answerLateMs: number;
   /** Fraction of chat sends that are applied and then never answered (until close()). */
   applyThenHangRatio: number;
+  /** A daily 429 carries X-RateLimit-Type and Retry-After (true) or only its message (false). */
+  dailyLimitHeaders: boolean;
 }
 
 export interface ZoomApiConfig {
@@ -87,6 +90,7 @@ export class ZoomApi {
     private readonly rng: SeededRandom,
     private readonly faults: FaultState,
     private readonly config: ZoomApiConfig,
+    private readonly daily: DailyLimit = new DailyLimit(),
   ) {}
 
   get tokenRequests(): number {
@@ -149,10 +153,13 @@ export class ZoomApi {
     if (!route) return answer(404, zoomError(404, `No handler found for ${req.method} ${rawPath}`));
     record.label = route.label;
 
+    const dailyCap = this.daily.exhausted(route.label);
+    if (dailyCap !== undefined) return this.dailyLimitReached(answer, route.label, dailyCap);
     const decision = this.limiter.take(route.label);
     if (!decision.allowed) {
       return this.tooManyRequests(answer, route.label, decision.limit, decision.retryAfterSeconds);
     }
+    this.daily.count(route.label);
     await route.handle(answer, () => readBody(req), url.searchParams, res);
   }
 
@@ -296,6 +303,37 @@ export class ZoomApi {
       headers,
     );
   }
+
+  // ---- daily limits (issue 12) ----
+  /**
+   * A daily cap is spent (docs/zoom.md §4). With headers: the documented example's
+   * `X-RateLimit-Type: Daily-limit` and `Retry-After` as the ISO date of the next midnight UTC.
+   * Without: the variant observed in the field, only category/limit/remaining and a message
+   * naming the reset time.
+   */
+  private dailyLimitReached(answer: Answer, label: RateLabel, cap: number): void {
+    const common = {
+      'x-ratelimit-category': LABEL_CATEGORY[label],
+      'x-ratelimit-limit': String(cap),
+      'x-ratelimit-remaining': '0',
+    };
+    const headers: Record<string, string> = this.faults.dailyLimitHeaders
+      ? {
+          ...common,
+          'x-ratelimit-type': 'Daily-limit',
+          'retry-after': new Date(DailyLimit.resetAt()).toISOString(),
+        }
+      : common;
+    answer(
+      429,
+      zoomError(
+        429,
+        `You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request. You may resume these requests at GMT 00:00:00.`,
+      ),
+      headers,
+    );
+  }
+  // ---- end daily limits ----
 
   // ---- POST /v2/chat/users/{userId}/messages (docs/zoom.md §2) -----------------------------------
 
