@@ -13,7 +13,12 @@ import { hostname } from 'node:os';
 import { AppConfig } from '../config/app-config';
 import { DatabaseAvailability } from '../database/database-availability.service';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
-import { ZoomApiError, ZoomConfigError, ZoomOutcomeUnknownError } from '../zoom/zoom-api.error';
+import {
+  ZoomApiError,
+  ZoomConfigError,
+  ZoomDailyLimitError,
+  ZoomOutcomeUnknownError,
+} from '../zoom/zoom-api.error';
 import { ZoomChatService, type ZoomChatTarget } from '../zoom/zoom-chat.service';
 import { answerToken, answerUrl } from './answer-link';
 import { DeliveriesRepository } from './deliveries.repository';
@@ -325,6 +330,10 @@ export class DeliveryWorker
 }
 
 function describe(error: unknown): string {
+  if (error instanceof ZoomDailyLimitError) {
+    // Failed at once, not retried into the limit: a retry of the broadcast after the reset works.
+    return `zoom_daily_limit until ${error.resetsAt.toISOString()}: ${error.message}; retry the failed recipients after then`;
+  }
   if (error instanceof ZoomApiError) {
     const code = error.code === null ? '' : ` code ${error.code}`;
     // A refusal only an admin can fix (channel membership, the sender's role) says what to change.

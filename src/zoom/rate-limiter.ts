@@ -170,6 +170,16 @@ export class RateLimiter {
     return this.buckets[label].currentRate(this.clock.now());
   }
 
+  /**
+   * Rejects the callers waiting under `label` with `error` (a daily limit: they would all be
+   * refused until the reset, so they fail now instead of each asking Zoom).
+   */
+  rejectWaiting(label: ZoomRateLabel, error: Error): void {
+    this.timers[label]?.();
+    delete this.timers[label];
+    for (const waiter of this.queues[label].splice(0)) waiter.reject(error);
+  }
+
   /** Rejects every waiting caller and stops the timers (application shutdown). */
   close(): void {
     this.closed = true;

@@ -99,3 +99,22 @@ export class ZoomChatPermissionError extends ZoomConfigError {
     this.name = 'ZoomChatPermissionError';
   }
 }
+
+/**
+ * Zoom's daily cap for a rate-limit label is spent (docs/zoom.md §4): every call under that label
+ * fails at once until `resetsAt`, without asking Zoom. Not retryable by the client: the caller
+ * records it (a delivery fails with reason `zoom_daily_limit`) and a retry after `resetsAt` works.
+ */
+export class ZoomDailyLimitError extends ZoomApiError {
+  constructor(
+    init: Omit<ZoomApiErrorInit, 'retryable' | 'status'>,
+    readonly label: 'light' | 'medium' | 'heavy',
+    readonly resetsAt: Date,
+  ) {
+    super(
+      { ...init, status: 429, retryable: false },
+      `Zoom's daily limit for ${label} calls is reached; Zoom accepts them again at ${resetsAt.toISOString()}`,
+    );
+    this.name = 'ZoomDailyLimitError';
+  }
+}

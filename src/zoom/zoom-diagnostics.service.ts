@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import type { DailyLimitPause } from './daily-limit';
 import { ZoomChatRefusal, ZoomChatRefusals } from './zoom-chat-refusals';
+import { ZoomHttpClient } from './zoom-http.client';
 import { missingScopes } from './zoom-scopes';
 import { ZoomTokenService } from './zoom-token.service';
 
@@ -18,6 +20,8 @@ export interface ZoomConnectionReport {
    * zoom-chat-refusals.ts).
    */
   chatProblems: ZoomChatRefusal[];
+  /** Labels paused by Zoom's daily limit, each until its reset (docs/zoom.md §4). */
+  dailyLimits: DailyLimitPause[];
 }
 
 /**
@@ -30,6 +34,7 @@ export class ZoomDiagnosticsService {
     private readonly tokens: ZoomTokenService,
     private readonly config: AppConfig,
     private readonly refusals: ZoomChatRefusals,
+    private readonly http: ZoomHttpClient,
   ) {}
 
   /** Gets a fresh token (throws ZoomApiError / ZoomConfigError when Zoom refuses). */
@@ -38,14 +43,16 @@ export class ZoomDiagnosticsService {
     const missing = missingScopes(scopes);
     const chatSender = this.config.zoom.chatSender;
     const chatProblems = this.refusals.current(chatSender);
+    const dailyLimits = this.http.dailyLimits();
     return {
-      ok: missing.length === 0 && chatProblems.length === 0,
+      ok: missing.length === 0 && chatProblems.length === 0 && dailyLimits.length === 0,
       accountId: this.config.zoom.accountId,
       apiBaseUrl: this.config.zoom.apiBaseUrl,
       scopes,
       missingScopes: missing,
       chatSender,
       chatProblems,
+      dailyLimits,
     };
   }
 }

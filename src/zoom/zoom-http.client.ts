@@ -12,7 +12,8 @@ import {
   MAX_RETRY_AFTER_MS,
   parseRetryAfter,
 } from './retry-policy';
-import { ZoomApiError, ZoomOutcomeUnknownError } from './zoom-api.error';
+import { dailyLimitOf, DailyLimitPause, DailyLimitPauses } from './daily-limit';
+import { ZoomApiError, ZoomDailyLimitError, ZoomOutcomeUnknownError } from './zoom-api.error';
 import { redact, trackingIdOf, zoomErrorBody } from './zoom-response';
 import { ZoomTokenService } from './zoom-token.service';
 
@@ -56,6 +57,10 @@ interface Failure {
   message: string;
   trackingId: string | null;
   retryAfterMs: number | null;
+  /** A 429's `X-RateLimit-Type` (e.g. "QPS", "Daily-limit"), when Zoom sent it. */
+  rateLimitType?: string;
+  /** Epoch ms retryAfterMs counts from (a Retry-After date then maps back to itself exactly). */
+  answeredAt?: number;
   /** The token the attempt used, to drop exactly that one on a 401. */
   token: string | null;
   /** The request may have reached Zoom and been applied without an answer coming back. */
@@ -73,6 +78,8 @@ export class ZoomHttpClient implements OnApplicationShutdown {
   /** Per account (docs/zoom.md §4: the limit is the account's, shared by all its apps and callers). */
   private readonly limiter: RateLimiter;
   private readonly inFlight: InFlightLimit;
+  /** Labels whose daily cap is spent, until Zoom's reset (docs/zoom.md §4, §7). */
+  private readonly daily = new DailyLimitPauses();
   /** Set on shutdown: waits and requests end, so a closing app is not held open by retries. */
   private closing = false;
   /** Requests on the wire and retry waits, each with the function that ends it on shutdown. */
@@ -96,6 +103,11 @@ export class ZoomHttpClient implements OnApplicationShutdown {
     for (const end of [...this.pending]) end();
     this.limiter.close();
     this.inFlight.close();
+  }
+
+  /** The labels paused by a daily limit now, each with its reset time. */
+  dailyLimits(): DailyLimitPause[] {
+    return this.daily.all(Date.now());
   }
 
   /** The rate currently allowed for a label (lower than configured for a while after a 429). */
@@ -142,14 +154,35 @@ export class ZoomHttpClient implements OnApplicationShutdown {
       const transient =
         failure.kind === 'rate-limited' || failure.kind === 'server' || failure.kind === 'network';
       if (failure.kind === 'rate-limited') {
+        const daily = dailyLimitOf(
+          {
+            rateLimitType: failure.rateLimitType,
+            retryAfterMs: failure.retryAfterMs,
+            message: failure.message,
+          },
+          failure.answeredAt ?? Date.now(),
+        );
+        if (daily !== null) {
+          // A daily cap (docs/zoom.md §4): hours away. Pause the label until the reset and fail
+          // this call and every caller waiting under the label now, instead of a retry storm.
+          const error = this.dailyLimitError(request.label, new Date(daily.resetsAt), failure);
+          this.daily.pause({
+            label: request.label,
+            resetsAt: error.resetsAt,
+            zoomMessage: failure.message,
+            trackingId: failure.trackingId,
+          });
+          this.limiter.rejectWaiting(request.label, error);
+          this.logFailure(
+            request,
+            failure,
+            `daily limit: ${request.label} calls paused until ${error.resetsAt.toISOString()} (from ${daily.source})`,
+          );
+          throw error;
+        }
         // All callers share the account's limit: pause and slow the bucket for everyone.
         const pause = Math.min(failure.retryAfterMs ?? BARE_429_PAUSE_MS, MAX_RETRY_AFTER_MS);
         this.limiter.penalize(request.label, pause);
-        if (failure.retryAfterMs !== null && failure.retryAfterMs > MAX_RETRY_AFTER_MS) {
-          // A daily cap (docs/zoom.md §4): waiting hours inside one call helps no one.
-          this.logFailure(request, failure, 'Retry-After too far ahead, giving up now');
-          throw this.toError(failure, true);
-        }
       }
       if (!transient || attempt >= maxAttempts || this.closing) {
         this.logFailure(request, failure, `giving up after attempt ${attempt}/${maxAttempts}`);
@@ -174,6 +207,7 @@ export class ZoomHttpClient implements OnApplicationShutdown {
     const { timeoutMs } = this.config.zoom;
     // In-flight slot first, then the rate slot: when slow answers free several slots at once,
     // their holders still leave at the paced rate instead of all together.
+    this.throwIfDailyPaused(request.label);
     const release = await this.inFlight.acquire().catch(shutdownError);
     // One controller per request, not AbortSignal.any over a shared signal: thousands of queued
     // calls would each leave a listener on it.
@@ -185,6 +219,7 @@ export class ZoomHttpClient implements OnApplicationShutdown {
     try {
       await this.limiter.acquire(request.label).catch(shutdownError);
       if (this.closing) throw new ZoomApiError(SHUTTING_DOWN);
+      this.throwIfDailyPaused(request.label);
       // Taken at the last moment: a caller may have queued for long behind the rate limit.
       token = await this.tokens.getAccessToken();
       this.pending.add(abort);
@@ -227,6 +262,7 @@ export class ZoomHttpClient implements OnApplicationShutdown {
       release();
     }
 
+    const answeredAt = Date.now();
     const trackingId = trackingIdOf(response.headers);
     const kind = classifyStatus(response.status);
     if (kind === null) return { status: response.status, data: response.data as T, trackingId };
@@ -242,12 +278,36 @@ export class ZoomHttpClient implements OnApplicationShutdown {
       trackingId,
       retryAfterMs:
         kind === 'rate-limited'
-          ? parseRetryAfter(response.headers['retry-after'] as string | undefined, Date.now())
+          ? parseRetryAfter(response.headers['retry-after'] as string | undefined, answeredAt)
           : null,
+      answeredAt,
+      rateLimitType:
+        kind === 'rate-limited'
+          ? (response.headers['x-ratelimit-type'] as string | undefined)
+          : undefined,
       token,
       // An answer came: 429 and 5xx are refusals, any other status is Zoom's final word.
       maybeApplied: false,
     };
+  }
+
+  /** A label paused by a daily limit fails at once, without asking Zoom. */
+  private throwIfDailyPaused(label: ZoomRateLabel): void {
+    const pause = this.daily.active(label, Date.now());
+    if (!pause) return;
+    throw new ZoomDailyLimitError(
+      { code: 429, zoomMessage: pause.zoomMessage, trackingId: pause.trackingId },
+      label,
+      pause.resetsAt,
+    );
+  }
+
+  private dailyLimitError(label: ZoomRateLabel, resetsAt: Date, failure: Failure) {
+    return new ZoomDailyLimitError(
+      { code: failure.code, zoomMessage: failure.message, trackingId: failure.trackingId },
+      label,
+      resetsAt,
+    );
   }
 
   private toError(failure: Failure, retryable: boolean): ZoomApiError {

@@ -32,6 +32,24 @@ export class ZoomChatProblemDto {
   @ApiProperty({ description: 'When a send met this refusal (ISO 8601)' }) seen_at!: string;
 }
 
+export class ZoomDailyLimitDto {
+  @ApiProperty({
+    enum: ['light', 'medium', 'heavy'],
+    description: "Zoom's rate-limit label (Team Chat sends are medium)",
+  })
+  label!: 'light' | 'medium' | 'heavy';
+
+  @ApiProperty({
+    description: 'When Zoom accepts calls under this label again (ISO 8601)',
+    example: '2026-01-02T00:00:00.000Z',
+  })
+  resets_at!: string;
+
+  @ApiProperty({ description: "Zoom's message" }) zoom_message!: string;
+  @ApiProperty({ type: String, nullable: true, description: "Zoom's x-zm-trackingid" })
+  tracking_id!: string | null;
+}
+
 export class TestZoomResponseDto {
   @ApiProperty({
     description: 'True when Zoom issued a token and it holds every scope this service needs',
@@ -73,6 +91,13 @@ export class TestZoomResponseDto {
       'Any entry makes `ok` false.',
   })
   chat_problems!: ZoomChatProblemDto[];
+
+  @ApiProperty({
+    type: [ZoomDailyLimitDto],
+    description:
+      'Labels whose daily Zoom limit is spent: calls under them fail at once (deliveries with reason zoom_daily_limit) until resets_at. Any entry makes `ok` false.',
+  })
+  daily_limits!: ZoomDailyLimitDto[];
 }
 
 export function toTestZoomResponse(report: ZoomConnectionReport): TestZoomResponseDto {
@@ -92,6 +117,12 @@ export function toTestZoomResponse(report: ZoomConnectionReport): TestZoomRespon
       zoom_message: p.zoomMessage,
       tracking_id: p.trackingId,
       seen_at: p.seenAt.toISOString(),
+    })),
+    daily_limits: report.dailyLimits.map((d) => ({
+      label: d.label,
+      resets_at: d.resetsAt.toISOString(),
+      zoom_message: d.zoomMessage,
+      tracking_id: d.trackingId,
     })),
   };
 }
