@@ -20,8 +20,8 @@ export const BARE_429_PAUSE_MS = 1_000;
 
 /**
  * The longest Retry-After one call waits out. Zoom also has daily caps (docs/zoom.md §4) whose
- * Retry-After points hours ahead; waiting that long inside a request helps no one, so such a 429
- * is surfaced at once as a retryable error and the caller (e.g. the durable sender) reschedules.
+ * Retry-After points hours ahead; a 429 asking for longer than this is taken for one, and its
+ * label is paused until the reset (daily-limit.ts).
  */
 export const MAX_RETRY_AFTER_MS = 60_000;
 
