@@ -5,7 +5,7 @@
 import request from 'supertest';
 import { startZoomSimulator, type ZoomSimulator } from '../tools/zoom-simulator';
 import { createTestApp, TEST_API_KEY, TestApp } from './utils/test-app';
-import { zoomEnv } from './utils/zoom-harness';
+import { HARNESS_SENDER, zoomEnv } from './utils/zoom-harness';
 
 const auth = { 'X-API-Key': TEST_API_KEY };
 
@@ -39,6 +39,9 @@ describe('GET /api/test-zoom (e2e, simulator over HTTP)', () => {
         'dashboard_meetings:read:admin',
       ]),
       missing_scopes: [],
+      chat_sender: HARNESS_SENDER,
+      chat_problems: [],
+      daily_limits: [],
     });
     expect(sim.tokenRequests()).toBe(1);
     expect(res.text).not.toMatch(/sim\.[A-Za-z0-9_-]{20,}/);
@@ -127,7 +130,16 @@ describe('GET /api/test-zoom (e2e, simulator over HTTP)', () => {
     expect(op.security).toEqual(expect.arrayContaining([{ 'api-key': [] }]));
     const schema = doc.components.schemas.TestZoomResponseDto;
     expect(Object.keys(schema.properties).sort()).toEqual(
-      ['account_id', 'api_base_url', 'missing_scopes', 'ok', 'scopes'].sort(),
+      [
+        'account_id',
+        'api_base_url',
+        'chat_problems',
+        'chat_sender',
+        'daily_limits',
+        'missing_scopes',
+        'ok',
+        'scopes',
+      ].sort(),
     );
   });
 });

@@ -185,12 +185,41 @@ describe('Zoom simulator: Zoom API', () => {
       sim = await startZoomSimulator();
       sim.addUser({ email: sender, name: 'Host' });
       sim.addUser({ id: 'u-bob', email: 'bob@example.com', name: 'Bob' });
-      channelId = sim.createMeeting({ continuousChat: true }).channel_id as string;
+      // The sender hosts the meeting: a member of its chat channel (docs/zoom.md §2).
+      channelId = sim.createMeeting({ continuousChat: true, hostEmail: sender })
+        .channel_id as string;
       tok = await token();
     });
 
     const send = (from: string, body: unknown): Promise<Response> =>
       api(`/chat/users/${encodeURIComponent(from)}/messages`, tok, { method: 'POST', body });
+
+    it('refuses a channel the sender is not a member of (400 / 5301, inferred) until it is added', async () => {
+      const other = sim.createChannel({ name: 'Elsewhere', members: ['bob@example.com'] });
+      const refused = await send(sender, { message: 'hi', to_channel: other.id });
+      expect(refused.status).toBe(400);
+      expect(await jsonOf(refused)).toMatchObject({ code: 5301 });
+      expect(sim.messages()).toHaveLength(0);
+      sim.addChannelMember(other.id, sender);
+      expect((await send(sender, { message: 'hi', to_channel: other.id })).status).toBe(201);
+      sim.removeChannelMember(channelId, sender);
+      expect((await send(sender, { message: 'hi', to_channel: channelId })).status).toBe(400);
+    });
+
+    it('refuses a sender whose role may not edit Chat Messages (400 / 200, inferred)', async () => {
+      sim.setChatMessagesEdit(sender, false);
+      const refused = await send(sender, { message: 'hi', to_contact: 'bob@example.com' });
+      expect(refused.status).toBe(400);
+      expect(await jsonOf(refused)).toEqual({ code: 200, message: 'No permission.' });
+      // Another user's role is not affected.
+      expect((await send('bob@example.com', { message: 'hi', to_contact: sender })).status).toBe(
+        201,
+      );
+      sim.setChatMessagesEdit(sender, true);
+      expect((await send(sender, { message: 'hi', to_contact: 'bob@example.com' })).status).toBe(
+        201,
+      );
+    });
 
     it('accepts a message to a contact by email or by user id, and records it', async () => {
       const byEmail = await send(sender, { message: 'Q1', to_contact: 'bob@example.com' });
@@ -493,6 +522,31 @@ describe('Zoom simulator: Zoom API', () => {
   });
 
   describe('rate limits (docs/zoom.md §4)', () => {
+    it('answers a spent daily cap 429 with Daily-limit and a Retry-After date, or with only the message', async () => {
+      sim = await startZoomSimulator({ dailyLimits: { light: 2 } });
+      sim.createMeeting({ id: 334 });
+      const tok = await token();
+      expect((await api('/meetings/334', tok)).status).toBe(200);
+      expect((await api('/meetings/334', tok)).status).toBe(200);
+      const daily = await api('/meetings/334', tok);
+      expect(daily.status).toBe(429);
+      const now = new Date();
+      const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+      expect(daily.headers.get('x-ratelimit-type')).toBe('Daily-limit');
+      expect(Date.parse(daily.headers.get('retry-after') ?? '')).toBe(midnight);
+      expect(daily.headers.get('x-ratelimit-category')).toBe('Light');
+      expect(daily.headers.get('x-ratelimit-limit')).toBe('2');
+      expect((await jsonOf(daily)).message).toMatch(/daily rate limit.*GMT 00:00:00/);
+
+      sim.setFaults({ dailyLimits: { light: 1 }, dailyLimitHeaders: false });
+      expect((await api('/meetings/334', tok)).status).toBe(200);
+      const bare = await api('/meetings/334', tok);
+      expect(bare.status).toBe(429);
+      expect(bare.headers.get('x-ratelimit-type')).toBeNull();
+      expect(bare.headers.get('retry-after')).toBeNull();
+      expect((await jsonOf(bare)).message).toMatch(/daily rate limit.*GMT 00:00:00/);
+    });
+
     it('answers 429 with Zoom headers past the per-second rate, per label', async () => {
       sim = await startZoomSimulator({ rateLimits: { light: 5, heavy: 2 } });
       sim.createMeeting({ id: 333 });
