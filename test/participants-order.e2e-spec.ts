@@ -285,7 +285,7 @@ describe('participant presence converges under duplicates, reordering and races 
       deliveries += delivered.length;
       const started = performance.now();
       await deliver(delivered, r, async (e) => {
-        await webhooks.handle(toBody(meetingId, e), 'unused-for-events');
+        await webhooks.handle(toBody(meetingId, e), 'unused-for-events', 'order-test');
       });
       const delivered_at = performance.now();
       await check(meetingId, history, seed);

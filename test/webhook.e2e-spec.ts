@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { createTestApp, TEST_API_KEY, TestApp } from './utils/test-app';
@@ -203,30 +204,156 @@ describe('POST /api/zoom/webhook (e2e, real database)', () => {
       expect(await countStored(t)).toEqual(before);
     });
 
-    it.each([
-      ['no event', { event_ts: 1, payload: {} }],
-      [
-        'no participant',
-        {
-          event: 'meeting.participant_joined',
-          event_ts: Date.now(),
-          payload: { object: { id: MEETING, uuid: 'u' } },
-        },
-      ],
-      ['no event_ts', JSON.parse(joined('x1')) as Record<string, unknown>],
-      [
-        'a non-numeric meeting id',
-        {
-          ...(JSON.parse(joined('x2')) as Record<string, unknown>),
-          payload: { object: { id: 'abc', uuid: 'u', participant: { user_id: '1' } } },
-        },
-      ],
-    ])('answers 400 to a signed event with %s, storing nothing', async (name, body) => {
-      if (name === 'no event_ts') delete (body as { event_ts?: number }).event_ts;
+    it('answers 400 to a signed body that is not an event (no "event"), storing nothing', async () => {
       const before = await countStored(t);
-      const res = await postWebhook(t.url, JSON.stringify(body));
+      const res = await postWebhook(t.url, JSON.stringify({ event_ts: 1, payload: {} }));
       expect(res.status).toBe(400);
       expect(await countStored(t)).toEqual(before);
+    });
+
+    describe('known events with fields missing (docs/zoom.md §3: a refused event is retried, then dropped)', () => {
+      let warn: jest.SpyInstance;
+      beforeEach(() => {
+        warn = jest.spyOn(Logger.prototype, 'warn');
+      });
+      afterEach(() => warn.mockRestore());
+
+      /** The warnings WebhookService logged for this request. */
+      const notUsedLines = () =>
+        warn.mock.calls
+          .map((call) => String(call[0]))
+          .filter((line) => line.includes('acknowledged but not used'));
+
+      it.each([
+        [
+          'no participant',
+          {
+            event: 'meeting.participant_joined',
+            event_ts: Date.now(),
+            payload: { object: { id: MEETING, uuid: 'u' } },
+          },
+        ],
+        [
+          'no event_ts',
+          { ...(JSON.parse(joined('x1')) as Record<string, unknown>), event_ts: undefined },
+        ],
+        [
+          'a non-numeric meeting id and an unknown occurrence uuid',
+          {
+            ...(JSON.parse(joined('x2')) as Record<string, unknown>),
+            payload: { object: { id: 'abc', uuid: 'never-seen', participant: { user_id: '1' } } },
+          },
+        ],
+        [
+          'a participant without user_id or participant_uuid',
+          {
+            ...(JSON.parse(joined('x3')) as Record<string, unknown>),
+            payload: {
+              object: { id: MEETING, uuid: 'occ-1==', participant: { user_name: 'Ada Secret' } },
+            },
+          },
+        ],
+      ])(
+        'answers 200 to a signed event with %s, stores nothing, logs it once',
+        async (_name, body) => {
+          const before = await countStored(t);
+          const res = await postWebhook(t.url, JSON.stringify(body));
+          expect(res.status).toBe(200);
+          // Every body here is a meeting.participant_joined.
+          expect(res.body).toEqual({ event: 'meeting.participant_joined', handled: false });
+          expect(await countStored(t)).toEqual(before);
+          const lines = notUsedLines();
+          expect(lines).toHaveLength(1);
+          // Event type and request id, field names only: no payload value (names, emails, ids).
+          expect(lines[0]).toMatch(
+            /^\[[^\]]+\] Zoom event meeting\.participant_joined acknowledged but not used: /,
+          );
+          expect(lines[0]).not.toMatch(/Ada Secret|never-seen|occ-1==/);
+        },
+      );
+
+      /** A participant_joined with every field Zoom may send (rivet MeetingParticipantJoinedEvent). */
+      const fullJoin = (userId: string): Record<string, unknown> => {
+        const body = participantEvent('joined', {
+          meetingId: MEETING,
+          uuid: 'occ-1==',
+          ts: nextTs(),
+          participant: {
+            user_id: userId,
+            user_name: `Optional ${userId}`,
+            id: `zoom-${userId}`,
+            participant_uuid: `uuid-${userId}`,
+            email: `${userId}@example.com`,
+          },
+        });
+        const object = (body.payload as { object: Record<string, unknown> }).object;
+        object.start_time = new Date().toISOString();
+        Object.assign(object.participant as Record<string, unknown>, {
+          registrant_id: `reg-${userId}`,
+          customer_key: `ck-${userId}`,
+        });
+        return body;
+      };
+
+      it.each([
+        ['object', 'id'],
+        ['object', 'topic'],
+        ['object', 'host_id'],
+        ['object', 'start_time'],
+        ['object', 'type'],
+        ['participant', 'id'],
+        ['participant', 'participant_uuid'],
+        ['participant', 'participant_user_id'],
+        ['participant', 'email'],
+        ['participant', 'join_time'],
+        ['participant', 'user_name'],
+        ['participant', 'registrant_id'],
+        ['participant', 'customer_key'],
+        ['participant', 'user_id'],
+      ])('stores a signed participant_joined without %s.%s (200, listed)', async (where, field) => {
+        const userId = `opt-${where}-${field}`;
+        const body = fullJoin(userId);
+        const object = (body.payload as { object: Record<string, unknown> }).object;
+        delete (where === 'object' ? object : (object.participant as Record<string, unknown>))[
+          field
+        ];
+        const res = await postWebhook(t.url, JSON.stringify(body));
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ event: 'meeting.participant_joined', handled: true });
+        expect(notUsedLines()).toEqual([]);
+        const list = await request(t.url)
+          .get(`/api/meetings/${MEETING}/participants`)
+          .query({ limit: 200 })
+          .set('X-API-Key', TEST_API_KEY)
+          .expect(200);
+        const raws = (list.body.items as { participants?: unknown[]; name: string }[]).map((i) =>
+          JSON.stringify(i),
+        );
+        expect(raws.some((r) => r.includes(userId) || r.includes(`zoom-${userId}`))).toBe(true);
+      });
+
+      it('resolves a missing object.id through the stored occurrence, for a leave too', async () => {
+        const body = participantEvent('left', {
+          meetingId: MEETING,
+          uuid: 'occ-1==',
+          ts: nextTs(),
+          participant: { user_id: 'leaver-1', user_name: 'Leaver', id: 'zoom-leaver-1' },
+        });
+        const join = JSON.parse(
+          JSON.stringify(body).replace('participant_left', 'participant_joined'),
+        ) as Record<string, unknown>;
+        join.event_ts = (body.event_ts as number) - 1;
+        expect((await postWebhook(t.url, JSON.stringify(join))).status).toBe(200);
+        delete (body.payload as { object: Record<string, unknown> }).object.id;
+        const res = await postWebhook(t.url, JSON.stringify(body));
+        expect(res.body).toEqual({ event: 'meeting.participant_left', handled: true });
+        const list = await request(t.url)
+          .get(`/api/meetings/${MEETING}/participants`)
+          .query({ limit: 200 })
+          .set('X-API-Key', TEST_API_KEY)
+          .expect(200);
+        expect(JSON.stringify(list.body.items)).not.toContain('zoom-leaver-1');
+      });
     });
 
     it('acknowledges unknown event types with 200 and ignores them', async () => {

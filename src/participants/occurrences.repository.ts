@@ -74,6 +74,18 @@ export class OccurrencesRepository {
       .exec();
   }
 
+  /**
+   * The meeting number of an occurrence uuid already stored, for an event that left `object.id`
+   * out (docs/zoom.md §3). Occurrence uuids are unique across meetings (docs/zoom.md §3).
+   */
+  async meetingIdOf(uuid: string): Promise<string | null> {
+    const found = await this.occurrences
+      .findOne({ uuid }, { meeting_id: 1 })
+      .lean<Pick<OccurrenceRecord, 'meeting_id'>>()
+      .exec();
+    return found?.meeting_id ?? null;
+  }
+
   /** Unconditional filter on the unique key: 11000 only when a concurrent insert won; retry. */
   private async upsert(
     meetingId: string,

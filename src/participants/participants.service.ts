@@ -60,6 +60,14 @@ export class ParticipantsService {
   }
 
   /** meeting.started / meeting.ended and the webinar twins. */
+  /**
+   * The meeting number of an occurrence this service has stored, or null: for Zoom events that
+   * carry the occurrence uuid but not the meeting id (docs/zoom.md §3).
+   */
+  async meetingIdOfOccurrence(uuid: string): Promise<string | null> {
+    return this.occurrences.meetingIdOf(uuid);
+  }
+
   async recordOccurrenceEvent(event: OccurrenceEvent): Promise<void> {
     await this.occurrences.record(event);
     if (event.kind === 'ended') {

@@ -100,6 +100,12 @@ describe('parseZoomWebhook', () => {
   it.each([
     ['not an object', []],
     ['no event', { payload: {} }],
+    ['url_validation without plainToken', { event: 'endpoint.url_validation', payload: {} }],
+  ])('rejects %s with a 400 (not an event at all)', (_name, body) => {
+    expect(() => parseZoomWebhook(body)).toThrow(BadRequestException);
+  });
+
+  it.each([
     [
       'a float event_ts',
       {
@@ -107,10 +113,12 @@ describe('parseZoomWebhook', () => {
         event_ts: 1.5,
         payload: { object: { id: '123456789', uuid: 'u' } },
       },
+      '"event_ts"',
     ],
     [
       'no uuid',
       { event: 'meeting.started', event_ts: 1, payload: { object: { id: '123456789' } } },
+      'payload.object.uuid',
     ],
     [
       'a participant without ids',
@@ -119,9 +127,38 @@ describe('parseZoomWebhook', () => {
         event_ts: 1,
         payload: { object: { ...object, participant: { user_name: 'x' } } },
       },
+      'neither participant_uuid nor user_id',
     ],
-    ['url_validation without plainToken', { event: 'endpoint.url_validation', payload: {} }],
-  ])('rejects %s with a 400', (_name, body) => {
-    expect(() => parseZoomWebhook(body)).toThrow(BadRequestException);
-  });
+    [
+      'no participant',
+      { event: 'meeting.participant_joined', event_ts: 1, payload: { object: { uuid: 'u' } } },
+      'payload.object.participant',
+    ],
+    ['no payload', { event: 'webinar.ended', event_ts: 1 }, 'payload.object'],
+  ])(
+    'marks a known event with %s unusable (acknowledged, not a 400: docs/zoom.md §3)',
+    (_name, body, reason) => {
+      const parsed = parseZoomWebhook(body);
+      expect(parsed).toEqual({
+        type: 'unusable',
+        event: body.event,
+        reason: expect.stringContaining(reason),
+      });
+    },
+  );
+
+  it.each([undefined, '', 'abc'])(
+    'leaves the meeting id to be resolved when object.id is %p (rivet: optional)',
+    (id) => {
+      const parsed = parseZoomWebhook({
+        event: 'meeting.participant_joined',
+        event_ts: 1,
+        payload: { object: { ...object, id } },
+      });
+      expect(parsed).toMatchObject({
+        type: 'participant',
+        data: { meetingId: null, meetingUuid: object.uuid },
+      });
+    },
+  );
 });

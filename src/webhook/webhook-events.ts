@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { isMeetingNumber, MEETING_NUMBER_RULE } from '../zoom/meeting-id';
+import { isMeetingNumber } from '../zoom/meeting-id';
 import type {
   MeetingKind,
   OccurrenceEvent,
@@ -7,10 +7,20 @@ import type {
   ParticipantIdentity,
 } from '../participants/participant-events';
 
+/**
+ * `meetingId` is null when Zoom left `object.id` out (optional in rivet on participant events,
+ * docs/zoom.md §3): the receiver resolves it from the stored occurrence of `meetingUuid`.
+ */
+export type WithoutMeetingId<T extends { meetingId: string }> = Omit<T, 'meetingId'> & {
+  meetingId: string | null;
+};
+
 export type ZoomWebhook =
   | { type: 'url_validation'; event: string; plainToken: string }
-  | { type: 'participant'; event: string; data: ParticipantEvent }
-  | { type: 'occurrence'; event: string; data: OccurrenceEvent }
+  | { type: 'participant'; event: string; data: WithoutMeetingId<ParticipantEvent> }
+  | { type: 'occurrence'; event: string; data: WithoutMeetingId<OccurrenceEvent> }
+  /** A handled event name whose body lacks what acting on it needs; `reason` names fields only. */
+  | { type: 'unusable'; event: string; reason: string }
   | { type: 'ignored'; event: string };
 
 type Json = Record<string, unknown>;
@@ -57,6 +67,13 @@ function bad(message: string): never {
   throw new BadRequestException(`Malformed Zoom webhook: ${message}`);
 }
 
+/** A correctly signed, known event we cannot act on: acknowledged, not retried (docs/zoom.md §3). */
+class Unusable extends Error {}
+
+function unusable(reason: string): never {
+  throw new Unusable(reason);
+}
+
 /** Zoom sends some ids as numbers and some as strings; empty means absent (guests, docs/zoom.md §3). */
 function optionalId(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
@@ -90,7 +107,7 @@ function identityOf(participant: Json): ParticipantIdentity {
   const userId = optionalId(participant.user_id);
   const participantUuid = optionalId(participant.participant_uuid);
   if (userId === null && participantUuid === null) {
-    bad('payload.object.participant has neither participant_uuid nor user_id');
+    unusable('payload.object.participant has neither participant_uuid nor user_id');
   }
   const name = typeof participant.user_name === 'string' ? participant.user_name.trim() : '';
   return {
@@ -106,8 +123,9 @@ function identityOf(participant: Json): ParticipantIdentity {
 
 /**
  * Turns a verified webhook body into what the app acts on. `meeting.*` and `webinar.*` events
- * share one shape (docs/zoom.md §3). Known events with a body we cannot use are a 400 (Zoom logs it);
- * unknown events are ignored.
+ * share one shape (docs/zoom.md §3). A body that is not an event at all is a 400. A known event
+ * with fields missing is `unusable`, never a 400: Zoom retries a refused event and then stops
+ * sending it (docs/zoom.md §3), and a retry would carry the same body. Unknown events are ignored.
  */
 export function parseZoomWebhook(body: unknown): ZoomWebhook {
   if (!isObject(body)) bad('the body is not a JSON object');
@@ -128,24 +146,37 @@ export function parseZoomWebhook(body: unknown): ZoomWebhook {
   const handled = HANDLED_ACTIONS.get(action);
   if (!match || handled === undefined) return { type: 'ignored', event };
   const meetingKind: MeetingKind = match[1] === 'webinar' ? 'webinar' : 'meeting';
+  try {
+    return parseMeetingEvent(event, handled, meetingKind, body.event_ts, payload);
+  } catch (error: unknown) {
+    if (error instanceof Unusable) return { type: 'unusable', event, reason: error.message };
+    throw error;
+  }
+}
 
-  const ts = body.event_ts;
+function parseMeetingEvent(
+  event: string,
+  handled: HandledAction,
+  meetingKind: MeetingKind,
+  ts: unknown,
+  payload: Json | null,
+): ZoomWebhook {
+  // event_ts is the only order there is (docs/zoom.md §3): without it the event cannot be placed.
   if (typeof ts !== 'number' || !Number.isSafeInteger(ts) || ts <= 0) {
-    bad('"event_ts" must be a positive integer (ms)');
+    unusable('"event_ts" is not a positive integer (ms)');
   }
   const object = payload && isObject(payload.object) ? payload.object : null;
-  if (!object) bad('payload.object is missing');
-  const meetingId = optionalId(object.id);
-  if (!isMeetingNumber(meetingId)) {
-    bad(`payload.object.id must be ${MEETING_NUMBER_RULE}`);
-  }
+  if (!object) unusable('payload.object is missing');
+  const id = optionalId(object.id);
+  // Not a meeting number (or absent): resolved through the occurrence uuid by the receiver.
+  const meetingId = isMeetingNumber(id) ? id : null;
   const meetingUuid = optionalId(object.uuid);
-  if (meetingUuid === null) bad('payload.object.uuid is missing');
+  if (meetingUuid === null) unusable('payload.object.uuid is missing');
 
   if (handled.type === 'participant') {
     const participantKind = handled.kind;
     const participant = isObject(object.participant) ? object.participant : null;
-    if (!participant) bad('payload.object.participant is missing');
+    if (!participant) unusable('payload.object.participant is missing');
     return {
       type: 'participant',
       event,

@@ -79,6 +79,6 @@ export class WebhookController {
     // The hook always runs first; this only guards against the route ever losing its flag.
     if (secret === undefined)
       throw new UnauthorizedException('Zoom webhook signature not verified');
-    return this.webhooks.handle(request.body, secret);
+    return this.webhooks.handle(request.body, secret, request.id);
   }
 }
