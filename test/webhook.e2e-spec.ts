@@ -148,8 +148,11 @@ describe('POST /api/zoom/webhook (e2e, real database)', () => {
           },
         ],
         [
-          'a replay 301 s old (correctly signed for its timestamp)',
-          (raw) => postWebhook(t.url, raw, { timestamp: Math.floor(Date.now() / 1000) - 301 }),
+          'a replay just older than the window (correctly signed for its timestamp)',
+          (raw) =>
+            postWebhook(t.url, raw, {
+              timestamp: Math.floor(Date.now() / 1000) - t.config.zoom.webhookToleranceSeconds - 2,
+            }),
         ],
         [
           'a timestamp 301 s in the future',
@@ -192,6 +195,40 @@ describe('POST /api/zoom/webhook (e2e, real database)', () => {
         timestamp: Math.floor(Date.now() / 1000) - 290,
       });
       expect(res.status).toBe(200);
+    });
+
+    it("accepts Zoom's retries 20 and 85 minutes late with their original timestamp, idempotently", async () => {
+      // docs/zoom.md §3: retries at +5, +25, +85 minutes; whether they carry a fresh timestamp is
+      // not documented, so the default window must accept the original one.
+      const person = { user_id: 'retry-1', user_name: 'Retried', id: 'zoom-retry-1' };
+      const uuid = 'occ-1==';
+      const join = JSON.stringify(
+        participantEvent('joined', { meetingId: MEETING, uuid, ts: nextTs(), participant: person }),
+      );
+      const leave = JSON.stringify(
+        participantEvent('left', { meetingId: MEETING, uuid, ts: nextTs(), participant: person }),
+      );
+      const nowS = Math.floor(Date.now() / 1000);
+      const present = async () => {
+        const list = await request(t.url)
+          .get(`/api/meetings/${MEETING}/participants`)
+          .query({ limit: 1000 })
+          .set('X-API-Key', TEST_API_KEY)
+          .expect(200);
+        return JSON.stringify(list.body.items).includes('zoom-retry-1');
+      };
+      // The join arrived; the leave's first attempt hit an outage of ours and comes back as a
+      // retry 20 minutes late, signed with its original timestamp.
+      expect((await postWebhook(t.url, join, { timestamp: nowS - 20 * 60 - 5 })).status).toBe(200);
+      expect(await present()).toBe(true);
+      expect((await postWebhook(t.url, leave, { timestamp: nowS - 20 * 60 })).status).toBe(200);
+      expect(await present()).toBe(false);
+      const stored = await countStored(t);
+      // A late retry of the (older) join, and the last retry of the leave: nothing changes.
+      expect((await postWebhook(t.url, join, { timestamp: nowS - 85 * 60 })).status).toBe(200);
+      expect((await postWebhook(t.url, leave, { timestamp: nowS - 85 * 60 })).status).toBe(200);
+      expect(await present()).toBe(false);
+      expect(await countStored(t)).toEqual(stored);
     });
   });
 

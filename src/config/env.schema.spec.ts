@@ -26,7 +26,7 @@ describe('parseEnv', () => {
     expect(config.zoom.apiBaseUrl).toBe('https://api.zoom.us/v2');
     expect(config.zoom.oauthUrl).toBe('https://zoom.us/oauth/token');
     expect(config.zoom.rateLimits).toEqual({ light: 30, medium: 20, heavy: 10 });
-    expect(config.zoom.webhookToleranceSeconds).toBe(300);
+    expect(config.zoom.webhookToleranceSeconds).toBe(5400);
     expect(config.logFormat).toBe('pretty');
   });
 

@@ -29,7 +29,7 @@ export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
   ZOOM_CLIENT_SECRET: '',
   ZOOM_WEBHOOK_SECRET_TOKEN: '',
   ZOOM_WEBHOOK_SECRET_TOKEN_NEXT: '',
-  ZOOM_WEBHOOK_TOLERANCE_SECONDS: '300',
+  ZOOM_WEBHOOK_TOLERANCE_SECONDS: '5400',
   ZOOM_CHAT_SENDER: '',
   ZOOM_API_BASE_URL: 'https://api.zoom.us/v2',
   ZOOM_OAUTH_URL: 'https://zoom.us/oauth/token',

@@ -69,4 +69,15 @@ describe('Zoom webhook signature', () => {
     });
     expect(check({ nowMs: NOW_MS - 301_000 })).toMatchObject({ ok: false });
   });
+
+  it('covers Zoom retries with the default window, but only into the past', () => {
+    const retryWindow = 5400; // the default ZOOM_WEBHOOK_TOLERANCE_SECONDS (docs/zoom.md §3)
+    // Zoom's last retry comes 85 minutes after the first attempt.
+    expect(check({ toleranceSeconds: retryWindow, nowMs: NOW_MS + 85 * 60_000 }).ok).toBe(true);
+    expect(check({ toleranceSeconds: retryWindow, nowMs: NOW_MS + 5401_000 }).ok).toBe(false);
+    // A timestamp from the future is clock skew at most: 300 s, whatever the window.
+    expect(check({ toleranceSeconds: retryWindow, nowMs: NOW_MS - 300_000 }).ok).toBe(true);
+    expect(check({ toleranceSeconds: retryWindow, nowMs: NOW_MS - 301_000 }).ok).toBe(false);
+    expect(check({ toleranceSeconds: 60, nowMs: NOW_MS - 61_000 }).ok).toBe(false);
+  });
 });

@@ -40,7 +40,8 @@ export class WebhookController {
     summary: "Zoom's event notification endpoint",
     description:
       'Verifies `x-zm-signature` over the raw body with the current and the "next" secret and ' +
-      'rejects timestamps outside ZOOM_WEBHOOK_TOLERANCE_SECONDS (401, nothing stored) before the ' +
+      'rejects timestamps older than ZOOM_WEBHOOK_TOLERANCE_SECONDS (default 90 minutes, to cover ' +
+      "Zoom's retries) or over 5 minutes ahead (401, nothing stored) before the " +
       'body is parsed; a correctly signed body that is not JSON is a 400. Answers ' +
       '`endpoint.url_validation`; records `meeting.*` / `webinar.*` participant_joined, ' +
       'participant_left, started and ended, idempotently and in any order; acknowledges other ' +
