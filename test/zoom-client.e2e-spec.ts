@@ -323,9 +323,11 @@ describe('Zoom client against the simulator (real HTTP)', () => {
         .catch(() => undefined);
       const warnings = z.logs.lines.filter((l) => l.includes('x-zm-trackingid='));
       expect(warnings.length).toBeGreaterThanOrEqual(3);
-      expect(
-        warnings.every((l) => /x-zm-trackingid=v=2\.0/.test(l) || /x-zm-trackingid=\S+/.test(l)),
-      ).toBe(true);
+      // The simulator's ids look like Zoom's (v=2.0;clid=...;rid=...); a missing one is logged as
+      // "none" and must fail here.
+      for (const line of warnings) {
+        expect(line).toMatch(/x-zm-trackingid=v=2\.0;clid=\w+;rid=\w+/);
+      }
       const all = z.logs.lines.join('\n');
       expect(all).not.toContain(sim.clientSecret);
       expect(all).not.toMatch(/sim\.[A-Za-z0-9_-]{20,}/); // simulator tokens look like sim.<base64url>
@@ -334,7 +336,7 @@ describe('Zoom client against the simulator (real HTTP)', () => {
   });
 
   describe('rate limit (docs/zoom.md §4)', () => {
-    it('holds the configured rate: 200 sends at 50/s measure within 10%, with no 429', async () => {
+    it('holds the configured rate: 200 sends at 50/s, never above it in any second, with no 429', async () => {
       sim.setFaults({ rateLimits: { medium: 50, light: 1000, heavy: 1000 } });
       const { chat } = await harness({ ZOOM_RATE_LIMIT_MEDIUM: '50', ZOOM_MAX_IN_FLIGHT: '20' });
       await chat.sendMessage({ toContact: 'student0@example.com' }, 'warm the token');
@@ -348,13 +350,27 @@ describe('Zoom client against the simulator (real HTTP)', () => {
       );
       const times = chatRequests(sim).map((r) => r.at);
       expect(times).toHaveLength(200);
-      const perSecond = ((times.length - 1) * 1000) / (times[times.length - 1] - times[0]);
+      const spanMs = times[times.length - 1] - times[0];
+      const perSecond = ((times.length - 1) * 1000) / spanMs;
+      // What the limiter guarantees, whatever the load on the machine: in any one-second window at
+      // most the rate plus its burst reserve (5 at 50/s, rate-limiter.ts) plus what transport
+      // jitter can bunch up (allowed: 100 ms worth, 5 more); and the simulator's own 50/s bucket
+      // refused nothing.
+      let busiest = 0;
+      for (let i = 0; i < times.length; i++) {
+        let j = i;
+        while (j < times.length && times[j] < times[i] + 1000) j++;
+        busiest = Math.max(busiest, j - i);
+      }
       process.stdout.write(
-        `\n[zoom] 200 sends at ZOOM_RATE_LIMIT_MEDIUM=50: measured ${perSecond.toFixed(2)}/s\n`,
+        `\n[zoom] 200 sends at ZOOM_RATE_LIMIT_MEDIUM=50: ${perSecond.toFixed(2)}/s on average, ${busiest} in the busiest second\n`,
       );
-      expect(perSecond).toBeGreaterThan(45);
-      expect(perSecond).toBeLessThan(55);
+      expect(busiest).toBeLessThanOrEqual(50 + 5 + 5);
       expect(chatRequests(sim).filter((r) => r.status === 429)).toHaveLength(0);
+      // And it does not pace needlessly slower: the floor for 200 sends at 50/s is about 4 s;
+      // a limiter stuck at a fraction of the rate (e.g. after a spurious penalty) would take 8 s
+      // or more. The bound is loose enough for a loaded machine to meet.
+      expect(spanMs).toBeLessThan(8_000);
     }, 20_000);
 
     it('caps requests in flight at ZOOM_MAX_IN_FLIGHT', async () => {

@@ -45,7 +45,7 @@ export class WebhookController {
       'body is parsed; a correctly signed body that is not JSON is a 400. Answers ' +
       '`endpoint.url_validation`; records `meeting.*` / `webinar.*` participant_joined, ' +
       'participant_left, started and ended, idempotently and in any order; acknowledges other ' +
-      'events without acting on them.',
+      'events, and known events lacking what acting on them needs, with `handled: false`.',
   })
   @ApiHeader({ name: 'x-zm-signature', required: true, description: 'v0=<hex HMAC-SHA256>' })
   @ApiHeader({ name: 'x-zm-request-timestamp', required: true, description: 'Unix seconds' })
@@ -69,7 +69,7 @@ export class WebhookController {
       ],
     },
   })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Signed, but not a usable Zoom event' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Signed, but not a Zoom event' })
   @ApiUnauthorizedResponse({
     type: ErrorBodyDto,
     description: 'Missing or wrong signature, or a timestamp outside the window',

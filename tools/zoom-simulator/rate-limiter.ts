@@ -16,7 +16,10 @@ export type RateDecision =
 export class RateLimiter {
   private readonly buckets = new Map<RateLabel, { tokens: number; updatedAt: number }>();
 
-  constructor(private limits: RateLimits) {}
+  constructor(
+    private limits: RateLimits,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   setLimits(limits: RateLimits): void {
     this.limits = limits;
@@ -27,7 +30,7 @@ export class RateLimiter {
     return this.limits[label] || undefined;
   }
 
-  take(label: RateLabel, now: number = Date.now()): RateDecision {
+  take(label: RateLabel, now: number = this.clock()): RateDecision {
     const rate = this.limits[label];
     if (!rate || rate <= 0) return { allowed: true };
     const bucket = this.buckets.get(label) ?? { tokens: rate, updatedAt: now };

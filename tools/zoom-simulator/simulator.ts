@@ -117,7 +117,7 @@ class ZoomSimulatorServer implements ZoomSimulator {
     this.webhookSecretToken = opts.webhookSecretToken ?? 'sim-webhook-secret';
     this.rng = new SeededRandom(opts.seed);
     this.tokens = new TokenStore(opts.tokenTtlSeconds ?? 3600);
-    this.limiter = new RateLimiter(opts.rateLimits ?? PRO_RATE_LIMITS);
+    this.limiter = new RateLimiter(opts.rateLimits ?? PRO_RATE_LIMITS, opts.rateClock);
     this.daily = new DailyLimit(opts.dailyLimits);
     this.faults = this.initialFaults();
     this.emitter = new WebhookEmitter((raw) => this.sign(raw), this.rng);

@@ -30,6 +30,11 @@ export interface ZoomSimulatorOptions {
   latencyMs?: number;
   serverErrorRatio?: number;
   seed?: number;
+  /**
+   * Milliseconds for the per-second rate limits; default Date.now. A test that must know exactly
+   * which requests a limit refuses freezes it, so load on the machine cannot refill the bucket.
+   */
+  rateClock?: () => number;
 }
 
 export interface ZoomSimulatorFaults {
