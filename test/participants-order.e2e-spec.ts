@@ -55,7 +55,11 @@ interface Person {
   email?: string;
 }
 
-/** One meeting's history, in the order it happened (strictly increasing event_ts). */
+/**
+ * One meeting's history, in the order it happened. event_ts never decreases, and about a third of
+ * the steps repeat the previous one: Zoom's event_ts is in milliseconds, so a join and its leave,
+ * a join and the meeting end, or two people's events can share one.
+ */
 function generateHistory(r: Rng, caseId: number): HistoryEvent[] {
   const people: Person[] = [];
   const count = r.int(2, 6);
@@ -73,7 +77,7 @@ function generateHistory(r: Rng, caseId: number): HistoryEvent[] {
   }
   const events: HistoryEvent[] = [];
   let ts = 1_764_000_000_000 + caseId * 10_000_000;
-  const tick = () => (ts += r.int(1, 40));
+  const tick = () => (ts += r.chance(0.3) ? 0 : r.int(1, 40));
   const occurrences = r.chance(0.4) ? 2 : 1;
   for (let o = 0; o < occurrences; o++) {
     const uuid = `occ-${caseId}-${o}==`;
@@ -122,6 +126,7 @@ interface RefRecord {
   email: string | null;
   zoomId: string | null;
   joinTs: number;
+  leaveTs: number | null;
   joinTime: string;
   leaveTime: string | null;
   status: 'joined' | 'left';
@@ -158,6 +163,7 @@ function referencePeople(history: HistoryEvent[]): Array<Record<string, unknown>
         email,
         zoomId: p.id ?? null,
         joinTs: e.ts,
+        leaveTs: null,
         joinTime: time,
         leaveTime: null,
         status: 'joined',
@@ -165,7 +171,7 @@ function referencePeople(history: HistoryEvent[]): Array<Record<string, unknown>
     } else if (e.kind === 'left') {
       const p = e.participant;
       const rec = records.get(p.participant_uuid ?? p.user_id);
-      if (rec) Object.assign(rec, { status: 'left', leaveTime: time });
+      if (rec) Object.assign(rec, { status: 'left', leaveTime: time, leaveTs: e.ts });
     }
   }
   if (current === null) return [];
@@ -176,7 +182,14 @@ function referencePeople(history: HistoryEvent[]): Array<Record<string, unknown>
   return [...byPerson.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([personKey, recs]) => {
-      const newest = [...recs].sort((a, b) => b.joinTs - a.joinTs);
+      // Tie rule (people.ts byRecency): equal join ts, the later leave first (an open join has
+      // none), then the join key in ascending order; never the order events happened to arrive.
+      const newest = [...recs].sort(
+        (a, b) =>
+          b.joinTs - a.joinTs ||
+          (b.leaveTs ?? -Infinity) - (a.leaveTs ?? -Infinity) ||
+          (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+      );
       const open = newest.filter((r) => r.status === 'joined');
       const basis = open[0] ?? newest[0];
       const email = newest.find((r) => r.email !== null)?.email ?? null;
