@@ -18,6 +18,7 @@ import {
 
 const SERVICE_CASES = 240;
 const HTTP_CASES = 24;
+const TWO_INSTANCE_CASES = 60;
 
 /** mulberry32: small, seedable, good enough to pick histories. */
 function rng(seed: number) {
@@ -309,6 +310,33 @@ describe('participant presence converges under duplicates, reordering and races 
     process.stdout.write(
       `\n[participants-order] ${SERVICE_CASES} histories, ${events} events, ${deliveries} deliveries (duplicated + shuffled + concurrent): all converged; ${(deliverMs / deliveries).toFixed(2)} ms per delivery, ${(checkMs / SERVICE_CASES).toFixed(1)} ms per check\n`,
     );
+  }, 240_000);
+
+  it(`${TWO_INSTANCE_CASES} random histories through two app instances on one database`, async () => {
+    // ParticipantsRepository serialises writes to one join record within a process; a second
+    // instance on the same database has its own queue, so here only the database's atomic
+    // conditional writes and its unique index keep the outcome right (docs/architecture.md).
+    const second = await createTestApp({
+      name: 'participants_order_second',
+      env: { MONGO_URI: t.config.mongoUri },
+    });
+    try {
+      expect(second.config.mongoUri).toBe(t.config.mongoUri);
+      const instances = [webhooks, second.app.get(WebhookService)];
+      for (let c = 0; c < TWO_INSTANCE_CASES; c++) {
+        const seed = 9000 + c;
+        const r = rng(seed);
+        const meetingId = String(8_300_000_000 + c);
+        const history = generateHistory(r, 20_000 + c);
+        await deliver(deliveryOrder(r, history), r, async (e) => {
+          await r.pick(instances).handle(toBody(meetingId, e), 'unused-for-events', 'two-apps');
+        });
+        await check(meetingId, history, seed);
+        await forget(meetingId);
+      }
+    } finally {
+      await second.close();
+    }
   }, 240_000);
 
   it(`${HTTP_CASES} random histories over HTTP with signatures`, async () => {

@@ -218,6 +218,45 @@ describe('GET /api/meetings/{id}/participants (e2e, real database)', () => {
     expect(await db?.collection('participants').countDocuments({ meeting_id: meetingId })).toBe(1);
   });
 
+  it('keeps one record and the right state when the racing copies go to two app instances', async () => {
+    // The same race, split across two instances on one database: each has its own in-process
+    // queue per join record, so only the database's conditional writes and unique index hold.
+    const second = await createTestApp({
+      name: 'participants_second',
+      env: { MONGO_URI: t.config.mongoUri },
+    });
+    try {
+      const meetingId = '55555555556';
+      const person = {
+        user_id: '901',
+        user_name: 'Racer Two',
+        id: 'zu-racer-2',
+        participant_uuid: 'pu-racer-2',
+      };
+      const joinBody = JSON.stringify(
+        participantEvent('joined', { meetingId, uuid: 'race-2', ts: ++ts, participant: person }),
+      );
+      const leaveBody = JSON.stringify(
+        participantEvent('left', { meetingId, uuid: 'race-2', ts: ++ts, participant: person }),
+      );
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          postWebhook(i % 4 < 2 ? t.url : second.url, i % 2 === 0 ? joinBody : leaveBody),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(40).fill(200));
+      const all = await list(meetingId, '?status=all').expect(200);
+      expect(all.body.count).toBe(1);
+      expect(all.body.items[0]).toMatchObject({ person_key: 'zu-racer-2', status: 'left' });
+      const db = connectionOf(second).db;
+      expect(await db?.collection('participants').countDocuments({ meeting_id: meetingId })).toBe(
+        1,
+      );
+    } finally {
+      await second.close();
+    }
+  });
+
   it('pages with limit and next_cursor, each person exactly once', async () => {
     const meetingId = '44444444444';
     await send(meetingEvent('started', { meetingId, uuid: 'big', ts: ++ts }));
