@@ -273,9 +273,13 @@ describe('Answer page and results (e2e, seeded database)', () => {
     it('speed scoring: halfway through the window a right answer earns 75% of the points', async () => {
       const { tokens } = await seed({ sentAgoMs: 15_000 });
       const res = await request(url).post(`/q/${tokens[0]}/answer`).send({ choice: 1 }).expect(200);
-      expect(res.body.score).toBeGreaterThanOrEqual(74);
+      // The score follows from the latency the server measured, however long the request took on
+      // a loaded machine: 100 points falling linearly to 50 over the 30 s window.
+      const latency = res.body.latency_ms as number;
+      expect(latency).toBeGreaterThanOrEqual(15_000);
+      expect(latency).toBeLessThan(30_000);
+      expect(res.body.score).toBe(Math.round(100 * (1 - latency / 30_000 / 2)));
       expect(res.body.score).toBeLessThanOrEqual(75);
-      expect(res.body.latency_ms).toBeGreaterThanOrEqual(15_000);
     });
 
     it('a survey question: correct null, score 0', async () => {
@@ -645,7 +649,9 @@ describe('Answer page and results (e2e, seeded database)', () => {
       const service = world.app.app.get(AnswersService);
       expect(service.events.listenerCount('answer')).toBe(1);
       req.destroy();
-      for (let i = 0; i < 50 && service.events.listenerCount('answer') > 0; i++) {
+      // Wait for the condition, not for a time: a loaded machine may take longer than a second.
+      const until = Date.now() + 10_000;
+      while (service.events.listenerCount('answer') > 0 && Date.now() < until) {
         await new Promise((r) => setTimeout(r, 20));
       }
       expect(service.events.listenerCount('answer')).toBe(0);
