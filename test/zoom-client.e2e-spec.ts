@@ -336,7 +336,7 @@ describe('Zoom client against the simulator (real HTTP)', () => {
   });
 
   describe('rate limit (docs/zoom.md §4)', () => {
-    it('holds the configured rate: 200 sends at 50/s, never above it in any second, with no 429', async () => {
+    it('holds the configured rate: 200 sends at 50/s within the limiter bounds, with no 429', async () => {
       sim.setFaults({ rateLimits: { medium: 50, light: 1000, heavy: 1000 } });
       const { chat } = await harness({ ZOOM_RATE_LIMIT_MEDIUM: '50', ZOOM_MAX_IN_FLIGHT: '20' });
       await chat.sendMessage({ toContact: 'student0@example.com' }, 'warm the token');
@@ -352,10 +352,12 @@ describe('Zoom client against the simulator (real HTTP)', () => {
       expect(times).toHaveLength(200);
       const spanMs = times[times.length - 1] - times[0];
       const perSecond = ((times.length - 1) * 1000) / spanMs;
-      // What the limiter guarantees, whatever the load on the machine: in any one-second window at
-      // most the rate plus its burst reserve (5 at 50/s, rate-limiter.ts) plus what transport
-      // jitter can bunch up (allowed: 100 ms worth, 5 more); and the simulator's own 50/s bucket
-      // refused nothing.
+      // What the limiter guarantees, whatever the load on the machine. It releases at most its
+      // burst reserve (5 at 50/s, rate-limiter.ts) plus 50 per second, and at most
+      // ZOOM_MAX_IN_FLIGHT (20) requests are out at once; so the simulator can see at most
+      // 20 + 5 + 50 arrivals in any second, however transport bunches them (a busy event loop
+      // does: 61 were seen once). That also keeps every arrival inside the simulator's own 50/s
+      // bucket (50 + 50 per second), which refused nothing.
       let busiest = 0;
       for (let i = 0; i < times.length; i++) {
         let j = i;
@@ -365,8 +367,12 @@ describe('Zoom client against the simulator (real HTTP)', () => {
       process.stdout.write(
         `\n[zoom] 200 sends at ZOOM_RATE_LIMIT_MEDIUM=50: ${perSecond.toFixed(2)}/s on average, ${busiest} in the busiest second\n`,
       );
-      expect(busiest).toBeLessThanOrEqual(50 + 5 + 5);
+      expect(busiest).toBeLessThanOrEqual(20 + 5 + 50);
       expect(chatRequests(sim).filter((r) => r.status === 429)).toHaveLength(0);
+      // Over the whole batch the same bound leaves no slack for a faster rate: 200 arrivals need
+      // at least (200 - 20 - 5) / 50 = 3.5 s (a limiter at 60/s would need only 2.9 s); load
+      // can only make it longer.
+      expect(spanMs).toBeGreaterThanOrEqual(((200 - 20 - 5) / 50) * 1000);
       // And it does not pace needlessly slower: the floor for 200 sends at 50/s is about 4 s;
       // a limiter stuck at a fraction of the rate (e.g. after a spurious penalty) would take 8 s
       // or more. The bound is loose enough for a loaded machine to meet.
