@@ -146,6 +146,27 @@ describe('Sending a question to a meeting (e2e: app + database + Zoom simulator 
       expect(sim.messages().length - before).toBe(2);
     });
 
+    it('never sends to a Zoom user id: a signed-in person without an email is unreachable, with the reason', async () => {
+      const { sim, app } = world;
+      const { meetingId } = await seedMeeting(sim, { members: 1 });
+      // A Zoom user whose email Zoom withholds (privacy settings, HIPAA: docs/zoom.md §3).
+      const hidden = sim.addUser({ email: 'hidden@example.com', id: 'zu-hidden', name: 'Hidden' });
+      sim.join(meetingId, { name: 'Hidden', zoomUserId: hidden.id });
+      await sim.flushWebhooks();
+      const qid = await createQuestion(app.url);
+      const sent = await sendQuestion(app.url, qid, { meeting_id: meetingId });
+      const done = await waitForBroadcast(app.url, sent.body.id);
+      expect(done.body.counts).toMatchObject({ total: 2, sent: 1, unreachable: 1 });
+      const unreachable = done.body.recipients.find(
+        (r: { status: string }) => r.status === 'unreachable',
+      );
+      expect(unreachable).toMatchObject({
+        name: 'Hidden',
+        unreachable_reason: expect.stringMatching(/no email/i),
+      });
+      expect(sim.messages().map((m) => m.to_contact)).toEqual(['member0@example.com']);
+    });
+
     it('shortens a long question text to fit 1024 characters, never the link', async () => {
       const { sim, app } = world;
       const { meetingId } = await seedMeeting(sim, { members: 1 });

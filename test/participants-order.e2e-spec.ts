@@ -204,7 +204,7 @@ function referencePeople(history: HistoryEvent[]): Array<Record<string, unknown>
         name: basis.name,
         email,
         zoom_user_id: zoomId,
-        reachable: email !== null || zoomId !== null,
+        reachable: email !== null,
         status: open.length > 0 ? 'joined' : 'left',
         join_time: basis.joinTime,
         leave_time: open.length > 0 ? null : (leaves[leaves.length - 1] ?? null),

@@ -268,8 +268,8 @@ export class BroadcastsService {
               name: person.name.trim() || person.email || 'Participant',
               email: person.email,
               zoom_user_id: person.zoom_user_id,
-              // Team Chat takes the contact's email, or its Zoom user id (docs/zoom.md §2).
-              to_contact: person.reachable ? (person.email ?? person.zoom_user_id) : null,
+              // Team Chat's to_contact is the contact's email (docs/zoom.md §2).
+              to_contact: person.reachable ? person.email : null,
               unreachable_reason: person.reachable
                 ? null
                 : (person.unreachable_reason ?? 'Team Chat cannot reach this person'),

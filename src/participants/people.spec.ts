@@ -1,5 +1,5 @@
 import type { ParticipantRecord } from './participants.repository';
-import { GUEST_UNREACHABLE_REASON, toPerson } from './people';
+import { GUEST_UNREACHABLE_REASON, NO_EMAIL_UNREACHABLE_REASON, toPerson } from './people';
 
 const base = (over: Partial<ParticipantRecord>): ParticipantRecord => ({
   meeting_id: '123456789',
@@ -90,9 +90,16 @@ describe('toPerson', () => {
       reachable: false,
       unreachable_reason: GUEST_UNREACHABLE_REASON,
     });
-    expect(toPerson([base({ zoom_user_id: 'z' })], end)).toMatchObject({
+    expect(toPerson([base({ zoom_user_id: 'z', email: 'a@example.com' })], end)).toMatchObject({
       reachable: true,
       unreachable_reason: null,
+    });
+  });
+
+  it('flags a signed-in person without an email as unreachable: to_contact is an email', () => {
+    expect(toPerson([base({ zoom_user_id: 'z' })], end)).toMatchObject({
+      reachable: false,
+      unreachable_reason: NO_EMAIL_UNREACHABLE_REASON,
     });
   });
 });

@@ -17,6 +17,14 @@ export interface MeetingPerson {
 export const GUEST_UNREACHABLE_REASON =
   'Joined as a guest without a Zoom account or email: Team Chat cannot reach them';
 
+/**
+ * Signed in, but Zoom gave no email (privacy settings, HIPAA accounts: docs/zoom.md §3, §5).
+ * `to_contact` is documented as an email; that it takes a Zoom user id is not (docs/zoom.md §2),
+ * so the service does not guess.
+ */
+export const NO_EMAIL_UNREACHABLE_REASON =
+  'Zoom gave no email for them: Team Chat messages go to an email address, and Zoom does not document sending to a user id';
+
 export interface OccurrenceEnd {
   end_time: Date | null;
 }
@@ -71,14 +79,19 @@ export function toPerson(records: ParticipantRecord[], occurrence: OccurrenceEnd
       if (t !== null && (leaveTime === null || t > leaveTime)) leaveTime = t;
     }
   }
-  const reachable = zoomUserId !== null || email !== null;
+  // to_contact is an email (docs/zoom.md §2): no email, no message.
+  const reachable = email !== null;
   return {
     person_key: basis.person_key,
     name,
     email,
     zoom_user_id: zoomUserId,
     reachable,
-    unreachable_reason: reachable ? null : GUEST_UNREACHABLE_REASON,
+    unreachable_reason: reachable
+      ? null
+      : zoomUserId !== null
+        ? NO_EMAIL_UNREACHABLE_REASON
+        : GUEST_UNREACHABLE_REASON,
     join_time: basis.join_time,
     leave_time: leaveTime,
     status,

@@ -221,18 +221,26 @@ describe('Zoom simulator: Zoom API', () => {
       );
     });
 
-    it('accepts a message to a contact by email or by user id, and records it', async () => {
+    it('accepts a message to a contact by email or to a channel, and records it', async () => {
       const byEmail = await send(sender, { message: 'Q1', to_contact: 'bob@example.com' });
       expect(byEmail.status).toBe(201);
       const { id } = await jsonOf(byEmail);
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
-      expect((await send(sender, { message: 'Q2', to_contact: 'u-bob' })).status).toBe(201);
       expect((await send(sender, { message: 'Q3', to_channel: channelId })).status).toBe(201);
       expect(sim.messages()).toEqual([
         { id, sender, to_contact: 'bob@example.com', message: 'Q1', at: expect.any(Number) },
-        expect.objectContaining({ to_contact: 'u-bob', message: 'Q2' }),
         expect.objectContaining({ to_channel: channelId, message: 'Q3' }),
       ]);
+    });
+
+    it('refuses a to_contact that is not an email (a user id) with 400 / 300 naming the field', async () => {
+      const res = await send(sender, { message: 'Q2', to_contact: 'u-bob' });
+      expect(res.status).toBe(400);
+      expect(await jsonOf(res)).toMatchObject({
+        code: 300,
+        errors: [{ field: 'to_contact', message: expect.stringMatching(/email/) }],
+      });
+      expect(sim.messages()).toHaveLength(0);
     });
 
     it('treats {userId} as the sender: unknown sender and "me" are 404 / 1001', async () => {
@@ -287,7 +295,9 @@ describe('Zoom simulator: Zoom API', () => {
       sim.setFaults({ burst429: 2 });
       const statuses: number[] = [];
       for (let i = 0; i < 3; i++)
-        statuses.push((await send(sender, { message: 'hi', to_contact: 'u-bob' })).status);
+        statuses.push(
+          (await send(sender, { message: 'hi', to_contact: 'bob@example.com' })).status,
+        );
       expect(statuses).toEqual([429, 429, 201]);
     });
   });

@@ -364,6 +364,8 @@ export class ZoomApi {
     if (hasContact === hasChannel) {
       return answer(400, zoomError(300, 'Exactly one of to_contact or to_channel is required.'));
     }
+    const badContact = hasContact ? refuseNonEmailContact(toContact) : null;
+    if (badContact) return answer(400, badContact);
     // The path names the SENDER, an account user; 'me' means nothing to an S2S token (docs/zoom.md §2).
     if (!this.world.findUser(sender)) {
       return answer(404, zoomError(1001, `User does not exist: ${sender}.`));
@@ -610,6 +612,16 @@ function listWindow(
 
 function fieldError(field: string, message: string): Record<string, unknown> {
   return { code: 300, message, errors: [{ field, message }] };
+}
+
+/**
+ * `to_contact` is documented as the contact's email (docs/zoom.md §2); a user id there is not
+ * documented, so the simulator refuses anything but an email, with Zoom's field-validation shape
+ * (the exact code and text Zoom would use are inferred).
+ */
+function refuseNonEmailContact(toContact: string): Record<string, unknown> | null {
+  if (/^[^@\s]+@[^@\s]+$/.test(toContact)) return null;
+  return fieldError('to_contact', 'to_contact must be the email address of a contact.');
 }
 
 /**

@@ -23,7 +23,10 @@ export class MeetingPersonDto {
   })
   zoom_user_id!: string | null;
 
-  @ApiProperty({ description: 'Team Chat can reach them: they have a Zoom user id or an email' })
+  @ApiProperty({
+    description:
+      'Team Chat can reach them: they have an email (to_contact is an email, a Zoom user id is not documented there)',
+  })
   reachable!: boolean;
 
   @ApiProperty({ type: String, nullable: true, example: GUEST_UNREACHABLE_REASON })
