@@ -195,6 +195,16 @@ async function controlRoute(
       });
     case 'POST /meetings/:id/leave':
       return sim.leave(id, str(body, 'participant'));
+    case 'POST /meetings/:id/waiting-room/join':
+      return sim.joinWaitingRoom(id, {
+        name: str(body, 'name'),
+        email: optStr(body, 'email'),
+        zoomUserId: optStr(body, 'zoomUserId'),
+      });
+    case 'POST /meetings/:id/admit':
+      return sim.admit(id, str(body, 'participant'));
+    case 'POST /meetings/:id/waiting-room/put':
+      return sim.putInWaitingRoom(id, str(body, 'participant'));
     case 'GET /messages':
       return sim.messages();
     case 'GET /requests':

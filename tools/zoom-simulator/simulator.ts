@@ -66,6 +66,10 @@ export interface ZoomSimulator {
   startMeeting(meetingId: string | number, opts?: { uuid?: string }): { uuid: string };
   join(meetingId: string | number, p: JoinInput): SimParticipant;
   leave(meetingId: string | number, participantUuidOrUserId: string): void;
+  /** Waiting room (docs/zoom.md §7): arrive in it, be admitted, be put back. leave() leaves it. */
+  joinWaitingRoom(meetingId: string | number, p: JoinInput): SimParticipant;
+  admit(meetingId: string | number, participantUuidOrUserId: string): SimParticipant;
+  putInWaitingRoom(meetingId: string | number, participantUuidOrUserId: string): SimParticipant;
   endMeeting(meetingId: string | number): void;
   users(): ZoomUser[];
   meetings(): SimMeeting[];
@@ -216,6 +220,15 @@ class ZoomSimulatorServer implements ZoomSimulator {
   }
   leave(meetingId: string | number, participantUuidOrUserId: string): void {
     this.world.leave(meetingId, participantUuidOrUserId);
+  }
+  joinWaitingRoom(meetingId: string | number, p: JoinInput): SimParticipant {
+    return this.world.joinWaitingRoom(meetingId, p);
+  }
+  admit(meetingId: string | number, participantUuidOrUserId: string): SimParticipant {
+    return this.world.admit(meetingId, participantUuidOrUserId);
+  }
+  putInWaitingRoom(meetingId: string | number, participantUuidOrUserId: string): SimParticipant {
+    return this.world.putInWaitingRoom(meetingId, participantUuidOrUserId);
   }
   endMeeting(meetingId: string | number): void {
     this.world.endMeeting(meetingId);

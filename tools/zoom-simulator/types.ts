@@ -100,6 +100,8 @@ export interface SimParticipant {
   phone_number?: string;
   /** The occurrence joined. */
   meeting_uuid: string;
+  /** In the meeting's waiting room now: not in the meeting (docs/zoom.md §7). */
+  in_waiting_room?: boolean;
 }
 
 export interface SimOccurrence {
@@ -169,4 +171,12 @@ export type WebhookEvent =
   | 'webinar.ended'
   | 'webinar.participant_joined'
   | 'webinar.participant_left'
+  | WaitingRoomEvent
   | 'endpoint.url_validation';
+
+/** Waiting-room events (rivet `meetings/meetings.d.ts`, docs/zoom.md §7): `date_time`, no join_time. */
+export type WaitingRoomEvent =
+  | 'meeting.participant_joined_waiting_room'
+  | 'meeting.participant_left_waiting_room'
+  | 'meeting.participant_admitted'
+  | 'meeting.participant_put_in_waiting_room';

@@ -170,6 +170,36 @@ describe('Zoom simulator: webhooks', () => {
     });
   });
 
+  it('emits the waiting-room events with date_time, and leaves from it as left_waiting_room', async () => {
+    sim.setWebhookTarget(receiver.url);
+    const m = sim.createMeeting();
+    const p = sim.joinWaitingRoom(m.id, { name: 'Wendy', email: 'w@example.com' });
+    sim.admit(m.id, p.participant_uuid);
+    sim.putInWaitingRoom(m.id, p.participant_uuid);
+    sim.leave(m.id, p.user_id);
+    await sim.flushWebhooks();
+    expect(receiver.received.map((r) => r.body.event)).toEqual([
+      'meeting.started',
+      'meeting.participant_joined_waiting_room',
+      'meeting.participant_admitted',
+      'meeting.participant_joined',
+      'meeting.participant_put_in_waiting_room',
+      'meeting.participant_left_waiting_room',
+    ]);
+    for (const i of [1, 2, 4, 5]) {
+      const participant = receiver.received[i].body.payload.object.participant;
+      expect(participant).toMatchObject({
+        user_id: p.user_id,
+        participant_uuid: p.participant_uuid,
+        email: 'w@example.com',
+        date_time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      });
+      expect(participant).not.toHaveProperty('join_time');
+      expect(participant).not.toHaveProperty('leave_time');
+    }
+    expect(() => sim.admit(m.id, p.participant_uuid)).toThrow(/No participant/);
+  });
+
   it('delivers duplicates when asked, with identical bodies', async () => {
     sim.setWebhookTarget(receiver.url, { duplicateRatio: 1 });
     const m = sim.createMeeting();

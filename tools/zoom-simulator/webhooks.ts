@@ -133,6 +133,27 @@ function participantObject(p: SimParticipant, left: boolean): Record<string, unk
   return out;
 }
 
+const WAITING_ROOM_KINDS = new Set([
+  'participant_joined_waiting_room',
+  'participant_left_waiting_room',
+  'participant_admitted',
+  'participant_put_in_waiting_room',
+]);
+
+/**
+ * The participant object of rivet's waiting-room events (docs/zoom.md §7): the same ids as a
+ * join, with `date_time` (the moment of the event) instead of join_time / leave_time.
+ */
+function waitingRoomParticipantObject(p: SimParticipant): Record<string, unknown> {
+  const {
+    join_time: _join,
+    leave_time: _leave,
+    leave_reason: _reason,
+    ...ids
+  } = participantObject(p, false);
+  return { ...ids, date_time: zoomTime() };
+}
+
 export function buildWebhookBody(args: {
   event: WebhookEvent;
   accountId: string;
@@ -155,6 +176,10 @@ export function buildWebhookBody(args: {
   if (kind === 'participant_joined' || kind === 'participant_left') {
     if (!participant) throw new Error(`${event} needs a participant`);
     object.participant = participantObject(participant, kind === 'participant_left');
+  }
+  if (WAITING_ROOM_KINDS.has(kind)) {
+    if (!participant) throw new Error(`${event} needs a participant`);
+    object.participant = waitingRoomParticipantObject(participant);
   }
   Object.assign(object, extra?.object);
   return { event, event_ts: eventTs, payload: { account_id: accountId, object } };

@@ -209,6 +209,16 @@ export class SimWorld {
 
   /** Joins the running occurrence, starting one if needed; every join gets new per-join ids. */
   join(meetingId: string | number, p: JoinInput): SimParticipant {
+    const { meeting, occurrence, participant } = this.arrive(meetingId, p);
+    this.emitEvent(this.kind(meeting, 'participant_joined'), meeting, occurrence, participant);
+    return { ...participant };
+  }
+
+  /** A new participant of the running occurrence (started if needed), before any event. */
+  private arrive(
+    meetingId: string | number,
+    p: JoinInput,
+  ): { meeting: SimMeeting; occurrence: SimOccurrence; participant: SimParticipant } {
     const meeting = this.meeting(meetingId);
     if (!this.current(meeting)) this.startMeeting(meetingId);
     const occurrence = this.current(meeting) as SimOccurrence;
@@ -227,8 +237,65 @@ export class SimWorld {
       ...(p.phoneNumber !== undefined ? { phone_number: p.phoneNumber } : {}),
     };
     occurrence.participants.push(participant);
+    return { meeting, occurrence, participant };
+  }
+
+  // ---- Waiting room (docs/zoom.md §7) ------------------------------------------------------
+  // Someone in it is listed by the dashboard with status in_waiting_room and is not in the
+  // meeting. The ids stay those of the arrival through admit and put-back (inferred).
+
+  /** Arrives in the waiting room: meeting.participant_joined_waiting_room. */
+  joinWaitingRoom(meetingId: string | number, p: JoinInput): SimParticipant {
+    const { meeting, occurrence, participant } = this.arrive(meetingId, p);
+    participant.in_waiting_room = true;
+    this.emitEvent('meeting.participant_joined_waiting_room', meeting, occurrence, participant);
+    return { ...participant };
+  }
+
+  /**
+   * The host admits them: meeting.participant_admitted, then meeting.participant_joined (that
+   * Zoom sends the join too is inferred, docs/zoom.md §7).
+   */
+  admit(meetingId: string | number, participantUuidOrUserId: string): SimParticipant {
+    const { meeting, occurrence, participant } = this.present(meetingId, participantUuidOrUserId);
+    if (participant.in_waiting_room !== true) {
+      throw new SimNotFoundError(`${participantUuidOrUserId} is not in the waiting room`);
+    }
+    participant.in_waiting_room = false;
+    participant.join_time = zoomTime();
+    this.emitEvent('meeting.participant_admitted', meeting, occurrence, participant);
     this.emitEvent(this.kind(meeting, 'participant_joined'), meeting, occurrence, participant);
     return { ...participant };
+  }
+
+  /** The host puts them back: meeting.participant_put_in_waiting_room. */
+  putInWaitingRoom(meetingId: string | number, participantUuidOrUserId: string): SimParticipant {
+    const { meeting, occurrence, participant } = this.present(meetingId, participantUuidOrUserId);
+    if (participant.in_waiting_room === true) {
+      throw new SimNotFoundError(`${participantUuidOrUserId} is already in the waiting room`);
+    }
+    participant.in_waiting_room = true;
+    this.emitEvent('meeting.participant_put_in_waiting_room', meeting, occurrence, participant);
+    return { ...participant };
+  }
+
+  private present(
+    meetingId: string | number,
+    participantUuidOrUserId: string,
+  ): { meeting: SimMeeting; occurrence: SimOccurrence; participant: SimParticipant } {
+    const meeting = this.meeting(meetingId);
+    const occurrence = this.current(meeting);
+    const participant = occurrence?.participants.find(
+      (p) =>
+        p.leave_time === undefined &&
+        (p.participant_uuid === participantUuidOrUserId || p.user_id === participantUuidOrUserId),
+    );
+    if (!occurrence || !participant) {
+      throw new SimNotFoundError(
+        `No participant ${participantUuidOrUserId} in meeting ${meeting.id}`,
+      );
+    }
+    return { meeting, occurrence, participant };
   }
 
   leave(meetingId: string | number, participantUuidOrUserId: string): SimParticipant {
@@ -308,6 +375,12 @@ export class SimWorld {
     reason: string,
   ): void {
     p.leave_time = zoomTime();
+    if (p.in_waiting_room === true) {
+      // Leaving the waiting room is its own event (rivet's leave_reason values, docs/zoom.md §7).
+      p.leave_reason = 'Leave waiting room.';
+      this.emitEvent('meeting.participant_left_waiting_room', meeting, occurrence, p);
+      return;
+    }
     p.leave_reason = reason;
     this.emitEvent(this.kind(meeting, 'participant_left'), meeting, occurrence, p);
   }

@@ -462,6 +462,21 @@ describe('Zoom simulator: Zoom API', () => {
       expect(seen[1]).not.toHaveProperty('leave_time');
     });
 
+    it('marks a row in the waiting room status in_waiting_room, in_meeting once admitted', async () => {
+      sim = await startZoomSimulator();
+      const m = sim.createMeeting();
+      const p = sim.joinWaitingRoom(m.id, { name: 'Wendy' });
+      const tok = await token();
+      const statuses = async () =>
+        (
+          (await jsonOf(await api(`/metrics/meetings/${m.id}/participants?type=live`, tok)))
+            .participants as Array<{ status: string }>
+        ).map((r) => r.status);
+      expect(await statuses()).toEqual(['in_waiting_room']);
+      sim.admit(m.id, p.participant_uuid);
+      expect(await statuses()).toEqual(['in_meeting']);
+    });
+
     it('gives a new per-join user_id and participant_uuid on rejoin', async () => {
       sim = await startZoomSimulator();
       sim.addUser({ id: 'zid', email: 'z@example.com' });

@@ -669,7 +669,7 @@ function dashboardParticipant(meeting: SimMeeting, p: SimParticipant): Record<st
     email: p.email,
     join_time: p.join_time,
     ...(present
-      ? { status: 'in_meeting' }
+      ? { status: p.in_waiting_room === true ? 'in_waiting_room' : 'in_meeting' }
       : { leave_time: p.leave_time, leave_reason: p.leave_reason }),
     ...(p.registrant_id !== undefined ? { registrant_id: p.registrant_id } : {}),
     ...(p.customer_key !== undefined ? { customer_key: p.customer_key } : {}),
