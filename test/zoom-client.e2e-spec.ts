@@ -499,11 +499,12 @@ describe('Zoom client against the simulator (real HTTP)', () => {
       for (let i = 0; i < 649; i++)
         sim.join(meeting.id, { name: `P${i}`, email: `student${i % 200}@example.com` });
       const guest = sim.join(meeting.id, { name: 'Guest' });
+      const waiting = sim.joinWaitingRoom(meeting.id, { name: 'Wendy' });
       const leaver = sim.join(meeting.id, { name: 'Leaver', email: 'student5@example.com' });
       sim.leave(meeting.id, leaver.participant_uuid);
 
       const list = await meetings.listLiveParticipants(String(meeting.id));
-      expect(list).toHaveLength(651);
+      expect(list).toHaveLength(652);
       const pages = sim.requests().filter((r) => r.path.includes('/metrics/meetings/'));
       expect(pages).toHaveLength(3);
 
@@ -516,7 +517,11 @@ describe('Zoom client against the simulator (real HTTP)', () => {
         email: null,
         joinTime: new Date(guest.join_time),
         leaveTime: null,
+        inWaitingRoom: false,
       });
+      // Zoom's row status in_waiting_room (docs/zoom.md §7).
+      const inWaitingRoom = list.filter((p) => p.inWaitingRoom).map((p) => p.participantUuid);
+      expect(inWaitingRoom).toEqual([waiting.participant_uuid]);
       const member = list.find((p) => p.name === 'P1');
       expect(member?.zoomUserId).toEqual(expect.any(String));
       expect(member?.email).toBe('student1@example.com');

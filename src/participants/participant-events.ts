@@ -18,13 +18,17 @@ export interface ParticipantIdentity {
 }
 
 export interface ParticipantEvent {
-  kind: 'joined' | 'left';
+  /**
+   * `waiting`: entered the waiting room (joined it, or put back by the host), not the meeting
+   * (docs/zoom.md §7). An admit is a `joined`, leaving the waiting room a `left`.
+   */
+  kind: 'joined' | 'left' | 'waiting';
   meetingId: string;
   meetingUuid: string;
   meetingKind: MeetingKind;
   /** Zoom's `event_ts` (ms): the only order there is (docs/zoom.md §3). */
   ts: number;
-  /** join_time for a join, leave_time for a leave. */
+  /** join_time for a join, leave_time for a leave, date_time for a waiting-room event. */
   time: Date | null;
   participant: ParticipantIdentity;
 }

@@ -67,9 +67,11 @@ export class ParticipantsSyncService {
       listed.add(key);
       const joinTs = row.joinTime?.getTime() ?? snapshotTs;
       const base = { meetingId, meetingUuid: uuid, meetingKind: kind, participant: identity };
+      // A row in the waiting room is not in the meeting (docs/zoom.md §7): its join_time is
+      // taken as the time it entered the waiting room.
       await this.participants.recordParticipantEvent({
         ...base,
-        kind: 'joined',
+        kind: row.inWaitingRoom ? 'waiting' : 'joined',
         ts: joinTs,
         time: row.joinTime,
       });
@@ -82,9 +84,12 @@ export class ParticipantsSyncService {
         });
       }
     }
+    await this.correctWaitingRoom(scope, kind, live, snapshotTs);
     for (const [key, record] of before) {
-      if (listed.has(key) || record.status !== 'joined') continue;
-      if ((record.join_ts ?? 0) > snapshotTs - ABSENCE_GRACE_MS) continue;
+      // Absent from Zoom's list: out of the meeting and out of its waiting room.
+      if (listed.has(key) || record.status === 'left') continue;
+      const since = Math.max(record.join_ts ?? 0, record.waiting_ts ?? 0);
+      if (since > snapshotTs - ABSENCE_GRACE_MS) continue;
       await this.records.applyLeave(
         { ...scope, participant_key: key },
         snapshotTs,
@@ -108,6 +113,39 @@ export class ParticipantsSyncService {
       `Sync of meeting ${meetingId}: ${live.length} listed by Zoom, ${added} added, ${closed} closed`,
     );
     return { meeting_id: meetingId, meeting_uuid: uuid, added, closed, unchanged, total };
+  }
+
+  /**
+   * A join Zoom lists in the meeting while the record says waiting room (or the reverse) means a
+   * missed admit (or put-back) webhook: the listed status is applied as an event at the snapshot
+   * time, which any later webhook still beats. Only when the record's newest event is older than
+   * the grace, as for absences: the dashboard may lag a fresh admit.
+   */
+  private async correctWaitingRoom(
+    scope: { meeting_id: string; meeting_uuid: string },
+    meetingKind: MeetingKind,
+    live: ZoomLiveParticipant[],
+    snapshotTs: number,
+  ): Promise<void> {
+    const now = statusByKey(await this.records.findByOccurrence(scope));
+    for (const row of live) {
+      if (row.leaveTime !== null) continue;
+      const identity = identityOf(row);
+      const key = identity.participant_uuid ?? identity.user_id;
+      const record = key === null ? undefined : now.get(key);
+      if (!record || record.last_event_ts > snapshotTs - ABSENCE_GRACE_MS) continue;
+      const listed = row.inWaitingRoom ? 'waiting' : 'joined';
+      if (record.status === listed || record.status === 'left') continue;
+      await this.participants.recordParticipantEvent({
+        meetingId: scope.meeting_id,
+        meetingUuid: scope.meeting_uuid,
+        meetingKind,
+        participant: identity,
+        kind: listed,
+        ts: snapshotTs,
+        time: row.joinTime,
+      });
+    }
   }
 }
 

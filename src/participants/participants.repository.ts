@@ -13,7 +13,7 @@ import {
   participantKey,
   personKey,
 } from './participant-events';
-import { Participant } from './schemas/participant.schema';
+import { Participant, type ParticipantStatus } from './schemas/participant.schema';
 
 /**
  * Identity fields from any join outrank those from a leave or a snapshot: a join carries the
@@ -78,7 +78,9 @@ export class ParticipantsRepository {
     await this.serialized(where, () =>
       event.kind === 'joined'
         ? this.applyJoin(where, event)
-        : this.leave(where, event.ts, event.time, event.participant),
+        : event.kind === 'waiting'
+          ? this.applyWaiting(where, event)
+          : this.leave(where, event.ts, event.time, event.participant),
     );
     return where;
   }
@@ -96,8 +98,8 @@ export class ParticipantsRepository {
 
   /**
    * A join applies if newer than the record's join. It reopens the record (status joined) only
-   * if it is also newer than the record's leave and meeting end; otherwise it updates the join
-   * fields and the record stays left (a left or end that arrived before its join).
+   * if it is also newer than the record's leave, waiting-room entry and meeting end; otherwise it
+   * updates the join fields and the status stays (a left, end or waiting room that came after).
    */
   private async applyJoin(where: JoinKey, event: ParticipantEvent): Promise<void> {
     const ts = event.ts;
@@ -113,11 +115,12 @@ export class ParticipantsRepository {
         ...olderThan('join_ts', ts),
         ...olderThan('leave_ts', ts),
         ...olderThan('ended_ts', ts),
+        ...olderThan('waiting_ts', ts),
       },
       update: {
         $set: { ...joinFields, status: 'joined' },
         $max: { last_event_ts: ts },
-        $setOnInsert: { leave_ts: null, leave_time: null, ended_ts: null },
+        $setOnInsert: { leave_ts: null, leave_time: null, ended_ts: null, waiting_ts: null },
       },
     };
     if ((await this.upsertOrMatch(reopen.filter, reopen.update)).outcome !== 'missed') return;
@@ -126,7 +129,11 @@ export class ParticipantsRepository {
         {
           ...where,
           ...olderThan('join_ts', ts),
-          $or: [{ leave_ts: { $gte: ts } }, { ended_ts: { $gte: ts } }],
+          $or: [
+            { leave_ts: { $gte: ts } },
+            { ended_ts: { $gte: ts } },
+            { waiting_ts: { $gte: ts } },
+          ],
         },
         { $set: joinFields, $max: { last_event_ts: ts } },
       )
@@ -134,8 +141,60 @@ export class ParticipantsRepository {
   }
 
   /**
+   * A waiting-room entry (docs/zoom.md §7) applies if newer than the record's last one. It makes
+   * the record `waiting` only if not older than its join (an admit that came first stays older)
+   * and newer than its leave and meeting end; otherwise it only notes its ts. Its identity ranks
+   * like a leave's: below any join's.
+   */
+  private async applyWaiting(where: JoinKey, event: ParticipantEvent): Promise<void> {
+    const ts = event.ts;
+    const identity = this.identityFields(event.participant, where.participant_key, ts);
+    const enter = {
+      filter: {
+        ...where,
+        ...olderThan('waiting_ts', ts),
+        ...notAfter('join_ts', ts),
+        ...olderThan('leave_ts', ts),
+        ...olderThan('ended_ts', ts),
+      },
+      update: {
+        $set: { waiting_ts: ts, status: 'waiting' },
+        $max: { last_event_ts: ts },
+        $setOnInsert: {
+          ...identity,
+          join_ts: null,
+          join_time: null,
+          leave_ts: null,
+          leave_time: null,
+          ended_ts: null,
+        },
+      },
+    };
+    const { outcome, previousRank } = await this.upsertOrMatch(enter.filter, enter.update);
+    if (outcome === 'missed') {
+      await this.participants
+        .updateOne(
+          {
+            ...where,
+            ...olderThan('waiting_ts', ts),
+            $or: [{ join_ts: { $gt: ts } }, { leave_ts: { $gte: ts } }, { ended_ts: { $gte: ts } }],
+          },
+          { $set: { waiting_ts: ts }, $max: { last_event_ts: ts } },
+        )
+        .exec();
+      return;
+    }
+    if (outcome === 'matched' && (previousRank ?? 0) < identity.identity_rank) {
+      await this.participants
+        .updateOne({ ...where, identity_rank: { $lt: identity.identity_rank } }, { $set: identity })
+        .exec();
+    }
+  }
+
+  /**
    * A leave applies if newer than the record's leave. It closes the record only if it is not
-   * older than the record's join (a late leave of an earlier join never removes a later one).
+   * older than the record's join or waiting-room entry (a late leave of an earlier join never
+   * removes a later one).
    * `identity` is null for a sync closing a join the snapshot no longer lists.
    */
   async applyLeave(
@@ -157,14 +216,25 @@ export class ParticipantsRepository {
       ? this.identityFields(identity, where.participant_key, ts)
       : null;
     const close = {
-      filter: { ...where, ...olderThan('leave_ts', ts), ...notAfter('join_ts', ts) },
+      filter: {
+        ...where,
+        ...olderThan('leave_ts', ts),
+        ...notAfter('join_ts', ts),
+        ...notAfter('waiting_ts', ts),
+      },
       update: {
         $set: { leave_ts: ts, leave_time: leaveTime, status: 'left' },
         $max: { last_event_ts: ts },
         // A leave before its join (or with the join missed) creates the record, already left.
         ...(identityFields
           ? {
-              $setOnInsert: { ...identityFields, join_ts: null, join_time: null, ended_ts: null },
+              $setOnInsert: {
+                ...identityFields,
+                join_ts: null,
+                join_time: null,
+                ended_ts: null,
+                waiting_ts: null,
+              },
             }
           : {}),
       },
@@ -177,7 +247,11 @@ export class ParticipantsRepository {
       // always outranks a leave's identity, so nothing more to do on this path.
       await this.participants
         .updateOne(
-          { ...where, ...olderThan('leave_ts', ts), join_ts: { $gt: ts } },
+          {
+            ...where,
+            ...olderThan('leave_ts', ts),
+            $or: [{ join_ts: { $gt: ts } }, { waiting_ts: { $gt: ts } }],
+          },
           { $set: { leave_ts: ts, leave_time: leaveTime }, $max: { last_event_ts: ts } },
         )
         .exec();
@@ -209,13 +283,22 @@ export class ParticipantsRepository {
   ): Promise<void> {
     await this.participants
       .updateMany(
-        { ...scope, ...olderThan('ended_ts', ts), ...notAfter('join_ts', ts) },
+        {
+          ...scope,
+          ...olderThan('ended_ts', ts),
+          ...notAfter('join_ts', ts),
+          ...notAfter('waiting_ts', ts),
+        },
         { $set: { ended_ts: ts, status: 'left' }, $max: { last_event_ts: ts } },
       )
       .exec();
     await this.participants
       .updateMany(
-        { ...scope, ...olderThan('ended_ts', ts), join_ts: { $gt: ts } },
+        {
+          ...scope,
+          ...olderThan('ended_ts', ts),
+          $or: [{ join_ts: { $gt: ts } }, { waiting_ts: { $gt: ts } }],
+        },
         { $set: { ended_ts: ts }, $max: { last_event_ts: ts } },
       )
       .exec();
@@ -236,14 +319,22 @@ export class ParticipantsRepository {
       .cursor({ batchSize: 500 });
   }
 
+  /** Distinct people with at least one join in `status` (null: any). */
   async countPeople(
     occurrence: { meeting_id: string; meeting_uuid: string },
-    joinedOnly: boolean,
+    status: ParticipantStatus | null,
   ): Promise<number> {
+    return (await this.personKeysWithStatus(occurrence, status)).length;
+  }
+
+  async personKeysWithStatus(
+    occurrence: { meeting_id: string; meeting_uuid: string },
+    status: ParticipantStatus | null,
+  ): Promise<string[]> {
     const filter: FilterQuery<Participant> = { ...occurrence };
-    if (joinedOnly) filter.status = 'joined';
+    if (status !== null) filter.status = status;
     const keys = await this.participants.distinct('person_key', filter).exec();
-    return keys.length;
+    return keys.map(String);
   }
 
   async isPersonJoined(

@@ -6,7 +6,8 @@ import { groupByPerson, MeetingPerson, toPerson } from './people';
 
 export type { MeetingPerson } from './people';
 
-export const PRESENCE_FILTERS = ['joined', 'left', 'all'] as const;
+/** `waiting`: in the waiting room, not in the meeting (docs/zoom.md §7); `all`: everyone. */
+export const PRESENCE_FILTERS = ['joined', 'waiting', 'left', 'all'] as const;
 export type PresenceFilter = (typeof PRESENCE_FILTERS)[number];
 
 export interface PeopleQuery {
@@ -142,19 +143,14 @@ export class ParticipantsService {
     });
     for await (const group of groupByPerson(records)) {
       const person = toPerson(group, occurrence);
-      if (status === 'left' && person.status !== 'left') continue;
+      if (status !== 'all' && person.status !== status) continue;
       if (items.length === limit) {
         hasMore = true;
         break;
       }
       items.push(person);
     }
-    const [joinedCount, allCount] = await Promise.all([
-      status === 'all' ? Promise.resolve(0) : this.participants.countPeople(scope, true),
-      status === 'joined' ? Promise.resolve(0) : this.participants.countPeople(scope, false),
-    ]);
-    const count =
-      status === 'joined' ? joinedCount : status === 'all' ? allCount : allCount - joinedCount;
+    const count = await countByStatus(this.participants, scope, status);
     const last = items[items.length - 1];
     return {
       ...empty,
@@ -163,6 +159,27 @@ export class ParticipantsService {
       next_cursor: hasMore && last ? encodeCursor(last.person_key) : null,
     };
   }
+}
+
+/**
+ * People per status, as toPerson folds them: joined if any join is open, else waiting if any
+ * join waits, else left.
+ */
+async function countByStatus(
+  repository: ParticipantsRepository,
+  scope: { meeting_id: string; meeting_uuid: string },
+  status: PresenceFilter,
+): Promise<number> {
+  if (status === 'all') return repository.countPeople(scope, null);
+  if (status === 'joined') return repository.countPeople(scope, 'joined');
+  const [joined, waiting] = await Promise.all([
+    repository.personKeysWithStatus(scope, 'joined'),
+    repository.personKeysWithStatus(scope, 'waiting'),
+  ]);
+  const joinedSet = new Set(joined);
+  const waitingOnly = waiting.filter((k) => !joinedSet.has(k)).length;
+  if (status === 'waiting') return waitingOnly;
+  return (await repository.countPeople(scope, null)) - joined.length - waitingOnly;
 }
 
 function scopeOf(occurrence: OccurrenceRecord): { meeting_id: string; meeting_uuid: string } {

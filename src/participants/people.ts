@@ -10,7 +10,8 @@ export interface MeetingPerson {
   unreachable_reason: string | null;
   join_time: Date | null;
   leave_time: Date | null;
-  status: 'joined' | 'left';
+  /** waiting: in the waiting room, not in the meeting (docs/zoom.md §7). */
+  status: 'joined' | 'left' | 'waiting';
 }
 
 /** Team Chat reaches Zoom users and contacts by email only; guests have neither (docs/zoom.md §2). */
@@ -66,8 +67,10 @@ export function toPerson(records: ParticipantRecord[], occurrence: OccurrenceEnd
   if (records.length === 0) throw new Error('toPerson needs at least one record');
   const sorted = [...records].sort(byRecency);
   const open = sorted.filter((r) => r.status === 'joined');
-  const status = open.length > 0 ? 'joined' : 'left';
-  const basis = open[0] ?? sorted[0];
+  const waiting = sorted.filter((r) => r.status === 'waiting');
+  // In the meeting if any join is open; else in the waiting room if any join waits there.
+  const status = open.length > 0 ? 'joined' : waiting.length > 0 ? 'waiting' : 'left';
+  const basis = open[0] ?? waiting[0] ?? sorted[0];
   const zoomUserId = sorted.find((r) => r.zoom_user_id !== null)?.zoom_user_id ?? null;
   const email = sorted.find((r) => r.email !== null)?.email ?? null;
   const name = basis.name || (sorted.find((r) => r.name !== '')?.name ?? '');

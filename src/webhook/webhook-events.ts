@@ -37,6 +37,11 @@ type HandledAction =
 const HANDLED_ACTIONS = new Map<string, HandledAction>([
   ['participant_joined', { type: 'participant', kind: 'joined' }],
   ['participant_left', { type: 'participant', kind: 'left' }],
+  // Waiting room (docs/zoom.md §7): in it is not in the meeting; an admit enters the meeting.
+  ['participant_joined_waiting_room', { type: 'participant', kind: 'waiting' }],
+  ['participant_put_in_waiting_room', { type: 'participant', kind: 'waiting' }],
+  ['participant_admitted', { type: 'participant', kind: 'joined' }],
+  ['participant_left_waiting_room', { type: 'participant', kind: 'left' }],
   ['started', { type: 'occurrence', kind: 'started' }],
   ['ended', { type: 'occurrence', kind: 'ended' }],
 ]);
@@ -52,6 +57,7 @@ const RAW_PARTICIPANT_FIELDS = [
   'join_time',
   'leave_time',
   'leave_reason',
+  'date_time',
   'registrant_id',
   'customer_key',
 ] as const;
@@ -186,8 +192,10 @@ function parseMeetingEvent(
         meetingUuid,
         meetingKind,
         ts,
+        // Waiting-room events carry date_time instead of join_time/leave_time (docs/zoom.md §7).
         time: optionalTime(
-          participantKind === 'joined' ? participant.join_time : participant.leave_time,
+          participant.date_time ??
+            (participantKind === 'joined' ? participant.join_time : participant.leave_time),
         ),
         participant: identityOf(participant),
       },

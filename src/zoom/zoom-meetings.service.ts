@@ -26,6 +26,8 @@ export interface ZoomLiveParticipant {
   joinTime: Date | null;
   /** Set when this join has ended: the live list also holds people who already left (§5). */
   leaveTime: Date | null;
+  /** Zoom's row `status: "in_waiting_room"`: waiting to be admitted, not in the meeting (§7). */
+  inWaitingRoom: boolean;
 }
 
 /** The dashboard API's maximum page size (docs/zoom.md §5). */
@@ -102,6 +104,7 @@ function toParticipant(p: Record<string, unknown>): ZoomLiveParticipant {
     email: text(p.email),
     joinTime: date(p.join_time),
     leaveTime: date(p.leave_time),
+    inWaitingRoom: p.status === 'in_waiting_room',
   };
 }
 

@@ -7,7 +7,8 @@ export class ListParticipantsQueryDto {
   @ApiPropertyOptional({
     enum: PRESENCE_FILTERS,
     default: 'joined',
-    description: 'joined: in the meeting now; left: was in this occurrence, not now; all: both',
+    description:
+      'joined: in the meeting now; waiting: in its waiting room now (not in the meeting, not a recipient); left: was in this occurrence, neither now; all: everyone',
   })
   @IsOptional()
   @IsIn(PRESENCE_FILTERS)

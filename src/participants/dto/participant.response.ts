@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { OccurrenceRecord } from '../occurrences.repository';
-import type { PeoplePage } from '../participants.service';
+import { PRESENCE_FILTERS, type PeoplePage } from '../participants.service';
 import { GUEST_UNREACHABLE_REASON, type MeetingPerson } from '../people';
 
 export class MeetingPersonDto {
@@ -48,8 +48,11 @@ export class MeetingPersonDto {
   })
   leave_time!: string | null;
 
-  @ApiProperty({ enum: ['joined', 'left'] })
-  status!: 'joined' | 'left';
+  @ApiProperty({
+    enum: ['joined', 'left', 'waiting'],
+    description: 'waiting: in the waiting room, not in the meeting (never a recipient)',
+  })
+  status!: 'joined' | 'left' | 'waiting';
 }
 
 export class OccurrenceDto {
@@ -83,7 +86,7 @@ export class ParticipantListResponseDto {
   })
   occurrence!: OccurrenceDto | null;
 
-  @ApiProperty({ enum: ['joined', 'left', 'all'] })
+  @ApiProperty({ enum: PRESENCE_FILTERS })
   status!: string;
 
   @ApiProperty({ description: 'People matching status, over all pages' })

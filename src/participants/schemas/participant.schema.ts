@@ -1,14 +1,16 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Schema as MongooseSchema } from 'mongoose';
 
-export const PARTICIPANT_STATUSES = ['joined', 'left'] as const;
+export const PARTICIPANT_STATUSES = ['joined', 'left', 'waiting'] as const;
 export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
 
 /**
  * One join of one person to one occurrence of a meeting (docs/architecture.md §3). Zoom delivers events
  * at least once and unordered (docs/zoom.md §3), so the record keeps the `event_ts` of the newest join,
- * leave and meeting end it has applied, separately, and `status` is always
- * `left` iff `max(leave_ts, ended_ts) >= join_ts` (a missing ts counts as minus infinity). Every
+ * leave, waiting-room entry and meeting end it has applied, separately, and `status` is always
+ * that of the newest of them (a missing ts counts as minus infinity; on equal ts a leave or end
+ * beats a waiting-room entry, which beats a join): `left` iff `max(leave_ts, ended_ts) >=
+ * max(join_ts, waiting_ts)`, else `waiting` iff `waiting_ts >= join_ts`, else `joined`. Every
  * update keeps that invariant atomically (see ParticipantsRepository), which makes the final
  * record a pure function of the set of events received, whatever their order or repetition.
  */
@@ -66,6 +68,13 @@ export class Participant {
   /** event_ts (ms) of the newest participant_left applied. */
   @Prop({ type: Number, default: null })
   leave_ts!: number | null;
+
+  /**
+   * event_ts (ms) of the newest waiting-room entry applied (participant_joined_waiting_room or
+   * participant_put_in_waiting_room, docs/zoom.md §7): someone there is not in the meeting.
+   */
+  @Prop({ type: Number, default: null })
+  waiting_ts!: number | null;
 
   /** event_ts (ms) of the occurrence's meeting.ended, once applied to this join. */
   @Prop({ type: Number, default: null })
