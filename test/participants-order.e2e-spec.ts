@@ -1,8 +1,9 @@
 /**
  * Order independence, property-style: seeded random join/leave/rejoin histories (rejoins with a
  * new user_id, same Zoom user id or email; guests with neither; meeting.ended; a second
- * occurrence) are delivered duplicated, shuffled and partly concurrent, and must always end in the
- * state a naive in-order replay of the same history gives (docs/zoom.md §3: at-least-once, unordered).
+ * occurrence; waiting-room arrivals, admits, put-backs and leaves from the waiting room) are
+ * delivered duplicated, shuffled and partly concurrent, and must always end in the state a naive
+ * in-order replay of the same history gives (docs/zoom.md §3: at-least-once, unordered; §7).
  */
 import { ParticipantsService } from '../src/participants/participants.service';
 import type { MeetingPerson } from '../src/participants/people';
@@ -14,6 +15,8 @@ import {
   participantEvent,
   postWebhook,
   TestParticipant,
+  waitingRoomEvent,
+  type WaitingRoomAction,
 } from './utils/webhook-helpers';
 
 const SERVICE_CASES = 240;
@@ -48,7 +51,15 @@ type Rng = ReturnType<typeof rng>;
 
 type HistoryEvent =
   | { kind: 'started' | 'ended'; uuid: string; ts: number }
-  | { kind: 'joined' | 'left'; uuid: string; ts: number; participant: TestParticipant };
+  | {
+      /** waiting: in the waiting room, not the meeting (docs/zoom.md §7). */
+      kind: 'joined' | 'left' | 'waiting';
+      /** The waiting-room webhook sent, if not participant_joined / participant_left. */
+      action?: WaitingRoomAction;
+      uuid: string;
+      ts: number;
+      participant: TestParticipant;
+    };
 
 interface Person {
   name: string;
@@ -96,17 +107,56 @@ function generateHistory(r: Rng, caseId: number): HistoryEvent[] {
           email: person.email,
           participant_uuid: r.chance(0.7) ? `pu-${caseId}-${o}-${index}-${s}` : undefined,
         };
-        actions.push({ kind: 'joined', uuid, ts: 0, participant });
-        if (s < sessions - 1 || r.chance(0.6))
-          actions.push({ kind: 'left', uuid, ts: 0, participant });
+        const base = { uuid, ts: 0, participant };
+        const admit = () => {
+          actions.push({ ...base, kind: 'joined', action: 'participant_admitted' });
+          // Zoom's participant_joined after an admit (inferred, docs/zoom.md §7): sometimes.
+          if (r.chance(0.6)) actions.push({ ...base, kind: 'joined' });
+        };
+        let inMeeting = true;
+        if (r.chance(0.35)) {
+          actions.push({ ...base, kind: 'waiting', action: 'participant_joined_waiting_room' });
+          inMeeting = r.chance(0.75);
+          if (inMeeting) admit();
+        } else {
+          actions.push({ ...base, kind: 'joined' });
+        }
+        if (inMeeting && r.chance(0.25)) {
+          actions.push({ ...base, kind: 'waiting', action: 'participant_put_in_waiting_room' });
+          inMeeting = r.chance(0.6);
+          if (inMeeting) admit();
+        }
+        if (s < sessions - 1 || r.chance(0.6)) {
+          actions.push(
+            inMeeting
+              ? { ...base, kind: 'left' }
+              : { ...base, kind: 'left', action: 'participant_left_waiting_room' },
+          );
+        }
       }
       return actions;
     });
+    // Per join, the kind and ts of its previous event. An admit or a put-back never shares a
+    // millisecond with the event it follows: no order-free tie rule could tell an admit after
+    // an arrival from a put-back after a join (the service lets a waiting-room entry win a tie).
+    const previous = new Map<string, { kind: string; ts: number }>();
     for (;;) {
       const open = queues.filter((q) => q.length > 0);
       if (open.length === 0) break;
       const action = r.pick(open).shift() as HistoryEvent;
-      events.push({ ...action, ts: tick() });
+      let at = tick();
+      if ('participant' in action) {
+        const key = action.participant.participant_uuid ?? action.participant.user_id;
+        const before = previous.get(key);
+        const switches =
+          before !== undefined &&
+          before.kind !== action.kind &&
+          action.kind !== 'left' &&
+          before.kind !== 'left';
+        if (switches && at === before.ts) at = ts += 1;
+        previous.set(key, { kind: action.kind, ts: at });
+      }
+      events.push({ ...action, ts: at });
     }
     const last = o === occurrences - 1;
     if (r.chance(last ? 0.45 : 0.7)) events.push({ kind: 'ended', uuid, ts: tick() });
@@ -115,9 +165,11 @@ function generateHistory(r: Rng, caseId: number): HistoryEvent[] {
 }
 
 function toBody(meetingId: string, e: HistoryEvent): Record<string, unknown> {
-  return 'participant' in e
-    ? participantEvent(e.kind, { meetingId, uuid: e.uuid, ts: e.ts, participant: e.participant })
-    : meetingEvent(e.kind, { meetingId, uuid: e.uuid, ts: e.ts });
+  if (!('participant' in e)) return meetingEvent(e.kind, { meetingId, uuid: e.uuid, ts: e.ts });
+  const args = { meetingId, uuid: e.uuid, ts: e.ts, participant: e.participant };
+  if (e.action !== undefined) return waitingRoomEvent(e.action, args);
+  if (e.kind === 'waiting') throw new Error('a waiting event needs its waiting-room action');
+  return participantEvent(e.kind, args);
 }
 
 interface RefRecord {
@@ -126,11 +178,12 @@ interface RefRecord {
   name: string;
   email: string | null;
   zoomId: string | null;
-  joinTs: number;
+  /** Null for a join known only from the waiting room (never admitted). */
+  joinTs: number | null;
+  joinTime: string | null;
   leaveTs: number | null;
-  joinTime: string;
   leaveTime: string | null;
-  status: 'joined' | 'left';
+  status: 'joined' | 'left' | 'waiting';
 }
 
 /** The naive model: apply the history in order, no timestamps compared. */
@@ -151,7 +204,7 @@ function referencePeople(history: HistoryEvent[]): Array<Record<string, unknown>
     const time = new Date(e.ts).toISOString();
     if (e.kind === 'ended') {
       for (const rec of records.values()) {
-        if (rec.status === 'joined') Object.assign(rec, { status: 'left', leaveTime: time });
+        if (rec.status !== 'left') Object.assign(rec, { status: 'left', leaveTime: time });
       }
     } else if (e.kind === 'joined') {
       const p = e.participant;
@@ -164,15 +217,35 @@ function referencePeople(history: HistoryEvent[]): Array<Record<string, unknown>
         email,
         zoomId: p.id ?? null,
         joinTs: e.ts,
-        leaveTs: null,
         joinTime: time,
+        leaveTs: null,
         leaveTime: null,
         status: 'joined',
       });
+    } else if (e.kind === 'waiting') {
+      const p = e.participant;
+      const key = p.participant_uuid ?? p.user_id;
+      const rec = records.get(key);
+      if (rec) rec.status = 'waiting';
+      else {
+        const email = p.email ?? null;
+        records.set(key, {
+          key,
+          personKey: p.id ?? email?.toLowerCase() ?? key,
+          name: p.user_name,
+          email,
+          zoomId: p.id ?? null,
+          joinTs: null,
+          joinTime: null,
+          leaveTs: null,
+          leaveTime: null,
+          status: 'waiting',
+        });
+      }
     } else if (e.kind === 'left') {
       const p = e.participant;
       const rec = records.get(p.participant_uuid ?? p.user_id);
-      if (rec) Object.assign(rec, { status: 'left', leaveTime: time, leaveTs: e.ts });
+      if (rec) Object.assign(rec, { status: 'left', leaveTs: e.ts, leaveTime: time });
     }
   }
   if (current === null) return [];
@@ -185,14 +258,17 @@ function referencePeople(history: HistoryEvent[]): Array<Record<string, unknown>
     .map(([personKey, recs]) => {
       // Tie rule (people.ts byRecency): equal join ts, the later leave first (an open join has
       // none), then the join key in ascending order; never the order events happened to arrive.
+      // A join known only from the waiting room (never admitted) has no join ts: it sorts last.
+      const never = Number.NEGATIVE_INFINITY;
       const newest = [...recs].sort(
         (a, b) =>
-          b.joinTs - a.joinTs ||
-          (b.leaveTs ?? -Infinity) - (a.leaveTs ?? -Infinity) ||
+          (b.joinTs ?? never) - (a.joinTs ?? never) ||
+          (b.leaveTs ?? never) - (a.leaveTs ?? never) ||
           (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
       );
       const open = newest.filter((r) => r.status === 'joined');
-      const basis = open[0] ?? newest[0];
+      const waiting = newest.filter((r) => r.status === 'waiting');
+      const basis = open[0] ?? waiting[0] ?? newest[0];
       const email = newest.find((r) => r.email !== null)?.email ?? null;
       const zoomId = newest.find((r) => r.zoomId !== null)?.zoomId ?? null;
       const leaves = newest
@@ -205,9 +281,10 @@ function referencePeople(history: HistoryEvent[]): Array<Record<string, unknown>
         email,
         zoom_user_id: zoomId,
         reachable: email !== null,
-        status: open.length > 0 ? 'joined' : 'left',
+        status: open.length > 0 ? 'joined' : waiting.length > 0 ? 'waiting' : 'left',
         join_time: basis.joinTime,
-        leave_time: open.length > 0 ? null : (leaves[leaves.length - 1] ?? null),
+        leave_time:
+          open.length > 0 || waiting.length > 0 ? null : (leaves[leaves.length - 1] ?? null),
       };
     });
 }
@@ -279,6 +356,9 @@ describe('participant presence converges under duplicates, reordering and races 
       expect(all.items.map(comparable)).toEqual(expected);
       expect(now.map(comparable)).toEqual(expected.filter((p) => p.status === 'joined'));
       expect(all.count).toBe(expected.length);
+      const waiting = await participants.listPeople(meetingId, { status: 'waiting', limit: 1000 });
+      expect(waiting.items.map(comparable)).toEqual(expected.filter((p) => p.status === 'waiting'));
+      expect(waiting.count).toBe(waiting.items.length);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${context}`);
     }

@@ -106,6 +106,24 @@ export function participantEvent(
   };
 }
 
+/** Waiting-room events (docs/zoom.md §7): the ids of a join, `date_time` instead of join_time. */
+export type WaitingRoomAction =
+  | 'participant_joined_waiting_room'
+  | 'participant_left_waiting_room'
+  | 'participant_admitted'
+  | 'participant_put_in_waiting_room';
+
+export function waitingRoomEvent(
+  action: WaitingRoomAction,
+  args: { meetingId: string; uuid: string; ts: number; participant: TestParticipant },
+): Record<string, unknown> {
+  const body = participantEvent('joined', args);
+  const object = (body.payload as { object: { participant: Record<string, unknown> } }).object;
+  const { join_time: _joinTime, ...ids } = object.participant;
+  object.participant = { ...ids, date_time: new Date(args.ts).toISOString() };
+  return { ...body, event: `meeting.${action}` };
+}
+
 export function meetingEvent(
   event: 'started' | 'ended',
   args: { meetingId: string; uuid: string; ts: number; webinar?: boolean },
