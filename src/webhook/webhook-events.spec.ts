@@ -43,6 +43,30 @@ describe('parseZoomWebhook', () => {
     });
   });
 
+  it.each([
+    ['meeting.participant_joined_waiting_room', 'waiting'],
+    ['meeting.participant_put_in_waiting_room', 'waiting'],
+    ['meeting.participant_admitted', 'joined'],
+    ['meeting.participant_left_waiting_room', 'left'],
+  ])('reads %s as a %s event at its date_time (docs/zoom.md §7)', (event, kind) => {
+    const { join_time: _joinTime, ...ids } = object.participant;
+    const parsed = parseZoomWebhook({
+      event,
+      event_ts: 1764212400123,
+      payload: {
+        object: { ...object, participant: { ...ids, date_time: '2026-11-27T03:05:00Z' } },
+      },
+    });
+    expect(parsed).toMatchObject({
+      type: 'participant',
+      data: {
+        kind,
+        time: new Date('2026-11-27T03:05:00Z'),
+        participant: { participant_uuid: '67C1A429-0000', email: 'ada@example.com' },
+      },
+    });
+  });
+
   it.each(['meeting.constructor', 'webinar.__proto__', 'meeting.__proto__', 'webinar.constructor'])(
     'ignores %s: event names are looked up as own keys only',
     (event) => {
