@@ -5,6 +5,7 @@
  */
 import request from 'supertest';
 import { TEST_API_KEY } from './utils/test-app';
+import { waitUntil } from './utils/wait';
 import { SENDER_EMAIL, seedMeeting, startZoomWorld, type ZoomWorld } from './utils/zoom-world';
 
 const auth = { 'X-API-Key': TEST_API_KEY };
@@ -53,17 +54,20 @@ describe('Waiting room (e2e: app + database + Zoom simulator over HTTP)', () => 
       .set(auth)
       .send({ meeting_id: meetingId })
       .expect(202);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const res = await request(app.url)
-        .get(`/api/broadcasts/${sent.body.id as string}`)
-        .set(auth)
-        .expect(200);
-      if (res.body.status === 'completed' || Date.now() > deadline) {
-        return res.body.recipients as Array<{ name: string; status: string }>;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    let recipients: Array<{ name: string; status: string }> = [];
+    await waitUntil(
+      async () => {
+        const res = await request(app.url)
+          .get(`/api/broadcasts/${sent.body.id as string}`)
+          .set(auth)
+          .expect(200);
+        recipients = res.body.recipients as typeof recipients;
+        return res.body.status === 'completed';
+      },
+      60_000,
+      'the broadcast to complete',
+    );
+    return recipients;
   }
 
   it('someone in the waiting room is listed as waiting, not joined, and is not sent the question', async () => {
