@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AnswersModule } from './answers/answers.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
+import { ClockModule } from './common/clock';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/errors/validation';
 import { AppConfig } from './config/app-config';
@@ -19,6 +20,7 @@ import { ZoomModule } from './zoom/zoom.module';
 
 @Module({
   imports: [
+    ClockModule,
     DatabaseModule,
     IdempotencyModule,
     HealthModule,

@@ -14,6 +14,7 @@ import { Broadcast } from '../src/broadcasts/schemas/broadcast.schema';
 import { Delivery } from '../src/broadcasts/schemas/delivery.schema';
 import { AnswersService } from '../src/answers/answers.service';
 import { Answer } from '../src/answers/schemas/answer.schema';
+import { SettableClock } from './utils/settable-clock';
 import { TEST_API_KEY } from './utils/test-app';
 import { startZoomWorld, ZoomWorld } from './utils/zoom-world';
 
@@ -42,9 +43,12 @@ describe('Answer page and results (e2e, seeded database)', () => {
   let deliveries: Model<Delivery>;
   let answers: Model<Answer>;
   let meetingSeq = 90000000;
+  const clock = new SettableClock();
 
   beforeAll(async () => {
-    world = await startZoomWorld({ app: { env: { ANSWER_GRACE_SECONDS: '2' } } });
+    world = await startZoomWorld({
+      app: { env: { ANSWER_GRACE_SECONDS: '2' }, customize: (b) => clock.install(b) },
+    });
     url = world.app.url;
     broadcasts = world.app.app.get(getModelToken(Broadcast.name));
     deliveries = world.app.app.get(getModelToken(Delivery.name));
@@ -53,6 +57,7 @@ describe('Answer page and results (e2e, seeded database)', () => {
     await Promise.all([answers.init(), broadcasts.init(), deliveries.init()]);
   });
   afterAll(async () => world.close());
+  afterEach(() => clock.reset());
 
   /** A question broadcast whose messages all went out `sentAgoMs` ago, as the sender leaves it. */
   async function seed(
@@ -240,25 +245,29 @@ describe('Answer page and results (e2e, seeded database)', () => {
     });
 
     it('after the deadline plus grace: 410 closed; within the grace: accepted at half points', async () => {
-      const late = await seed({ sentAgoMs: 33_000 });
-      const res = await request(url)
-        .post(`/q/${late.tokens[0]}/answer`)
-        .send({ choice: 1 })
-        .expect(410);
+      // The window is 30 s and the grace 2 s (ANSWER_GRACE_SECONDS above); the clock is set, so
+      // the margins below hold however slowly the requests travel.
+      const { tokens, deliveryIds } = await seed();
+      const delivery = await deliveries.findById(deliveryIds[0]).orFail().lean();
+      const closesAt = delivery.closes_at?.getTime() ?? NaN;
+      const closedAt = closesAt + 2_000;
+
+      clock.set(closedAt + 1);
+      const res = await request(url).post(`/q/${tokens[0]}/answer`).send({ choice: 1 }).expect(410);
       expect(res.body.message).toMatch(/closed/);
       const page = await request(url)
-        .post(`/q/${late.tokens[1]}/answer`)
+        .post(`/q/${tokens[1]}/answer`)
         .type(FORM)
         .send('choice=1')
         .expect(410);
       expect(page.text).toContain('This question is closed');
 
-      const grace = await seed({ sentAgoMs: 31_000 });
-      const ok = await request(url)
-        .post(`/q/${grace.tokens[0]}/answer`)
-        .send({ choice: 1 })
-        .expect(200);
+      clock.set(closedAt);
+      const ok = await request(url).post(`/q/${tokens[2]}/answer`).send({ choice: 1 }).expect(200);
       expect(ok.body.score).toBe(50);
+      clock.set(closesAt + 1);
+      const closedPage = await request(url).get(`/q/${tokens[0]}`).expect(200);
+      expect(closedPage.text).toContain('This question is closed');
     });
 
     it('moving closes_at in the database closes the window at once', async () => {

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { isQuestionBroadcast, type SentQuestionBroadcast } from '../broadcasts/broadcast.types';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import { AnswerDelivery, DeliveryLookup } from '../broadcasts/delivery-lookup.service';
+import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import {
   AlreadyAnsweredException,
@@ -61,6 +62,7 @@ export class AnswersService {
     private readonly broadcasts: BroadcastsService,
     private readonly deliveries: DeliveryLookup,
     private readonly answers: AnswersRepository,
+    private readonly clock: Clock,
   ) {
     this.events.setMaxListeners(0);
     this.quota = new AnswerQuota({
@@ -70,7 +72,8 @@ export class AnswersService {
   }
 
   /** GET /q/{token}: what the participant should see now. */
-  async pageState(token: string, now = new Date()): Promise<PageState> {
+  async pageState(token: string): Promise<PageState> {
+    const now = this.clock.now();
     const context = await this.resolve(token);
     if (context.broadcast.mode === 'direct') {
       const answer = await this.answers.findForRecipient(
@@ -94,8 +97,8 @@ export class AnswersService {
     token: string,
     input: SubmitAnswerDto,
     clientAddress: string,
-    now = new Date(),
   ): Promise<SubmittedAnswer> {
+    const now = this.clock.now();
     const context = await this.resolve(token);
     const { broadcast, delivery } = context;
     const { question } = broadcast;
