@@ -5,6 +5,7 @@
  */
 import request from 'supertest';
 import type { ZoomSimulator } from '../tools/zoom-simulator';
+import { SettableClock } from './utils/settable-clock';
 import { TEST_API_KEY } from './utils/test-app';
 import { SENDER_EMAIL, startZoomWorld, ZoomWorld } from './utils/zoom-world';
 
@@ -54,9 +55,12 @@ describe('Answering a question sent through Zoom (e2e: app + database + Zoom sim
   let url: string;
   let meetingId: string;
   const members: Member[] = [];
+  const clock = new SettableClock();
 
   beforeAll(async () => {
-    world = await startZoomWorld({ app: { env: { ANSWER_GRACE_SECONDS: '1' } } });
+    world = await startZoomWorld({
+      app: { env: { ANSWER_GRACE_SECONDS: '1' }, customize: (b) => clock.install(b) },
+    });
     url = world.app.url;
     const { sim } = world;
     // The sender hosts it, so it is a member of the meeting's chat channel (docs/zoom.md §2).
@@ -81,6 +85,7 @@ describe('Answering a question sent through Zoom (e2e: app + database + Zoom sim
     await sim.flushWebhooks();
   });
   afterAll(async () => world.close());
+  afterEach(() => clock.reset());
 
   it('send → link per person → answer → results, CSV, leaderboard; remind the rest', async () => {
     const { sim } = world;
@@ -201,7 +206,9 @@ describe('Answering a question sent through Zoom (e2e: app + database + Zoom sim
     const ada = links.get(members[0].email) ?? '';
     const bob = links.get(members[1].email) ?? '';
     await request(url).post(`/q/${ada}/answer`).send({ choice: 1 }).expect(200);
-    await new Promise((r) => setTimeout(r, 6_500)); // 5 s window + 1 s grace
+    // Bob's message went out before now, so his 5 s window plus the 1 s default grace has ended
+    // by now + 6.5 s: the clock jumps there instead of the test sleeping until then.
+    clock.set(Date.now() + 6_500);
     await request(url).post(`/q/${bob}/answer`).send({ choice: 1 }).expect(410);
     const closed = await request(url).get(`/q/${bob}`).expect(200);
     expect(closed.text).toContain('This question is closed');
