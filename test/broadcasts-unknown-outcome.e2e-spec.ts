@@ -4,8 +4,10 @@
  * before sending again, and say `unconfirmed` when it cannot (issue 11, defect 1).
  */
 import request from 'supertest';
+import { DeliveryWorker } from '../src/broadcasts/delivery-worker.service';
 import { DEFAULT_SCOPES } from '../tools/zoom-simulator';
 import { TEST_API_KEY } from './utils/test-app';
+import { waitUntil } from './utils/wait';
 import { messagesPerRecipient, seedMeeting, startZoomWorld, ZoomWorld } from './utils/zoom-world';
 
 const auth = { 'X-API-Key': TEST_API_KEY };
@@ -111,12 +113,20 @@ describe('Zoom slower than our timeout (e2e)', () => {
     const status = header.indexOf('status');
     expect(rows.map((row) => row[status])).toEqual(['unconfirmed', 'unconfirmed']);
 
+    const worker = world.app.app.get(DeliveryWorker);
+    const beforeRetry = worker.activity.claims;
     const retry = await request(world.app.url)
       .post(`/api/broadcasts/${id}/retry`)
       .set(auth)
       .expect(202);
     expect(retry.body.requeued).toBe(0);
-    await new Promise((r) => setTimeout(r, 1000));
+    // Not a fixed pause: the sender has looked for work since the retry, found none, and has
+    // nothing in flight, so anything the retry had queued would have been posted by now.
+    await waitUntil(
+      () => worker.activity.lastEmptyClaim > beforeRetry && worker.activity.lanes === 0,
+      30_000,
+      'the sender to look for work after the retry and go idle',
+    );
     expect(report('after a plain retry', world)).toEqual([1, 1]);
 
     // Asked explicitly: sent again (the instructor accepts a possible second copy).

@@ -59,6 +59,9 @@ export class DeliveryWorker
   readonly events = new EventEmitter();
   private lanes = 0;
   private stopping = false;
+  private polls = 0;
+  private claims = 0;
+  private lastEmptyClaim = 0;
   private poller?: NodeJS.Timeout;
   private idle?: { promise: Promise<void>; resolve: () => void };
 
@@ -76,7 +79,10 @@ export class DeliveryWorker
   onApplicationBootstrap(): void {
     // Polling finds work this instance did not create: restarts after a crash, other instances'
     // expired leases, and retries whose backoff has passed.
-    this.poller = setInterval(() => this.kick(), this.config.delivery.pollIntervalMs);
+    this.poller = setInterval(() => {
+      this.polls++;
+      this.kick();
+    }, this.config.delivery.pollIntervalMs);
     this.poller.unref();
     this.kick();
   }
@@ -98,6 +104,21 @@ export class DeliveryWorker
     ]);
   }
 
+  /**
+   * Read-only counters: lanes running now, poller ticks so far, claims started so far, and the
+   * number of the latest claim that found nothing to send. They let an observer (the e2e tests)
+   * see that the sender has had its chance to act, e.g. "a claim started after X came back empty
+   * and no lane is still sending".
+   */
+  get activity(): { lanes: number; polls: number; claims: number; lastEmptyClaim: number } {
+    return {
+      lanes: this.lanes,
+      polls: this.polls,
+      claims: this.claims,
+      lastEmptyClaim: this.lastEmptyClaim,
+    };
+  }
+
   /** Starts a sending lane if there is room; each lane that finds work starts another. */
   kick(): void {
     // While the database is down nothing is claimed; the poller resumes once it is back.
@@ -111,8 +132,12 @@ export class DeliveryWorker
     const leaseMs = this.config.delivery.leaseSeconds * 1000;
     try {
       while (!this.stopping && this.database.available) {
+        const claim = ++this.claims;
         const delivery = await this.deliveries.claimNext(this.owner, leaseMs);
-        if (!delivery) return;
+        if (!delivery) {
+          this.lastEmptyClaim = Math.max(this.lastEmptyClaim, claim);
+          return;
+        }
         this.kick();
         await this.deliver(delivery, leaseMs);
       }
