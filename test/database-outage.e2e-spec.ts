@@ -9,6 +9,7 @@ import { startMongoServer, type MongoServerHandle } from '../tools/mongo-server/
 import { startAppProcess, type AppProcess } from './fixtures/app-process';
 import { postWebhook, participantEvent, TEST_WEBHOOK_SECRET } from './utils/webhook-helpers';
 import { TEST_API_KEY } from './utils/test-app';
+import { waitUntil } from './utils/wait';
 
 const auth = { 'X-API-Key': TEST_API_KEY };
 /** Well apart from the 5 s the service used to take; the status is what the test asserts. */
@@ -49,8 +50,14 @@ describe('Database outage (e2e)', () => {
     await request(url).get('/api/questions').set(auth).expect(200);
 
     await mongo.stop();
-    // Let the sender's poller run a few times against the dead database.
-    await new Promise((r) => setTimeout(r, 1500));
+    // The outage has begun for the app once it says so (the 503s below follow from that). Sender
+    // lanes that ran into the dead database before it noticed have ended, one way or the other, by
+    // the time the log is read after the recovery: that check needs no pause of its own.
+    await waitUntil(
+      () => linesMatching(app?.output() ?? '', /database unreachable/i).length > 0,
+      30_000,
+      'the app to notice the database is gone',
+    );
 
     for (let round = 0; round < 2; round++) {
       const api = await timed('GET /api/questions', () =>
