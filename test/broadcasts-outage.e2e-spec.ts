@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { startZoomSimulator, type ZoomSimulator } from '../tools/zoom-simulator';
 import { startMongoServer, type MongoServerHandle } from '../tools/mongo-server/launch';
+import { DeliveryWorker } from '../src/broadcasts/delivery-worker.service';
+import { DatabaseAvailability } from '../src/database/database-availability.service';
 import { freePort } from './fixtures/app-process';
 import { withDatabase } from './utils/database';
 import { createTestApp, TEST_API_KEY } from './utils/test-app';
@@ -21,6 +23,8 @@ import { messagesPerRecipient, seedMeeting, SENDER_EMAIL, simulatorEnv } from '.
 const auth = { 'X-API-Key': TEST_API_KEY };
 const question = { title: 'Q', question_text: 'Pick one', options: ['A', 'B'], correct_answer: 0 };
 const RECIPIENTS = 300;
+/** How long the database stays away at least: longer than DELIVERY_LEASE_SECONDS below. */
+const OUTAGE_MS = 6_000;
 
 describe('Database outage during a send (e2e)', () => {
   let sim: ZoomSimulator;
@@ -69,8 +73,31 @@ describe('Database outage during a send (e2e)', () => {
 
       await waitUntil(() => sim.messages().length >= 60, 60_000, '60 messages before the outage');
       await mongo.stop();
+      const stoppedAt = Date.now();
       const atStop = sim.messages().length;
-      await new Promise((r) => setTimeout(r, 6_000));
+      // Both instances must see the outage, then have their pollers come round at least twice
+      // while it lasts: each a chance to claim new work, which the assertion below says they
+      // must not take. The outage also outlasts the 5 s lease (the scenario: leases run out
+      // while the database is away), which only the passing of time can show.
+      const instances = [a, b].map((app) => ({
+        database: app.app.get(DatabaseAvailability),
+        worker: app.app.get(DeliveryWorker),
+      }));
+      await waitUntil(
+        () => instances.every((i) => !i.database.available),
+        30_000,
+        'both instances to notice the outage',
+      );
+      const pollsAtOutage = instances.map((i) => i.worker.activity.polls);
+      await waitUntil(
+        () =>
+          instances.every((i, n) => i.worker.activity.polls >= pollsAtOutage[n] + 2) &&
+          Date.now() - stoppedAt > OUTAGE_MS,
+        60_000,
+        'two poller rounds on each instance during an outage longer than the lease',
+        100,
+      );
+      expect(instances.every((i) => !i.database.available)).toBe(true);
       const duringOutage = sim.messages().length - atStop;
       mongo = await startMongoServer({ port, dataFile });
 
