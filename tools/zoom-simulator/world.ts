@@ -299,18 +299,7 @@ export class SimWorld {
   }
 
   leave(meetingId: string | number, participantUuidOrUserId: string): SimParticipant {
-    const meeting = this.meeting(meetingId);
-    const occurrence = this.current(meeting);
-    const participant = occurrence?.participants.find(
-      (p) =>
-        p.leave_time === undefined &&
-        (p.participant_uuid === participantUuidOrUserId || p.user_id === participantUuidOrUserId),
-    );
-    if (!occurrence || !participant) {
-      throw new SimNotFoundError(
-        `No participant ${participantUuidOrUserId} in meeting ${meeting.id}`,
-      );
-    }
+    const { meeting, occurrence, participant } = this.present(meetingId, participantUuidOrUserId);
     this.markLeft(meeting, occurrence, participant, `${participant.user_name} left the meeting.`);
     return { ...participant };
   }

@@ -236,25 +236,16 @@ export class ZoomApi {
   /** Matches on raw segments so that an encoded '/' inside a UUID never splits the path. */
   private route(method: string, rawPath: string): Route | undefined {
     const s = rawPath.split('/');
-    if (
-      method === 'POST' &&
-      s.length === 6 &&
-      s[2] === 'chat' &&
-      s[3] === 'users' &&
-      s[5] === 'messages'
-    ) {
+    // /v2/chat/users/{userId}/messages: POST sends, GET lists (both Medium).
+    const userMessages =
+      s.length === 6 && s[2] === 'chat' && s[3] === 'users' && s[5] === 'messages';
+    if (userMessages && method === 'POST') {
       return {
         label: 'medium',
         handle: (a, body, _q, res) => this.sendChatMessage(a, decodeURIComponent(s[4]), body, res),
       };
     }
-    if (
-      method === 'GET' &&
-      s.length === 6 &&
-      s[2] === 'chat' &&
-      s[3] === 'users' &&
-      s[5] === 'messages'
-    ) {
+    if (userMessages && method === 'GET') {
       return {
         label: 'medium',
         handle: (a, _b, q) => this.listChatMessages(a, decodeURIComponent(s[4]), q),
