@@ -71,6 +71,23 @@ describe('Sending once (e2e)', () => {
     expect(third.body.details).toEqual({ open_broadcast_id: again.body.id });
   });
 
+  it('a send that reached nobody (every recipient unreachable) does not hold the question open', async () => {
+    // Nothing is ever claimed, so the sender never marks such a broadcast complete: openness must
+    // come from the deliveries, not from completed_at.
+    const { meetingId } = await seedMeeting(world.sim, { members: 0, guests: 2 });
+    const qid = await newQuestion();
+    const first = await send(qid, { meeting_id: meetingId });
+    expect(first.status).toBe(202);
+    const state = await request(world.app.url)
+      .get(`/api/broadcasts/${first.body.id}`)
+      .set(auth)
+      .expect(200);
+    expect(state.body.counts).toMatchObject({ total: 2, unreachable: 2 });
+    const again = await send(qid, { meeting_id: meetingId });
+    expect(again.status).toBe(202);
+    expect(again.body.id).not.toBe(first.body.id);
+  });
+
   it('once every answer window has closed, the question may be sent to the meeting again', async () => {
     const { meetingId } = await seedMeeting(world.sim, { members: 1 });
     const qid = await newQuestion({ time_limit: 5 });

@@ -127,11 +127,16 @@ export class BroadcastsService {
   }
 
   async retryFailed(id: Types.ObjectId, includeUnconfirmed: boolean): Promise<number> {
-    await this.get(id);
+    const { completed_at: completedAt } = await this.get(id);
+    // Reopen before requeueing: the other way round, a fast worker on another instance could
+    // finish the requeued records and mark the broadcast complete before this null lands.
+    await this.broadcasts.updateOne({ _id: id }, { $set: { completed_at: null } }).exec();
     const requeued = await this.deliveries.requeueFailed(id, includeUnconfirmed);
-    if (requeued > 0) {
-      await this.broadcasts.updateOne({ _id: id }, { $set: { completed_at: null } }).exec();
-      this.worker.kick();
+    if (requeued > 0) this.worker.kick();
+    else {
+      await this.broadcasts
+        .updateOne({ _id: id, completed_at: null }, { $set: { completed_at: completedAt } })
+        .exec();
     }
     return requeued;
   }
@@ -227,7 +232,10 @@ export class BroadcastsService {
   private async isOpen(id: Types.ObjectId, claimedAt: Date): Promise<boolean> {
     const broadcast = await this.broadcasts.findById(id, { completed_at: 1 }).lean().exec();
     if (!broadcast) return Date.now() - claimedAt.getTime() < CLAIM_SETTLE_MS;
-    if (broadcast.completed_at === null) return true;
+    // completed_at is only a hint: it stays null when nothing was ever claimed (every recipient
+    // unreachable) or when an instance died between the last outcome and marking the broadcast
+    // complete. Only deliveries still pending or sending make it "being sent".
+    if (broadcast.completed_at === null && (await this.deliveries.hasOpenWork(id))) return true;
     const graceMs = this.config.answers.graceSeconds * 1000;
     return this.deliveries.anyWindowOpenAfter(id, new Date(Date.now() - graceMs));
   }
