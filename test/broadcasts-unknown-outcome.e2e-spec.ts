@@ -154,4 +154,20 @@ describe('Zoom slower than our timeout (e2e)', () => {
       .expect(400);
     expect(res.body.message).toMatch(/include_unconfirmed/);
   });
+
+  it('a post Zoom accepts without a message id is sent, and a plain retry does not post it again', async () => {
+    world = await startZoomWorld({ app: { env: SLOW_ENV } });
+    const { meetingId } = await seedMeeting(world.sim, { members: 2 });
+    world.sim.setFaults({ omitMessageId: true });
+    const id = await sendQuestion(world, meetingId);
+    const done = await finished(world, id, 30_000);
+    expect(done.counts).toMatchObject({ total: 2, sent: 2, failed: 0 });
+    const retry = await request(world.app.url)
+      .post(`/api/broadcasts/${id}/retry`)
+      .set(auth)
+      .send({})
+      .expect(202);
+    expect(retry.body.requeued).toBe(0);
+    expect(report('201 without an id', world)).toEqual([1, 1]);
+  });
 });

@@ -91,7 +91,7 @@ export class DeliveriesRepository {
   async markSent(
     id: Types.ObjectId,
     owner: string,
-    messageId: string,
+    messageId: string | null,
     timeLimitSeconds: number | null,
   ): Promise<void> {
     const sentAt = new Date();

@@ -32,7 +32,7 @@ const SHUTDOWN_WAIT_MS = 10_000;
 
 /** What one claim of a delivery came to, held in memory until the database has it. */
 type Outcome =
-  | { kind: 'sent'; messageId: string }
+  | { kind: 'sent'; messageId: string | null }
   | { kind: 'failed'; reason: string }
   | { kind: 'unconfirmed'; reason: string }
   /** `inDoubt`: the post may have landed, so the next claim confirms before posting. */

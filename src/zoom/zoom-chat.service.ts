@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import {
   ZoomApiError,
@@ -21,6 +21,8 @@ export type ZoomChatTarget = { toContact: string } | { toChannel: string };
 /** Sends Team Chat messages from the configured sender (docs/zoom.md §2). */
 @Injectable()
 export class ZoomChatService {
+  private readonly logger = new Logger(ZoomChatService.name);
+
   constructor(
     private readonly http: ZoomHttpClient,
     private readonly config: AppConfig,
@@ -32,7 +34,10 @@ export class ZoomChatService {
    * id. A message Zoom would refuse (empty, over 1024 characters, no single target) is refused
    * here, before any call, with ZoomInvalidRequestError.
    */
-  async sendMessage(target: ZoomChatTarget, message: string): Promise<{ messageId: string }> {
+  async sendMessage(
+    target: ZoomChatTarget,
+    message: string,
+  ): Promise<{ messageId: string | null }> {
     const body = { message, ...chatTarget(target) };
     if (message.length === 0) throw new ZoomInvalidRequestError('The message is empty');
     if (message.length > ZOOM_CHAT_MESSAGE_MAX_LENGTH) {
@@ -66,14 +71,12 @@ export class ZoomChatService {
     this.refusals.clearAfterSuccess(sender, channelId);
     const id = (response.data as { id?: unknown } | null)?.id;
     if (typeof id !== 'string' || id === '') {
-      // Zoom accepted the message, so retrying could post it twice: not retryable.
-      throw new ZoomApiError({
-        status: response.status,
-        code: null,
-        zoomMessage: 'Zoom accepted the message but answered without a message id',
-        trackingId: response.trackingId,
-        retryable: false,
-      });
+      // A 2xx is Zoom's word that the message was posted: it is sent, id or not. Calling it a
+      // failure would let an ordinary retry post it a second time.
+      this.logger.warn(
+        `Zoom accepted a chat message without a message id (x-zm-trackingid=${response.trackingId ?? 'none'})`,
+      );
+      return { messageId: null };
     }
     return { messageId: id };
   }

@@ -182,6 +182,7 @@ class ZoomSimulatorServer implements ZoomSimulator {
     if (f.burst429 !== undefined) this.faults.burst429 = f.burst429;
     if (f.answerLateMs !== undefined) this.faults.answerLateMs = f.answerLateMs;
     if (f.applyThenHangRatio !== undefined) this.faults.applyThenHangRatio = f.applyThenHangRatio;
+    if (f.omitMessageId !== undefined) this.faults.omitMessageId = f.omitMessageId;
     if (f.rateLimits !== undefined) this.limiter.setLimits(f.rateLimits);
     if (f.dailyLimits !== undefined) this.daily.setLimits(f.dailyLimits);
     if (f.dailyLimitHeaders !== undefined) this.faults.dailyLimitHeaders = f.dailyLimitHeaders;
@@ -315,6 +316,7 @@ class ZoomSimulatorServer implements ZoomSimulator {
       burst429: 0,
       answerLateMs: 0,
       applyThenHangRatio: 0,
+      omitMessageId: false,
       dailyLimitHeaders: true,
     };
   }

@@ -54,6 +54,8 @@ export interface ZoomSimulatorFaults {
   answerLateMs?: number;
   /** Fraction of chat sends that are applied and then never answered (until close()). */
   applyThenHangRatio?: number;
+  /** Chat sends are applied and answered 201 with an empty body (no message id). */
+  omitMessageId?: boolean;
   /**
    * Requests per label per UTC day (docs/zoom.md §4); a label left out is uncapped. Over the cap,
    * a 429 that says "daily" (see dailyLimitHeaders). Replaces the whole table and today's counts.

@@ -32,6 +32,8 @@ export interface FaultState {
   answerLateMs: number;
   /** Fraction of chat sends that are applied and then never answered (until close()). */
   applyThenHangRatio: number;
+  /** Chat sends are answered 201 without a message id. */
+  omitMessageId: boolean;
   /** A daily 429 carries X-RateLimit-Type and Retry-After (true) or only its message (false). */
   dailyLimitHeaders: boolean;
 }
@@ -399,7 +401,7 @@ export class ZoomApi {
     // that gives up waiting. The message is out; the caller cannot know it.
     if (this.rng.chance(this.faults.applyThenHangRatio)) return this.hang(res);
     if (this.faults.answerLateMs > 0) await sleep(this.faults.answerLateMs);
-    return answer(201, { id });
+    return answer(201, this.faults.omitMessageId ? {} : { id });
   }
 
   // ---- GET /v2/chat/users/{userId}/messages ("List user's chat messages", docs/zoom.md §7) ---------
