@@ -57,17 +57,16 @@ export class BroadcastsController {
     @Body() dto: SendLinkDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LegacySendResponseDto> {
-    const broadcast = await this.broadcasts.sendLink(
+    const created = await this.broadcasts.sendLink(
       dto.meeting_id,
       dto.question_link,
       dto.message ?? null,
     );
-    const done = await this.broadcasts.waitForCompletion(
-      broadcast._id,
+    const state = await this.broadcasts.progressOf(
+      created,
       this.config.delivery.sendWaitSeconds * 1000,
     );
-    const state = await this.broadcasts.state(broadcast._id);
-    void reply.status(done ? HttpStatus.OK : HttpStatus.ACCEPTED);
+    void reply.status(state.done ? HttpStatus.OK : HttpStatus.ACCEPTED);
     return toLegacyResponse(state.broadcast, state.counts, state.deliveries);
   }
 
@@ -98,13 +97,14 @@ export class BroadcastsController {
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Body() dto: SendQuestionDto,
   ): Promise<BroadcastResponseDto> {
-    const broadcast = await this.broadcasts.sendQuestion(
+    const created = await this.broadcasts.sendQuestion(
       id,
       dto.meeting_id,
       dto.mode ?? 'direct',
       dto.allow_duplicate ?? false,
     );
-    return toBroadcastResponse(broadcast, await this.broadcasts.counts(broadcast._id));
+    const state = await this.broadcasts.progressOf(created, 0);
+    return toBroadcastResponse(state.broadcast, state.counts);
   }
 
   @Get('broadcasts/:id')

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { AppConfig } from '../config/app-config';
@@ -26,6 +26,12 @@ export interface BroadcastState {
   deliveries: DeliveryDocument[];
 }
 
+/** A broadcast just written, with its counts as written (every reachable record pending). */
+export interface CreatedBroadcast {
+  broadcast: BroadcastDocument;
+  counts: DeliveryCounts;
+}
+
 interface NewBroadcast {
   meetingId: string;
   mode: BroadcastMode;
@@ -43,6 +49,8 @@ const CLAIM_SETTLE_MS = 15_000;
 
 @Injectable()
 export class BroadcastsService {
+  private readonly logger = new Logger(BroadcastsService.name);
+
   constructor(
     private readonly config: AppConfig,
     @InjectModel(Broadcast.name) private readonly broadcasts: Model<Broadcast>,
@@ -65,7 +73,7 @@ export class BroadcastsService {
     meetingId: string,
     mode: BroadcastMode,
     allowDuplicate = false,
-  ): Promise<BroadcastDocument> {
+  ): Promise<CreatedBroadcast> {
     const question = questionSnapshot(await this.questions.findById(questionId));
     return this.create({ meetingId, mode, kind: 'question', questionId, question, allowDuplicate });
   }
@@ -75,7 +83,7 @@ export class BroadcastsService {
     meetingId: string,
     link: string,
     message: string | null,
-  ): Promise<BroadcastDocument> {
+  ): Promise<CreatedBroadcast> {
     return this.create({ meetingId, mode: 'direct', kind: 'link', questionLink: link, message });
   }
 
@@ -154,6 +162,29 @@ export class BroadcastsService {
   }
 
   /**
+   * What a send answers once its broadcast exists, after waiting up to `waitMs` for it to finish.
+   * The messages go out whatever happens next, so a failure to read the progress (the database
+   * gone for a moment) must not become the answer: the client would retry, and since an error
+   * frees its Idempotency-Key, the retry would send everyone the message again. Then the answer
+   * is the broadcast as created, still sending (202).
+   */
+  async progressOf(
+    created: CreatedBroadcast,
+    waitMs: number,
+  ): Promise<BroadcastState & { done: boolean }> {
+    const id = created.broadcast._id;
+    try {
+      const done = waitMs > 0 ? await this.waitForCompletion(id, waitMs) : false;
+      return { ...(await this.state(id)), done };
+    } catch (error) {
+      this.logger.warn(
+        `Broadcast ${id.toHexString()} was created; its progress could not be read (${(error as Error).message}): answering with the counts as created`,
+      );
+      return { ...created, deliveries: [], done: false };
+    }
+  }
+
+  /**
    * Resolves when no delivery of the broadcast is pending or sending, or after `timeoutMs`.
    * Listens to this instance's sender and also polls, since another instance may do the sending.
    */
@@ -181,7 +212,7 @@ export class BroadcastsService {
     return !(await this.deliveries.hasOpenWork(id));
   }
 
-  private async create(input: NewBroadcast): Promise<BroadcastDocument> {
+  private async create(input: NewBroadcast): Promise<CreatedBroadcast> {
     const people = await this.participants.currentPeople(input.meetingId);
     let channelId: string | null = null;
     if (input.mode === 'channel') {
@@ -245,7 +276,7 @@ export class BroadcastsService {
     input: NewBroadcast,
     channelId: string | null,
     people: MeetingPerson[],
-  ): Promise<BroadcastDocument> {
+  ): Promise<CreatedBroadcast> {
     const now = new Date();
     const broadcast = await this.broadcasts.create({
       _id: id,
@@ -285,7 +316,17 @@ export class BroadcastsService {
           );
     await this.deliveries.createMany(broadcast._id, records, now);
     this.worker.kick();
-    return broadcast;
+    const pending = records.filter((r) => r.status === 'pending').length;
+    const counts: DeliveryCounts = {
+      total: records.length,
+      pending,
+      sending: 0,
+      sent: 0,
+      failed: 0,
+      unreachable: records.length - pending,
+      unconfirmed: 0,
+    };
+    return { broadcast, counts };
   }
 
   private newDelivery(
