@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { MeetingKind, OccurrenceEvent } from './participant-events';
 import { MeetingOccurrence } from './schemas/meeting-occurrence.schema';
+import { retryTestServerCodelessError } from '../database/test-server-workarounds';
 
 export type OccurrenceRecord = MeetingOccurrence;
 
@@ -94,19 +95,20 @@ export class OccurrencesRepository {
   ): Promise<OccurrenceRecord> {
     const filter = { meeting_id: meetingId, uuid };
     const options = { upsert: true, new: true } as const;
+    // The update only sets and takes minimums/maximums, so repeating it changes nothing.
+    const write = () =>
+      retryTestServerCodelessError(() =>
+        this.occurrences
+          .findOneAndUpdate(filter, update, options)
+          .lean<OccurrenceRecord>()
+          .orFail()
+          .exec(),
+      );
     try {
-      return await this.occurrences
-        .findOneAndUpdate(filter, update, options)
-        .lean<OccurrenceRecord>()
-        .orFail()
-        .exec();
+      return await write();
     } catch (error: unknown) {
       if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
-      return this.occurrences
-        .findOneAndUpdate(filter, update, options)
-        .lean<OccurrenceRecord>()
-        .orFail()
-        .exec();
+      return write();
     }
   }
 }
