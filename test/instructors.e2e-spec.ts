@@ -2,6 +2,7 @@ import { Controller, Get, Logger, Module } from '@nestjs/common';
 import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
 import type { Connection, Model } from 'mongoose';
 import request from 'supertest';
+import { DEV_ADMIN, seedDevAdmin } from '../src/dev/dev-seed';
 import { createInstructor, type CreatedInstructor } from './utils/instructors';
 import { SettableClock } from './utils/settable-clock';
 import { createTestApp, TEST_API_KEY, TestApp } from './utils/test-app';
@@ -354,6 +355,14 @@ describe('Instructors, roles and API keys (e2e, real database)', () => {
         .send({})
         .expect(201);
     });
+  });
+
+  it('seeds one development admin however often the development entry starts', async () => {
+    await seedDevAdmin(t.app);
+    await seedDevAdmin(t.app);
+    const admins = await api().get('/api/instructors?role=admin&limit=100').set(admin).expect(200);
+    const seeded = admins.body.items.filter((i: { email: string }) => i.email === DEV_ADMIN.email);
+    expect(seeded).toEqual([expect.objectContaining({ name: 'Development admin', role: 'admin' })]);
   });
 
   describe('roles', () => {
