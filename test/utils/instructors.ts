@@ -15,7 +15,8 @@ let sequence = 0;
 
 /**
  * An instructor account with one API key, made through the HTTP API with the bootstrap admin key
- * (TEST_API_KEY), as an operator would. Emails are unique per call unless given.
+ * (TEST_API_KEY), as an operator would. Emails are unique per call unless given. Call it one at a
+ * time: the test server can fail concurrent inserts under a unique index (docs/architecture.md §12).
  */
 export async function createInstructor(
   testApp: TestApp,
