@@ -11,6 +11,7 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
+import { InstructorsModule } from './instructors/instructors.module';
 import { ParticipantsModule } from './participants/participants.module';
 import { QuestionsModule } from './questions/questions.module';
 import { ResultsModule } from './results/results.module';
@@ -24,6 +25,7 @@ import { ZoomModule } from './zoom/zoom.module';
     DatabaseModule,
     IdempotencyModule,
     HealthModule,
+    InstructorsModule,
     QuestionsModule,
     ZoomModule,
     BroadcastsModule,

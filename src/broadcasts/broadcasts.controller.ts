@@ -12,7 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Types } from 'mongoose';
-import { ApiInstructorAuth } from '../common/auth/api-instructor-auth.decorator';
+import { RequireRole } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
@@ -30,7 +30,6 @@ import {
 import { MeetingIdParamDto, RetryDto, SendLinkDto, SendQuestionDto } from './dto/send.dto';
 
 @ApiTags('broadcasts')
-@ApiInstructorAuth()
 @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body or id' })
 @Controller('api')
 export class BroadcastsController {
@@ -40,6 +39,7 @@ export class BroadcastsController {
   ) {}
 
   @Post('send-question')
+  @RequireRole('instructor')
   @Idempotent()
   @ApiOperation({
     summary: 'Send a link to everyone in a meeting (original API)',
@@ -71,6 +71,7 @@ export class BroadcastsController {
   }
 
   @Post('questions/:id/send')
+  @RequireRole('instructor')
   @HttpCode(HttpStatus.ACCEPTED)
   @Idempotent()
   @ApiOperation({
@@ -108,6 +109,7 @@ export class BroadcastsController {
   }
 
   @Get('broadcasts/:id')
+  @RequireRole('assistant')
   @ApiOperation({ summary: 'A broadcast: status, counts by delivery status, and every recipient' })
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiOkResponse({ type: BroadcastResponseDto })
@@ -118,6 +120,7 @@ export class BroadcastsController {
   }
 
   @Get('meetings/:meeting_id/broadcasts')
+  @RequireRole('assistant')
   @ApiOperation({ summary: 'Broadcasts sent to a meeting, newest first' })
   @ApiOkResponse({ type: BroadcastListResponseDto })
   async listForMeeting(@Param() params: MeetingIdParamDto): Promise<BroadcastListResponseDto> {
@@ -129,6 +132,7 @@ export class BroadcastsController {
   }
 
   @Post('broadcasts/:id/retry')
+  @RequireRole('instructor')
   @HttpCode(HttpStatus.ACCEPTED)
   @Idempotent()
   @ApiOperation({

@@ -98,7 +98,9 @@ export async function startDevServices(given: RawEnv): Promise<DevServices> {
     const key = randomBytes(24).toString('base64url');
     env.API_KEYS = key;
     // Printed once, on purpose: this is the only way a developer learns the generated key.
-    logger.warn(`No API_KEYS set: generated a development key for this run: ${key}`);
+    logger.warn(
+      `No API_KEYS set: generated a development key (a bootstrap admin) for this run: ${key}`,
+    );
   }
 
   return {

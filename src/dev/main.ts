@@ -8,6 +8,7 @@ import { Logger } from '@nestjs/common';
 import { InvalidConfigError, parseEnv } from '../config/env.schema';
 import { readEnvironment } from '../config/environment';
 import { bootstrap, exitOnStartupError } from '../main';
+import { seedDevAdmin } from './dev-seed';
 import { DevDataInUseError, startDevServices } from './dev-services';
 
 async function main(): Promise<void> {
@@ -19,7 +20,8 @@ async function main(): Promise<void> {
   }
   const services = await startDevServices(env);
   try {
-    await bootstrap(parseEnv(services.env), () => services.stop());
+    const app = await bootstrap(parseEnv(services.env), () => services.stop());
+    await seedDevAdmin(app);
   } catch (error) {
     await services.stop();
     const code = (error as { code?: unknown }).code;

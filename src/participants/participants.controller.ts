@@ -9,7 +9,7 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiInstructorAuth } from '../common/auth/api-instructor-auth.decorator';
+import { RequireRole } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ParseMeetingNumberPipe } from '../zoom/meeting-number.pipe';
 import { ListParticipantsQueryDto } from './dto/list-participants.dto';
@@ -26,7 +26,7 @@ const MEETING_ID_PARAM = {
 };
 
 @ApiTags('participants')
-@ApiInstructorAuth()
+@RequireRole('assistant')
 @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid meeting number or query' })
 @Controller('api/meetings/:meeting_id/participants')
 export class ParticipantsController {

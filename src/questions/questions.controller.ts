@@ -22,7 +22,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Types } from 'mongoose';
-import { ApiInstructorAuth } from '../common/auth/api-instructor-auth.decorator';
+import { RequireRole } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
@@ -37,7 +37,7 @@ import { PatchQuestionDto } from './dto/patch-question.dto';
 import { QuestionsService } from './questions.service';
 
 @ApiTags('questions')
-@ApiInstructorAuth()
+@RequireRole('instructor')
 @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body, query or id' })
 @Controller('api/questions')
 export class QuestionsController {

@@ -10,7 +10,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Types } from 'mongoose';
 import { MeetingIdParamDto } from '../broadcasts/dto/send.dto';
-import { ApiInstructorAuth } from '../common/auth/api-instructor-auth.decorator';
+import { RequireRole } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
@@ -27,7 +27,7 @@ import { Idempotent } from '../idempotency/idempotent.decorator';
 const LINK_BROADCAST = 'The broadcast sent a link (original API), not a question';
 
 @ApiTags('results')
-@ApiInstructorAuth()
+@RequireRole('assistant')
 @Controller('api')
 export class ResultsController {
   constructor(

@@ -1,12 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBadGatewayResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiInstructorAuth } from '../common/auth/api-instructor-auth.decorator';
+import { RequireRole } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { TestZoomResponseDto, toTestZoomResponse } from './dto/test-zoom.response';
 import { ZoomDiagnosticsService } from './zoom-diagnostics.service';
 
 @ApiTags('zoom')
-@ApiInstructorAuth()
+@RequireRole('instructor')
 @Controller('api')
 export class ZoomController {
   constructor(private readonly diagnostics: ZoomDiagnosticsService) {}

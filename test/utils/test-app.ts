@@ -25,6 +25,7 @@ export interface TestAppOptions {
   name?: string;
   /** Extra override hook for the rare test that must replace a provider. */
   customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Extra modules mounted beside AppModule (a test-only controller, for instance). */
   imports?: ModuleMetadata['imports'];
 }
 
@@ -42,7 +43,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ZOOM_WEBHOOK_SECRET_TOKEN: 'test-webhook-secret',
     ...options.env,
   });
-  let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
+  let builder = Test.createTestingModule({
+    imports: [AppModule.forRoot(config), ...(options.imports ?? [])],
+  });
   if (options.customize) builder = options.customize(builder);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), {

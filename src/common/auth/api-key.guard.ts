@@ -1,51 +1,108 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  Logger,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config';
+import { ApiKeysService } from '../../instructors/api-keys.service';
+import {
+  ACTOR_PROPERTY,
+  type Actor,
+  hasRole,
+  REQUIRED_ROLE,
+  type RequestWithActor,
+  type Role,
+} from './actor';
 import { IS_PUBLIC } from './public.decorator';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
+/** How many characters of a bootstrap key identify it in the audit log (actor.ts). */
+const BOOTSTRAP_PREFIX_LENGTH = 6;
+
 /**
- * Every route needs an instructor key unless marked @Public(). Keys come as
- * `Authorization: Bearer <key>` or `X-API-Key: <key>`. Comparison hashes both sides to a fixed
- * length and checks every configured key, so timing reveals neither a key's length nor which
- * key matched.
+ * The one auth check, for every route not marked @Public(). Resolves who the request acts for
+ * (the Actor, left at `request.actor`) from the key sent as `Authorization: Bearer <key>` or
+ * `X-API-Key: <key>`, then enforces the route's @RequireRole. A route with neither @Public() nor
+ * @RequireRole() is refused: forgetting the declaration must not open a route.
+ *
+ * Keys are bootstrap admin keys from API_KEYS, or instructor keys (`zlq_…`) checked by
+ * ApiKeysService. Bootstrap keys are compared by hashing both sides to a fixed length and
+ * checking every configured key, so timing reveals neither a key's length nor which one matched.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  private readonly keyDigests: Buffer[];
+  private readonly logger = new Logger('Auth');
+  private readonly bootstrapKeys: Array<{ digest: Buffer; prefix: string }>;
 
   constructor(
     private readonly reflector: Reflector,
+    private readonly apiKeys: ApiKeysService,
     config: AppConfig,
   ) {
-    this.keyDigests = config.apiKeys.map(digest);
+    this.bootstrapKeys = config.apiKeys.map((key) => ({
+      digest: digest(key),
+      prefix: key.slice(0, BOOTSTRAP_PREFIX_LENGTH),
+    }));
   }
 
-  canActivate(context: ExecutionContext): boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (isPublic) return true;
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
-    const presented = extractKey(context.switchToHttp().getRequest<FastifyRequest>());
+    const request = context.switchToHttp().getRequest<RequestWithActor>();
+    const presented = extractKey(request);
     if (presented === undefined) {
       throw new UnauthorizedException(
-        'An instructor API key is required: send "Authorization: Bearer <key>" or "X-API-Key: <key>"',
+        'An API key is required: send "Authorization: Bearer <key>" or "X-API-Key: <key>"',
       );
     }
-    const candidate = digest(presented);
-    let matched = false;
-    for (const key of this.keyDigests) matched = timingSafeEqual(candidate, key) || matched;
-    if (!matched) throw new UnauthorizedException('The API key is not valid');
+    const actor = this.bootstrapActor(presented) ?? (await this.apiKeys.authenticate(presented));
+    request[ACTOR_PROPERTY] = actor;
+
+    const required = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets);
+    if (required === undefined) {
+      const route = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
+      this.logger.error(
+        `${route} declares neither @RequireRole nor @Public: refused to everyone until it does`,
+      );
+      throw new ForbiddenException('This route is not open to any role');
+    }
+    if (!hasRole(actor.role, required)) {
+      throw new ForbiddenException(
+        `This needs the ${required} role or better; this key's role is ${actor.role}`,
+      );
+    }
     return true;
+  }
+
+  private bootstrapActor(presented: string): Actor | undefined {
+    const candidate = digest(presented);
+    let matched: string | undefined;
+    for (const key of this.bootstrapKeys) {
+      // Every key is compared, whichever matches: no early exit to time.
+      if (timingSafeEqual(candidate, key.digest)) matched = key.prefix;
+    }
+    if (matched === undefined) return undefined;
+    return {
+      instructorId: null,
+      role: 'admin',
+      name: 'Bootstrap key',
+      email: null,
+      zoomUserId: null,
+      credentialId: null,
+      keyPrefix: matched,
+    };
   }
 }
 
-/** The instructor key a request presents, from either header (the one rule for both). */
+/** The API key a request presents, from either header (the one rule for both). */
 export function extractKey(request: FastifyRequest): string | undefined {
   const header = request.headers['x-api-key'];
   if (typeof header === 'string' && header.trim() !== '') return header.trim();
