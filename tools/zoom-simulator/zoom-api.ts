@@ -437,8 +437,10 @@ export class ZoomApi {
       const u = this.world.findUser(m.sender);
       return u !== undefined && u.id === senderUser?.id;
     };
-    // The sender's conversation with that contact or channel, newest first.
-    const all = this.sent
+    // The sender's conversation with that contact or channel, newest first (on equal times the
+    // later post first: reversed before a stable sort).
+    const all = [...this.sent]
+      .reverse()
       .filter(
         (m) =>
           sameSender(m) &&
