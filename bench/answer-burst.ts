@@ -87,8 +87,11 @@ export async function seedBurstBroadcast(
 }
 
 export interface Sample {
+  /** The HTTP status, or 0 when no answer came (the connection failed: see `error`). */
   status: number;
   ms: number;
+  /** Why no answer came (e.g. ECONNRESET), when status is 0. */
+  error?: string;
 }
 
 /**
@@ -118,7 +121,9 @@ export function postAnswer(
         );
       },
     );
-    req.on('error', () => resolve({ status: 0, ms: performance.now() - started }));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({ status: 0, ms: performance.now() - started, error: error.code ?? error.message }),
+    );
     req.end(body);
   });
 }
