@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AnswersModule } from './answers/answers.module';
+import { AuditModule } from './audit/audit.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { ClockModule } from './common/clock';
@@ -24,6 +25,7 @@ import { ZoomModule } from './zoom/zoom.module';
     ClockModule,
     DatabaseModule,
     IdempotencyModule,
+    AuditModule,
     HealthModule,
     InstructorsModule,
     QuestionsModule,
