@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { InstructorsModule } from './instructors/instructors.module';
 import { ParticipantsModule } from './participants/participants.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { QuestionsModule } from './questions/questions.module';
 import { ResultsModule } from './results/results.module';
 import { WebhookModule } from './webhook/webhook.module';
@@ -35,6 +36,7 @@ import { ZoomModule } from './zoom/zoom.module';
     ResultsModule,
     ParticipantsModule,
     WebhookModule,
+    PrivacyModule,
   ],
   providers: [
     // Registered here rather than in main.ts so e2e tests run the very same pipe, guard and filter.
