@@ -5,6 +5,7 @@
  */
 import request from 'supertest';
 import { AUDIT_ACTION_NAMES } from '../src/audit/audit-actions';
+import { createInstructor } from './utils/instructors';
 import { TEST_API_KEY, TEST_API_KEY_2 } from './utils/test-app';
 import { seedMeeting, startZoomWorld, ZoomWorld } from './utils/zoom-world';
 
@@ -188,11 +189,52 @@ describe('Audit log (e2e: app + database + Zoom simulator)', () => {
     expect(actionOf('/api/broadcasts/{id}/remind', 'post')).toBe('broadcast.reminded');
     expect(actionOf('/api/broadcasts/{id}/results.csv', 'get')).toBe('results.exported');
     expect(actionOf('/api/people/{email}', 'delete')).toBe('person.erased');
+    expect(actionOf('/api/instructors', 'post')).toBe('instructor.created');
+    expect(actionOf('/api/instructors/{id}', 'patch')).toBe('instructor.changed');
+    expect(actionOf('/api/instructors/{id}/api-keys', 'post')).toBe('api_key.created');
+    expect(actionOf('/api/instructors/{id}/api-keys/{key_id}', 'delete')).toBe('api_key.revoked');
     expect(actionOf('/api/questions', 'get')).toBeUndefined();
     const declared = Object.values(doc.paths as Record<string, Record<string, object>>)
       .flatMap((ops) => Object.values(ops))
       .map((op) => (op as { 'x-audit-action'?: string })['x-audit-action'])
       .filter((a): a is string => a !== undefined);
     expect(AUDIT_ACTION_NAMES).toEqual(expect.arrayContaining(declared));
+  });
+
+  it('records instructor and key administration by who did it, never the key; only admins read it', async () => {
+    const instructor = await createInstructor(world.app, { role: 'instructor' });
+    const assistant = await createInstructor(world.app, { role: 'assistant' });
+    const own = await request(url)
+      .post(`/api/instructors/${instructor.id}/api-keys`)
+      .set('X-API-Key', instructor.key)
+      .send({})
+      .expect(201);
+    await request(url)
+      .delete(`/api/instructors/${instructor.id}/api-keys/${own.body.id as string}`)
+      .set('X-API-Key', instructor.key)
+      .expect(204);
+
+    const mine = await all(`&actor_id=${instructor.id}`);
+    expect(mine.map((e) => [e.action, e.target_id, e.actor_role])).toEqual([
+      ['api_key.revoked', own.body.id, 'instructor'],
+      ['api_key.created', own.body.id, 'instructor'],
+    ]);
+    // The prefix of the key the instructor called with: visible, and only a part of the key.
+    for (const entry of mine) {
+      expect(instructor.key).toContain(entry.key_prefix);
+      expect(entry.key_prefix?.length).toBeLessThan(instructor.key.length / 2);
+    }
+    const created = await all('&action=instructor.created');
+    expect(created.map((e) => e.target_id)).toEqual([assistant.id, instructor.id]);
+    const text = JSON.stringify(await all());
+    for (const secret of [instructor.key, assistant.key, own.body.key as string]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).not.toContain(instructor.email);
+
+    for (const key of [instructor.key, assistant.key]) {
+      await request(url).get('/api/audit').set('X-API-Key', key).expect(403);
+      await request(url).delete('/api/people/x%40example.com').set('X-API-Key', key).expect(403);
+    }
   });
 });
