@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AnswersModule } from './answers/answers.module';
+import { AuditModule } from './audit/audit.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { ClockModule } from './common/clock';
@@ -13,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { InstructorsModule } from './instructors/instructors.module';
 import { ParticipantsModule } from './participants/participants.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { QuestionsModule } from './questions/questions.module';
 import { ResultsModule } from './results/results.module';
 import { WebhookModule } from './webhook/webhook.module';
@@ -24,6 +26,7 @@ import { ZoomModule } from './zoom/zoom.module';
     ClockModule,
     DatabaseModule,
     IdempotencyModule,
+    AuditModule,
     HealthModule,
     InstructorsModule,
     QuestionsModule,
@@ -33,6 +36,7 @@ import { ZoomModule } from './zoom/zoom.module';
     ResultsModule,
     ParticipantsModule,
     WebhookModule,
+    PrivacyModule,
   ],
   providers: [
     // Registered here rather than in main.ts so e2e tests run the very same pipe, guard and filter.

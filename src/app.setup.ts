@@ -21,8 +21,11 @@ export function createHttpAdapter(options: { trustProxy?: TrustProxy } = {}): Fa
     bodyLimit: BODY_LIMIT_BYTES,
     // TRUST_PROXY: whose X-Forwarded-For makes request.ip (the per-address limits' key).
     trustProxy: options.trustProxy ?? false,
+    // The longest path parameter: an email address (DELETE /api/people/{email}) is at most 254
+    // characters; every id is shorter.
+    routerOptions: { maxParamLength: 254 },
     // A path Fastify's router rejects before Nest sees it (malformed %-escape, a path parameter
-    // over 100 characters: no id is that long) answers 400 in the one error shape, not Fastify's.
+    // over maxParamLength) answers 400 in the one error shape, not Fastify's.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const body: ErrorBodyDto = {
         statusCode: HttpStatus.BAD_REQUEST,

@@ -139,6 +139,14 @@ const MATRIX: Record<string, Row> = {
     expect: { ...OWN_KEYS_ONLY, admin: 204, bootstrap: 204, owner: 204 },
   },
 
+  'GET /api/audit': { role: 'admin', expect: { admin: 200, bootstrap: 200 } },
+  // An email nobody used: an erasure that finds nothing answers zeros.
+  'DELETE /api/people/{email}': {
+    role: 'admin',
+    call: () => ({ params: { email: 'nobody@example.edu' } }),
+    expect: { admin: 200, bootstrap: 200 },
+  },
+
   'GET /api/questions': { role: 'instructor' },
   'POST /api/questions': { role: 'instructor', call: () => ({ body: QUESTION }) },
   'GET /api/questions/{id}': { role: 'instructor', call: question },

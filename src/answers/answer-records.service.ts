@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
+import { emailMatcher, type PersonIdentity } from '../common/personal-data';
 import type { LeaderboardRow, StoredAnswer } from './answer.types';
 import { AnswersRepository } from './answers.repository';
 
-/** What other modules (the instructor's results) read of the stored answers. */
+/**
+ * What other modules do with stored answers: the instructor's results read them; retention and
+ * erasure delete them (docs/architecture.md §14).
+ */
 @Injectable()
 export class AnswerRecordsService {
   constructor(private readonly answers: AnswersRepository) {}
@@ -15,6 +19,22 @@ export class AnswerRecordsService {
 
   async countForBroadcast(broadcastId: Types.ObjectId): Promise<number> {
     return this.answers.countForBroadcast(broadcastId);
+  }
+
+  /** Retention: every answer to these broadcasts (called before the broadcasts go). */
+  async deleteForBroadcasts(broadcastIds: Types.ObjectId[]): Promise<number> {
+    return this.answers.deleteForBroadcasts(broadcastIds);
+  }
+
+  /**
+   * Erasure: the person's answers, direct (keyed by their person key) and self-reported in a
+   * channel (`self:` + the email they typed, docs/architecture.md §3), and any carrying the email.
+   */
+  async erasePerson(person: PersonIdentity): Promise<number> {
+    return this.answers.deletePerson(emailMatcher(person.email), [
+      ...person.personKeys,
+      `self:${person.email}`,
+    ]);
   }
 
   /** Totals per person over every answer given in a meeting, unranked. */

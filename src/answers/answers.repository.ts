@@ -107,6 +107,20 @@ export class AnswersRepository {
       .exec();
   }
 
+  /** Every answer to these broadcasts (retention). */
+  async deleteForBroadcasts(broadcastIds: Types.ObjectId[]): Promise<number> {
+    const result = await this.answers.deleteMany({ broadcast_id: { $in: broadcastIds } }).exec();
+    return result.deletedCount;
+  }
+
+  /** Every answer of one person, verified or typed in a channel (erasure). */
+  async deletePerson(email: RegExp, recipientKeys: string[]): Promise<number> {
+    const result = await this.answers
+      .deleteMany({ $or: [{ email }, { recipient_key: { $in: recipientKeys } }] })
+      .exec();
+    return result.deletedCount;
+  }
+
   async listForBroadcast(broadcastId: Types.ObjectId): Promise<StoredAnswer[]> {
     return this.answers
       .find({ broadcast_id: broadcastId })

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Types } from 'mongoose';
+import { Audited } from '../audit/audited.decorator';
 import { RequireRole } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
@@ -40,6 +41,7 @@ export class BroadcastsController {
 
   @Post('send-question')
   @RequireRole('instructor')
+  @Audited('link.sent')
   @Idempotent()
   @ApiOperation({
     summary: 'Send a link to everyone in a meeting (original API)',
@@ -72,6 +74,7 @@ export class BroadcastsController {
 
   @Post('questions/:id/send')
   @RequireRole('instructor')
+  @Audited('question.sent')
   @HttpCode(HttpStatus.ACCEPTED)
   @Idempotent()
   @ApiOperation({
@@ -133,6 +136,7 @@ export class BroadcastsController {
 
   @Post('broadcasts/:id/retry')
   @RequireRole('instructor')
+  @Audited('broadcast.retried')
   @HttpCode(HttpStatus.ACCEPTED)
   @Idempotent()
   @ApiOperation({

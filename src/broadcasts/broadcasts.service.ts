@@ -1,6 +1,7 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { emailMatcher, type PersonIdentity } from '../common/personal-data';
 import { AppConfig } from '../config/app-config';
 import { MeetingPerson, ParticipantsService } from '../participants/participants.service';
 import { QuestionsService } from '../questions/questions.service';
@@ -14,6 +15,7 @@ import {
   type SentBroadcast,
 } from './broadcast.types';
 import { DeliveriesRepository, DeliveryCounts, NewDelivery } from './deliveries.repository';
+import { DeliveryLookup } from './delivery-lookup.service';
 import { DeliveryWorker } from './delivery-worker.service';
 import { OpenBroadcastsRepository } from './open-broadcasts.repository';
 import { Broadcast, BroadcastDocument } from './schemas/broadcast.schema';
@@ -61,7 +63,48 @@ export class BroadcastsService {
     private readonly participants: ParticipantsService,
     private readonly meetings: ZoomMeetingsService,
     private readonly openBroadcasts: OpenBroadcastsRepository,
+    private readonly lookup: DeliveryLookup,
   ) {}
+
+  /**
+   * Retention (docs/architecture.md §14): up to `limit` broadcasts created before `cutoff`,
+   * oldest first. The caller deletes their answers, then calls deleteBroadcasts.
+   */
+  async idsCreatedBefore(cutoff: Date, limit: number): Promise<Types.ObjectId[]> {
+    const found = await this.broadcasts
+      .find({ created_at: { $lt: cutoff } }, { _id: 1 })
+      .sort({ created_at: 1 })
+      .limit(limit)
+      .lean()
+      .exec();
+    return found.map((b) => b._id);
+  }
+
+  /**
+   * Deletes broadcasts with their deliveries and open claims. The broadcast goes last: a run cut
+   * short finds it again, and every delete is safe to repeat.
+   */
+  async deleteBroadcasts(
+    ids: Types.ObjectId[],
+  ): Promise<{ deliveries: number; broadcasts: number }> {
+    const deliveries = await this.deliveries.deleteForBroadcasts(ids);
+    await this.openBroadcasts.deleteForBroadcasts(ids);
+    const result = await this.broadcasts.deleteMany({ _id: { $in: ids } }).exec();
+    return { deliveries, broadcasts: result.deletedCount };
+  }
+
+  /** Erasure: every delivery made for the person, by email, Zoom user id or person key. */
+  async erasePerson(person: PersonIdentity): Promise<number> {
+    this.lookup.forgetPerson(person);
+    const removed = await this.deliveries.deletePerson(
+      emailMatcher(person.email),
+      person.zoomUserIds,
+      person.personKeys,
+    );
+    // Again after the delete: an answer may have loaded one of them meanwhile.
+    this.lookup.forgetPerson(person);
+    return removed;
+  }
 
   /**
    * POST /api/questions/{id}/send: a personal answer link to each reachable person. Refused with

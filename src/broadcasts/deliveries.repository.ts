@@ -273,6 +273,27 @@ export class DeliveriesRepository {
     return this.deliveries.find({ broadcast_id: broadcastId }).sort({ name: 1, _id: 1 }).exec();
   }
 
+  /** Every delivery of these broadcasts (retention). */
+  async deleteForBroadcasts(broadcastIds: Types.ObjectId[]): Promise<number> {
+    const result = await this.deliveries.deleteMany({ broadcast_id: { $in: broadcastIds } }).exec();
+    return result.deletedCount;
+  }
+
+  /** Every delivery made for one person, in any broadcast (erasure). */
+  async deletePerson(email: RegExp, zoomUserIds: string[], recipientKeys: string[]) {
+    const result = await this.deliveries
+      .deleteMany({
+        $or: [
+          { email },
+          { to_contact: email },
+          { zoom_user_id: { $in: zoomUserIds } },
+          { recipient_key: { $in: recipientKeys } },
+        ],
+      })
+      .exec();
+    return result.deletedCount;
+  }
+
   /** Broadcasts with work left, for the sender to report completion. */
   async hasOpenWork(broadcastId: Types.ObjectId): Promise<boolean> {
     const open = await this.deliveries

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { emailMatcher, type PersonIdentity } from '../common/personal-data';
 import { hashAnswerToken } from './answer-link';
 import { isAnswerTokenShaped } from './broadcast.types';
 import { Delivery } from './schemas/delivery.schema';
@@ -75,6 +76,22 @@ export class DeliveryLookup {
         setImmediate(() => void this.flush());
       }
     });
+  }
+
+  /**
+   * Drops an erased person's recipients from this instance's memory, so their links stop working
+   * here at once (other instances keep theirs until restarted: docs/architecture.md §14).
+   */
+  forgetPerson(person: PersonIdentity): void {
+    const email = emailMatcher(person.email);
+    const keys = new Set(person.personKeys);
+    for (const [hash, delivery] of this.byHash) {
+      if (
+        keys.has(delivery.recipient_key) ||
+        (delivery.email !== null && email.test(delivery.email))
+      )
+        this.byHash.delete(hash);
+    }
   }
 
   private async flush(): Promise<void> {

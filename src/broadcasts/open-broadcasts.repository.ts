@@ -60,6 +60,11 @@ export class OpenBroadcastsRepository {
       .exec();
   }
 
+  /** Claims held by these broadcasts (retention deletes the broadcasts). */
+  async deleteForBroadcasts(broadcastIds: Types.ObjectId[]): Promise<void> {
+    await this.claims.deleteMany({ broadcast_id: { $in: broadcastIds } }).exec();
+  }
+
   /** Gives up a claim whose broadcast was never written. */
   async release(meetingId: string, questionId: Types.ObjectId, broadcastId: Types.ObjectId) {
     await this.claims

@@ -61,6 +61,14 @@ export class AppConfig {
      */
     maxAttempts: number;
   };
+  privacy!: {
+    /**
+     * DATA_RETENTION_DAYS: participant records, sends (with their deliveries and answers) and
+     * meeting occurrences older than this many days are purged by a background job; null keeps
+     * them (docs/architecture.md §14).
+     */
+    retentionDays: number | null;
+  };
   answers!: {
     /**
      * Key from which each recipient's answer link token is derived (HMAC), so the database stores

@@ -120,6 +120,16 @@ describe('parseEnv', () => {
     ]);
   });
 
+  it('keeps data forever unless DATA_RETENTION_DAYS is a positive whole number', () => {
+    expect(parseEnv(base).privacy.retentionDays).toBeNull();
+    expect(parseEnv({ ...base, DATA_RETENTION_DAYS: '365' }).privacy.retentionDays).toBe(365);
+    for (const bad of ['0', '-3', '1.5', 'forever', '30d']) {
+      expect(problems({ ...base, DATA_RETENTION_DAYS: bad })).toEqual([
+        expect.stringMatching(/^DATA_RETENTION_DAYS must be an integer from 1 to 36500/),
+      ]);
+    }
+  });
+
   it('never echoes an API key in its complaint', () => {
     const found = problems({ ...base, API_KEYS: 'short-secret' });
     expect(found.join()).not.toContain('short-secret');

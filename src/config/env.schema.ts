@@ -49,6 +49,7 @@ export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
   ANSWER_GRACE_SECONDS: '2',
   SPEED_SCORING: 'true',
   ANSWERS_PER_LINK_PER_ADDRESS: '5',
+  DATA_RETENTION_DAYS: '',
 };
 
 class Reader {
@@ -247,6 +248,12 @@ export function parseEnv(raw: RawEnv): AppConfig {
       concurrency: env.int('DELIVERY_CONCURRENCY', 1, 500),
       pollIntervalMs: env.int('DELIVERY_POLL_INTERVAL_MS', 10, 60000),
       maxAttempts: env.int('DELIVERY_MAX_ATTEMPTS', 1, 20),
+    },
+    privacy: {
+      // Unset: keep everything (no purge job). A typo must not silently keep data forever,
+      // so anything else than a positive whole number stops the boot.
+      retentionDays:
+        env.str('DATA_RETENTION_DAYS') === '' ? null : env.int('DATA_RETENTION_DAYS', 1, 36500),
     },
     answers: {
       tokenSecret: answerTokenSecret,

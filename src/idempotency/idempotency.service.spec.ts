@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { canonicalJson, IdempotencyService } from './idempotency.service';
+import { canonicalJson, IdempotencyService, withoutMentions } from './idempotency.service';
 
 describe('canonicalJson', () => {
   it('is the same for the same request whatever the key order', () => {
@@ -29,4 +29,33 @@ describe('IdempotencyService.validKey', () => {
       expect(() => IdempotencyService.validKey(key)).toThrow(/Idempotency-Key/);
     },
   );
+});
+
+describe('withoutMentions', () => {
+  const isAda = (v: string) => ['ada@example.com', 'zoom-ada'].includes(v.toLowerCase());
+
+  it('drops the list items that name the person and keeps everything else', () => {
+    const kept = {
+      success: true,
+      total_participants: 2,
+      results: [
+        { user_id: 'zoom-ada', name: 'Ada', email: 'Ada@Example.com', status: 'sent' },
+        { user_id: 'zoom-bob', name: 'Bob', email: 'bob@example.com', status: 'sent' },
+      ],
+    };
+    expect(withoutMentions(kept, isAda)).toEqual({
+      success: true,
+      total_participants: 2,
+      results: [{ user_id: 'zoom-bob', name: 'Bob', email: 'bob@example.com', status: 'sent' }],
+    });
+  });
+
+  it('erases every string of an object outside a list that names the person', () => {
+    expect(
+      withoutMentions({ who: { email: 'ada@example.com', name: 'Ada', n: 1 } }, isAda),
+    ).toEqual({
+      who: { email: '[erased]', name: '[erased]', n: 1 },
+    });
+    expect(withoutMentions('zoom-ada', isAda)).toBe('[erased]');
+  });
 });

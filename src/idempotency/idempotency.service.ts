@@ -7,6 +7,7 @@ import {
 import { InjectModel } from '@nestjs/mongoose';
 import { createHash } from 'node:crypto';
 import { Model } from 'mongoose';
+import { escapeRegExp, type PersonIdentity } from '../common/personal-data';
 import { AppConfig } from '../config/app-config';
 import { isDuplicateKey } from '../database/duplicate-key';
 import { IdempotencyRecord } from './idempotency-record.schema';
@@ -135,10 +136,63 @@ export class IdempotencyService {
       .exec();
   }
 
+  /**
+   * Erasure (docs/architecture.md §14): kept answers name recipients (POST /api/send-question
+   * lists them). Each answer that mentions the person loses the objects that do, so a replay
+   * still answers, without them. Compare-and-set on the text read: a concurrent change wins.
+   */
+  async erasePerson(person: PersonIdentity): Promise<number> {
+    const values = [person.email, ...person.zoomUserIds];
+    const mentions = new RegExp(values.map(escapeRegExp).join('|'), 'i');
+    const lowered = new Set(values.map((v) => v.toLowerCase()));
+    const isPerson = (value: string) => lowered.has(value.toLowerCase());
+    const found = await this.records
+      .find({ response: mentions }, { response: 1 })
+      .lean<Pick<IdempotencyRecord, '_id' | 'response'>[]>()
+      .exec();
+    let changed = 0;
+    for (const record of found) {
+      if (record.response === null) continue;
+      const redacted = JSON.stringify(withoutMentions(JSON.parse(record.response), isPerson));
+      const result = await this.records
+        .updateOne({ _id: record._id, response: record.response }, { $set: { response: redacted } })
+        .exec();
+      changed += result.modifiedCount;
+    }
+    return changed;
+  }
+
   /** Frees the key of a request that failed, so the client may retry with it. */
   async release(id: string): Promise<void> {
     await this.records.deleteOne({ _id: id, state: 'in_progress' }).exec();
   }
+}
+
+/** True when one of the object's own values is a string naming the person. */
+function mentions(value: object, isPerson: (v: string) => boolean): boolean {
+  return Object.values(value).some((v) => typeof v === 'string' && isPerson(v));
+}
+
+/**
+ * `value` without what names the person: array items that mention them are dropped; any other
+ * object that does has each of its strings replaced by "[erased]".
+ */
+export function withoutMentions(value: unknown, isPerson: (v: string) => boolean): unknown {
+  if (Array.isArray(value)) {
+    return (value as unknown[])
+      .filter((item) => !(item !== null && typeof item === 'object' && mentions(item, isPerson)))
+      .map((item) => withoutMentions(item, isPerson));
+  }
+  if (value !== null && typeof value === 'object') {
+    const erase = mentions(value, isPerson);
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? (erase ? '[erased]' : v) : withoutMentions(v, isPerson),
+      ]),
+    );
+  }
+  return typeof value === 'string' && isPerson(value) ? '[erased]' : value;
 }
 
 function sha256(text: string): string {

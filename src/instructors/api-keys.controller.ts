@@ -11,6 +11,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Types } from 'mongoose';
+import { Audited } from '../audit/audited.decorator';
 import { type Actor, CurrentActor, RequireRole } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
@@ -37,6 +38,7 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
+  @Audited('api_key.created')
   @ApiOperation({
     summary: 'Create an API key for an instructor (the key is shown once)',
     description:
@@ -74,6 +76,7 @@ export class ApiKeysController {
   }
 
   @Delete(':key_id')
+  @Audited('api_key.revoked')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'Revoke an API key',

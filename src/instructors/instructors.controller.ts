@@ -10,6 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Types } from 'mongoose';
+import { Audited } from '../audit/audited.decorator';
 import { RequireRole } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
@@ -31,6 +32,7 @@ export class InstructorsController {
   constructor(private readonly instructors: InstructorsService) {}
 
   @Post()
+  @Audited('instructor.created')
   @ApiOperation({ summary: 'Add an instructor account (then give it a key)' })
   @ApiCreatedResponse({ type: InstructorResponseDto })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'The email is taken' })
@@ -56,6 +58,7 @@ export class InstructorsController {
   }
 
   @Patch(':id')
+  @Audited('instructor.changed')
   @ApiOperation({
     summary: 'Change an instructor: name, email, Zoom user id, role, or disabled',
     description:

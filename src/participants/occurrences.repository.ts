@@ -87,6 +87,24 @@ export class OccurrencesRepository {
     return found?.meeting_id ?? null;
   }
 
+  /** Occurrences no event has touched since before `cutoff`, oldest first (retention). */
+  async idleBefore(cutoff: Date, limit: number): Promise<OccurrenceRecord[]> {
+    return this.occurrences
+      .find({ updated_at: { $lt: cutoff } })
+      .sort({ updated_at: 1 })
+      .limit(limit)
+      .lean<OccurrenceRecord[]>()
+      .exec();
+  }
+
+  /** Deletes an occurrence unless an event touched it since `cutoff`. */
+  async deleteIfIdle(meetingId: string, uuid: string, cutoff: Date): Promise<number> {
+    const result = await this.occurrences
+      .deleteOne({ meeting_id: meetingId, uuid, updated_at: { $lt: cutoff } })
+      .exec();
+    return result.deletedCount;
+  }
+
   /** Unconditional filter on the unique key: 11000 only when a concurrent insert won; retry. */
   private async upsert(
     meetingId: string,

@@ -30,6 +30,7 @@ export interface JoinKey {
 }
 
 export type ParticipantRecord = Participant;
+export type ParticipantIdentityKeys = Pick<Participant, 'zoom_user_id' | 'person_key'>;
 
 interface UpdateOutcome {
   outcome: 'inserted' | 'matched' | 'missed';
@@ -363,6 +364,34 @@ export class ParticipantsRepository {
     meeting_uuid: string;
   }): Promise<ParticipantRecord[]> {
     return this.participants.find(occurrence).lean<ParticipantRecord[]>().exec();
+  }
+
+  /** Every join of an occurrence (retention). */
+  async deleteOccurrence(occurrence: { meeting_id: string; meeting_uuid: string }) {
+    const result = await this.participants.deleteMany(occurrence).exec();
+    return result.deletedCount;
+  }
+
+  /** Joins given with this email (any case): who the person is to Zoom. */
+  async identitiesWithEmail(email: RegExp): Promise<ParticipantIdentityKeys[]> {
+    return this.participants
+      .find({ email }, { zoom_user_id: 1, person_key: 1 })
+      .lean<ParticipantIdentityKeys[]>()
+      .exec();
+  }
+
+  /** Every join of one person: by email, Zoom user id or person key. */
+  async deletePerson(email: RegExp, zoomUserIds: string[], personKeys: string[]) {
+    const result = await this.participants
+      .deleteMany({
+        $or: [
+          { email },
+          { zoom_user_id: { $in: zoomUserIds } },
+          { person_key: { $in: personKeys } },
+        ],
+      })
+      .exec();
+    return result.deletedCount;
   }
 
   private identityFields(p: ParticipantIdentity, joinKey: string, rank: number) {

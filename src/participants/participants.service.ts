@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { emailMatcher, type PersonIdentity } from '../common/personal-data';
 import { OccurrencesRepository, OccurrenceRecord } from './occurrences.repository';
 import { OccurrenceEvent, ParticipantEvent } from './participant-events';
 import { ParticipantsRepository } from './participants.repository';
@@ -30,6 +31,13 @@ export interface PeoplePage {
 }
 
 const DEFAULT_LIMIT = 100;
+/** Occurrences purged per round of the retention job. */
+const PURGE_BATCH = 100;
+
+export interface ParticipantsPurged {
+  participants: number;
+  meeting_occurrences: number;
+}
 
 /**
  * Who is in a meeting, from Zoom's webhooks (and the occasional sync). Writes go through the
@@ -41,6 +49,54 @@ export class ParticipantsService {
     private readonly participants: ParticipantsRepository,
     private readonly occurrences: OccurrencesRepository,
   ) {}
+
+  /**
+   * Retention (docs/architecture.md §14): every occurrence no event has touched since before
+   * `cutoff`, with all its joins. Joins go first, the occurrence last, so a run cut short finds
+   * the occurrence again; an occurrence an event touches meanwhile is kept.
+   */
+  async purgeBefore(cutoff: Date): Promise<ParticipantsPurged> {
+    const purged: ParticipantsPurged = { participants: 0, meeting_occurrences: 0 };
+    for (;;) {
+      const idle = await this.occurrences.idleBefore(cutoff, PURGE_BATCH);
+      if (idle.length === 0) return purged;
+      for (const occurrence of idle) {
+        const joins = { meeting_id: occurrence.meeting_id, meeting_uuid: occurrence.uuid };
+        purged.participants += await this.participants.deleteOccurrence(joins);
+        purged.meeting_occurrences += await this.occurrences.deleteIfIdle(
+          occurrence.meeting_id,
+          occurrence.uuid,
+          cutoff,
+        );
+      }
+    }
+  }
+
+  /**
+   * Who the person with this email is to Zoom, from every join given with it: their Zoom user
+   * ids and person keys (docs/architecture.md §3), for erasure.
+   */
+  async identityOf(email: string): Promise<PersonIdentity> {
+    const lower = email.toLowerCase();
+    const joins = await this.participants.identitiesWithEmail(emailMatcher(lower));
+    const zoomUserIds = new Set<string>();
+    const personKeys = new Set<string>([lower]);
+    for (const join of joins) {
+      if (join.zoom_user_id) zoomUserIds.add(join.zoom_user_id);
+      personKeys.add(join.person_key);
+    }
+    for (const id of zoomUserIds) personKeys.add(id);
+    return { email: lower, zoomUserIds: [...zoomUserIds], personKeys: [...personKeys] };
+  }
+
+  /** Erasure: every join of the person, in every meeting, by email, Zoom user id or person key. */
+  async erasePerson(person: PersonIdentity): Promise<number> {
+    return this.participants.deletePerson(
+      emailMatcher(person.email),
+      person.zoomUserIds,
+      person.personKeys,
+    );
+  }
 
   /** meeting.participant_joined / _left and the webinar twins. */
   async recordParticipantEvent(event: ParticipantEvent): Promise<void> {

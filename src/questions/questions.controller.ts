@@ -22,6 +22,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Types } from 'mongoose';
+import { Audited } from '../audit/audited.decorator';
 import { RequireRole } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
@@ -44,6 +45,7 @@ export class QuestionsController {
   constructor(private readonly questions: QuestionsService) {}
 
   @Post()
+  @Audited('question.created')
   @ApiOperation({ summary: 'Add a question to the bank' })
   @ApiCreatedResponse({ type: QuestionResponseDto })
   async create(@Body() dto: CreateQuestionDto): Promise<QuestionResponseDto> {
@@ -68,6 +70,7 @@ export class QuestionsController {
   }
 
   @Put(':id')
+  @Audited('question.replaced')
   @ApiOperation({
     summary: 'Replace a question (omitted optional fields return to their defaults)',
   })
@@ -82,6 +85,7 @@ export class QuestionsController {
   }
 
   @Patch(':id')
+  @Audited('question.changed')
   @ApiOperation({ summary: 'Change some fields of a question' })
   @ApiObjectIdParam('id', 'Question id')
   // No body (or `{}`) changes nothing and answers the question as it is.
@@ -96,6 +100,7 @@ export class QuestionsController {
   }
 
   @Delete(':id')
+  @Audited('question.deleted')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete a question' })
   @ApiObjectIdParam('id', 'Question id')

@@ -10,6 +10,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Types } from 'mongoose';
 import { MeetingIdParamDto } from '../broadcasts/dto/send.dto';
+import { Audited } from '../audit/audited.decorator';
 import { RequireRole } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
@@ -50,6 +51,7 @@ export class ResultsController {
   }
 
   @Get('broadcasts/:id/results.csv')
+  @Audited('results.exported')
   @ApiOperation({
     summary: 'Results as CSV (RFC 4180, spreadsheet-safe)',
     description:
@@ -105,6 +107,7 @@ export class ResultsController {
   }
 
   @Post('broadcasts/:id/remind')
+  @Audited('broadcast.reminded')
   @HttpCode(HttpStatus.ACCEPTED)
   @Idempotent()
   @ApiOperation({

@@ -54,3 +54,5 @@ export const BroadcastSchema = SchemaFactory.createForClass(Broadcast);
 
 // GET /api/meetings/{meeting_id}/broadcasts (newest first).
 BroadcastSchema.index({ meeting_id: 1, created_at: -1 });
+// The retention job: broadcasts created before the cutoff, oldest first.
+BroadcastSchema.index({ created_at: 1 });

@@ -54,6 +54,7 @@ function logEverything(logger: ReturnType<typeof createAppLogger>): void {
   logger.log('grant_type=x&access_token=tok-abcdef&scope=y', 'Zoom');
   logger.log({ access_token: 'tok-999999', client_secret: 'whatever', expires_in: 3600 }, 'Zoom');
   logger.log('sent https://q.example.com/q/AbCdEfGhIjKlMnOpQrStUv to a participant', 'Send');
+  logger.error('[r1] DELETE /api/people/erased.person%40example.com: boom', undefined, 'Errors');
   logger.error(
     `failed with ${CLIENT_SECRET}`,
     `Error: boom ${API_KEY}\n    at somewhere (file.ts:1:1)`,
@@ -73,6 +74,7 @@ describe.each(['json', 'pretty'] as const)('app logger (%s)', (format) => {
       'tok-abcdef',
       'tok-999999',
       'whatever',
+      'erased.person',
       'AbCdEfGhIjKlMnOpQrStUv',
     ]) {
       expect(output).not.toContain(secret);

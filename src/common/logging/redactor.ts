@@ -5,7 +5,8 @@
  *   secret, webhook secret tokens, the answer token secret);
  * - credentials recognisable by shape: `Bearer …` / `Basic …` authorisation values,
  *   `access_token` / `refresh_token` fields (JSON, form or query string), answer links
- *   `/q/<token>`, and object properties whose name says they hold a credential.
+ *   `/q/<token>`, the email in `/api/people/<email>` (erasure), and object properties whose
+ *   name says they hold a credential.
  */
 export const REDACTED = '[REDACTED]';
 
@@ -20,6 +21,8 @@ const SHAPES: Array<[RegExp, string]> = [
     `$1${REDACTED}`,
   ],
   [/(\/q\/)[A-Za-z0-9_-]{16,}/g, `$1${REDACTED}`],
+  // DELETE /api/people/{email}: an erasure must not leave the email in the log.
+  [/(\/api\/people\/)[^\s/?#]+/g, `$1${REDACTED}`],
 ];
 
 const SECRET_KEY =

@@ -57,3 +57,5 @@ MeetingOccurrenceSchema.index({ meeting_id: 1, uuid: 1 }, { unique: true });
 MeetingOccurrenceSchema.index({ meeting_id: 1, first_event_ts: -1, uuid: -1 });
 // Events without `object.id` find their meeting by occurrence uuid (docs/zoom.md §3).
 MeetingOccurrenceSchema.index({ uuid: 1 });
+// The retention job: occurrences idle (no event written) since before the cutoff, oldest first.
+MeetingOccurrenceSchema.index({ updated_at: 1 });

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { AnswerRecordsService } from '../answers/answer-records.service';
+import { BroadcastsService } from '../broadcasts/broadcasts.service';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { ParticipantsService } from '../participants/participants.service';
+import type { ErasedCountsDto } from './dto/erase-person.dto';
+
+/**
+ * The right to erasure (docs/architecture.md §14): one person's participant records, deliveries
+ * and answers in every meeting. Who they are to Zoom (user ids, person keys) is read from the
+ * participant records given with their email; those go last, so an erasure cut short and asked
+ * again still finds everything else.
+ */
+@Injectable()
+export class ErasureService {
+  constructor(
+    private readonly participants: ParticipantsService,
+    private readonly broadcasts: BroadcastsService,
+    private readonly answers: AnswerRecordsService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  async erase(email: string): Promise<ErasedCountsDto> {
+    const person = await this.participants.identityOf(email);
+    const answers = await this.answers.erasePerson(person);
+    const deliveries = await this.broadcasts.erasePerson(person);
+    const idempotencyKeys = await this.idempotency.erasePerson(person);
+    const participants = await this.participants.erasePerson(person);
+    return { participants, deliveries, answers, idempotency_keys: idempotencyKeys };
+  }
+}
