@@ -47,7 +47,9 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setTitle('Zoom Live Questions')
     .setDescription(
       'Push a live question to every participant of a running Zoom meeting and collect the answers. ' +
-        'Instructor routes need an API key, sent as `X-API-Key: <key>` or `Authorization: Bearer <key>`.',
+        'Instructor routes need an API key, sent as `X-API-Key: <key>` or `Authorization: Bearer <key>`. ' +
+        'Each operation names the weakest role that may call it (`x-required-role`: assistant < instructor < admin); ' +
+        'a key without it gets 403. `GET /api/me` says whom a key acts for.',
     )
     .setVersion(SERVICE_VERSION)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, API_KEY_SCHEME)

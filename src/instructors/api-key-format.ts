@@ -5,6 +5,11 @@ export const KEY_PREFIX = 'zlq_';
 const PREFIX_BYTES = 4; // 8 hexadecimal characters
 const SECRET_BYTES = 32; // 256 bits, base64url
 const KEY_FORMAT = /^zlq_([0-9a-f]{8})_[A-Za-z0-9_-]{43}$/;
+/**
+ * An instructor key anywhere in a text, its secret part in group 2: the log redactor
+ * (src/common/logging/redactor.ts) keeps the prefix and removes the rest.
+ */
+export const KEY_IN_TEXT = /\b(zlq_[0-9a-f]{8}_)([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/g;
 
 export interface NewKey {
   /** The whole key, shown once to its owner and never stored. */

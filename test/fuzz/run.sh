@@ -8,6 +8,10 @@
 #   test/fuzz/run.sh                 # bounded: ~2-3 minutes on a 2-core machine
 #   FUZZ_MAX_EXAMPLES=200 test/fuzz/run.sh
 #
+# Two passes: the first with the bootstrap admin key (API_KEYS), the second, shorter
+# (FUZZ_INSTRUCTOR_MAX_EXAMPLES), with the key of an instructor account created through the API
+# by the first key, so the role checks and the refusals an instructor meets are fuzzed too.
+#
 # The app runs through the development entry (dist/src/dev/main.js) so it starts the Zoom
 # simulator itself (no ZOOM_* set).
 # The database is an in-memory MongoDB-wire server started here rather than the development one
@@ -22,9 +26,11 @@ VENV=${FUZZ_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/zoom-live-questions/venv-fuzz}
 REQUIREMENTS=test/fuzz/requirements.txt
 API_KEY=fuzz-instructor-key-0123456789
 MAX_EXAMPLES=${FUZZ_MAX_EXAMPLES:-100}
+INSTRUCTOR_MAX_EXAMPLES=${FUZZ_INSTRUCTOR_MAX_EXAMPLES:-15}
 SEED=${FUZZ_SEED:-20261127}
-# Hard wall-clock bound for the whole Schemathesis run (seconds); CI must never hang here.
+# Hard wall-clock bounds for each Schemathesis pass (seconds); CI must never hang here.
 TIME_LIMIT=${FUZZ_TIME_LIMIT:-360}
+INSTRUCTOR_TIME_LIMIT=${FUZZ_INSTRUCTOR_TIME_LIMIT:-180}
 REPORT_DIR=test-results/schemathesis
 mkdir -p "$REPORT_DIR"
 
@@ -116,25 +122,69 @@ echo "fuzz: app healthy at $base (database $mongo_uri/fuzz)"
 baseline=()
 [ -f test/fuzz/baseline.json ] && baseline=(--baseline "$PWD/test/fuzz/baseline.json")
 report_dir="$PWD/$REPORT_DIR"
+
+# fuzz <pass name> <key> <max examples> <time limit> <junit file> [schemathesis args...]
+fuzz() {
+  local name=$1 key=$2 examples=$3 limit=$4 junit=$5
+  shift 5
+  echo "fuzz: pass '$name' (max $examples examples per operation)"
+  local code=0
+  (cd "$workdir" && timeout --signal=INT --kill-after=30 "$limit" \
+    "$VENV/bin/schemathesis" run "$base/docs-json" \
+    --header "X-API-Key: $key" \
+    --checks all \
+    --exclude-checks positive_data_acceptance \
+    --max-examples "$examples" \
+    --seed "$SEED" \
+    --generation-database none \
+    --request-timeout 10 \
+    --no-color \
+    "${baseline[@]}" \
+    "${@}" \
+    --report junit --report-dir "$report_dir" --report-junit-path "$report_dir/$junit") || code=$?
+  if [ "$code" = 124 ] || [ "$code" = 130 ]; then
+    echo "fuzz: pass '$name' did not finish within ${limit}s" >&2
+  fi
+  return "$code"
+}
+
 set +e
-(cd "$workdir" && timeout --signal=INT --kill-after=30 "$TIME_LIMIT" \
-  "$VENV/bin/schemathesis" run "$base/docs-json" \
-  --header "X-API-Key: $API_KEY" \
-  --checks all \
-  --exclude-checks positive_data_acceptance \
-  --max-examples "$MAX_EXAMPLES" \
-  --seed "$SEED" \
-  --generation-database none \
-  --request-timeout 10 \
-  --no-color \
-  "${baseline[@]}" \
-  "${@}" \
-  --report junit --report-dir "$report_dir")
+fuzz admin "$API_KEY" "$MAX_EXAMPLES" "$TIME_LIMIT" junit.xml "${@}"
 status=$?
-set -e
-if [ "$status" = 124 ] || [ "$status" = 130 ]; then
-  echo "fuzz: Schemathesis did not finish within ${TIME_LIMIT}s" >&2
+
+# The second pass: an instructor account and its key, made through the API with the admin key.
+instructor_key=$(node -e '
+  const [base, admin] = process.argv.slice(1);
+  const post = async (path, body) => {
+    const res = await fetch(base + path, {
+      method: "POST",
+      headers: { "X-API-Key": admin, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
+    return res.json();
+  };
+  (async () => {
+    const who = await post("/api/instructors", {
+      name: "Fuzz instructor",
+      email: `fuzz-${Date.now()}@example.edu`,
+      role: "instructor",
+    });
+    const key = await post(`/api/instructors/${who.id}/api-keys`, {});
+    console.log(key.key);
+  })().catch((error) => { console.error(`fuzz: ${error.message}`); process.exit(1); });
+' "$base" "$API_KEY")
+if [ -z "$instructor_key" ]; then
+  echo "fuzz: could not create the instructor key for the second pass" >&2
+  second=1
+else
+  fuzz instructor "$instructor_key" "$INSTRUCTOR_MAX_EXAMPLES" "$INSTRUCTOR_TIME_LIMIT" \
+    junit-instructor.xml "${@}"
+  second=$?
 fi
+set -e
+[ "$status" = 0 ] && status=$second
+
 if grep -q '"level":"error"' "$REPORT_DIR/app.log"; then
   echo "fuzz: the app logged errors during the run (see $REPORT_DIR/app.log):" >&2
   grep '"level":"error"' "$REPORT_DIR/app.log" | head -20 >&2

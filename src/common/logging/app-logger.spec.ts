@@ -10,6 +10,8 @@ const WEBHOOK_SECRET = 'webhook-secret-now-777';
 const WEBHOOK_NEXT = 'webhook-secret-next-888';
 const ANSWER_SECRET = 'answer-token-secret-'.padEnd(40, 'z');
 const SECRETS = [API_KEY, OLD_KEY, CLIENT_SECRET, WEBHOOK_SECRET, WEBHOOK_NEXT, ANSWER_SECRET];
+/** An instructor key (src/instructors/api-key-format.ts): not configured, caught by its shape. */
+const INSTRUCTOR_KEY = 'zlq_1a2b3c4d_' + 'Q'.repeat(21) + '-_' + 'x'.repeat(20);
 
 function configFor(format: 'json' | 'pretty') {
   return parseEnv({
@@ -55,6 +57,7 @@ function logEverything(logger: ReturnType<typeof createAppLogger>): void {
   logger.log({ access_token: 'tok-999999', client_secret: 'whatever', expires_in: 3600 }, 'Zoom');
   logger.log('sent https://q.example.com/q/AbCdEfGhIjKlMnOpQrStUv to a participant', 'Send');
   logger.error('[r1] DELETE /api/people/erased.person%40example.com: boom', undefined, 'Errors');
+  logger.warn(`refused key ${INSTRUCTOR_KEY}`, 'Auth');
   logger.error(
     `failed with ${CLIENT_SECRET}`,
     `Error: boom ${API_KEY}\n    at somewhere (file.ts:1:1)`,
@@ -76,6 +79,7 @@ describe.each(['json', 'pretty'] as const)('app logger (%s)', (format) => {
       'whatever',
       'erased.person',
       'AbCdEfGhIjKlMnOpQrStUv',
+      INSTRUCTOR_KEY.slice(13),
     ]) {
       expect(output).not.toContain(secret);
     }
@@ -84,6 +88,7 @@ describe.each(['json', 'pretty'] as const)('app logger (%s)', (format) => {
     expect(output).toContain('token_type');
     expect(output).toContain('expires_in');
     expect(output).toContain('somewhere (file.ts:1:1)');
+    expect(output).toContain(INSTRUCTOR_KEY.slice(0, 13)); // the key's visible prefix
   });
 
   it('covers `new Logger(context)` once the app logger is installed', () => {

@@ -5,9 +5,12 @@
  *   secret, webhook secret tokens, the answer token secret);
  * - credentials recognisable by shape: `Bearer …` / `Basic …` authorisation values,
  *   `access_token` / `refresh_token` fields (JSON, form or query string), answer links
- *   `/q/<token>`, the email in `/api/people/<email>` (erasure), and object properties whose
- *   name says they hold a credential.
+ *   `/q/<token>`, the email in `/api/people/<email>` (erasure), instructor API keys
+ *   `zlq_<prefix>_<secret>` (the prefix is kept), and object properties whose name says they
+ *   hold a credential.
  */
+import { KEY_IN_TEXT } from '../../instructors/api-key-format';
+
 export const REDACTED = '[REDACTED]';
 
 /** Shorter configured values are not redacted by value: they would blank out ordinary words. */
@@ -23,6 +26,7 @@ const SHAPES: Array<[RegExp, string]> = [
   [/(\/q\/)[A-Za-z0-9_-]{16,}/g, `$1${REDACTED}`],
   // DELETE /api/people/{email}: an erasure must not leave the email in the log.
   [/(\/api\/people\/)[^\s/?#]+/g, `$1${REDACTED}`],
+  [KEY_IN_TEXT, `$1${REDACTED}`],
 ];
 
 const SECRET_KEY =

@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDateString, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsDateString, IsInt, Matches, Max, Min } from 'class-validator';
+import { IsOptionalNonNull } from '../../common/validation/is-optional-non-null';
 import type { ApiKeyDocument } from '../schemas/api-key.schema';
+
+/** RFC 3339 date-time (what OpenAPI's format means): a date alone is not an instant. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
 export const MAX_KEY_LIFETIME_DAYS = 3650;
 
@@ -13,8 +16,7 @@ export class CreateApiKeyDto {
     maximum: MAX_KEY_LIFETIME_DAYS,
     description: 'The key expires this many days from now (not with expires_at)',
   })
-  @IsOptional()
-  @Type(() => Number)
+  @IsOptionalNonNull()
   @IsInt()
   @Min(1)
   @Max(MAX_KEY_LIFETIME_DAYS)
@@ -25,8 +27,11 @@ export class CreateApiKeyDto {
     format: 'date-time',
     description: `The key expires at this instant: in the future, within ${MAX_KEY_LIFETIME_DAYS} days (not with expires_in_days)`,
   })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsDateString({ strict: true }, { message: 'expires_at must be an ISO 8601 date-time' })
+  @Matches(DATE_TIME, {
+    message: 'expires_at must be a date-time with a time zone, e.g. 2030-01-31T12:00:00Z',
+  })
   expires_at?: string;
 }
 

@@ -14,9 +14,12 @@ export const trimWithin =
   ({ value }: { value: unknown }): unknown =>
     typeof value === 'string' && value.length <= max ? value.trim() : value;
 
-/** Emails are compared lower-case: the one place they are normalised before the unique index. */
+/**
+ * Emails are compared lower-case: the one place they are normalised before the unique index.
+ * Not trimmed: " a@b.c" is not an email (as the documented format says) and is refused.
+ */
 export const normaliseEmail = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && value.length <= EMAIL_MAX ? value.trim().toLowerCase() : value;
+  typeof value === 'string' ? value.toLowerCase() : value;
 
 /** POST /api/instructors. */
 export class CreateInstructorDto {
