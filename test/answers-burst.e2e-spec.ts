@@ -12,7 +12,7 @@ import { Delivery } from '../src/broadcasts/schemas/delivery.schema';
 import { postAnswer, seedBurstBroadcast } from '../bench/answer-burst';
 import { createTestApp, TestApp } from './utils/test-app';
 
-jest.setTimeout(120_000);
+jest.setTimeout(360_000);
 
 const N = 1000;
 

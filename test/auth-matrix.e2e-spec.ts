@@ -304,7 +304,7 @@ describe('Route x role matrix (e2e: every operation in the OpenAPI document x ev
       url: t.url,
     };
     operations = operationsOf((await request(t.url).get('/docs-json').expect(200)).body);
-  }, 120_000);
+  }, 360_000);
   afterAll(async () => world?.close());
 
   it('has exactly one row per operation, with the role the route declares', () => {
@@ -344,5 +344,5 @@ describe('Route x role matrix (e2e: every operation in the OpenAPI document x ev
     }
     expect(mismatches).toEqual([]);
     expect(checked).toBe(operations.length * CALLERS.length);
-  }, 180_000);
+  }, 540_000);
 });

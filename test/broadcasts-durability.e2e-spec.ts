@@ -90,7 +90,7 @@ describe('Delivery durability (e2e)', () => {
       await first.kill('SIGKILL');
       await second?.close();
     }
-  }, 180_000);
+  }, 540_000);
 
   it('SIGTERM mid-send: in-flight sends are recorded, a fresh instance finishes, nothing twice', async () => {
     const env = {
@@ -127,7 +127,7 @@ describe('Delivery durability (e2e)', () => {
       await first.kill('SIGKILL');
       await second?.close();
     }
-  }, 180_000);
+  }, 540_000);
 
   it('two instances on one database share the work and send each message once', async () => {
     const env = {
@@ -154,5 +154,5 @@ describe('Delivery durability (e2e)', () => {
       await a.close();
       await b.close();
     }
-  }, 120_000);
+  }, 360_000);
 });

@@ -133,5 +133,5 @@ describe('Database outage during a send (e2e)', () => {
       await a.close();
       await b.close();
     }
-  }, 240_000);
+  }, 720_000);
 });

@@ -71,7 +71,7 @@ describe('Zoom slower than our timeout (e2e)', () => {
     const res = await request(world.app.url).get(`/api/broadcasts/${id}`).set(auth).expect(200);
     expect(res.body.recipients.map((r: { status: string }) => r.status)).toEqual(['sent', 'sent']);
     expect(sentIds.size).toBe(2);
-  }, 120_000);
+  }, 360_000);
 
   it('when Zoom cannot say whether a post landed, the delivery is unconfirmed and retry leaves it alone unless asked', async () => {
     // No chat read scope: the list call that would confirm is refused.
@@ -141,7 +141,7 @@ describe('Zoom slower than our timeout (e2e)', () => {
     expect(after.counts).toMatchObject({ sent: 2, unconfirmed: 0 });
     counts = report('after retry with include_unconfirmed', world);
     expect(counts).toEqual([2, 2]);
-  }, 120_000);
+  }, 360_000);
 
   it('refuses a retry body that is not what it says', async () => {
     world = await startZoomWorld();

@@ -145,5 +145,5 @@ describe('Database outage (e2e)', () => {
     expect(down).toHaveLength(1);
     expect(up).toHaveLength(1);
     expect(lanes).toHaveLength(0);
-  }, 120_000);
+  }, 360_000);
 });

@@ -34,5 +34,5 @@ describe('npm run dev twice on one data folder', () => {
     expect(message).not.toContain('\n');
     expect(message).toContain(`\`npm run dev\` (pid ${process.pid}, http://localhost:3999)`);
     expect(message).toMatch(/DEV_DATA_DIR=\S+ PORT=\d+ npm run dev/);
-  }, 120_000);
+  }, 360_000);
 });

@@ -129,5 +129,5 @@ describe('HTTP edge by deployment (e2e)', () => {
     } finally {
       await app.kill('SIGTERM');
     }
-  }, 90_000);
+  }, 270_000);
 });

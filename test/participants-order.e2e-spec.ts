@@ -19,6 +19,11 @@ import {
   type WaitingRoomAction,
 } from './utils/webhook-helpers';
 
+/**
+ * A bound for hangs, not a speed limit: on a machine loaded many times over (load 15-18 on 2
+ * cores) the 240 histories took over 240 s and failed on time alone, though all converged.
+ */
+const HANG_BOUND_MS = 15 * 60_000;
 const SERVICE_CASES = 240;
 const HTTP_CASES = 24;
 const TWO_INSTANCE_CASES = 60;
@@ -390,7 +395,7 @@ describe('participant presence converges under duplicates, reordering and races 
     process.stdout.write(
       `\n[participants-order] ${SERVICE_CASES} histories, ${events} events, ${deliveries} deliveries (duplicated + shuffled + concurrent): all converged; ${(deliverMs / deliveries).toFixed(2)} ms per delivery, ${(checkMs / SERVICE_CASES).toFixed(1)} ms per check\n`,
     );
-  }, 240_000);
+  }, HANG_BOUND_MS);
 
   it(`${TWO_INSTANCE_CASES} random histories through two app instances on one database`, async () => {
     // ParticipantsRepository serialises writes to one join record within a process; a second
@@ -417,7 +422,7 @@ describe('participant presence converges under duplicates, reordering and races 
     } finally {
       await second.close();
     }
-  }, 240_000);
+  }, HANG_BOUND_MS);
 
   it(`${HTTP_CASES} random histories over HTTP with signatures`, async () => {
     for (let c = 0; c < HTTP_CASES; c++) {
@@ -439,5 +444,5 @@ describe('participant presence converges under duplicates, reordering and races 
       const body = (await api.json()) as { items: Array<Record<string, unknown>> };
       expect(body.items.map(comparable)).toEqual(referencePeople(history));
     }
-  }, 120_000);
+  }, 360_000);
 });

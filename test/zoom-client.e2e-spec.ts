@@ -209,7 +209,7 @@ describe('Zoom client against the simulator (real HTTP)', () => {
       const statuses = chatRequests(sim).map((r) => r.status);
       expect(statuses.filter((s) => s >= 500).length).toBeGreaterThan(10);
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(3);
-    }, 30_000);
+    }, 90_000);
 
     it('5xx until attempts run out is a retryable ZoomApiError after exactly ZOOM_MAX_ATTEMPTS calls', async () => {
       const { chat } = await harness({ ZOOM_MAX_ATTEMPTS: '3' });
@@ -377,7 +377,7 @@ describe('Zoom client against the simulator (real HTTP)', () => {
       // a limiter stuck at a fraction of the rate (e.g. after a spurious penalty) would take 8 s
       // or more. The bound is loose enough for a loaded machine to meet.
       expect(spanMs).toBeLessThan(8_000);
-    }, 20_000);
+    }, 60_000);
 
     it('caps requests in flight at ZOOM_MAX_IN_FLIGHT', async () => {
       const { chat } = await harness({ ZOOM_MAX_IN_FLIGHT: '3' });

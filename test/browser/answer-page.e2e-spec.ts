@@ -17,7 +17,7 @@ import {
 import { TEST_API_KEY } from '../utils/test-app';
 import { seedMeeting, startZoomWorld, ZoomWorld } from '../utils/zoom-world';
 
-jest.setTimeout(60_000);
+jest.setTimeout(180_000);
 
 const auth = { 'X-API-Key': TEST_API_KEY };
 const STEP_TIMEOUT_MS = 15_000;

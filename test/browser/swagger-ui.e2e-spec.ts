@@ -9,7 +9,7 @@ import request from 'supertest';
 import { collectPageProblems, launchBrowser, withScreenshotOnFailure } from '../utils/browser';
 import { createTestApp, TEST_API_KEY, TestApp } from '../utils/test-app';
 
-jest.setTimeout(60_000);
+jest.setTimeout(180_000);
 
 const STEP_TIMEOUT_MS = 15_000;
 
