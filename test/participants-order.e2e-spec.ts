@@ -369,60 +369,68 @@ describe('participant presence converges under duplicates, reordering and races 
     }
   }
 
-  it(`${SERVICE_CASES} random histories through the webhook service and real database`, async () => {
-    let events = 0;
-    let deliveries = 0;
-    let deliverMs = 0;
-    let checkMs = 0;
-    for (let c = 0; c < SERVICE_CASES; c++) {
-      const seed = 1000 + c;
-      const r = rng(seed);
-      const meetingId = String(8_100_000_000 + c);
-      const history = generateHistory(r, c);
-      const delivered = deliveryOrder(r, history);
-      events += history.length;
-      deliveries += delivered.length;
-      const started = performance.now();
-      await deliver(delivered, r, async (e) => {
-        await webhooks.handle(toBody(meetingId, e), 'unused-for-events', 'order-test');
-      });
-      const delivered_at = performance.now();
-      await check(meetingId, history, seed);
-      deliverMs += delivered_at - started;
-      checkMs += performance.now() - delivered_at;
-      await forget(meetingId);
-    }
-    process.stdout.write(
-      `\n[participants-order] ${SERVICE_CASES} histories, ${events} events, ${deliveries} deliveries (duplicated + shuffled + concurrent): all converged; ${(deliverMs / deliveries).toFixed(2)} ms per delivery, ${(checkMs / SERVICE_CASES).toFixed(1)} ms per check\n`,
-    );
-  }, HANG_BOUND_MS);
-
-  it(`${TWO_INSTANCE_CASES} random histories through two app instances on one database`, async () => {
-    // ParticipantsRepository serialises writes to one join record within a process; a second
-    // instance on the same database has its own queue, so here only the database's atomic
-    // conditional writes and its unique index keep the outcome right (docs/architecture.md).
-    const second = await createTestApp({
-      name: 'participants_order_second',
-      env: { MONGO_URI: t.config.mongoUri },
-    });
-    try {
-      expect(second.config.mongoUri).toBe(t.config.mongoUri);
-      const instances = [webhooks, second.app.get(WebhookService)];
-      for (let c = 0; c < TWO_INSTANCE_CASES; c++) {
-        const seed = 9000 + c;
+  it(
+    `${SERVICE_CASES} random histories through the webhook service and real database`,
+    async () => {
+      let events = 0;
+      let deliveries = 0;
+      let deliverMs = 0;
+      let checkMs = 0;
+      for (let c = 0; c < SERVICE_CASES; c++) {
+        const seed = 1000 + c;
         const r = rng(seed);
-        const meetingId = String(8_300_000_000 + c);
-        const history = generateHistory(r, 20_000 + c);
-        await deliver(deliveryOrder(r, history), r, async (e) => {
-          await r.pick(instances).handle(toBody(meetingId, e), 'unused-for-events', 'two-apps');
+        const meetingId = String(8_100_000_000 + c);
+        const history = generateHistory(r, c);
+        const delivered = deliveryOrder(r, history);
+        events += history.length;
+        deliveries += delivered.length;
+        const started = performance.now();
+        await deliver(delivered, r, async (e) => {
+          await webhooks.handle(toBody(meetingId, e), 'unused-for-events', 'order-test');
         });
+        const delivered_at = performance.now();
         await check(meetingId, history, seed);
+        deliverMs += delivered_at - started;
+        checkMs += performance.now() - delivered_at;
         await forget(meetingId);
       }
-    } finally {
-      await second.close();
-    }
-  }, HANG_BOUND_MS);
+      process.stdout.write(
+        `\n[participants-order] ${SERVICE_CASES} histories, ${events} events, ${deliveries} deliveries (duplicated + shuffled + concurrent): all converged; ${(deliverMs / deliveries).toFixed(2)} ms per delivery, ${(checkMs / SERVICE_CASES).toFixed(1)} ms per check\n`,
+      );
+    },
+    HANG_BOUND_MS,
+  );
+
+  it(
+    `${TWO_INSTANCE_CASES} random histories through two app instances on one database`,
+    async () => {
+      // ParticipantsRepository serialises writes to one join record within a process; a second
+      // instance on the same database has its own queue, so here only the database's atomic
+      // conditional writes and its unique index keep the outcome right (docs/architecture.md).
+      const second = await createTestApp({
+        name: 'participants_order_second',
+        env: { MONGO_URI: t.config.mongoUri },
+      });
+      try {
+        expect(second.config.mongoUri).toBe(t.config.mongoUri);
+        const instances = [webhooks, second.app.get(WebhookService)];
+        for (let c = 0; c < TWO_INSTANCE_CASES; c++) {
+          const seed = 9000 + c;
+          const r = rng(seed);
+          const meetingId = String(8_300_000_000 + c);
+          const history = generateHistory(r, 20_000 + c);
+          await deliver(deliveryOrder(r, history), r, async (e) => {
+            await r.pick(instances).handle(toBody(meetingId, e), 'unused-for-events', 'two-apps');
+          });
+          await check(meetingId, history, seed);
+          await forget(meetingId);
+        }
+      } finally {
+        await second.close();
+      }
+    },
+    HANG_BOUND_MS,
+  );
 
   it(`${HTTP_CASES} random histories over HTTP with signatures`, async () => {
     for (let c = 0; c < HTTP_CASES; c++) {
