@@ -65,7 +65,10 @@ export class ZoomChatService {
         return await this.postOnce(target, message);
       } catch (error) {
         if (!(error instanceof ZoomOutcomeUnknownError) || error.status < 500) throw error;
-        await this.http.pause(backoffDelay(post));
+        // A shutdown during the wait must not turn "maybe posted" into a plain retryable error.
+        await this.http.pause(backoffDelay(post)).catch(() => {
+          throw error;
+        });
         let found: { messageId: string } | null;
         try {
           found = await this.findSentMessage(target, options.marker ?? message, {
