@@ -14,8 +14,10 @@ import { startZoomSimulator, type ZoomSimulator } from '../tools/zoom-simulator'
 import { startMongoServer, type MongoServerHandle } from '../tools/mongo-server/launch';
 import { DeliveryWorker } from '../src/broadcasts/delivery-worker.service';
 import { DatabaseAvailability } from '../src/database/database-availability.service';
+import { IdempotencyService } from '../src/idempotency/idempotency.service';
 import { freePort } from './fixtures/app-process';
 import { withDatabase } from './utils/database';
+import { connectionOf } from './utils/webhook-helpers';
 import { createTestApp, TEST_API_KEY } from './utils/test-app';
 import { waitUntil } from './utils/wait';
 import { messagesPerRecipient, seedMeeting, SENDER_EMAIL, simulatorEnv } from './utils/zoom-world';
@@ -134,4 +136,67 @@ describe('Database outage during a send (e2e)', () => {
       await b.close();
     }
   }, 720_000);
+
+  it('a send whose Idempotency-Key answer could not be kept (database gone) is not sent again by a repeat after the lock', async () => {
+    const port = await freePort();
+    const dataFile = join(dataDir, 'idempotency.mv');
+    mongo = await startMongoServer({ port, dataFile });
+    const env = {
+      ...simulatorEnv(sim),
+      MONGO_URI: withDatabase(mongo.uri, 'zlq_idempotency_outage'),
+      DELIVERY_POLL_INTERVAL_MS: '200',
+    };
+    const app = await createTestApp({ env });
+    try {
+      sim.setWebhookTarget(`${app.url}/api/zoom/webhook`);
+      const { meetingId } = await seedMeeting(sim, { members: 3 });
+      await sim.flushWebhooks();
+      // The database goes away after the send did its work and before its answer is kept.
+      const idempotency = app.app.get(IdempotencyService);
+      const keep = idempotency.complete.bind(idempotency);
+      const completing = jest
+        .spyOn(idempotency, 'complete')
+        .mockImplementationOnce(async (...args) => {
+          await mongo?.stop();
+          return keep(...args);
+        });
+      const send = () =>
+        request(app.url)
+          .post('/api/send-question')
+          .set(auth)
+          .set('Idempotency-Key', 'quiz-7-send')
+          .send({ question_link: 'https://forms.example.com/quiz/7', meeting_id: meetingId });
+      const first = await send();
+      expect(first.body).toMatchObject({ success: true, success_count: 3 });
+      expect(first.status).toBe(200);
+      expect(completing).toHaveBeenCalledTimes(1);
+      expect(messagesPerRecipient(sim).size).toBe(3);
+
+      mongo = await startMongoServer({ port, dataFile });
+      const database = app.app.get(DatabaseAvailability);
+      await waitUntil(() => database.available, 60_000, 'the app to see the database back');
+      // The key is still in progress, as the first request left it ...
+      const keys = connectionOf(app).db!.collection('idempotency_keys');
+      expect(await keys.countDocuments({ state: 'in_progress' })).toBe(1);
+      // ... until its lock runs out (minutes: SEND_WAIT_SECONDS + 60 s); moved to now here.
+      await keys.updateMany({}, { $set: { locked_until: new Date(Date.now() - 1000) } });
+
+      const repeat = await send();
+      expect(repeat.status).toBe(200);
+      expect(repeat.body.broadcast_id).toBe(first.body.broadcast_id);
+      expect(repeat.body).toMatchObject({ success: true, success_count: 3 });
+      expect([...messagesPerRecipient(sim).values()]).toEqual([1, 1, 1]);
+      const list = await request(app.url)
+        .get(`/api/meetings/${meetingId}/broadcasts`)
+        .set(auth)
+        .expect(200);
+      expect(list.body.total).toBe(1);
+      // Now kept: a third repeat is a plain replay.
+      const third = await send();
+      expect(third.headers['idempotent-replayed']).toBe('true');
+      expect(third.body.broadcast_id).toBe(first.body.broadcast_id);
+    } finally {
+      await app.close();
+    }
+  }, 360_000);
 });

@@ -143,6 +143,51 @@ describe('Zoom slower than our timeout (e2e)', () => {
     expect(counts).toEqual([2, 2]);
   }, 360_000);
 
+  it('a post Zoom applies and then answers 5xx goes out once per person: confirmed, not resent', async () => {
+    world = await startZoomWorld({ sim: { seed: 11 }, app: { env: SLOW_ENV } });
+    const { meetingId } = await seedMeeting(world.sim, { members: 8 });
+    // Half the posts land and are answered 500; a fifth of all calls are a 5xx that lands nothing
+    // (those must still be sent). The client cannot tell the two apart from the answer.
+    world.sim.setFaults({ applyThenServerErrorRatio: 0.5, serverErrorRatio: 0.2 });
+    const id = await sendQuestion(world, meetingId);
+
+    const done = await finished(world, id, 90_000);
+    const counts = report('applied, then 5xx', world);
+    const posts = world.sim
+      .requests()
+      .filter((r) => r.method === 'POST' && r.path.includes('/chat/'));
+    // The faults did fire: some posts that landed were answered 500.
+    expect(posts.filter((r) => r.status >= 500).length).toBeGreaterThan(0);
+    expect(counts).toEqual(Array.from({ length: 8 }, () => 1));
+    expect(done.counts).toMatchObject({ total: 8, sent: 8, failed: 0, unconfirmed: 0 });
+  }, 120_000);
+
+  it('a link broadcast in doubt is confirmed by its link, even when the text around it changed', async () => {
+    world = await startZoomWorld({ app: { env: SLOW_ENV } });
+    const { meetingId } = await seedMeeting(world.sim, { members: 2 });
+    world.sim.setFaults({ applyThenHangRatio: 1 });
+    const link = 'https://forms.example.com/quiz/edited';
+    // Not awaited yet: the original API waits for the send to finish before it answers.
+    const sending = request(world.app.url)
+      .post('/api/send-question')
+      .set(auth)
+      .send({ question_link: link, meeting_id: meetingId, message: 'Quiz time!' })
+      .then((res) => res);
+    // The posts landed and their answers never came. Before the sender looks them up (at least
+    // one HTTP timeout later), the text around the link is changed in Zoom (an edit in the
+    // client; the list then shows the new text).
+    await waitUntil(() => world!.sim.messages().length === 2, 30_000, 'both posts to land');
+    for (const m of world.sim.messages()) world.sim.editMessage(m.id, `Edited: ${link}`);
+    world.sim.setFaults({ applyThenHangRatio: 0 });
+    const sent = await sending;
+    expect([200, 202]).toContain(sent.status);
+    const id = sent.body.broadcast_id as string;
+
+    const done = await finished(world, id, 90_000);
+    expect(report('link, edited before confirmation', world)).toEqual([1, 1]);
+    expect(done.counts).toMatchObject({ total: 2, sent: 2, failed: 0, unconfirmed: 0 });
+  }, 120_000);
+
   it('refuses a retry body that is not what it says', async () => {
     world = await startZoomWorld();
     const { meetingId } = await seedMeeting(world.sim, { members: 1 });

@@ -4,6 +4,7 @@
  * HTTP: the simulator sends Zoom's waiting-room webhooks and marks dashboard rows in_waiting_room.
  */
 import request from 'supertest';
+import type { WebhookEvent } from '../tools/zoom-simulator';
 import { TEST_API_KEY } from './utils/test-app';
 import { waitUntil } from './utils/wait';
 import { SENDER_EMAIL, seedMeeting, startZoomWorld, type ZoomWorld } from './utils/zoom-world';
@@ -139,6 +140,64 @@ describe('Waiting room (e2e: app + database + Zoom simulator over HTTP)', () => 
     expect((await sim.sendWebhook(`${world.app.url}/api/zoom/webhook`, stale)).status).toBe(200);
     expect(await names(meetingId)).toEqual(['Rita']);
     expect(await names(meetingId, 'waiting')).toEqual([]);
+  });
+
+  describe('participant_left_waiting_room ends a waiting-room stay, never a stay in the meeting', () => {
+    type Step = [event: WebhookEvent, ts: number];
+    const WEBHOOK = () => `${world.app.url}/api/zoom/webhook`;
+
+    /** One person per order: the same events (fixed event_ts) delivered in the order given. */
+    async function deliver(meetingId: string, name: string, steps: Step[]): Promise<void> {
+      const { sim } = world;
+      sim.setWebhookTarget(null);
+      const user = sim.addUser({ email: `${name.toLowerCase()}@example.com`, name });
+      const arrival = sim.joinWaitingRoom(meetingId, { name, email: user.email });
+      for (const [event, ts] of steps) {
+        const body = sim.webhookPayload(event, meetingId, arrival, { event_ts: ts });
+        expect((await sim.sendWebhook(WEBHOOK(), body)).status).toBe(200);
+      }
+    }
+
+    const T = 1_764_000_000_000;
+    const waiting: Step = ['meeting.participant_joined_waiting_room', T];
+    const admitted: Step = ['meeting.participant_admitted', T + 10];
+    const joined: Step = ['meeting.participant_joined', T + 20];
+    const leftWaitingRoom: Step = ['meeting.participant_left_waiting_room', T + 30];
+
+    it('admitted, then a newer left_waiting_room: in the meeting, whatever the arrival order', async () => {
+      const { meetingId } = await seedMeeting(world.sim, { members: 0 });
+      const orders: Array<[string, Step[]]> = [
+        ['Inorder', [waiting, admitted, joined, leftWaitingRoom]],
+        ['Leftfirst', [leftWaitingRoom, waiting, admitted, joined]],
+        ['Leftsecond', [waiting, leftWaitingRoom, joined, admitted]],
+        ['Admitonly', [leftWaitingRoom, admitted, waiting]],
+        // The admit and the leave of the waiting room in one millisecond: the admit stands.
+        ['Tie', [waiting, ['meeting.participant_left_waiting_room', T + 10], admitted]],
+        ['Tiereversed', [waiting, admitted, ['meeting.participant_left_waiting_room', T + 10]]],
+      ];
+      for (const [name, steps] of orders) await deliver(meetingId, name, steps);
+      expect(await names(meetingId)).toEqual(orders.map(([name]) => name).sort());
+      expect(await names(meetingId, 'waiting')).toEqual([]);
+    });
+
+    it('still waiting, then left_waiting_room: left, in either order; a newer put-back waits again', async () => {
+      const { meetingId } = await seedMeeting(world.sim, { members: 0 });
+      const leftAtOnce: Step = ['meeting.participant_left_waiting_room', T + 5];
+      await deliver(meetingId, 'Gone', [waiting, leftAtOnce]);
+      await deliver(meetingId, 'Gonefirst', [leftAtOnce, waiting]);
+      // Admitted, put back (T + 40), then the admit's left_waiting_room (T + 30) arrives last:
+      // older than the put-back, it does not end the new stay.
+      const putBack: Step = ['meeting.participant_put_in_waiting_room', T + 40];
+      await deliver(meetingId, 'Back', [waiting, admitted, joined, putBack, leftWaitingRoom]);
+      await deliver(meetingId, 'Backfirst', [leftWaitingRoom, putBack, joined, admitted, waiting]);
+      // Put back and then left the waiting room for good (T + 50): left.
+      const leftForGood: Step = ['meeting.participant_left_waiting_room', T + 50];
+      await deliver(meetingId, 'Quit', [leftForGood, waiting, putBack, admitted]);
+
+      expect(await names(meetingId)).toEqual([]);
+      expect(await names(meetingId, 'waiting')).toEqual(['Back', 'Backfirst']);
+      expect(await names(meetingId, 'left')).toEqual(['Gone', 'Gonefirst', 'Quit']);
+    });
   });
 
   it('the sync reads the dashboard status: in_waiting_room is waiting, in_meeting is joined', async () => {

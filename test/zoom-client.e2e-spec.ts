@@ -24,8 +24,9 @@ const FAST_ENV = {
   ZOOM_MAX_IN_FLIGHT: '100',
 };
 
+/** Team Chat posts (not the list reads that confirm them). */
 function chatRequests(sim: ZoomSimulator) {
-  return sim.requests().filter((r) => r.path.includes('/chat/users/'));
+  return sim.requests().filter((r) => r.method === 'POST' && r.path.includes('/chat/users/'));
 }
 
 describe('Zoom client against the simulator (real HTTP)', () => {
@@ -212,16 +213,37 @@ describe('Zoom client against the simulator (real HTTP)', () => {
     }, 90_000);
 
     it('5xx until attempts run out is a retryable ZoomApiError after exactly ZOOM_MAX_ATTEMPTS calls', async () => {
-      const { chat } = await harness({ ZOOM_MAX_ATTEMPTS: '3' });
+      const { meetings } = await harness({ ZOOM_MAX_ATTEMPTS: '3' });
+      const meeting = sim.createMeeting();
       sim.setFaults({ serverErrorRatio: 1 });
-      const error = await chat
-        .sendMessage({ toContact: 'student1@example.com' }, 'never')
-        .catch((e: unknown) => e);
+      const error = await meetings.getMeeting(String(meeting.id)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ZoomApiError);
       expect(error).toMatchObject({ retryable: true, zoomMessage: expect.any(String) });
       expect([500, 502, 503]).toContain((error as ZoomApiError).status);
       expect((error as ZoomApiError).trackingId).toEqual(expect.any(String));
-      expect(chatRequests(sim)).toHaveLength(3);
+      expect(sim.requests().filter((r) => r.path === `/v2/meetings/${meeting.id}`)).toHaveLength(3);
+    });
+
+    it('a chat post answered 5xx is posted again only once the message list shows it absent', async () => {
+      const { chat } = await harness({ ZOOM_MAX_ATTEMPTS: '3' });
+      await chat.sendMessage({ toContact: 'student1@example.com' }, 'warm the token');
+      sim.setFaults({ serverErrorRatio: 1 });
+      const listFails = await chat
+        .sendMessage({ toContact: 'student1@example.com' }, 'never')
+        .catch((e: unknown) => e);
+      // The list cannot be read either: the outcome stays unknown, and the post is not repeated.
+      expect(listFails).toBeInstanceOf(ZoomOutcomeUnknownError);
+      expect(listFails).toMatchObject({ retryable: false });
+      expect([500, 502, 503]).toContain((listFails as ZoomApiError).status);
+      expect(chatRequests(sim).filter((r) => r.status >= 500)).toHaveLength(1);
+
+      // Applied, then 500: the list shows it, so it is sent, with that message's id, and not again.
+      sim.reset();
+      sim.setFaults({ applyThenServerErrorRatio: 1 });
+      const landed = await chat.sendMessage({ toContact: 'student1@example.com' }, 'landed');
+      expect(landed).toEqual({ messageId: sim.messages()[0].id });
+      expect(chatRequests(sim)).toHaveLength(1);
+      expect(sim.messages()).toHaveLength(1);
     });
 
     it('a read Zoom never answers times out and is retried, then surfaces as retryable', async () => {

@@ -18,7 +18,7 @@ import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { AppConfig } from '../config/app-config';
-import { Idempotent } from '../idempotency/idempotent.decorator';
+import { Idempotent, IdempotencyWorkKey } from '../idempotency/idempotent.decorator';
 import { BroadcastsService } from './broadcasts.service';
 import {
   BroadcastListResponseDto,
@@ -58,11 +58,13 @@ export class BroadcastsController {
   async sendLink(
     @Body() dto: SendLinkDto,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @IdempotencyWorkKey() workKey: string | null,
   ): Promise<LegacySendResponseDto> {
     const created = await this.broadcasts.sendLink(
       dto.meeting_id,
       dto.question_link,
       dto.message ?? null,
+      workKey,
     );
     const state = await this.broadcasts.progressOf(
       created,
@@ -100,12 +102,14 @@ export class BroadcastsController {
   async sendQuestion(
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Body() dto: SendQuestionDto,
+    @IdempotencyWorkKey() workKey: string | null,
   ): Promise<BroadcastResponseDto> {
     const created = await this.broadcasts.sendQuestion(
       id,
       dto.meeting_id,
       dto.mode ?? 'direct',
       dto.allow_duplicate ?? false,
+      workKey,
     );
     const state = await this.broadcasts.progressOf(created, 0);
     return toBroadcastResponse(state.broadcast, state.counts);

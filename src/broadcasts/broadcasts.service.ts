@@ -1,8 +1,10 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { createHash } from 'node:crypto';
 import { Model, Types } from 'mongoose';
 import { emailMatcher, type PersonIdentity } from '../common/personal-data';
 import { AppConfig } from '../config/app-config';
+import { isDuplicateKey } from '../database/duplicate-key';
 import { MeetingPerson, ParticipantsService } from '../participants/participants.service';
 import { QuestionsService } from '../questions/questions.service';
 import { ZoomMeetingsService } from '../zoom/zoom-meetings.service';
@@ -43,6 +45,8 @@ interface NewBroadcast {
   questionLink?: string;
   message?: string | null;
   allowDuplicate?: boolean;
+  /** The request's Idempotency-Key work key (IdempotencyClaim), when it has one. */
+  workKey?: string | null;
 }
 
 const WAIT_POLL_MS = 250;
@@ -116,9 +120,20 @@ export class BroadcastsService {
     meetingId: string,
     mode: BroadcastMode,
     allowDuplicate = false,
+    workKey: string | null = null,
   ): Promise<CreatedBroadcast> {
+    const done = await this.createdUnder(workKey);
+    if (done) return done;
     const question = questionSnapshot(await this.questions.findById(questionId));
-    return this.create({ meetingId, mode, kind: 'question', questionId, question, allowDuplicate });
+    return this.create({
+      meetingId,
+      mode,
+      kind: 'question',
+      questionId,
+      question,
+      allowDuplicate,
+      workKey,
+    });
   }
 
   /** POST /api/send-question: the original API, one instructor-chosen link for everyone. */
@@ -126,8 +141,33 @@ export class BroadcastsService {
     meetingId: string,
     link: string,
     message: string | null,
+    workKey: string | null = null,
   ): Promise<CreatedBroadcast> {
-    return this.create({ meetingId, mode: 'direct', kind: 'link', questionLink: link, message });
+    const done = await this.createdUnder(workKey);
+    if (done) return done;
+    return this.create({
+      meetingId,
+      mode: 'direct',
+      kind: 'link',
+      questionLink: link,
+      message,
+      workKey,
+    });
+  }
+
+  /**
+   * The broadcast an earlier run of this very request (same Idempotency-Key use and request)
+   * created, if any: its answer was never kept (IdempotencyService), and sending again would
+   * message everyone twice. Answered as it stands now.
+   */
+  private async createdUnder(workKey: string | null): Promise<CreatedBroadcast | null> {
+    if (workKey === null) return null;
+    const broadcast = await this.broadcasts.findById(broadcastIdOf(workKey)).exec();
+    if (!broadcast) return null;
+    this.logger.warn(
+      `Idempotency-Key repeat after an answer that was not kept: answering with broadcast ${broadcast._id.toHexString()}, not sending again`,
+    );
+    return { broadcast, counts: await this.deliveries.countByStatus(broadcast._id) };
   }
 
   async get(id: Types.ObjectId): Promise<BroadcastDocument> {
@@ -274,7 +314,9 @@ export class BroadcastsService {
       );
     }
 
-    const id = new Types.ObjectId();
+    // Under an Idempotency-Key the id comes from it: the unique _id is what lets a repeat find
+    // this broadcast (createdUnder), and what makes a second create of it fail.
+    const id = input.workKey ? broadcastIdOf(input.workKey) : new Types.ObjectId();
     const { questionId } = input;
     if (questionId !== undefined && input.allowDuplicate) {
       await this.openBroadcasts.take(input.meetingId, questionId, id);
@@ -292,6 +334,9 @@ export class BroadcastsService {
     try {
       return await this.write(id, input, channelId, people);
     } catch (error) {
+      // A run of the same request that overtook this one (its lock ran out) wrote it first.
+      const other = isDuplicateKey(error) ? await this.createdUnder(input.workKey ?? null) : null;
+      if (other) return other;
       if (questionId !== undefined) {
         await this.openBroadcasts.release(input.meetingId, questionId, id).catch(() => undefined);
       }
@@ -393,4 +438,14 @@ export class BroadcastsService {
 
 function broadcastNotFound(id: Types.ObjectId): NotFoundException {
   return new NotFoundException(`Broadcast ${id.toHexString()} not found`);
+}
+
+/**
+ * A broadcast's id under an Idempotency-Key: 12 bytes of a hash of the claim's work key, the same
+ * for every run of one request (IdempotencyClaim). Nothing reads a time out of a broadcast id.
+ */
+function broadcastIdOf(workKey: string): Types.ObjectId {
+  return new Types.ObjectId(
+    createHash('sha256').update(`broadcast:${workKey}`).digest('hex').slice(0, 24),
+  );
 }

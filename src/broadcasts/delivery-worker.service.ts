@@ -223,7 +223,10 @@ export class DeliveryWorker
       return { kind: 'lease-lost' };
     }
     try {
-      const { messageId } = await this.chat.sendMessage(target, text);
+      const { messageId } = await this.chat.sendMessage(target, text, {
+        marker: this.markerOf(broadcast, delivery, text),
+        excludeId: delivery.zoom_message_id,
+      });
       return { kind: 'sent', messageId };
     } catch (error) {
       const reason = describe(error);
@@ -306,12 +309,14 @@ export class DeliveryWorker
   /**
    * What identifies this delivery's message in Zoom's list: its personal answer token (unique
    * per delivery; the token, not the whole link, so a BASE_URL that differs between instances or
-   * changed since does not hide it), or for a link broadcast the whole text (the list is per
-   * recipient already).
+   * changed since does not hide it), or for a link broadcast its link (the list is per recipient
+   * already). Never the whole text: the instructor's words around the link may be shortened to
+   * fit (message-composer.ts, a rule that may change between versions) or reworded by Zoom, while
+   * the link is kept whole.
    */
   private markerOf(broadcast: SentBroadcast, delivery: DeliveryDocument, text: string): string {
     return broadcast.kind === 'link'
-      ? text
+      ? broadcast.question_link || text
       : answerToken(this.config.answers.tokenSecret, delivery._id);
   }
 

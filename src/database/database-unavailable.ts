@@ -15,7 +15,8 @@ export class DatabaseUnavailableException extends ServiceUnavailableException {
 
 /**
  * True for failures that mean "the database cannot be reached", as opposed to a bad query: the
- * guard's own exception, and the driver's network, server-selection and closed-client errors.
+ * guard's own exception, the driver's network (PoolClearedError among them), server-selection and
+ * closed-client errors, and a socket error the driver passes on unwrapped.
  * Every route answers these with 503 and Retry-After (Zoom retries a webhook that failed).
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -26,8 +27,36 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     error instanceof mongo.MongoServerSelectionError ||
     error instanceof mongo.MongoNotConnectedError ||
     error instanceof mongo.MongoTopologyClosedError ||
-    error instanceof mongoose.Error.MongooseServerSelectionError
+    error instanceof mongoose.Error.MongooseServerSelectionError ||
+    isDroppedDatabaseSocket(error)
   );
+}
+
+/**
+ * Node's own errors for a connection the other side closed. The driver wraps most socket errors in
+ * MongoNetworkError, but not one raised while it waits for a write to drain
+ * (Connection.writeCommand in the mongodb driver rethrows it as it is): a database that drops the
+ * connection mid-write surfaces as Node's EPIPE, "This socket has been ended by the other party".
+ * Only errors outside any HTTP client's wrapping reach here (the Zoom client turns its own into
+ * ZoomApiError), so such a code on a plain Error is the database's socket.
+ */
+const DROPPED_SOCKET_CODES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ENOTCONN',
+  'ERR_STREAM_DESTROYED',
+  'ERR_STREAM_WRITE_AFTER_END',
+  'ERR_SOCKET_CLOSED',
+]);
+
+function isDroppedDatabaseSocket(error: unknown): boolean {
+  if (!(error instanceof Error) || error instanceof mongoose.mongo.MongoError) return false;
+  if ((error as { isAxiosError?: unknown }).isAxiosError === true) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return typeof code === 'string' && DROPPED_SOCKET_CODES.has(code);
 }
 
 export const DATABASE_UNAVAILABLE_STATUS = HttpStatus.SERVICE_UNAVAILABLE;

@@ -6,6 +6,9 @@ import { extractKey } from '../common/auth/api-key.guard';
 import { IdempotencyKeyInProgressException, IdempotencyService } from './idempotency.service';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+/** Where the interceptor leaves a fresh claim's work key for the handler (@IdempotencyWorkKey). */
+export const WORK_KEY = Symbol('idempotencyWorkKey');
+export type IdempotentFastifyRequest = FastifyRequest & { [WORK_KEY]?: string };
 /** Set on an answer repeated from the first request with the same key. */
 export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
 
@@ -46,6 +49,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           void reply.status(claimed.statusCode).header(IDEMPOTENT_REPLAYED_HEADER, 'true');
           return of(claimed.body);
         }
+        (request as IdempotentFastifyRequest)[WORK_KEY] = claimed.workKey;
         return next.handle().pipe(
           catchError((error: unknown) =>
             from(this.idempotency.release(claimed.id).catch(() => undefined)).pipe(

@@ -31,7 +31,20 @@ export interface IdempotentRequest {
 }
 
 export type IdempotencyClaim =
-  { kind: 'fresh'; id: string } | { kind: 'replay'; statusCode: number; body: unknown };
+  | {
+      kind: 'fresh';
+      id: string;
+      /**
+       * Names the work this key and request ask for, the same for every claim of one use of the
+       * key (a takeover after the first claim's lock ran out included); a new use (after 24 h, or
+       * after an error freed the key) or another request gets another. A route whose work leaves
+       * a record stores it there, so a repeat that finds the key free again (the first answer could
+       * not be kept, e.g. the database went away just then) finds that work instead of doing it
+       * twice.
+       */
+      workKey: string;
+    }
+  | { kind: 'replay'; statusCode: number; body: unknown };
 
 /** 409 while the first request with the same key is still running; Retry-After in seconds. */
 export class IdempotencyKeyInProgressException extends ConflictException {
@@ -49,6 +62,11 @@ export class IdempotencyKeyInProgressException extends ConflictException {
  * same key with another request is a 422; a duplicate that arrives while the first is still
  * running gets a 409 and causes nothing. Only successful answers are kept: after an error the
  * key is free again, so the client may simply retry.
+ *
+ * A first answer that could not be kept (the database gone between the work and `complete`)
+ * leaves the key in progress until its lock runs out; a repeat then takes it over. What keeps
+ * that repeat from doing the work again is the route's own record of it, found by the claim's
+ * `workKey` (a send's broadcast: BroadcastsService).
  */
 @Injectable()
 export class IdempotencyService {
@@ -84,9 +102,10 @@ export class IdempotencyService {
         response: null,
         expires_at: new Date(now + IDEMPOTENCY_KEY_TTL_MS),
       };
+      const workKey = (expiresAt: Date) => sha256(`${id}\n${requestHash}\n${expiresAt.getTime()}`);
       try {
         await this.records.create({ _id: id, ...fresh });
-        return { kind: 'fresh', id };
+        return { kind: 'fresh', id, workKey: workKey(fresh.expires_at) };
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
       }
@@ -100,14 +119,16 @@ export class IdempotencyService {
         );
       }
       if (expired || abandoned) {
+        // An abandoned claim is the same use of the key: its 24 h (and so its work key) stay.
+        const expiresAt = expired ? fresh.expires_at : existing.expires_at;
         // Take it over only if no one else did in the meantime (compare and set on what we read).
         const taken = await this.records
           .updateOne(
             { _id: id, state: existing.state, locked_until: existing.locked_until },
-            { $set: fresh },
+            { $set: { ...fresh, expires_at: expiresAt } },
           )
           .exec();
-        if (taken.modifiedCount === 1) return { kind: 'fresh', id };
+        if (taken.modifiedCount === 1) return { kind: 'fresh', id, workKey: workKey(expiresAt) };
         continue;
       }
       if (existing.state === 'in_progress') throw new IdempotencyKeyInProgressException();

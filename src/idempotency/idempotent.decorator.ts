@@ -1,7 +1,16 @@
-import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  type ExecutionContext,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiHeader, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { ErrorBodyDto } from '../common/errors/error-body';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import {
+  IdempotencyInterceptor,
+  type IdempotentFastifyRequest,
+  WORK_KEY,
+} from './idempotency.interceptor';
 import { IDEMPOTENCY_KEY_PATTERN } from './idempotency.service';
 
 /**
@@ -27,3 +36,13 @@ export const Idempotent = () =>
       description: 'The Idempotency-Key was already used with a different request',
     }),
   );
+
+/**
+ * The work key of this request's Idempotency-Key claim (IdempotencyClaim), or null when the
+ * request has no key: for a route that records its work under it, so that a repeat whose first
+ * answer was never kept finds that work instead of doing it again.
+ */
+export const IdempotencyWorkKey = createParamDecorator(
+  (_: unknown, context: ExecutionContext): string | null =>
+    context.switchToHttp().getRequest<IdempotentFastifyRequest>()[WORK_KEY] ?? null,
+);

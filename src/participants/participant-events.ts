@@ -20,9 +20,10 @@ export interface ParticipantIdentity {
 export interface ParticipantEvent {
   /**
    * `waiting`: entered the waiting room (joined it, or put back by the host), not the meeting
-   * (docs/zoom.md §7). An admit is a `joined`, leaving the waiting room a `left`.
+   * (docs/zoom.md §7). An admit is a `joined`. `waiting_left`: left the waiting room, which ends
+   * a stay there but never a stay in the meeting (Zoom may send it around an admit too).
    */
-  kind: 'joined' | 'left' | 'waiting';
+  kind: 'joined' | 'left' | 'waiting' | 'waiting_left';
   meetingId: string;
   meetingUuid: string;
   meetingKind: MeetingKind;

@@ -81,7 +81,9 @@ export class ParticipantsRepository {
         ? this.applyJoin(where, event)
         : event.kind === 'waiting'
           ? this.applyWaiting(where, event)
-          : this.leave(where, event.ts, event.time, event.participant),
+          : event.kind === 'waiting_left'
+            ? this.applyWaitingLeft(where, event)
+            : this.leave(where, event.ts, event.time, event.participant),
     );
     return where;
   }
@@ -144,20 +146,22 @@ export class ParticipantsRepository {
   /**
    * A waiting-room entry (docs/zoom.md §7) applies if newer than the record's last one. It makes
    * the record `waiting` only if not older than its join (an admit that came first stays older)
-   * and newer than its leave and meeting end; otherwise it only notes its ts. Its identity ranks
-   * like a leave's: below any join's.
+   * and newer than its leave and meeting end; `left` instead when a participant_left_waiting_room
+   * not older than it came first; otherwise it only notes its ts. Its identity ranks like a
+   * leave's: below any join's.
    */
   private async applyWaiting(where: JoinKey, event: ParticipantEvent): Promise<void> {
     const ts = event.ts;
     const identity = this.identityFields(event.participant, where.participant_key, ts);
+    const latest = {
+      ...where,
+      ...olderThan('waiting_ts', ts),
+      ...notAfter('join_ts', ts),
+      ...olderThan('leave_ts', ts),
+      ...olderThan('ended_ts', ts),
+    };
     const enter = {
-      filter: {
-        ...where,
-        ...olderThan('waiting_ts', ts),
-        ...notAfter('join_ts', ts),
-        ...olderThan('leave_ts', ts),
-        ...olderThan('ended_ts', ts),
-      },
+      filter: { ...latest, ...olderThan('waiting_left_ts', ts) },
       update: {
         $set: { waiting_ts: ts, status: 'waiting' },
         $max: { last_event_ts: ts },
@@ -168,10 +172,18 @@ export class ParticipantsRepository {
           leave_ts: null,
           leave_time: null,
           ended_ts: null,
+          waiting_left_ts: null,
         },
       },
     };
-    const { outcome, previousRank } = await this.upsertOrMatch(enter.filter, enter.update);
+    let { outcome, previousRank } = await this.upsertOrMatch(enter.filter, enter.update);
+    if (outcome === 'missed') {
+      // The newest state, but its end (a leave of the waiting room as new or newer) is here.
+      ({ outcome, previousRank } = await this.match(
+        { ...latest, waiting_left_ts: { $gte: ts } },
+        { $set: { waiting_ts: ts, status: 'left' }, $max: { last_event_ts: ts } },
+      ));
+    }
     if (outcome === 'missed') {
       await this.participants
         .updateOne(
@@ -185,6 +197,47 @@ export class ParticipantsRepository {
         .exec();
       return;
     }
+    if (outcome === 'matched' && (previousRank ?? 0) < identity.identity_rank) {
+      await this.participants
+        .updateOne({ ...where, identity_rank: { $lt: identity.identity_rank } }, { $set: identity })
+        .exec();
+    }
+  }
+
+  /**
+   * participant_left_waiting_room (docs/zoom.md §7) ends a waiting-room stay and nothing else:
+   * it closes the record only while its newest state is the waiting room (status `waiting`) with
+   * an entry not newer than this event. A person admitted meanwhile stays in the meeting, in
+   * whatever order the admit and this event arrive: the event never sets leave_ts, so a join it
+   * did not see still reopens the record. Its ts is kept ($max) for a waiting-room entry that
+   * arrives after it (applyWaiting). A first event creates the record, left, like a leave.
+   */
+  private async applyWaitingLeft(where: JoinKey, event: ParticipantEvent): Promise<void> {
+    const ts = event.ts;
+    const identity = this.identityFields(event.participant, where.participant_key, ts);
+    const { outcome, previousRank } = await this.upsertOrMatch(
+      { ...where, ...olderThan('waiting_left_ts', ts) },
+      {
+        $set: { waiting_left_ts: ts },
+        $max: { last_event_ts: ts },
+        $setOnInsert: {
+          ...identity,
+          status: 'left',
+          join_ts: null,
+          join_time: null,
+          leave_ts: null,
+          leave_time: null,
+          waiting_ts: null,
+          ended_ts: null,
+        },
+      },
+    );
+    await this.participants
+      .updateOne(
+        { ...where, status: 'waiting', ...notAfter('waiting_ts', ts) },
+        { $set: { status: 'left' } },
+      )
+      .exec();
     if (outcome === 'matched' && (previousRank ?? 0) < identity.identity_rank) {
       await this.participants
         .updateOne({ ...where, identity_rank: { $lt: identity.identity_rank } }, { $set: identity })

@@ -18,6 +18,7 @@ const base = (over: Partial<ParticipantRecord>): ParticipantRecord => ({
   leave_ts: null,
   ended_ts: null,
   waiting_ts: null,
+  waiting_left_ts: null,
   identity_rank: 1,
   last_event_ts: 1000,
   raw_data: null,

@@ -32,13 +32,31 @@ export interface OccurrenceEnd {
 
 const NEVER = Number.NEGATIVE_INFINITY;
 
+/**
+ * When a join ended by leaving: its participant_left, or else the participant_left_waiting_room
+ * that closed it (a stay in the waiting room, not newer than that leave, that was its newest
+ * state; the repository's applyWaitingLeft). Null while open, or if only the meeting end closed it.
+ */
+function leaveTsOf(r: ParticipantRecord): number | null {
+  if (r.leave_ts !== null) return r.leave_ts;
+  const wl = r.waiting_left_ts ?? null;
+  const waited = r.waiting_ts;
+  const endedWaiting =
+    r.status === 'left' &&
+    wl !== null &&
+    waited !== null &&
+    wl >= waited &&
+    (r.join_ts ?? NEVER) <= waited;
+  return endedWaiting ? wl : null;
+}
+
 /** Newest join first; a record known only from its leave sorts by that leave. */
 function byRecency(a: ParticipantRecord, b: ParticipantRecord): number {
   const joinA = a.join_ts ?? NEVER;
   const joinB = b.join_ts ?? NEVER;
   if (joinA !== joinB) return joinB - joinA;
-  const leaveA = a.leave_ts ?? NEVER;
-  const leaveB = b.leave_ts ?? NEVER;
+  const leaveA = leaveTsOf(a) ?? NEVER;
+  const leaveB = leaveTsOf(b) ?? NEVER;
   if (leaveA !== leaveB) return leaveB - leaveA;
   return a.participant_key < b.participant_key ? -1 : a.participant_key > b.participant_key ? 1 : 0;
 }
@@ -49,10 +67,12 @@ function byRecency(a: ParticipantRecord, b: ParticipantRecord): number {
  */
 function effectiveLeaveTime(r: ParticipantRecord, occurrence: OccurrenceEnd): Date | null {
   const join = r.join_ts ?? NEVER;
-  const leave = r.leave_ts !== null && r.leave_ts >= join ? r.leave_ts : null;
+  const left = leaveTsOf(r);
+  const leave = left !== null && left >= join ? left : null;
   const ended = r.ended_ts !== null && r.ended_ts >= join ? r.ended_ts : null;
   if (leave !== null && (ended === null || leave <= ended)) {
-    return r.leave_time ?? new Date(leave);
+    // A waiting-room leave keeps only its event_ts (leave_time is a participant_left's).
+    return (r.leave_ts === leave ? r.leave_time : null) ?? new Date(leave);
   }
   if (ended !== null) return occurrence.end_time ?? new Date(ended);
   return null;

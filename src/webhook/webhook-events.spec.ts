@@ -47,7 +47,7 @@ describe('parseZoomWebhook', () => {
     ['meeting.participant_joined_waiting_room', 'waiting'],
     ['meeting.participant_put_in_waiting_room', 'waiting'],
     ['meeting.participant_admitted', 'joined'],
-    ['meeting.participant_left_waiting_room', 'left'],
+    ['meeting.participant_left_waiting_room', 'waiting_left'],
   ])('reads %s as a %s event at its date_time (docs/zoom.md §7)', (event, kind) => {
     const { join_time: _joinTime, ...ids } = object.participant;
     const parsed = parseZoomWebhook({

@@ -41,7 +41,7 @@ const HANDLED_ACTIONS = new Map<string, HandledAction>([
   ['participant_joined_waiting_room', { type: 'participant', kind: 'waiting' }],
   ['participant_put_in_waiting_room', { type: 'participant', kind: 'waiting' }],
   ['participant_admitted', { type: 'participant', kind: 'joined' }],
-  ['participant_left_waiting_room', { type: 'participant', kind: 'left' }],
+  ['participant_left_waiting_room', { type: 'participant', kind: 'waiting_left' }],
   ['started', { type: 'occurrence', kind: 'started' }],
   ['ended', { type: 'occurrence', kind: 'ended' }],
 ]);

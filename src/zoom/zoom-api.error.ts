@@ -68,7 +68,7 @@ export class ZoomInvalidRequestError extends ZoomApiError {
 
 /**
  * A request that is not idempotent (a Team Chat post) went out and no answer came back (timeout,
- * reset): Zoom may or may not have applied it. Not retryable as such: the caller must find out
+ * reset; `status` 0), or a 5xx came back (`status` is it): Zoom may or may not have applied it. Not retryable as such: the caller must find out
  * (e.g. list the messages sent) before sending again, or it may post twice.
  */
 export class ZoomOutcomeUnknownError extends ZoomApiError {

@@ -5,9 +5,21 @@ import {
   ZoomChatPermissionError,
   ZoomConfigError,
   ZoomInvalidRequestError,
+  ZoomOutcomeUnknownError,
 } from './zoom-api.error';
 import { chatProblemFix, chatProblemOf, ZoomChatRefusals } from './zoom-chat-refusals';
+import { backoffDelay } from './retry-policy';
 import { ZoomHttpClient, type ZoomResponse } from './zoom-http.client';
+
+export interface SendOptions {
+  /**
+   * Text that identifies this message in Zoom's list of sent messages, for confirming a post
+   * answered 5xx (default: the whole message). Must survive any edit Zoom makes to the text.
+   */
+  marker?: string;
+  /** A message id the confirmation must not take for this one (an earlier message of the same marker). */
+  excludeId?: string | null;
+}
 
 /**
  * Team Chat's limit on `message` (docs/zoom.md §2). Counted in UTF-16 code units (JavaScript's
@@ -33,8 +45,58 @@ export class ZoomChatService {
    * Posts `message` from ZOOM_CHAT_SENDER to a contact or a channel; resolves to Zoom's message
    * id. A message Zoom would refuse (empty, over 1024 characters, no single target) is refused
    * here, before any call, with ZoomInvalidRequestError.
+   *
+   * A 5xx answer may come after Zoom applied the post (docs/zoom.md §2), so it is not simply
+   * retried: after a back-off the message is looked up by `marker` (default: the whole text) in
+   * Zoom's list of sent messages, and posted again only when it is not there, up to
+   * ZOOM_MAX_ATTEMPTS posts. A 5xx confirmed absent after the last post is a retryable
+   * ZoomApiError (nothing was sent); one that cannot be confirmed, like a post without any
+   * answer, is ZoomOutcomeUnknownError, for the caller to confirm later.
    */
   async sendMessage(
+    target: ZoomChatTarget,
+    message: string,
+    options: SendOptions = {},
+  ): Promise<{ messageId: string | null }> {
+    const since = new Date();
+    const { maxAttempts } = this.config.zoom;
+    for (let post = 1; ; post++) {
+      try {
+        return await this.postOnce(target, message);
+      } catch (error) {
+        if (!(error instanceof ZoomOutcomeUnknownError) || error.status < 500) throw error;
+        // A shutdown during the wait must not turn "maybe posted" into a plain retryable error.
+        await this.http.pause(backoffDelay(post)).catch(() => {
+          throw error;
+        });
+        let found: { messageId: string } | null;
+        try {
+          found = await this.findSentMessage(target, options.marker ?? message, {
+            since,
+            excludeId: options.excludeId,
+          });
+        } catch {
+          throw error; // cannot tell: the caller confirms later, never resends blindly
+        }
+        if (found) return found;
+        if (post >= maxAttempts) {
+          // Confirmed absent: the 5xx was a refusal after all, and a later retry is safe.
+          throw new ZoomApiError({
+            status: error.status,
+            code: error.code,
+            zoomMessage: error.zoomMessage.replace(/; Zoom may have applied it$/, ''),
+            trackingId: error.trackingId,
+            retryable: true,
+          });
+        }
+        this.logger.warn(
+          `Zoom answered ${error.status} to a chat post that its message list does not show; posting again (${post}/${maxAttempts})`,
+        );
+      }
+    }
+  }
+
+  private async postOnce(
     target: ZoomChatTarget,
     message: string,
   ): Promise<{ messageId: string | null }> {

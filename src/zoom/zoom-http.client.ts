@@ -35,10 +35,10 @@ export interface ZoomRequest {
   /**
    * False for a request that must not be applied twice: a Team Chat post, whose body has no
    * idempotency key among its fields (docs/zoom.md §2). Such a request is retried only when it
-   * certainly was not applied (connection refused, name not resolved, a 429 or 5xx answer); when
-   * it went out and no answer came (timeout, reset) its outcome is unknown and
-   * ZoomOutcomeUnknownError is thrown at once, for the caller to confirm before any resend.
-   * Default true (reads).
+   * certainly was not applied (connection refused, name not resolved, a 429 answer); when it went
+   * out and no answer came (timeout, reset), or a 5xx came (Zoom may fail after the write), its
+   * outcome is unknown and ZoomOutcomeUnknownError is thrown at once, for the caller to confirm
+   * before any resend. Default true (reads).
    */
   idempotent?: boolean;
 }
@@ -134,7 +134,7 @@ export class ZoomHttpClient implements OnApplicationShutdown {
       if (request.idempotent === false && failure.maybeApplied) {
         this.logFailure(request, failure, 'outcome unknown, not retried (not idempotent)');
         throw new ZoomOutcomeUnknownError({
-          status: 0,
+          status: failure.status,
           code: failure.code,
           zoomMessage: `${failure.message}; Zoom may have applied it`,
           trackingId: failure.trackingId,
@@ -286,8 +286,9 @@ export class ZoomHttpClient implements OnApplicationShutdown {
           ? (response.headers['x-ratelimit-type'] as string | undefined)
           : undefined,
       token,
-      // An answer came: 429 and 5xx are refusals, any other status is Zoom's final word.
-      maybeApplied: false,
+      // A 429 is a refusal before any work and any other 4xx is Zoom's final word, but a 5xx may
+      // come after the write: Zoom does not say which (docs/zoom.md §2).
+      maybeApplied: kind === 'server',
     };
   }
 
@@ -328,6 +329,14 @@ export class ZoomHttpClient implements OnApplicationShutdown {
       `Zoom ${request.method} ${request.path}: ${status}${code} "${failure.message}" ` +
         `x-zm-trackingid=${failure.trackingId ?? 'none'}; ${outcome}`,
     );
+  }
+
+  /**
+   * A back-off for a caller that retries on its own (a chat post confirmed absent after a 5xx);
+   * shutdown ends it with a retryable ZoomApiError, like the client's own waits.
+   */
+  pause(ms: number): Promise<void> {
+    return this.wait(ms);
   }
 
   /** Sleeps before a retry; shutdown ends the wait with a retryable error. */

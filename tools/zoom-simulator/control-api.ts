@@ -77,6 +77,7 @@ function faults(o: Json): ZoomSimulatorFaults {
     burst429: optNum(o, 'burst429'),
     answerLateMs: optNum(o, 'answerLateMs'),
     applyThenHangRatio: optNum(o, 'applyThenHangRatio'),
+    applyThenServerErrorRatio: optNum(o, 'applyThenServerErrorRatio'),
     omitMessageId: optBool(o, 'omitMessageId'),
     dailyLimits: rateLimits(optObj(o, 'dailyLimits')),
     dailyLimitHeaders: optBool(o, 'dailyLimitHeaders'),

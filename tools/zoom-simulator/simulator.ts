@@ -74,6 +74,11 @@ export interface ZoomSimulator {
   users(): ZoomUser[];
   meetings(): SimMeeting[];
   messages(): SentMessage[];
+  /**
+   * Changes a sent message's text, as its sender may in the Zoom client: the list then shows the
+   * new text with status "Edited" (docs/zoom.md §7).
+   */
+  editMessage(id: string, message: string): void;
   requests(): RecordedRequest[];
   tokenRequests(): number;
   /** Clears messages, requests, webhook deliveries, the token-request count; faults back to the start options. */
@@ -182,6 +187,9 @@ class ZoomSimulatorServer implements ZoomSimulator {
     if (f.burst429 !== undefined) this.faults.burst429 = f.burst429;
     if (f.answerLateMs !== undefined) this.faults.answerLateMs = f.answerLateMs;
     if (f.applyThenHangRatio !== undefined) this.faults.applyThenHangRatio = f.applyThenHangRatio;
+    if (f.applyThenServerErrorRatio !== undefined) {
+      this.faults.applyThenServerErrorRatio = f.applyThenServerErrorRatio;
+    }
     if (f.omitMessageId !== undefined) this.faults.omitMessageId = f.omitMessageId;
     if (f.rateLimits !== undefined) this.limiter.setLimits(f.rateLimits);
     if (f.dailyLimits !== undefined) this.daily.setLimits(f.dailyLimits);
@@ -242,6 +250,9 @@ class ZoomSimulatorServer implements ZoomSimulator {
   }
   messages(): SentMessage[] {
     return this.api.messages();
+  }
+  editMessage(id: string, message: string): void {
+    this.api.editMessage(id, message);
   }
   requests(): RecordedRequest[] {
     return this.api.requests();
@@ -316,6 +327,7 @@ class ZoomSimulatorServer implements ZoomSimulator {
       burst429: 0,
       answerLateMs: 0,
       applyThenHangRatio: 0,
+      applyThenServerErrorRatio: 0,
       omitMessageId: false,
       dailyLimitHeaders: true,
     };

@@ -54,6 +54,11 @@ export interface ZoomSimulatorFaults {
   answerLateMs?: number;
   /** Fraction of chat sends that are applied and then never answered (until close()). */
   applyThenHangRatio?: number;
+  /**
+   * Fraction of chat sends that are applied (the message is out) and then answered 500: a Zoom
+   * that fails after the write, which a caller cannot tell from a 5xx that did not apply.
+   */
+  applyThenServerErrorRatio?: number;
   /** Chat sends are applied and answered 201 with an empty body (no message id). */
   omitMessageId?: boolean;
   /**
@@ -140,6 +145,8 @@ export interface SentMessage {
   message: string;
   /** Epoch ms when accepted. */
   at: number;
+  /** Changed after it was sent (editMessage): listed with the new text and status "Edited". */
+  edited?: boolean;
 }
 
 export interface RecordedRequest {

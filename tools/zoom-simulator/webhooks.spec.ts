@@ -183,10 +183,11 @@ describe('Zoom simulator: webhooks', () => {
       'meeting.participant_joined_waiting_room',
       'meeting.participant_admitted',
       'meeting.participant_joined',
+      'meeting.participant_left_waiting_room',
       'meeting.participant_put_in_waiting_room',
       'meeting.participant_left_waiting_room',
     ]);
-    for (const i of [1, 2, 4, 5]) {
+    for (const i of [1, 2, 4, 5, 6]) {
       const participant = receiver.received[i].body.payload.object.participant;
       expect(participant).toMatchObject({
         user_id: p.user_id,

@@ -253,8 +253,10 @@ export class SimWorld {
   }
 
   /**
-   * The host admits them: meeting.participant_admitted, then meeting.participant_joined (that
-   * Zoom sends the join too is inferred, docs/zoom.md §7).
+   * The host admits them: meeting.participant_admitted, then meeting.participant_joined, then
+   * meeting.participant_left_waiting_room, the newest of the three: they did leave the waiting
+   * room (that Zoom sends the join and the leave of the waiting room too, and in this order, is
+   * inferred, docs/zoom.md §7). A receiver that takes the last for a leave loses the person.
    */
   admit(meetingId: string | number, participantUuidOrUserId: string): SimParticipant {
     const { meeting, occurrence, participant } = this.present(meetingId, participantUuidOrUserId);
@@ -265,6 +267,7 @@ export class SimWorld {
     participant.join_time = zoomTime();
     this.emitEvent('meeting.participant_admitted', meeting, occurrence, participant);
     this.emitEvent(this.kind(meeting, 'participant_joined'), meeting, occurrence, participant);
+    this.emitEvent('meeting.participant_left_waiting_room', meeting, occurrence, participant);
     return { ...participant };
   }
 

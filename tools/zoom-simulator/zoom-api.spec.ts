@@ -382,6 +382,22 @@ describe('Zoom simulator: Zoom API', () => {
       await sim.close();
       expect(await hung).toBe('closed');
     });
+
+    it('applyThenServerErrorRatio applies a post and answers 500; serverErrorRatio applies nothing', async () => {
+      sim = await startZoomSimulator();
+      sim.addUser({ email: sender });
+      sim.addUser({ email: 'bob@example.com' });
+      tok = await token();
+      sim.setFaults({ applyThenServerErrorRatio: 1 });
+      const applied = await post({ message: 'applied', to_contact: 'bob@example.com' });
+      expect(applied.status).toBe(500);
+      expect(sim.messages().map((m) => m.message)).toEqual(['applied']);
+
+      sim.setFaults({ applyThenServerErrorRatio: 0, serverErrorRatio: 1 });
+      const refused = await post({ message: 'refused', to_contact: 'bob@example.com' });
+      expect(refused.status).toBeGreaterThanOrEqual(500);
+      expect(sim.messages().map((m) => m.message)).toEqual(['applied']);
+    });
   });
 
   describe('GET /v2/meetings/{meetingId}', () => {

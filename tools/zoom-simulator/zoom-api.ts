@@ -32,6 +32,8 @@ export interface FaultState {
   answerLateMs: number;
   /** Fraction of chat sends that are applied and then never answered (until close()). */
   applyThenHangRatio: number;
+  /** Fraction of chat sends that are applied and then answered 500. */
+  applyThenServerErrorRatio: number;
   /** Chat sends are answered 201 without a message id. */
   omitMessageId: boolean;
   /** A daily 429 carries X-RateLimit-Type and Retry-After (true) or only its message (false). */
@@ -101,6 +103,13 @@ export class ZoomApi {
 
   messages(): SentMessage[] {
     return this.sent.map((m) => ({ ...m }));
+  }
+
+  editMessage(id: string, message: string): void {
+    const sent = this.sent.find((m) => m.id === id);
+    if (!sent) throw new Error(`No message ${id}`);
+    sent.message = message;
+    sent.edited = true;
   }
 
   requests(): RecordedRequest[] {
@@ -400,6 +409,10 @@ export class ZoomApi {
     // Applied, answered late or never: what a slow Zoom (or a slow proxy) looks like to a caller
     // that gives up waiting. The message is out; the caller cannot know it.
     if (this.rng.chance(this.faults.applyThenHangRatio)) return this.hang(res);
+    // Applied, then a 5xx: a caller that takes every 5xx for "not applied" posts it twice.
+    if (this.rng.chance(this.faults.applyThenServerErrorRatio)) {
+      return answer(500, zoomError(500, 'Internal server error. Please try again later.'));
+    }
     if (this.faults.answerLateMs > 0) await sleep(this.faults.answerLateMs);
     return answer(201, this.faults.omitMessageId ? {} : { id });
   }
@@ -465,6 +478,7 @@ export class ZoomApi {
         sender: senderUser?.email ?? m.sender,
         date_time: zoomTime(m.at),
         timestamp: m.at,
+        status: m.edited ? 'Edited' : 'Normal',
       })),
     });
   }

@@ -76,6 +76,13 @@ export class Participant {
   @Prop({ type: Number, default: null })
   waiting_ts!: number | null;
 
+  /**
+   * event_ts (ms) of the newest participant_left_waiting_room: it ends a waiting-room stay not
+   * newer than it, and nothing else (an admitted person stays in the meeting).
+   */
+  @Prop({ type: Number, default: null })
+  waiting_left_ts!: number | null;
+
   /** event_ts (ms) of the occurrence's meeting.ended, once applied to this join. */
   @Prop({ type: Number, default: null })
   ended_ts!: number | null;
