@@ -13,7 +13,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { Types } from 'mongoose';
 import { Audited } from '../audit/audited.decorator';
-import { RequireRole } from '../common/auth/actor';
+import { CurrentActor, RequireRole, type Actor } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
@@ -56,11 +56,13 @@ export class BroadcastsController {
       'No one is in the meeting, or a request with the same Idempotency-Key is still running',
   })
   async sendLink(
+    @CurrentActor() actor: Actor,
     @Body() dto: SendLinkDto,
     @Res({ passthrough: true }) reply: FastifyReply,
     @IdempotencyWorkKey() workKey: string | null,
   ): Promise<LegacySendResponseDto> {
     const created = await this.broadcasts.sendLink(
+      actor,
       dto.meeting_id,
       dto.question_link,
       dto.message ?? null,
@@ -100,11 +102,13 @@ export class BroadcastsController {
       'No one in the meeting; no meeting chat channel (mode channel); the question is still open in the meeting (`details.open_broadcast_id` names that broadcast; `allow_duplicate` sends anyway); or a request with the same Idempotency-Key is still running',
   })
   async sendQuestion(
+    @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Body() dto: SendQuestionDto,
     @IdempotencyWorkKey() workKey: string | null,
   ): Promise<BroadcastResponseDto> {
     const created = await this.broadcasts.sendQuestion(
+      actor,
       id,
       dto.meeting_id,
       dto.mode ?? 'direct',
@@ -121,8 +125,11 @@ export class BroadcastsController {
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiOkResponse({ type: BroadcastResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  async get(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<BroadcastResponseDto> {
-    const state = await this.broadcasts.state(id);
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+  ): Promise<BroadcastResponseDto> {
+    const state = await this.broadcasts.view(actor, id);
     return toBroadcastResponse(state.broadcast, state.counts, state.deliveries);
   }
 
@@ -130,8 +137,11 @@ export class BroadcastsController {
   @RequireRole('assistant')
   @ApiOperation({ summary: 'Broadcasts sent to a meeting, newest first' })
   @ApiOkResponse({ type: BroadcastListResponseDto })
-  async listForMeeting(@Param() params: MeetingIdParamDto): Promise<BroadcastListResponseDto> {
-    const list = await this.broadcasts.listForMeeting(params.meeting_id);
+  async listForMeeting(
+    @CurrentActor() actor: Actor,
+    @Param() params: MeetingIdParamDto,
+  ): Promise<BroadcastListResponseDto> {
+    const list = await this.broadcasts.listForMeeting(actor, params.meeting_id);
     return {
       items: list.map((b) => toBroadcastResponse(b.broadcast, b.counts)),
       total: list.length,
@@ -157,10 +167,15 @@ export class BroadcastsController {
     description: 'A request with the same Idempotency-Key is still running',
   })
   async retry(
+    @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Body() dto: RetryDto = {},
   ): Promise<RetryResponseDto> {
-    const requeued = await this.broadcasts.retryFailed(id, dto?.include_unconfirmed === true);
+    const requeued = await this.broadcasts.retryFailed(
+      actor,
+      id,
+      dto?.include_unconfirmed === true,
+    );
     const state = await this.broadcasts.state(id);
     return { requeued, broadcast: toBroadcastResponse(state.broadcast, state.counts) };
   }
