@@ -2,7 +2,9 @@ import { ForbiddenException, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { MeetingAccessService } from '../src/access/meeting-access.service';
 import { ZoomApiError } from '../src/zoom/zoom-api.error';
+import type { Actor } from '../src/common/auth/actor';
 import { actorFor } from './utils/actors';
+import { createInstructor } from './utils/instructors';
 import { SettableClock } from './utils/settable-clock';
 import { startZoomWorld, type ZoomWorld } from './utils/zoom-world';
 
@@ -28,6 +30,11 @@ describe('Meeting access (service, database and Zoom simulator)', () => {
   });
 
   const newId = () => new Types.ObjectId().toHexString();
+  /** A stored account (grants go to existing instructors only), as its actor. */
+  async function account(role: 'instructor' | 'assistant'): Promise<Actor> {
+    return actorFor((await createInstructor(world.app, { role })).id, role);
+  }
+  const idOf = (actor: Actor) => new Types.ObjectId(actor.instructorId!);
   /** A meeting Zoom says `email` hosts (the simulator makes them a user with an id). */
   function hostedBy(email: string): { meetingId: string; hostId: string } {
     const meeting = world.sim.createMeeting({ topic: 'Algebra', hostEmail: email });
@@ -102,23 +109,23 @@ describe('Meeting access (service, database and Zoom simulator)', () => {
   it('lets a grant work without asking Zoom, capped by the account role; revoking ends it', async () => {
     const { meetingId } = hostedBy('prof.g@example.com');
     const host = actorFor(newId(), 'instructor', { email: 'prof.g@example.com' });
-    const colleague = actorFor(newId(), 'instructor');
-    const helper = actorFor(newId(), 'assistant');
+    const colleague = await account('instructor');
+    const helper = await account('assistant');
 
     await expect(access.require(colleague, meetingId, 'send')).rejects.toBeInstanceOf(
       ForbiddenException,
     );
-    await access.grant(host, meetingId, colleague.instructorId!, 'instructor');
-    await access.grant(host, meetingId, helper.instructorId!, 'instructor');
+    await access.grant(host, meetingId, idOf(colleague), 'instructor');
+    await access.grant(host, meetingId, idOf(helper), 'instructor');
     const lookups = meetingLookups(meetingId);
     await expect(access.require(colleague, meetingId, 'send')).resolves.toBeUndefined();
     expect(meetingLookups(meetingId)).toBe(lookups);
     await expect(access.require(colleague, meetingId, 'manage')).rejects.toThrow(
       `Only meeting ${meetingId}'s host or an admin may manage its grants`,
     );
-    await expect(access.grant(colleague, meetingId, newId(), 'assistant')).rejects.toBeInstanceOf(
-      ForbiddenException,
-    );
+    await expect(
+      access.grant(colleague, meetingId, idOf(helper), 'assistant'),
+    ).rejects.toBeInstanceOf(ForbiddenException);
 
     // An assistant account reminds and reads, never sends, whatever its grant says.
     await expect(access.require(helper, meetingId, 'remind')).resolves.toBeUndefined();
@@ -134,11 +141,11 @@ describe('Meeting access (service, database and Zoom simulator)', () => {
       ].sort(),
     );
 
-    await access.revoke(host, meetingId, colleague.instructorId!);
+    await access.revoke(host, meetingId, idOf(colleague));
     await expect(access.require(colleague, meetingId, 'send')).rejects.toThrow(
       `You do not host meeting ${meetingId} and have no grant for it`,
     );
-    await expect(access.revoke(host, meetingId, colleague.instructorId!)).rejects.toBeInstanceOf(
+    await expect(access.revoke(host, meetingId, idOf(colleague))).rejects.toBeInstanceOf(
       NotFoundException,
     );
   });
@@ -147,8 +154,8 @@ describe('Meeting access (service, database and Zoom simulator)', () => {
     const { meetingId } = hostedBy('prof.h@example.com');
     const host = actorFor(newId(), 'instructor', { email: 'prof.h@example.com' });
     const stranger = actorFor(newId(), 'instructor', { email: 'prof.i@example.com' });
-    const helper = actorFor(newId(), 'instructor');
-    await access.grant(host, meetingId, helper.instructorId!, 'assistant');
+    const helper = await account('instructor');
+    await access.grant(host, meetingId, idOf(helper), 'assistant');
     const notFound = () => new NotFoundException('Broadcast x not found');
 
     await expect(access.requireOnData(stranger, meetingId, 'read', notFound)).rejects.toThrow(

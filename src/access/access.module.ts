@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { InstructorsModule } from '../instructors/instructors.module';
 import { ZoomModule } from '../zoom/zoom.module';
 import { MeetingAccessService } from './meeting-access.service';
 import { MeetingGrantsController } from './meeting-grants.controller';
@@ -18,6 +19,7 @@ import { MeetingHost, MeetingHostSchema } from './schemas/meeting-host.schema';
       { name: MeetingGrant.name, schema: MeetingGrantSchema },
       { name: MeetingHost.name, schema: MeetingHostSchema },
     ]),
+    InstructorsModule,
     ZoomModule,
   ],
   controllers: [MeetingGrantsController],

@@ -1,7 +1,8 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, Types } from 'mongoose';
 import type { Actor } from '../common/auth/actor';
+import { InstructorsService } from '../instructors/instructors.service';
 import { ZoomApiError } from '../zoom/zoom-api.error';
 import {
   includesLevel,
@@ -25,6 +26,7 @@ export class MeetingAccessService {
   constructor(
     @InjectModel(MeetingGrant.name) private readonly grants: Model<MeetingGrant>,
     private readonly hosts: MeetingHostsService,
+    private readonly instructors: InstructorsService,
   ) {}
 
   /**
@@ -76,14 +78,19 @@ export class MeetingAccessService {
     }
   }
 
-  /** PUT /api/meetings/{meeting_id}/instructors/{instructor_id}: by the host or an admin. */
+  /**
+   * PUT /api/meetings/{meeting_id}/instructors/{instructor_id}: by the host or an admin, to an
+   * existing account (404 otherwise, told only to those who may manage the meeting).
+   */
   async grant(
     actor: Actor,
     meetingId: string,
-    instructorId: string,
+    grantee: Types.ObjectId,
     role: GrantRole,
   ): Promise<MeetingGrantDocument> {
     await this.require(actor, meetingId, 'manage');
+    await this.instructors.findById(grantee);
+    const instructorId = grantee.toHexString();
     const _id = grantKey(meetingId, instructorId);
     const grant = await this.grants
       .findOneAndUpdate(
@@ -99,8 +106,9 @@ export class MeetingAccessService {
   }
 
   /** DELETE /api/meetings/{meeting_id}/instructors/{instructor_id}: 404 when there was none. */
-  async revoke(actor: Actor, meetingId: string, instructorId: string): Promise<void> {
+  async revoke(actor: Actor, meetingId: string, grantee: Types.ObjectId): Promise<void> {
     await this.require(actor, meetingId, 'manage');
+    const instructorId = grantee.toHexString();
     const result = await this.grants.deleteOne({ _id: grantKey(meetingId, instructorId) }).exec();
     if (result.deletedCount === 0) {
       throw new NotFoundException(

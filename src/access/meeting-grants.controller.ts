@@ -64,9 +64,7 @@ export class MeetingGrantsController {
     @Param('instructor_id', ParseObjectIdPipe) instructorId: Types.ObjectId,
     @Body() dto: PutGrantDto,
   ): Promise<GrantResponseDto> {
-    return toGrantResponse(
-      await this.access.grant(actor, meetingId, instructorId.toHexString(), dto.role),
-    );
+    return toGrantResponse(await this.access.grant(actor, meetingId, instructorId, dto.role));
   }
 
   @Delete(':instructor_id')
@@ -82,6 +80,6 @@ export class MeetingGrantsController {
     @Param('meeting_id', ParseMeetingNumberPipe) meetingId: string,
     @Param('instructor_id', ParseObjectIdPipe) instructorId: Types.ObjectId,
   ): Promise<void> {
-    await this.access.revoke(actor, meetingId, instructorId.toHexString());
+    await this.access.revoke(actor, meetingId, instructorId);
   }
 }
