@@ -182,6 +182,23 @@ describe('Meeting hosts, grants and question ownership (e2e)', () => {
         .delete(`/api/meetings/${meetingA}/instructors/${other.id}`)
         .set(as(hostById))
         .expect(404);
+
+      // Granting and revoking are audited: who, on which meeting, for whom.
+      for (const action of ['meeting_grant.granted', 'meeting_grant.revoked']) {
+        const audit = await request(url)
+          .get(`/api/audit?action=${action}&meeting_id=${meetingA}`)
+          .set(admin)
+          .expect(200);
+        expect(audit.body.items).toContainEqual(
+          expect.objectContaining({
+            action,
+            outcome: 'succeeded',
+            actor_id: hostById.id,
+            target_id: other.id,
+            meeting_id: meetingA,
+          }),
+        );
+      }
     });
 
     it('lets an admin grant anywhere, refuses an unknown instructor and a bad role', async () => {

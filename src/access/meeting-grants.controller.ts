@@ -9,6 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Types } from 'mongoose';
+import { Audited } from '../audit/audited.decorator';
 import { CurrentActor, RequireRole, type Actor } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
@@ -49,6 +50,7 @@ export class MeetingGrantsController {
 
   @Put(':instructor_id')
   @RequireRole('instructor')
+  @Audited('meeting_grant.granted')
   @ApiOperation({
     summary: 'Grant an instructor access to the meeting (or change their grant)',
     description:
@@ -69,6 +71,7 @@ export class MeetingGrantsController {
 
   @Delete(':instructor_id')
   @RequireRole('instructor')
+  @Audited('meeting_grant.revoked')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: "Revoke an instructor's grant (by the host or an admin)" })
   @ApiParam(MEETING_ID_PARAM)
