@@ -9,6 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Types } from 'mongoose';
+import { ApiMeetingAccess } from './api-meeting-access.decorator';
 import { Audited } from '../audit/audited.decorator';
 import { CurrentActor, RequireRole, type Actor } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
@@ -40,6 +41,7 @@ export class MeetingGrantsController {
   })
   @ApiParam(MEETING_ID_PARAM)
   @ApiOkResponse({ type: GrantListResponseDto })
+  @ApiMeetingAccess()
   async list(
     @CurrentActor() actor: Actor,
     @Param('meeting_id', ParseMeetingNumberPipe) meetingId: string,
@@ -59,7 +61,11 @@ export class MeetingGrantsController {
   @ApiParam(MEETING_ID_PARAM)
   @ApiObjectIdParam('instructor_id', INSTRUCTOR_ID)
   @ApiOkResponse({ type: GrantResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such instructor' })
+  @ApiNotFoundResponse({
+    type: ErrorBodyDto,
+    description: 'No such instructor, or Zoom does not know the meeting',
+  })
+  @ApiMeetingAccess({ notFound: false })
   async put(
     @CurrentActor() actor: Actor,
     @Param('meeting_id', ParseMeetingNumberPipe) meetingId: string,
@@ -77,7 +83,11 @@ export class MeetingGrantsController {
   @ApiParam(MEETING_ID_PARAM)
   @ApiObjectIdParam('instructor_id', INSTRUCTOR_ID)
   @ApiNoContentResponse({ description: 'Revoked' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'The instructor had no grant' })
+  @ApiNotFoundResponse({
+    type: ErrorBodyDto,
+    description: 'The instructor had no grant, or Zoom does not know the meeting',
+  })
+  @ApiMeetingAccess({ notFound: false })
   async remove(
     @CurrentActor() actor: Actor,
     @Param('meeting_id', ParseMeetingNumberPipe) meetingId: string,

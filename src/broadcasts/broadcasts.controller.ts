@@ -10,6 +10,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiMeetingAccess } from '../access/api-meeting-access.decorator';
 import type { FastifyReply } from 'fastify';
 import { Types } from 'mongoose';
 import { Audited } from '../audit/audited.decorator';
@@ -29,6 +30,8 @@ import {
   toLegacyResponse,
 } from './dto/broadcast.response';
 import { MeetingIdParamDto, RetryDto, SendLinkDto, SendQuestionDto } from './dto/send.dto';
+
+const NO_BROADCAST = 'No such broadcast, or one in a meeting you may not read';
 
 @ApiTags('broadcasts')
 @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body or id' })
@@ -55,6 +58,7 @@ export class BroadcastsController {
     description:
       'No one is in the meeting, or a request with the same Idempotency-Key is still running',
   })
+  @ApiMeetingAccess()
   async sendLink(
     @CurrentActor() actor: Actor,
     @Body() dto: SendLinkDto,
@@ -124,7 +128,8 @@ export class BroadcastsController {
   @ApiOperation({ summary: 'A broadcast: status, counts by delivery status, and every recipient' })
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiOkResponse({ type: BroadcastResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NO_BROADCAST })
+  @ApiMeetingAccess({ notFound: false })
   async get(
     @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
@@ -137,6 +142,7 @@ export class BroadcastsController {
   @RequireRole('assistant')
   @ApiOperation({ summary: 'Broadcasts sent to a meeting, newest first' })
   @ApiOkResponse({ type: BroadcastListResponseDto })
+  @ApiMeetingAccess()
   async listForMeeting(
     @CurrentActor() actor: Actor,
     @Param() params: MeetingIdParamDto,
@@ -161,7 +167,8 @@ export class BroadcastsController {
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiBody({ type: RetryDto, required: false })
   @ApiAcceptedResponse({ type: RetryResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NO_BROADCAST })
+  @ApiMeetingAccess({ notFound: false })
   @ApiConflictResponse({
     type: ErrorBodyDto,
     description: 'A request with the same Idempotency-Key is still running',

@@ -9,6 +9,7 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiMeetingAccess } from '../access/api-meeting-access.decorator';
 import { CurrentActor, RequireRole, type Actor } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ParseMeetingNumberPipe } from '../zoom/meeting-number.pipe';
@@ -45,7 +46,11 @@ export class ParticipantsController {
   })
   @ApiParam(MEETING_ID_PARAM)
   @ApiOkResponse({ type: ParticipantListResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Unknown ?occurrence for this meeting' })
+  @ApiNotFoundResponse({
+    type: ErrorBodyDto,
+    description: 'Unknown ?occurrence for this meeting, or Zoom does not know the meeting',
+  })
+  @ApiMeetingAccess({ notFound: false })
   async list(
     @CurrentActor() actor: Actor,
     @Param('meeting_id', ParseMeetingNumberPipe) meetingId: string,

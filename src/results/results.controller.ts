@@ -7,6 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiMeetingAccess } from '../access/api-meeting-access.decorator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Types } from 'mongoose';
 import { MeetingIdParamDto } from '../broadcasts/dto/send.dto';
@@ -46,6 +47,7 @@ export class ResultsController {
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiOkResponse({ type: ResultsResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: NO_BROADCAST })
+  @ApiMeetingAccess({ notFound: false })
   @ApiConflictResponse({ type: ErrorBodyDto, description: LINK_BROADCAST })
   async get(
     @CurrentActor() actor: Actor,
@@ -68,6 +70,7 @@ export class ResultsController {
     content: { 'text/csv': { schema: { type: 'string' } } },
   })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: NO_BROADCAST })
+  @ApiMeetingAccess({ notFound: false })
   @ApiConflictResponse({ type: ErrorBodyDto, description: LINK_BROADCAST })
   async csv(
     @CurrentActor() actor: Actor,
@@ -91,6 +94,7 @@ export class ResultsController {
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': {} } })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: NO_BROADCAST })
+  @ApiMeetingAccess({ notFound: false })
   @ApiConflictResponse({ type: ErrorBodyDto, description: LINK_BROADCAST })
   async stream(
     @CurrentActor() actor: Actor,
@@ -108,6 +112,7 @@ export class ResultsController {
       'Total score per person over every question sent to the meeting, highest first (then more right answers, then name). People are keyed as their answers are: Zoom user id, else lower-cased email; channel answers (a typed name and email) are separate rows keyed `self:<email>` with identity `self_reported`, never merged into a Zoom-identified person.',
   })
   @ApiOkResponse({ type: LeaderboardResponseDto })
+  @ApiMeetingAccess()
   async leaderboard(
     @CurrentActor() actor: Actor,
     @Param() params: MeetingIdParamDto,
@@ -127,6 +132,7 @@ export class ResultsController {
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiAcceptedResponse({ type: RemindResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: NO_BROADCAST })
+  @ApiMeetingAccess({ notFound: false })
   @ApiConflictResponse({ type: ErrorBodyDto, description: LINK_BROADCAST })
   async remind(
     @CurrentActor() actor: Actor,
