@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AccessModule } from './access/access.module';
 import { AnswersModule } from './answers/answers.module';
 import { AuditModule } from './audit/audit.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
@@ -31,6 +32,7 @@ import { ZoomModule } from './zoom/zoom.module';
     InstructorsModule,
     QuestionsModule,
     ZoomModule,
+    AccessModule,
     BroadcastsModule,
     AnswersModule,
     ResultsModule,

@@ -12,14 +12,14 @@ import request from 'supertest';
 import { hasRole, type Role } from '../src/common/auth/actor';
 import { createInstructor, type CreatedInstructor } from './utils/instructors';
 import { TEST_API_KEY } from './utils/test-app';
-import { seedMeeting, startZoomWorld, type ZoomWorld } from './utils/zoom-world';
+import { SENDER_EMAIL, seedMeeting, startZoomWorld, type ZoomWorld } from './utils/zoom-world';
 
 const CALLERS = [
   'admin', // an instructor record with the admin role
   'bootstrap', // a key from API_KEYS
-  'owner', // the instructor who owns the resources in the path
+  'owner', // the instructor who owns the question in the path and hosts the meeting (Zoom says so)
   'other', // another instructor
-  'assistant',
+  'assistant', // granted "assistant" in the meeting by its host
   'revoked', // an admin's key, revoked
   'disabled', // an admin whose account is disabled
   'none', // no key at all
@@ -43,6 +43,8 @@ type Outcome = number | 'allowed';
 
 interface Fixtures {
   meetingId: string;
+  /** Granted "assistant" in the meeting by the owner, for the grant routes' calls (not a caller). */
+  grantee: CreatedInstructor;
   questionId: string;
   broadcastId: string;
   owner: CreatedInstructor;
@@ -75,6 +77,15 @@ let unique = 0;
 
 /** Another person's account: the self-service key routes answer 404 (ApiKeysService). */
 const OWN_KEYS_ONLY: Partial<Record<Caller, Outcome>> = { other: 404, assistant: 404 };
+
+/**
+ * Ownership and meeting access (README "Meetings: hosts and grants"): another instructor's
+ * question is 404, a broadcast in a meeting they may not read is 404, a meeting they may not read
+ * is 403; the assistant is granted "assistant" in the meeting, so reads and reminds.
+ */
+const NOT_OTHERS_QUESTION = { other: 404 } as const;
+const MEETING_READ: Partial<Record<Caller, Outcome>> = { owner: 200, other: 403, assistant: 200 };
+const BROADCAST_READ: Partial<Record<Caller, Outcome>> = { owner: 200, other: 404, assistant: 200 };
 
 const question = (f: Fixtures): Call => ({ params: { id: f.questionId } });
 const broadcast = (f: Fixtures): Call => ({ params: { id: f.broadcastId } });
@@ -147,16 +158,26 @@ const MATRIX: Record<string, Row> = {
     expect: { admin: 200, bootstrap: 200 },
   },
 
-  'GET /api/questions': { role: 'instructor' },
-  'POST /api/questions': { role: 'instructor', call: () => ({ body: QUESTION }) },
-  'GET /api/questions/{id}': { role: 'instructor', call: question },
+  'GET /api/questions': { role: 'instructor', expect: { owner: 200, other: 200 } },
+  'POST /api/questions': {
+    role: 'instructor',
+    call: () => ({ body: QUESTION }),
+    expect: { owner: 201, other: 201 },
+  },
+  'GET /api/questions/{id}': {
+    role: 'instructor',
+    call: question,
+    expect: { ...NOT_OTHERS_QUESTION, owner: 200, admin: 200 },
+  },
   'PUT /api/questions/{id}': {
     role: 'instructor',
     call: (f) => ({ ...question(f), body: QUESTION }),
+    expect: { ...NOT_OTHERS_QUESTION, owner: 200, admin: 200 },
   },
   'PATCH /api/questions/{id}': {
     role: 'instructor',
     call: (f) => ({ ...question(f), body: { title: 'Renamed' } }),
+    expect: { ...NOT_OTHERS_QUESTION, owner: 200, admin: 200 },
   },
   'DELETE /api/questions/{id}': {
     role: 'instructor',
@@ -169,32 +190,94 @@ const MATRIX: Record<string, Row> = {
         .expect(201);
       return { params: { id: created.body.id as string } };
     },
+    expect: { ...NOT_OTHERS_QUESTION, owner: 204, admin: 204 },
   },
   'POST /api/questions/{id}/send': {
     role: 'instructor',
-    call: (f) => ({ ...question(f), body: { meeting_id: f.meetingId } }),
+    // allow_duplicate: the question is still open in the meeting from the fixture's send.
+    call: (f) => ({ ...question(f), body: { meeting_id: f.meetingId, allow_duplicate: true } }),
+    // The question is checked first: another's is 404 whatever the meeting.
+    expect: { ...NOT_OTHERS_QUESTION, owner: 202, admin: 202 },
   },
   'POST /api/send-question': {
     role: 'instructor',
     call: (f) => ({
       body: { meeting_id: f.meetingId, question_link: 'https://forms.example.edu/quiz/1' },
     }),
+    expect: { other: 403 },
   },
   'POST /api/broadcasts/{id}/retry': {
     role: 'instructor',
     call: (f) => ({ ...broadcast(f), body: {} }),
+    expect: { owner: 202, other: 404 },
   },
   'GET /api/test-zoom': { role: 'instructor' },
 
-  'GET /api/broadcasts/{id}': { role: 'assistant', call: broadcast },
-  'GET /api/broadcasts/{id}/results': { role: 'assistant', call: broadcast },
-  'GET /api/broadcasts/{id}/results.csv': { role: 'assistant', call: broadcast },
-  'GET /api/broadcasts/{id}/stream': { role: 'assistant', call: broadcast },
-  'POST /api/broadcasts/{id}/remind': { role: 'assistant', call: broadcast },
-  'GET /api/meetings/{meeting_id}/broadcasts': { role: 'assistant', call: meeting },
-  'GET /api/meetings/{meeting_id}/leaderboard': { role: 'assistant', call: meeting },
-  'GET /api/meetings/{meeting_id}/participants': { role: 'assistant', call: meeting },
-  'POST /api/meetings/{meeting_id}/participants/sync': { role: 'assistant', call: meeting },
+  'GET /api/broadcasts/{id}': { role: 'assistant', call: broadcast, expect: BROADCAST_READ },
+  'GET /api/broadcasts/{id}/results': {
+    role: 'assistant',
+    call: broadcast,
+    expect: BROADCAST_READ,
+  },
+  'GET /api/broadcasts/{id}/results.csv': {
+    role: 'assistant',
+    call: broadcast,
+    expect: BROADCAST_READ,
+  },
+  'GET /api/broadcasts/{id}/stream': { role: 'assistant', call: broadcast, expect: BROADCAST_READ },
+  'POST /api/broadcasts/{id}/remind': {
+    role: 'assistant',
+    call: broadcast,
+    expect: { owner: 202, other: 404, assistant: 202 },
+  },
+  'GET /api/meetings/{meeting_id}/broadcasts': {
+    role: 'assistant',
+    call: meeting,
+    expect: MEETING_READ,
+  },
+  'GET /api/meetings/{meeting_id}/leaderboard': {
+    role: 'assistant',
+    call: meeting,
+    expect: MEETING_READ,
+  },
+  'GET /api/meetings/{meeting_id}/participants': {
+    role: 'assistant',
+    call: meeting,
+    expect: MEETING_READ,
+  },
+  'POST /api/meetings/{meeting_id}/participants/sync': {
+    role: 'assistant',
+    call: meeting,
+    expect: MEETING_READ,
+  },
+
+  'GET /api/meetings/{meeting_id}/instructors': {
+    role: 'assistant',
+    call: meeting,
+    expect: MEETING_READ,
+  },
+  // Only the host (the owner here) or an admin manages a meeting's grants.
+  'PUT /api/meetings/{meeting_id}/instructors/{instructor_id}': {
+    role: 'instructor',
+    call: (f) => ({
+      params: { meeting_id: f.meetingId, instructor_id: f.grantee.id },
+      body: { role: 'assistant' },
+    }),
+    expect: { owner: 200, admin: 200, bootstrap: 200, other: 403 },
+  },
+  'DELETE /api/meetings/{meeting_id}/instructors/{instructor_id}': {
+    role: 'instructor',
+    // A grant to revoke each time.
+    call: async (f) => {
+      await request(f.url)
+        .put(`/api/meetings/${f.meetingId}/instructors/${f.grantee.id}`)
+        .set('X-API-Key', TEST_API_KEY)
+        .send({ role: 'assistant' })
+        .expect(200);
+      return { params: { meeting_id: f.meetingId, instructor_id: f.grantee.id } };
+    },
+    expect: { owner: 204, admin: 204, bootstrap: 204, other: 403 },
+  },
 };
 
 /** The outcome a row expects for a caller: its own entry, else what the role decides. */
@@ -259,12 +342,17 @@ describe('Route x role matrix (e2e: every operation in the OpenAPI document x ev
     // One at a time: the test server can fail concurrent inserts under a unique index
     // (docs/architecture.md §12).
     const adminRecord = await createInstructor(t, { role: 'admin' });
-    const owner = await createInstructor(t, { role: 'instructor' });
+    // The owner hosts the seeded meeting: Zoom's host_id for it is the owner's Zoom user id.
+    const owner = await createInstructor(t, {
+      role: 'instructor',
+      zoom_user_id: world.sim.addUser({ email: SENDER_EMAIL }).id,
+    });
     const other = await createInstructor(t, { role: 'instructor' });
     const assistant = await createInstructor(t, { role: 'assistant' });
     const revoked = await createInstructor(t, { role: 'admin' });
     const disabled = await createInstructor(t, { role: 'admin' });
     const target = await createInstructor(t, { role: 'assistant' });
+    const grantee = await createInstructor(t, { role: 'assistant' });
     await request(t.url)
       .delete(`/api/instructors/${revoked.id}/api-keys/${revoked.keyId}`)
       .set(admin)
@@ -287,6 +375,11 @@ describe('Route x role matrix (e2e: every operation in the OpenAPI document x ev
 
     const { meetingId } = await seedMeeting(world.sim, { members: 2 });
     const asOwner = { 'X-API-Key': owner.key };
+    await request(t.url)
+      .put(`/api/meetings/${meetingId}/instructors/${assistant.id}`)
+      .set(asOwner)
+      .send({ role: 'assistant' })
+      .expect(200);
     const questionId = (
       await request(t.url).post('/api/questions').set(asOwner).send(QUESTION).expect(201)
     ).body.id as string;
@@ -297,6 +390,7 @@ describe('Route x role matrix (e2e: every operation in the OpenAPI document x ev
       .expect(202);
     fixtures = {
       meetingId,
+      grantee,
       questionId,
       broadcastId: sent.body.id as string,
       owner,

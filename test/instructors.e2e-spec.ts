@@ -385,6 +385,12 @@ describe('Instructors, roles and API keys (e2e, real database)', () => {
         .expect(403);
       expect(notAdmin.body.message).toContain('admin role');
       await api().get('/api/questions').set('X-API-Key', instructor.key).expect(200);
+      // The role lets an assistant through; the meeting then needs a grant (src/access).
+      await api()
+        .put(`/api/meetings/85746065432/instructors/${assistant.id}`)
+        .set(admin)
+        .send({ role: 'assistant' })
+        .expect(200);
       await api()
         .get('/api/meetings/85746065432/broadcasts')
         .set('X-API-Key', assistant.key)

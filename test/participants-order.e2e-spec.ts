@@ -8,6 +8,7 @@
 import { ParticipantsService } from '../src/participants/participants.service';
 import type { MeetingPerson } from '../src/participants/people';
 import { WebhookService } from '../src/webhook/webhook.service';
+import { BOOTSTRAP_ADMIN } from './utils/actors';
 import { createTestApp, TEST_API_KEY, TestApp } from './utils/test-app';
 import {
   connectionOf,
@@ -366,14 +367,20 @@ describe('participant presence converges under duplicates, reordering and races 
 
   async function check(meetingId: string, history: HistoryEvent[], seed: number) {
     const expected = referencePeople(history);
-    const all = await participants.listPeople(meetingId, { status: 'all', limit: 1000 });
+    const all = await participants.listPeople(BOOTSTRAP_ADMIN, meetingId, {
+      status: 'all',
+      limit: 1000,
+    });
     const now = await participants.currentPeople(meetingId);
     const context = `seed ${seed}; history:\n${history.map((e) => JSON.stringify(e)).join('\n')}`;
     try {
       expect(all.items.map(comparable)).toEqual(expected);
       expect(now.map(comparable)).toEqual(expected.filter((p) => p.status === 'joined'));
       expect(all.count).toBe(expected.length);
-      const waiting = await participants.listPeople(meetingId, { status: 'waiting', limit: 1000 });
+      const waiting = await participants.listPeople(BOOTSTRAP_ADMIN, meetingId, {
+        status: 'waiting',
+        limit: 1000,
+      });
       expect(waiting.items.map(comparable)).toEqual(expected.filter((p) => p.status === 'waiting'));
       expect(waiting.count).toBe(waiting.items.length);
     } catch (error) {

@@ -498,9 +498,13 @@ describe('Zoom client against the simulator (real HTTP)', () => {
   });
 
   describe('meetings (docs/zoom.md §2, §5)', () => {
-    it('reads the continuous-chat channel id, or null without one', async () => {
+    it('reads the continuous-chat channel id (or null without one) and the host', async () => {
       const { meetings } = await harness();
-      const withChat = sim.createMeeting({ topic: 'Algebra', continuousChat: true });
+      const withChat = sim.createMeeting({
+        topic: 'Algebra',
+        continuousChat: true,
+        hostEmail: 'Prof@Example.com',
+      });
       const plain = sim.createMeeting({ topic: 'Plain' });
       const got = await meetings.getMeeting(String(withChat.id));
       expect(got).toEqual({
@@ -508,7 +512,10 @@ describe('Zoom client against the simulator (real HTTP)', () => {
         uuid: withChat.uuid,
         topic: 'Algebra',
         chatChannelId: withChat.channel_id,
+        hostId: withChat.host_id,
+        hostEmail: 'Prof@Example.com',
       });
+      expect(got.hostId).toEqual(expect.any(String));
       expect(got.chatChannelId).toEqual(expect.any(String));
       expect((await meetings.getMeeting(String(plain.id))).chatChannelId).toBeNull();
       await expect(meetings.getMeeting('123')).rejects.toMatchObject({ status: 404, code: 3001 });

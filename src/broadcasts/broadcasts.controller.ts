@@ -10,10 +10,11 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiMeetingAccess } from '../access/api-meeting-access.decorator';
 import type { FastifyReply } from 'fastify';
 import { Types } from 'mongoose';
 import { Audited } from '../audit/audited.decorator';
-import { RequireRole } from '../common/auth/actor';
+import { CurrentActor, RequireRole, type Actor } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
@@ -29,6 +30,8 @@ import {
   toLegacyResponse,
 } from './dto/broadcast.response';
 import { MeetingIdParamDto, RetryDto, SendLinkDto, SendQuestionDto } from './dto/send.dto';
+
+const NO_BROADCAST = 'No such broadcast, or one in a meeting you may not read';
 
 @ApiTags('broadcasts')
 @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body or id' })
@@ -55,12 +58,15 @@ export class BroadcastsController {
     description:
       'No one is in the meeting, or a request with the same Idempotency-Key is still running',
   })
+  @ApiMeetingAccess()
   async sendLink(
+    @CurrentActor() actor: Actor,
     @Body() dto: SendLinkDto,
     @Res({ passthrough: true }) reply: FastifyReply,
     @IdempotencyWorkKey() workKey: string | null,
   ): Promise<LegacySendResponseDto> {
     const created = await this.broadcasts.sendLink(
+      actor,
       dto.meeting_id,
       dto.question_link,
       dto.message ?? null,
@@ -100,11 +106,13 @@ export class BroadcastsController {
       'No one in the meeting; no meeting chat channel (mode channel); the question is still open in the meeting (`details.open_broadcast_id` names that broadcast; `allow_duplicate` sends anyway); or a request with the same Idempotency-Key is still running',
   })
   async sendQuestion(
+    @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Body() dto: SendQuestionDto,
     @IdempotencyWorkKey() workKey: string | null,
   ): Promise<BroadcastResponseDto> {
     const created = await this.broadcasts.sendQuestion(
+      actor,
       id,
       dto.meeting_id,
       dto.mode ?? 'direct',
@@ -120,9 +128,13 @@ export class BroadcastsController {
   @ApiOperation({ summary: 'A broadcast: status, counts by delivery status, and every recipient' })
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiOkResponse({ type: BroadcastResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
-  async get(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<BroadcastResponseDto> {
-    const state = await this.broadcasts.state(id);
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NO_BROADCAST })
+  @ApiMeetingAccess({ notFound: false })
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+  ): Promise<BroadcastResponseDto> {
+    const state = await this.broadcasts.view(actor, id);
     return toBroadcastResponse(state.broadcast, state.counts, state.deliveries);
   }
 
@@ -130,8 +142,12 @@ export class BroadcastsController {
   @RequireRole('assistant')
   @ApiOperation({ summary: 'Broadcasts sent to a meeting, newest first' })
   @ApiOkResponse({ type: BroadcastListResponseDto })
-  async listForMeeting(@Param() params: MeetingIdParamDto): Promise<BroadcastListResponseDto> {
-    const list = await this.broadcasts.listForMeeting(params.meeting_id);
+  @ApiMeetingAccess()
+  async listForMeeting(
+    @CurrentActor() actor: Actor,
+    @Param() params: MeetingIdParamDto,
+  ): Promise<BroadcastListResponseDto> {
+    const list = await this.broadcasts.listForMeeting(actor, params.meeting_id);
     return {
       items: list.map((b) => toBroadcastResponse(b.broadcast, b.counts)),
       total: list.length,
@@ -151,16 +167,22 @@ export class BroadcastsController {
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiBody({ type: RetryDto, required: false })
   @ApiAcceptedResponse({ type: RetryResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NO_BROADCAST })
+  @ApiMeetingAccess({ notFound: false })
   @ApiConflictResponse({
     type: ErrorBodyDto,
     description: 'A request with the same Idempotency-Key is still running',
   })
   async retry(
+    @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Body() dto: RetryDto = {},
   ): Promise<RetryResponseDto> {
-    const requeued = await this.broadcasts.retryFailed(id, dto?.include_unconfirmed === true);
+    const requeued = await this.broadcasts.retryFailed(
+      actor,
+      id,
+      dto?.include_unconfirmed === true,
+    );
     const state = await this.broadcasts.state(id);
     return { requeued, broadcast: toBroadcastResponse(state.broadcast, state.counts) };
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { AccessModule } from '../access/access.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { QuestionsModule } from '../questions/questions.module';
 import { ZoomModule } from '../zoom/zoom.module';
@@ -30,6 +31,7 @@ import { SentBroadcasts } from './sent-broadcasts.service';
     QuestionsModule,
     ParticipantsModule,
     ZoomModule,
+    AccessModule,
   ],
   controllers: [BroadcastsController],
   providers: [

@@ -3,6 +3,9 @@ import { InjectModel } from '@nestjs/mongoose';
 import { createHash } from 'node:crypto';
 import { Model, Types } from 'mongoose';
 import { emailMatcher, type PersonIdentity } from '../common/personal-data';
+import type { MeetingLevel } from '../access/access.types';
+import { MeetingAccessService } from '../access/meeting-access.service';
+import type { Actor } from '../common/auth/actor';
 import { AppConfig } from '../config/app-config';
 import { isDuplicateKey } from '../database/duplicate-key';
 import { MeetingPerson, ParticipantsService } from '../participants/participants.service';
@@ -68,6 +71,7 @@ export class BroadcastsService {
     private readonly meetings: ZoomMeetingsService,
     private readonly openBroadcasts: OpenBroadcastsRepository,
     private readonly lookup: DeliveryLookup,
+    private readonly access: MeetingAccessService,
   ) {}
 
   /**
@@ -116,15 +120,17 @@ export class BroadcastsService {
    * would double everyone's messages and their leaderboard points.
    */
   async sendQuestion(
+    actor: Actor,
     questionId: Types.ObjectId,
     meetingId: string,
     mode: BroadcastMode,
     allowDuplicate = false,
     workKey: string | null = null,
   ): Promise<CreatedBroadcast> {
+    const question = questionSnapshot(await this.questions.findById(actor, questionId));
+    await this.access.require(actor, meetingId, 'send');
     const done = await this.createdUnder(workKey);
     if (done) return done;
-    const question = questionSnapshot(await this.questions.findById(questionId));
     return this.create({
       meetingId,
       mode,
@@ -138,11 +144,13 @@ export class BroadcastsService {
 
   /** POST /api/send-question: the original API, one instructor-chosen link for everyone. */
   async sendLink(
+    actor: Actor,
     meetingId: string,
     link: string,
     message: string | null,
     workKey: string | null = null,
   ): Promise<CreatedBroadcast> {
+    await this.access.require(actor, meetingId, 'send');
     const done = await this.createdUnder(workKey);
     if (done) return done;
     return this.create({
@@ -183,6 +191,24 @@ export class BroadcastsService {
     return broadcast;
   }
 
+  /**
+   * The broadcast, if the actor may do `needed` in its meeting. Someone who may not even read that
+   * meeting gets the same 404 as for an unknown id: a broadcast id is other people's data.
+   */
+  async authorize(actor: Actor, id: Types.ObjectId, needed: MeetingLevel): Promise<SentBroadcast> {
+    const broadcast = await this.sent(id);
+    await this.access.requireOnData(actor, broadcast.meeting_id, needed, () =>
+      broadcastNotFound(id),
+    );
+    return broadcast;
+  }
+
+  /** GET /api/broadcasts/{id}: for those who may read its meeting. */
+  async view(actor: Actor, id: Types.ObjectId): Promise<BroadcastState> {
+    await this.authorize(actor, id, 'read');
+    return this.state(id);
+  }
+
   /** Every recipient's delivery record, by name. */
   async listDeliveries(id: Types.ObjectId): Promise<DeliveryDocument[]> {
     return this.deliveries.listForBroadcast(id);
@@ -202,8 +228,10 @@ export class BroadcastsService {
   }
 
   async listForMeeting(
+    actor: Actor,
     meetingId: string,
   ): Promise<Array<{ broadcast: BroadcastDocument; counts: DeliveryCounts }>> {
+    await this.access.require(actor, meetingId, 'read');
     const list = await this.broadcasts
       .find({ meeting_id: meetingId })
       .sort({ created_at: -1 })
@@ -217,7 +245,12 @@ export class BroadcastsService {
     );
   }
 
-  async retryFailed(id: Types.ObjectId, includeUnconfirmed: boolean): Promise<number> {
+  async retryFailed(
+    actor: Actor,
+    id: Types.ObjectId,
+    includeUnconfirmed: boolean,
+  ): Promise<number> {
+    await this.authorize(actor, id, 'send');
     const { completed_at: completedAt } = await this.get(id);
     // Reopen before requeueing: the other way round, a fast worker on another instance could
     // finish the requeued records and mark the broadcast complete before this null lands.

@@ -1,4 +1,6 @@
 import { ConflictException, Injectable, Logger } from '@nestjs/common';
+import { MeetingAccessService } from '../access/meeting-access.service';
+import type { Actor } from '../common/auth/actor';
 import { ZoomLiveParticipant, ZoomMeetingsService } from '../zoom/zoom-meetings.service';
 import { OccurrencesRepository } from './occurrences.repository';
 import { MeetingKind, ParticipantIdentity } from './participant-events';
@@ -40,9 +42,12 @@ export class ParticipantsSyncService {
     private readonly participants: ParticipantsService,
     private readonly records: ParticipantsRepository,
     private readonly occurrences: OccurrencesRepository,
+    private readonly access: MeetingAccessService,
   ) {}
 
-  async sync(meetingId: string): Promise<SyncResult> {
+  /** For those who may read the meeting: it only brings the records up to what Zoom says. */
+  async sync(actor: Actor, meetingId: string): Promise<SyncResult> {
+    await this.access.require(actor, meetingId, 'read');
     const snapshotTs = Date.now();
     const [meeting, live] = await Promise.all([
       this.zoom.getMeeting(meetingId),

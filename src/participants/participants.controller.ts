@@ -9,7 +9,8 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { RequireRole } from '../common/auth/actor';
+import { ApiMeetingAccess } from '../access/api-meeting-access.decorator';
+import { CurrentActor, RequireRole, type Actor } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ParseMeetingNumberPipe } from '../zoom/meeting-number.pipe';
 import { ListParticipantsQueryDto } from './dto/list-participants.dto';
@@ -45,12 +46,17 @@ export class ParticipantsController {
   })
   @ApiParam(MEETING_ID_PARAM)
   @ApiOkResponse({ type: ParticipantListResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Unknown ?occurrence for this meeting' })
+  @ApiNotFoundResponse({
+    type: ErrorBodyDto,
+    description: 'Unknown ?occurrence for this meeting, or Zoom does not know the meeting',
+  })
+  @ApiMeetingAccess({ notFound: false })
   async list(
+    @CurrentActor() actor: Actor,
     @Param('meeting_id', ParseMeetingNumberPipe) meetingId: string,
     @Query() query: ListParticipantsQueryDto,
   ): Promise<ParticipantListResponseDto> {
-    const page = await this.participants.listPeople(meetingId, {
+    const page = await this.participants.listPeople(actor, meetingId, {
       status: query.status,
       limit: query.limit,
       cursor: query.cursor,
@@ -73,8 +79,9 @@ export class ParticipantsController {
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'Zoom does not know the meeting' })
   @ApiBadGatewayResponse({ type: ErrorBodyDto, description: "Zoom's answer, code and tracking id" })
   async sync(
+    @CurrentActor() actor: Actor,
     @Param('meeting_id', ParseMeetingNumberPipe) meetingId: string,
   ): Promise<SyncResponseDto> {
-    return this.syncer.sync(meetingId);
+    return this.syncer.sync(actor, meetingId);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { AccessModule } from '../access/access.module';
 import { ZoomModule } from '../zoom/zoom.module';
 import { OccurrencesRepository } from './occurrences.repository';
 import { ParticipantsSyncService } from './participants-sync.service';
@@ -17,6 +18,7 @@ import { Participant, ParticipantSchema } from './schemas/participant.schema';
       { name: MeetingOccurrence.name, schema: MeetingOccurrenceSchema },
     ]),
     ZoomModule,
+    AccessModule,
   ],
   controllers: [ParticipantsController],
   providers: [

@@ -1,5 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { emailMatcher, type PersonIdentity } from '../common/personal-data';
+import { MeetingAccessService } from '../access/meeting-access.service';
+import type { Actor } from '../common/auth/actor';
 import { OccurrencesRepository, OccurrenceRecord } from './occurrences.repository';
 import { OccurrenceEvent, ParticipantEvent } from './participant-events';
 import { ParticipantsRepository } from './participants.repository';
@@ -48,6 +50,7 @@ export class ParticipantsService {
   constructor(
     private readonly participants: ParticipantsRepository,
     private readonly occurrences: OccurrencesRepository,
+    private readonly access: MeetingAccessService,
   ) {}
 
   /**
@@ -166,7 +169,9 @@ export class ParticipantsService {
   }
 
   /** GET /api/meetings/{id}/participants: one page of people, ordered by person_key. */
-  async listPeople(meetingId: string, query: PeopleQuery = {}): Promise<PeoplePage> {
+  /** GET /api/meetings/{meeting_id}/participants: for those who may read the meeting. */
+  async listPeople(actor: Actor, meetingId: string, query: PeopleQuery = {}): Promise<PeoplePage> {
+    await this.access.require(actor, meetingId, 'read');
     const status = query.status ?? 'joined';
     const limit = query.limit ?? DEFAULT_LIMIT;
     const after = query.cursor !== undefined ? decodeCursor(query.cursor) : null;

@@ -23,7 +23,7 @@ import {
 } from '@nestjs/swagger';
 import { Types } from 'mongoose';
 import { Audited } from '../audit/audited.decorator';
-import { RequireRole } from '../common/auth/actor';
+import { CurrentActor, RequireRole, type Actor } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
@@ -37,6 +37,8 @@ import {
 import { PatchQuestionDto } from './dto/patch-question.dto';
 import { QuestionsService } from './questions.service';
 
+const NOT_YOURS = "No such question, or another instructor's";
+
 @ApiTags('questions')
 @RequireRole('instructor')
 @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body, query or id' })
@@ -48,15 +50,21 @@ export class QuestionsController {
   @Audited('question.created')
   @ApiOperation({ summary: 'Add a question to the bank' })
   @ApiCreatedResponse({ type: QuestionResponseDto })
-  async create(@Body() dto: CreateQuestionDto): Promise<QuestionResponseDto> {
-    return toQuestionResponse(await this.questions.create(dto));
+  async create(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreateQuestionDto,
+  ): Promise<QuestionResponseDto> {
+    return toQuestionResponse(await this.questions.create(actor, dto));
   }
 
   @Get()
   @ApiOperation({ summary: 'List questions, newest first, by page or cursor, with filters' })
   @ApiOkResponse({ type: QuestionListResponseDto })
-  async list(@Query() query: ListQuestionsQueryDto): Promise<QuestionListResponseDto> {
-    const page = await this.questions.list(query);
+  async list(
+    @CurrentActor() actor: Actor,
+    @Query() query: ListQuestionsQueryDto,
+  ): Promise<QuestionListResponseDto> {
+    const page = await this.questions.list(actor, query);
     return { ...page, items: page.items.map(toQuestionResponse) };
   }
 
@@ -64,9 +72,12 @@ export class QuestionsController {
   @ApiOperation({ summary: 'One question' })
   @ApiObjectIdParam('id', 'Question id')
   @ApiOkResponse({ type: QuestionResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
-  async get(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<QuestionResponseDto> {
-    return toQuestionResponse(await this.questions.findById(id));
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_YOURS })
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+  ): Promise<QuestionResponseDto> {
+    return toQuestionResponse(await this.questions.findById(actor, id));
   }
 
   @Put(':id')
@@ -76,12 +87,13 @@ export class QuestionsController {
   })
   @ApiObjectIdParam('id', 'Question id')
   @ApiOkResponse({ type: QuestionResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_YOURS })
   async replace(
+    @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Body() dto: CreateQuestionDto,
   ): Promise<QuestionResponseDto> {
-    return toQuestionResponse(await this.questions.replace(id, dto));
+    return toQuestionResponse(await this.questions.replace(actor, id, dto));
   }
 
   @Patch(':id')
@@ -91,12 +103,13 @@ export class QuestionsController {
   // No body (or `{}`) changes nothing and answers the question as it is.
   @ApiBody({ type: PatchQuestionDto, required: false })
   @ApiOkResponse({ type: QuestionResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_YOURS })
   async patch(
+    @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Body() dto: PatchQuestionDto,
   ): Promise<QuestionResponseDto> {
-    return toQuestionResponse(await this.questions.patch(id, dto));
+    return toQuestionResponse(await this.questions.patch(actor, id, dto));
   }
 
   @Delete(':id')
@@ -105,8 +118,11 @@ export class QuestionsController {
   @ApiOperation({ summary: 'Delete a question' })
   @ApiObjectIdParam('id', 'Question id')
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto })
-  async remove(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<void> {
-    await this.questions.remove(id);
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_YOURS })
+  async remove(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+  ): Promise<void> {
+    await this.questions.remove(actor, id);
   }
 }

@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, Types } from 'mongoose';
+import type { Actor } from '../common/auth/actor';
 import { CreateQuestionDto } from './dto/create-question.dto';
 import { ListQuestionsQueryDto } from './dto/list-questions.dto';
 import { PatchQuestionDto } from './dto/patch-question.dto';
@@ -19,20 +20,26 @@ export interface QuestionPage {
 export class QuestionsService {
   constructor(@InjectModel(Question.name) private readonly questions: Model<Question>) {}
 
-  async create(dto: CreateQuestionDto): Promise<QuestionDocument> {
-    return this.questions.create({ ...QUESTION_DEFAULTS, ...withoutUndefined(dto) });
+  /** The question belongs to its creator (null for a bootstrap key: then only admins see it). */
+  async create(actor: Actor, dto: CreateQuestionDto): Promise<QuestionDocument> {
+    return this.questions.create({
+      ...QUESTION_DEFAULTS,
+      ...withoutUndefined(dto),
+      owner_id: actor.instructorId,
+    });
   }
 
-  async findById(id: Types.ObjectId): Promise<QuestionDocument> {
-    const question = await this.questions.findById(id).exec();
-    if (!question) throw new NotFoundException(`Question ${id.toHexString()} not found`);
+  /** The question if the actor may see it; anyone else's is 404, as if it did not exist. */
+  async findById(actor: Actor, id: Types.ObjectId): Promise<QuestionDocument> {
+    const question = await this.questions.findOne({ _id: id, ...visibleTo(actor) }).exec();
+    if (!question) throw questionNotFound(id);
     return question;
   }
 
   /** Newest first; page numbers for simple UIs, or a keyset cursor that stays stable under inserts. */
-  async list(query: ListQuestionsQueryDto): Promise<QuestionPage> {
+  async list(actor: Actor, query: ListQuestionsQueryDto): Promise<QuestionPage> {
     const limit = query.limit ?? 20;
-    const filter: FilterQuery<Question> = {};
+    const filter: FilterQuery<Question> = { ...visibleTo(actor) };
     if (query.category !== undefined) filter.category = query.category;
     if (query.difficulty !== undefined) filter.difficulty = query.difficulty;
     // `tag` is validated as a plain string, so it can never smuggle in a query operator.
@@ -74,15 +81,19 @@ export class QuestionsService {
   }
 
   /** PUT: the body is a whole question; omitted optional fields go back to their defaults. */
-  async replace(id: Types.ObjectId, dto: CreateQuestionDto): Promise<QuestionDocument> {
-    const question = await this.findById(id);
+  async replace(
+    actor: Actor,
+    id: Types.ObjectId,
+    dto: CreateQuestionDto,
+  ): Promise<QuestionDocument> {
+    const question = await this.findById(actor, id);
     question.set({ ...QUESTION_DEFAULTS, ...withoutUndefined(dto) });
     return question.save();
   }
 
   /** PATCH: only the fields sent; the merged question must still be consistent. */
-  async patch(id: Types.ObjectId, dto: PatchQuestionDto): Promise<QuestionDocument> {
-    const question = await this.findById(id);
+  async patch(actor: Actor, id: Types.ObjectId, dto: PatchQuestionDto): Promise<QuestionDocument> {
+    const question = await this.findById(actor, id);
     const changes = withoutUndefined(dto);
     const options = changes.options ?? question.options;
     const correct = 'correct_answer' in changes ? changes.correct_answer : question.correct_answer;
@@ -98,11 +109,24 @@ export class QuestionsService {
     return question.save();
   }
 
-  async remove(id: Types.ObjectId): Promise<void> {
-    const result = await this.questions.deleteOne({ _id: id }).exec();
-    if (result.deletedCount === 0)
-      throw new NotFoundException(`Question ${id.toHexString()} not found`);
+  async remove(actor: Actor, id: Types.ObjectId): Promise<void> {
+    const result = await this.questions.deleteOne({ _id: id, ...visibleTo(actor) }).exec();
+    if (result.deletedCount === 0) throw questionNotFound(id);
   }
+}
+
+/**
+ * The one ownership rule: an admin sees every question; anyone else only their own. Questions
+ * stored before ownership existed (no owner_id) and a bootstrap key's (owner_id null) match no
+ * instructor, so they are the admins'.
+ */
+function visibleTo(actor: Actor): FilterQuery<Question> {
+  // `$ne: null`: a non-admin without an instructor record (none exists today) owns nothing.
+  return actor.role === 'admin' ? {} : { owner_id: { $eq: actor.instructorId, $ne: null } };
+}
+
+function questionNotFound(id: Types.ObjectId): NotFoundException {
+  return new NotFoundException(`Question ${id.toHexString()} not found`);
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

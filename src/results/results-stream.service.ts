@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Types } from 'mongoose';
+import type { Actor } from '../common/auth/actor';
 import { AnswerEvent, AnswersService } from '../answers/answers.service';
 import type { TallyDto } from './dto/results.response';
 import { addToTally } from './results-summary';
@@ -31,9 +32,14 @@ export class ResultsStreamService implements OnModuleDestroy {
     private readonly answers: AnswersService,
   ) {}
 
-  async stream(id: Types.ObjectId, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  async stream(
+    actor: Actor,
+    id: Types.ObjectId,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
     // Everything that can fail with a proper error status happens before the stream starts.
-    const broadcast = await this.results.questionBroadcast(id);
+    const broadcast = await this.results.questionBroadcast(actor, id);
     let counts = await this.results.tally(broadcast);
     const hex = id.toHexString();
 

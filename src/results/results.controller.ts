@@ -7,11 +7,12 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiMeetingAccess } from '../access/api-meeting-access.decorator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Types } from 'mongoose';
 import { MeetingIdParamDto } from '../broadcasts/dto/send.dto';
 import { Audited } from '../audit/audited.decorator';
-import { RequireRole } from '../common/auth/actor';
+import { CurrentActor, RequireRole, type Actor } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
@@ -25,6 +26,7 @@ import { ResultsStreamService } from './results-stream.service';
 import { ResultsService } from './results.service';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 
+const NO_BROADCAST = 'No such broadcast, or one in a meeting you may not read';
 const LINK_BROADCAST = 'The broadcast sent a link (original API), not a question';
 
 @ApiTags('results')
@@ -44,10 +46,14 @@ export class ResultsController {
   })
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiOkResponse({ type: ResultsResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such broadcast' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NO_BROADCAST })
+  @ApiMeetingAccess({ notFound: false })
   @ApiConflictResponse({ type: ErrorBodyDto, description: LINK_BROADCAST })
-  async get(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<ResultsResponseDto> {
-    return this.results.results(id);
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+  ): Promise<ResultsResponseDto> {
+    return this.results.results(actor, id);
   }
 
   @Get('broadcasts/:id/results.csv')
@@ -63,13 +69,15 @@ export class ResultsController {
     description: 'The CSV file',
     content: { 'text/csv': { schema: { type: 'string' } } },
   })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such broadcast' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NO_BROADCAST })
+  @ApiMeetingAccess({ notFound: false })
   @ApiConflictResponse({ type: ErrorBodyDto, description: LINK_BROADCAST })
   async csv(
+    @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const csv = resultsCsv(await this.results.results(id));
+    const csv = resultsCsv(await this.results.results(actor, id));
     void reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="results-${id.toHexString()}.csv"`)
@@ -85,14 +93,16 @@ export class ResultsController {
   })
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': {} } })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such broadcast' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NO_BROADCAST })
+  @ApiMeetingAccess({ notFound: false })
   @ApiConflictResponse({ type: ErrorBodyDto, description: LINK_BROADCAST })
   async stream(
+    @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.streams.stream(id, request, reply);
+    await this.streams.stream(actor, id, request, reply);
   }
 
   @Get('meetings/:meeting_id/leaderboard')
@@ -102,8 +112,12 @@ export class ResultsController {
       'Total score per person over every question sent to the meeting, highest first (then more right answers, then name). People are keyed as their answers are: Zoom user id, else lower-cased email; channel answers (a typed name and email) are separate rows keyed `self:<email>` with identity `self_reported`, never merged into a Zoom-identified person.',
   })
   @ApiOkResponse({ type: LeaderboardResponseDto })
-  async leaderboard(@Param() params: MeetingIdParamDto): Promise<LeaderboardResponseDto> {
-    return this.results.leaderboard(params.meeting_id);
+  @ApiMeetingAccess()
+  async leaderboard(
+    @CurrentActor() actor: Actor,
+    @Param() params: MeetingIdParamDto,
+  ): Promise<LeaderboardResponseDto> {
+    return this.results.leaderboard(actor, params.meeting_id);
   }
 
   @Post('broadcasts/:id/remind')
@@ -117,9 +131,13 @@ export class ResultsController {
   })
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiAcceptedResponse({ type: RemindResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No such broadcast' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NO_BROADCAST })
+  @ApiMeetingAccess({ notFound: false })
   @ApiConflictResponse({ type: ErrorBodyDto, description: LINK_BROADCAST })
-  async remind(@Param('id', ParseObjectIdPipe) id: Types.ObjectId): Promise<RemindResponseDto> {
-    return { reminded: await this.results.remind(id) };
+  async remind(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+  ): Promise<RemindResponseDto> {
+    return { reminded: await this.results.remind(actor, id) };
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
 import { AnswersModule } from '../answers/answers.module';
 import { BroadcastsModule } from '../broadcasts/broadcasts.module';
 import { ParticipantsModule } from '../participants/participants.module';
@@ -12,7 +13,7 @@ import { ResultsService } from './results.service';
  * modules' services.
  */
 @Module({
-  imports: [AnswersModule, BroadcastsModule, ParticipantsModule],
+  imports: [AccessModule, AnswersModule, BroadcastsModule, ParticipantsModule],
   controllers: [ResultsController],
   providers: [ResultsService, ResultsStreamService],
 })

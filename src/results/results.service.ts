@@ -1,6 +1,9 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
+import type { MeetingLevel } from '../access/access.types';
+import { MeetingAccessService } from '../access/meeting-access.service';
 import { AnswerRecordsService } from '../answers/answer-records.service';
+import type { Actor } from '../common/auth/actor';
 import { isQuestionBroadcast, type SentQuestionBroadcast } from '../broadcasts/broadcast.types';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import { AppConfig } from '../config/app-config';
@@ -16,11 +19,19 @@ export class ResultsService {
     private readonly broadcasts: BroadcastsService,
     private readonly participants: ParticipantsService,
     private readonly answers: AnswerRecordsService,
+    private readonly access: MeetingAccessService,
   ) {}
 
-  /** 404 for an unknown id, 409 for a link broadcast (its answers are collected elsewhere). */
-  async questionBroadcast(id: Types.ObjectId): Promise<SentQuestionBroadcast> {
-    const broadcast = await this.broadcasts.sent(id);
+  /**
+   * The broadcast, if the actor may do `needed` in its meeting (404 when they may not read it:
+   * BroadcastsService.authorize); 409 for a link broadcast (its answers are collected elsewhere).
+   */
+  async questionBroadcast(
+    actor: Actor,
+    id: Types.ObjectId,
+    needed: MeetingLevel = 'read',
+  ): Promise<SentQuestionBroadcast> {
+    const broadcast = await this.broadcasts.authorize(actor, id, needed);
     if (!isQuestionBroadcast(broadcast)) {
       throw new ConflictException(
         `Broadcast ${id.toHexString()} sent a link, not a question: its answers are not collected here`,
@@ -29,8 +40,15 @@ export class ResultsService {
     return broadcast;
   }
 
-  async results(id: Types.ObjectId, now = new Date()): Promise<ResultsResponseDto> {
-    const broadcast = await this.questionBroadcast(id);
+  async results(actor: Actor, id: Types.ObjectId, now = new Date()): Promise<ResultsResponseDto> {
+    return this.summarize(await this.questionBroadcast(actor, id), now);
+  }
+
+  private async summarize(
+    broadcast: SentQuestionBroadcast,
+    now: Date,
+  ): Promise<ResultsResponseDto> {
+    const id = broadcast._id;
     const [deliveries, answers, people] = await Promise.all([
       this.broadcasts.listDeliveries(id),
       this.answers.listForBroadcast(id),
@@ -58,7 +76,8 @@ export class ResultsService {
     return this.answers.countForBroadcast(id);
   }
 
-  async leaderboard(meetingId: string): Promise<LeaderboardResponseDto> {
+  async leaderboard(actor: Actor, meetingId: string): Promise<LeaderboardResponseDto> {
+    await this.access.require(actor, meetingId, 'read');
     return {
       meeting_id: meetingId,
       items: rankLeaderboard(await this.answers.leaderboard(meetingId)),
@@ -71,8 +90,8 @@ export class ResultsService {
    * runs from their first message). In channel mode the one channel message is re-posted while
    * anyone in the meeting has not answered.
    */
-  async remind(id: Types.ObjectId, now = new Date()): Promise<number> {
-    const results = await this.results(id, now);
+  async remind(actor: Actor, id: Types.ObjectId, now = new Date()): Promise<number> {
+    const results = await this.summarize(await this.questionBroadcast(actor, id, 'remind'), now);
     const recipients = (await this.broadcasts.listDeliveries(id)).map((d) => d.recipient_key);
     let keys: string[];
     if (results.mode === 'channel') {

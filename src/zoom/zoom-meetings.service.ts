@@ -10,6 +10,10 @@ export interface ZoomMeeting {
   topic: string | null;
   /** Team Chat channel of the continuous meeting chat, when enabled (docs/zoom.md §2). */
   chatChannelId: string | null;
+  /** The Zoom user id of the meeting's host (who may send to it, src/access). */
+  hostId: string | null;
+  /** The host's email, as Zoom holds it (any case). */
+  hostEmail: string | null;
 }
 
 /** One row of Zoom's live participant list, in this code base's names (docs/zoom.md §3, §5). */
@@ -44,7 +48,7 @@ interface ParticipantsPage {
 export class ZoomMeetingsService {
   constructor(private readonly http: ZoomHttpClient) {}
 
-  /** `GET /meetings/{meetingId}` (Light): topic, occurrence UUID and continuous-chat channel. */
+  /** `GET /meetings/{meetingId}` (Light): topic, occurrence UUID, continuous-chat channel, host. */
   async getMeeting(meetingId: string): Promise<ZoomMeeting> {
     const { data } = await this.http.request<unknown>({
       method: 'GET',
@@ -60,6 +64,8 @@ export class ZoomMeetingsService {
       uuid: text(meeting.uuid),
       topic: text(meeting.topic),
       chatChannelId: text(chat.channel_id),
+      hostId: idString(meeting.host_id),
+      hostEmail: text(meeting.host_email),
     };
   }
 

@@ -33,6 +33,14 @@ export class QuestionResponseDto {
   @ApiProperty({ type: [String] })
   tags!: string[];
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The instructor who created it, who alone (with admins) sees and sends it; null when an admin bootstrap key created it',
+  })
+  owner_id!: string | null;
+
   @ApiProperty({ type: String, format: 'date-time' })
   created_at!: string;
 
@@ -78,6 +86,7 @@ export function toQuestionResponse(doc: QuestionDocument): QuestionResponseDto {
     difficulty: doc.difficulty,
     category: doc.category,
     tags: [...doc.tags],
+    owner_id: doc.owner_id ?? null,
     created_at: doc.created_at.toISOString(),
     updated_at: doc.updated_at.toISOString(),
   };

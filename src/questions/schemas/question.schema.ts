@@ -37,6 +37,13 @@ export class Question {
   @Prop({ type: [String], default: [] })
   tags!: string[];
 
+  /**
+   * The instructor who created it: only they (and admins) see, change, delete and send it. Null for
+   * a bootstrap key's questions; absent on questions stored before ownership: admins' only.
+   */
+  @Prop({ type: String, default: null })
+  owner_id!: string | null;
+
   created_at!: Date;
   updated_at!: Date;
 }
@@ -52,3 +59,6 @@ QuestionSchema.index({ category: 1, created_at: -1, _id: -1 });
 QuestionSchema.index({ difficulty: 1, created_at: -1, _id: -1 });
 // GET /api/questions?tag=... (multikey index over the tags array).
 QuestionSchema.index({ tags: 1, created_at: -1, _id: -1 });
+// GET /api/questions as a non-admin: the owner's questions, newest first (the filters above
+// then narrow the owner's few questions rather than the whole bank).
+QuestionSchema.index({ owner_id: 1, created_at: -1, _id: -1 });
