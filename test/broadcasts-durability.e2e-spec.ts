@@ -29,8 +29,13 @@ async function sendToNewMeeting(
   const sent = await request(appUrl)
     .post(`/api/questions/${qid}/send`)
     .set(auth)
-    .send({ meeting_id: meetingId })
-    .expect(202);
+    .send({ meeting_id: meetingId });
+  if (sent.status !== 202) {
+    const failed = sim.webhookDeliveries().filter((d) => d.status < 200 || d.status >= 300);
+    throw new Error(
+      `send answered ${sent.status} ${JSON.stringify(sent.body)}; ${failed.length} webhook deliveries failed`,
+    );
+  }
   return sent.body.id as string;
 }
 

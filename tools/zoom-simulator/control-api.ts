@@ -221,6 +221,8 @@ async function controlRoute(
       });
     case 'POST /webhooks/flush':
       return sim.flushWebhooks();
+    case 'POST /webhooks/retry-failed':
+      return { retried: sim.retryFailedWebhooks() };
     case 'GET /webhooks/deliveries':
       return sim.webhookDeliveries();
     case 'POST /webhooks/payload':

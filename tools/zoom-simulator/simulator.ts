@@ -98,6 +98,11 @@ export interface ZoomSimulator {
   ): Promise<WebhookResult>;
   setWebhookTarget(url: string | null, opts?: WebhookTargetOptions): void;
   flushWebhooks(): Promise<void>;
+  /**
+   * Zoom's retry of the deliveries that failed (no 2xx within 3 s), with its 5/20/60-minute
+   * schedule compressed to now: queues each failed event once more; how many were queued.
+   */
+  retryFailedWebhooks(): number;
   webhookDeliveries(): WebhookDelivery[];
   close(): Promise<void>;
 }
@@ -298,6 +303,10 @@ class ZoomSimulatorServer implements ZoomSimulator {
 
   flushWebhooks(): Promise<void> {
     return this.emitter.flush();
+  }
+
+  retryFailedWebhooks(): number {
+    return this.emitter.retryFailed();
   }
 
   webhookDeliveries(): WebhookDelivery[] {

@@ -315,4 +315,16 @@ describe('Zoom simulator: webhooks', () => {
       expect.objectContaining({ event: 'meeting.started', status: 0 }),
     ]);
   });
+  it('retries a failed delivery once per retryFailedWebhooks(), as Zoom retries, and not a delivered one', async () => {
+    sim.setWebhookTarget('http://127.0.0.1:9/webhook');
+    const m = sim.createMeeting();
+    sim.startMeeting(m.id);
+    await sim.flushWebhooks();
+    sim.setWebhookTarget(receiver.url);
+    expect(sim.retryFailedWebhooks()).toBe(1);
+    await sim.flushWebhooks();
+    expect(receiver.received.map((r) => r.body.event)).toEqual(['meeting.started']);
+    expect(sim.webhookDeliveries().map((d) => d.status)).toEqual([0, 204]);
+    expect(sim.retryFailedWebhooks()).toBe(0);
+  });
 });

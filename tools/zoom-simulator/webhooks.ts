@@ -257,6 +257,8 @@ export class WebhookEmitter {
   private target: string | null = null;
   private options: WebhookTargetOptions = {};
   private queue: QueuedWebhook[] = [];
+  /** Events whose last delivery got no 2xx: what a Zoom retry would send again. */
+  private failed: QueuedWebhook[] = [];
   private running: Promise<void> | null = null;
   private readonly log: WebhookDelivery[] = [];
   private readonly abort = new AbortController();
@@ -276,8 +278,12 @@ export class WebhookEmitter {
   }
 
   emit(body: WebhookBody): void {
+    this.emitQueued({ body, raw: JSON.stringify(body), duplicate: false });
+  }
+
+  private emitQueued(item: QueuedWebhook): void {
     if (!this.target || this.abort.signal.aborted) return;
-    this.queue.push({ body, raw: JSON.stringify(body), duplicate: false });
+    this.queue.push(item);
     this.running ??= this.pump().finally(() => {
       this.running = null;
     });
@@ -285,6 +291,14 @@ export class WebhookEmitter {
 
   async flush(): Promise<void> {
     while (this.running) await this.running;
+  }
+
+  /** Queues every event whose last delivery failed once more (a Zoom retry); how many. */
+  retryFailed(): number {
+    const again = this.failed.map((item) => ({ ...item, duplicate: false }));
+    this.failed = [];
+    for (const item of again) this.emitQueued(item);
+    return again.length;
   }
 
   deliveries(): WebhookDelivery[] {
@@ -330,6 +344,9 @@ export class WebhookEmitter {
     const at = Date.now();
     // A fresh timestamp and signature per attempt, as a Zoom retry carries (docs/zoom.md §3).
     const result = await deliverWebhook(target, item.raw, this.sign(item.raw), this.abort.signal);
+    if ((result.status < 200 || result.status >= 300) && !this.abort.signal.aborted) {
+      this.failed.push(item);
+    }
     this.log.push({
       event: item.body.event,
       event_ts: item.body.event_ts,
