@@ -131,6 +131,16 @@ export class DeliveriesRepository {
     return found !== null;
   }
 
+  /** The latest window end among the broadcast's recipients (the broadcast_id index's prefix). */
+  async lastWindowEnd(broadcastId: Types.ObjectId): Promise<Date | null> {
+    const last = await this.deliveries
+      .findOne({ broadcast_id: broadcastId, closes_at: { $ne: null } }, { closes_at: 1 })
+      .sort({ closes_at: -1 })
+      .lean()
+      .exec();
+    return last?.closes_at ?? null;
+  }
+
   /**
    * POST /api/broadcasts/{id}/remind: sent recipients who have not answered and whose window is
    * still open go back to the sender once more, flagged as a reminder.

@@ -49,10 +49,11 @@ export class ResultsService {
     now: Date,
   ): Promise<ResultsResponseDto> {
     const id = broadcast._id;
-    const [deliveries, answers, people] = await Promise.all([
+    const [deliveries, answers, people, controls] = await Promise.all([
       this.broadcasts.listDeliveries(id),
       this.answers.listForBroadcast(id),
       this.participants.currentPeople(broadcast.meeting_id),
+      this.broadcasts.controls(id),
     ]);
     return summarize({
       broadcastId: id.toHexString(),
@@ -62,6 +63,7 @@ export class ResultsService {
       deliveries,
       answers,
       people,
+      controls,
       graceSeconds: this.config.answers.graceSeconds,
       now,
     });

@@ -109,6 +109,25 @@ export class ResultsResponseDto {
   @ApiProperty({ description: 'Some recipient can still answer (or is still being sent to)' })
   open!: boolean;
   @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      "When the last recipient's answer window ends (the instructor's close if earlier); null until a message has gone out. A countdown runs to this",
+  })
+  closes_at!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the instructor closed the window for everyone (POST .../close)',
+  })
+  closed_at!: string | null;
+  @ApiProperty({
+    description: 'The right answer has been revealed to those who answered (POST .../reveal)',
+  })
+  revealed!: boolean;
+  @ApiProperty({
     description: 'Delivery records: one per person (direct), or the one channel message (channel)',
   })
   recipients!: number;

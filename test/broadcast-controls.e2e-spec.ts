@@ -1,0 +1,177 @@
+/**
+ * POST /api/broadcasts/{id}/close and /reveal through the whole chain: a meeting in the Zoom
+ * simulator, a real send, answers on the participants' links, and a second app instance on the
+ * same database (a close on one instance stops answers on the other).
+ */
+import request from 'supertest';
+import { createTestApp, TEST_API_KEY, type TestApp } from './utils/test-app';
+import { testMongoUri } from './utils/database';
+import { waitUntil } from './utils/wait';
+import { seedMeeting, simulatorEnv, startZoomWorld, type ZoomWorld } from './utils/zoom-world';
+
+jest.setTimeout(60_000);
+
+const auth = { 'X-API-Key': TEST_API_KEY };
+const QUIZ = {
+  title: 'Capital',
+  question_text: 'Capital of France?',
+  options: ['Berlin', 'Paris', 'Rome'],
+  correct_answer: 1,
+  time_limit: 120,
+  points: 100,
+};
+
+describe('Close and reveal (e2e)', () => {
+  let world: ZoomWorld;
+  let other: TestApp;
+  let url: string;
+
+  beforeAll(async () => {
+    const mongo = testMongoUri('controls');
+    world = await startZoomWorld({ app: { env: { MONGO_URI: mongo } } });
+    url = world.app.url;
+    // A second instance on the same database, as behind a load balancer.
+    other = await createTestApp({ env: { ...simulatorEnv(world.sim), MONGO_URI: mongo } });
+  });
+  afterAll(async () => {
+    await other?.close();
+    await world?.close();
+  });
+
+  /** Sends a question to a fresh meeting and returns the broadcast id and each member's link. */
+  async function send(
+    question: object = QUIZ,
+    mode: 'direct' | 'channel' = 'direct',
+  ): Promise<{ id: string; links: string[] }> {
+    const { meetingId, people } = await seedMeeting(world.sim, { members: 3 });
+    const qid = (await request(url).post('/api/questions').set(auth).send(question).expect(201))
+      .body.id as string;
+    const before = world.sim.messages().length;
+    const sent = await request(url)
+      .post(`/api/questions/${qid}/send`)
+      .set(auth)
+      .send({ meeting_id: meetingId, mode })
+      .expect(202);
+    const id = sent.body.id as string;
+    await waitUntil(
+      async () =>
+        (await request(url).get(`/api/broadcasts/${id}`).set(auth)).body.status === 'completed',
+      20_000,
+      'the send to finish',
+    );
+    const messages = world.sim.messages().slice(before);
+    const linkIn = (text: string): string => /(\/q\/[A-Za-z0-9_-]+)/.exec(text)?.[1] ?? 'no link';
+    const links =
+      mode === 'channel'
+        ? [linkIn(messages[0]?.message ?? '')]
+        : people.map((p) => linkIn(messages.find((m) => m.to_contact === p.email)?.message ?? ''));
+    return { id, links };
+  }
+
+  it('close ends the window for everyone at once, on every instance; idempotent', async () => {
+    const { id, links } = await send();
+    await request(url).post(`${links[0]}/answer`).send({ choice: 1 }).expect(200);
+
+    const closed = await request(url).post(`/api/broadcasts/${id}/close`).set(auth).expect(200);
+    expect(closed.body).toMatchObject({ broadcast_id: id, revealed: false, revealed_at: null });
+    expect(Date.parse(closed.body.closed_at as string)).not.toBeNaN();
+
+    // No grace after a close: the very next answer is refused, here and on the other instance.
+    const late = await request(url).post(`${links[1]}/answer`).send({ choice: 1 }).expect(410);
+    expect(late.body.message).toMatch(/closed/);
+    await request(other.url).post(`${links[2]}/answer`).send({ choice: 0 }).expect(410);
+    const page = await request(other.url).get(links[2]).expect(200);
+    expect(page.text).toContain('This question is closed');
+
+    // Again: same close time.
+    const again = await request(other.url)
+      .post(`/api/broadcasts/${id}/close`)
+      .set(auth)
+      .expect(200);
+    expect(again.body.closed_at).toBe(closed.body.closed_at);
+
+    const results = await request(url).get(`/api/broadcasts/${id}/results`).set(auth).expect(200);
+    expect(results.body).toMatchObject({
+      open: false,
+      answered: 1,
+      closed_at: closed.body.closed_at,
+      closes_at: closed.body.closed_at,
+      revealed: false,
+    });
+    const broadcast = await request(url).get(`/api/broadcasts/${id}`).set(auth).expect(200);
+    expect(broadcast.body.closed_at).toBe(closed.body.closed_at);
+    // Nobody can answer any more, so nobody is reminded.
+    const remind = await request(url).post(`/api/broadcasts/${id}/remind`).set(auth).expect(202);
+    expect(remind.body.reminded).toBe(0);
+  });
+
+  it('before close the results carry the deadline the countdown runs to', async () => {
+    const { id } = await send();
+    const results = await request(url).get(`/api/broadcasts/${id}/results`).set(auth).expect(200);
+    expect(results.body).toMatchObject({ open: true, closed_at: null, revealed: false });
+    const recipients = (await request(url).get(`/api/broadcasts/${id}`).set(auth)).body
+      .recipients as Array<{ closes_at: string }>;
+    const last = Math.max(...recipients.map((r) => Date.parse(r.closes_at)));
+    expect(Date.parse(results.body.closes_at as string)).toBe(last);
+  });
+
+  it('reveal: the right answer appears on the page of someone who answered, not before', async () => {
+    const { id, links } = await send();
+    await request(url).post(`${links[0]}/answer`).send({ choice: 0 }).expect(200);
+    const before = await request(url).get(links[0]).expect(200);
+    expect(before.text).toContain('You have already answered');
+    expect(before.text).not.toContain('id="revealed-answer"');
+
+    const revealed = await request(other.url)
+      .post(`/api/broadcasts/${id}/reveal`)
+      .set(auth)
+      .expect(200);
+    expect(revealed.body).toMatchObject({ broadcast_id: id, revealed: true });
+    // Revealing closes the window: nobody answers after seeing the answer.
+    expect(revealed.body.closed_at).not.toBeNull();
+    await request(url).post(`${links[1]}/answer`).send({ choice: 1 }).expect(410);
+
+    const after = await request(url).get(links[0]).expect(200);
+    expect(after.text).toMatch(/id="revealed-answer"[\s\S]*B\. Paris/);
+    const results = await request(url).get(`/api/broadcasts/${id}/results`).set(auth).expect(200);
+    expect(results.body.revealed).toBe(true);
+    const again = await request(url).post(`/api/broadcasts/${id}/reveal`).set(auth).expect(200);
+    expect(again.body.revealed_at).toBe(revealed.body.revealed_at);
+  });
+
+  it('reveal in channel mode: the shared link shows the right answer after, not before', async () => {
+    const { id, links } = await send(QUIZ, 'channel');
+    const form = { choice: 2, name: 'Ada', email: 'ada@example.com' };
+    const answered = await request(url).post(`${links[0]}/answer`).send(form).expect(200);
+    expect(answered.body.correct).toBeNull();
+    expect((await request(url).get(links[0]).expect(200)).text).not.toContain('revealed-answer');
+    await request(url).post(`/api/broadcasts/${id}/reveal`).set(auth).expect(200);
+    const page = await request(url).get(links[0]).expect(200);
+    expect(page.text).toContain('This question is closed');
+    expect(page.text).toMatch(/id="revealed-answer"[\s\S]*B\. Paris/);
+  });
+
+  it('refuses what it cannot do: survey reveal 409, unknown 404, bad id 400, no key 401', async () => {
+    const { id } = await send({ ...QUIZ, correct_answer: null });
+    const survey = await request(url).post(`/api/broadcasts/${id}/reveal`).set(auth).expect(409);
+    expect(survey.body.message).toMatch(/survey/);
+    await request(url).post(`/api/broadcasts/${id}/close`).set(auth).expect(200);
+    const unknown = '0123456789abcdef01234567';
+    await request(url).post(`/api/broadcasts/${unknown}/close`).set(auth).expect(404);
+    await request(url).post(`/api/broadcasts/${unknown}/reveal`).set(auth).expect(404);
+    await request(url).post('/api/broadcasts/nope/close').set(auth).expect(400);
+    await request(url).post(`/api/broadcasts/${id}/close`).expect(401);
+  });
+
+  it('a link broadcast (original API) has no window to close: 409', async () => {
+    const { meetingId } = await seedMeeting(world.sim, { members: 1 });
+    const sent = await request(url)
+      .post('/api/send-question')
+      .set(auth)
+      .send({ meeting_id: meetingId, question_link: 'https://example.com/form' })
+      .expect((res) => expect([200, 202]).toContain(res.status));
+    const id = sent.body.broadcast_id as string;
+    const res = await request(url).post(`/api/broadcasts/${id}/close`).set(auth).expect(409);
+    expect(res.body.message).toMatch(/link/);
+  });
+});
