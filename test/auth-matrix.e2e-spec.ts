@@ -281,6 +281,7 @@ const MATRIX: Record<string, Row> = {
     },
     expect: { owner: 204, admin: 204, bootstrap: 204, other: 403 },
   },
+  'GET /api/meetings': { role: 'assistant' },
 };
 
 /** The outcome a row expects for a caller: its own entry, else what the role decides. */

@@ -3,6 +3,7 @@
  * simulator, a real send, answers on the participants' links, and a second app instance on the
  * same database (a close on one instance stops answers on the other).
  */
+import http from 'node:http';
 import request from 'supertest';
 import { createTestApp, TEST_API_KEY, type TestApp } from './utils/test-app';
 import { testMongoUri } from './utils/database';
@@ -42,8 +43,9 @@ describe('Close and reveal (e2e)', () => {
   async function send(
     question: object = QUIZ,
     mode: 'direct' | 'channel' = 'direct',
+    members = 3,
   ): Promise<{ id: string; links: string[] }> {
-    const { meetingId, people } = await seedMeeting(world.sim, { members: 3 });
+    const { meetingId, people } = await seedMeeting(world.sim, { members });
     const qid = (await request(url).post('/api/questions').set(auth).send(question).expect(201))
       .body.id as string;
     const before = world.sim.messages().length;
@@ -173,5 +175,54 @@ describe('Close and reveal (e2e)', () => {
     const id = sent.body.broadcast_id as string;
     const res = await request(url).post(`/api/broadcasts/${id}/close`).set(auth).expect(409);
     expect(res.body.message).toMatch(/link/);
+  });
+
+  it('the live stream coalesces a burst and says when the window closes', async () => {
+    const { id, links } = await send(QUIZ, 'direct', 40);
+    const events: Array<{ event: string; data: Record<string, unknown> }> = [];
+    let buffer = '';
+    const req = http.get(`${url}/api/broadcasts/${id}/stream`, { headers: auth });
+    const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      req.on('response', resolve);
+      req.on('error', reject);
+    });
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const name = /^event: (.+)$/m.exec(block)?.[1];
+        const data = /^data: (.+)$/m.exec(block)?.[1];
+        if (name && data) events.push({ event: name, data: JSON.parse(data) });
+      }
+    });
+    try {
+      await waitUntil(() => events.some((e) => e.event === 'state'), 10_000, 'the first state');
+      const first = events.find((e) => e.event === 'state')?.data;
+      expect(first).toMatchObject({ closed_at: null, revealed: false });
+      expect(first?.closes_at).toEqual(expect.any(String));
+
+      await Promise.all(
+        links.map((link) => request(url).post(`${link}/answer`).send({ choice: 1 }).expect(200)),
+      );
+      const answered = () =>
+        events.filter((e) => e.event === 'answer' || e.event === 'snapshot').at(-1)?.data.answered;
+      await waitUntil(() => answered() === links.length, 10_000, 'the final count');
+      // Coalesced: fewer events than answers, the last one with every answer in it.
+      expect(events.filter((e) => e.event === 'answer').length).toBeLessThan(links.length);
+
+      const closed = await request(url).post(`/api/broadcasts/${id}/close`).set(auth).expect(200);
+      await waitUntil(
+        () => events.some((e) => e.event === 'state' && e.data.closed_at !== null),
+        10_000,
+        'a state event with the close',
+      );
+      const last = events.filter((e) => e.event === 'state').at(-1)?.data;
+      expect(last).toMatchObject({ closed_at: closed.body.closed_at, revealed: false });
+    } finally {
+      req.destroy();
+    }
   });
 });

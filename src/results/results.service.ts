@@ -8,8 +8,13 @@ import { isQuestionBroadcast, type SentQuestionBroadcast } from '../broadcasts/b
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import { AppConfig } from '../config/app-config';
 import { ParticipantsService } from '../participants/participants.service';
-import type { LeaderboardResponseDto, ResultsResponseDto, TallyDto } from './dto/results.response';
-import { rankLeaderboard, summarize, tally } from './results-summary';
+import type {
+  LeaderboardResponseDto,
+  ResultsResponseDto,
+  ResultsStateDto,
+  TallyDto,
+} from './dto/results.response';
+import { lastDeadline, rankLeaderboard, summarize, tally } from './results-summary';
 
 /** The instructor's side: results, CSV, live counts, leaderboard, reminders. */
 @Injectable()
@@ -72,6 +77,20 @@ export class ResultsService {
   /** Counts only (the live stream's snapshot): no participants lookup, no per-person rows. */
   async tally(broadcast: SentQuestionBroadcast): Promise<TallyDto> {
     return tally(broadcast.question, await this.answers.listForBroadcast(broadcast._id));
+  }
+
+  /** The live stream's `state`: the deadline a countdown runs to, the close and the reveal. */
+  async state(id: Types.ObjectId): Promise<ResultsStateDto> {
+    const [controls, last] = await Promise.all([
+      this.broadcasts.controls(id),
+      this.broadcasts.lastWindowEnd(id),
+    ]);
+    const deadline = lastDeadline(last ? [{ closes_at: last }] : [], controls.closed_at);
+    return {
+      closes_at: deadline ? deadline.toISOString() : null,
+      closed_at: controls.closed_at ? controls.closed_at.toISOString() : null,
+      revealed: controls.revealed_at !== null,
+    };
   }
 
   async answerCount(id: Types.ObjectId): Promise<number> {
