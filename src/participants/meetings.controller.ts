@@ -2,10 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, RequireRole, type Actor } from '../common/auth/actor';
 import { MeetingListResponseDto, toMeetingSummaryResponse } from './dto/participant.response';
-import { ParticipantsService } from './participants.service';
-
-/** How many meetings GET /api/meetings lists: the ones an instructor is running lately. */
-export const RECENT_MEETINGS = 20;
+import { ParticipantsService, RECENT_MEETINGS } from './participants.service';
 
 @ApiTags('participants')
 @Controller('api/meetings')

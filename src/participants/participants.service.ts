@@ -42,6 +42,9 @@ export interface ParticipantsPurged {
   meeting_occurrences: number;
 }
 
+/** How many meetings GET /api/meetings lists: the ones an instructor is running lately. */
+export const RECENT_MEETINGS = 20;
+
 /** One meeting as GET /api/meetings lists it: its current occurrence and who is in it now. */
 export interface MeetingSummary {
   meeting_id: string;

@@ -1,5 +1,5 @@
 import { ANSWER_PAGE_CSS_VERSION, ANSWER_PAGE_JS_VERSION } from './answer-page.assets';
-import { html, HtmlValue, SafeHtml } from './html';
+import { html, HtmlValue, SafeHtml } from '../../common/html/html';
 
 export const ANSWER_PAGE_CSS_PATH = '/assets/answer-page.css';
 export const ANSWER_PAGE_JS_PATH = '/assets/answer-page.js';
