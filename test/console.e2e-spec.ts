@@ -6,11 +6,13 @@
  */
 import { getModelToken } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import http from 'node:http';
 import request from 'supertest';
 import { ConsoleSession } from '../src/console/schemas/console-session.schema';
-import { TEST_API_KEY } from './utils/test-app';
+import { createInstructor } from './utils/instructors';
+import { createTestApp, TEST_API_KEY, type TestApp } from './utils/test-app';
 import { waitUntil } from './utils/wait';
-import { seedMeeting, startZoomWorld, type ZoomWorld } from './utils/zoom-world';
+import { seedMeeting, simulatorEnv, startZoomWorld, type ZoomWorld } from './utils/zoom-world';
 
 jest.setTimeout(60_000);
 
@@ -69,12 +71,12 @@ describe('Instructor console (e2e, no JavaScript)', () => {
   });
   afterAll(async () => world?.close());
 
-  async function signIn(): Promise<{ browser: Browser; csrf: string }> {
+  async function signIn(key = TEST_API_KEY): Promise<{ browser: Browser; csrf: string }> {
     const browser = new Browser(url);
     const form = await browser.get('/console');
     expect(form.status).toBe(200);
     const token = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1] ?? '';
-    const res = await browser.post('/console/session', { api_key: TEST_API_KEY, _csrf: token });
+    const res = await browser.post('/console/session', { api_key: key, _csrf: token });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/console/questions');
     const page = await browser.get('/console/questions');
@@ -322,5 +324,89 @@ describe('Instructor console (e2e, no JavaScript)', () => {
       .get('/api/broadcasts/0123456789abcdef01234567/stream')
       .set('cookie', old);
     expect(stream.status).toBe(401);
+  });
+
+  /** Opens the live stream with a cookie; resolves `ended` when the server ends it. */
+  async function openStream(
+    base: string,
+    broadcastId: string,
+    cookie: string,
+  ): Promise<{ status: number; ended: Promise<void>; close(): void }> {
+    const req = http.get(`${base}/api/broadcasts/${broadcastId}/stream`, { headers: { cookie } });
+    const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      req.on('response', resolve);
+      req.on('error', reject);
+    });
+    response.resume();
+    const ended = new Promise<void>((resolve) => response.on('end', () => resolve()));
+    return { status: response.statusCode ?? 0, ended, close: () => req.destroy() };
+  }
+
+  async function aBroadcast(): Promise<string> {
+    const { meetingId } = await seedMeeting(world.sim, { members: 1 });
+    const qid = (
+      await request(url)
+        .post('/api/questions')
+        .set(auth)
+        .send({ title: 'S', question_text: 'S?', options: ['a', 'b'], correct_answer: 0 })
+        .expect(201)
+    ).body.id as string;
+    return (
+      await request(url)
+        .post(`/api/questions/${qid}/send`)
+        .set(auth)
+        .send({ meeting_id: meetingId })
+        .expect(202)
+    ).body.id as string;
+  }
+
+  it('signing out also ends a live stream already open with the cookie', async () => {
+    const id = await aBroadcast();
+    const { browser, csrf } = await signIn();
+    const stream = await openStream(url, id, browser.header());
+    expect(stream.status).toBe(200);
+    try {
+      await browser.post('/console/logout', { _csrf: csrf });
+      await stream.ended;
+    } finally {
+      stream.close();
+    }
+  });
+
+  describe('an instructor key, revoked on another instance', () => {
+    let other: TestApp;
+    beforeAll(async () => {
+      other = await createTestApp({
+        env: { ...simulatorEnv(world.sim), MONGO_URI: world.app.config.mongoUri },
+      });
+    });
+    afterAll(async () => other?.close());
+
+    it('ends the sessions opened with it, on the API and the open stream', async () => {
+      const id = await aBroadcast();
+      const instructor = await createInstructor(world.app, { role: 'instructor' });
+      const { browser } = await signIn(instructor.key);
+      const cookie = browser.header();
+      await request(url).get('/api/questions').set('cookie', cookie).expect(200);
+      const stream = await openStream(url, id, cookie);
+      expect(stream.status).toBe(200);
+      try {
+        await request(other.url)
+          .delete(`/api/instructors/${instructor.id}/api-keys/${instructor.keyId}`)
+          .set(auth)
+          .expect(204);
+        // Another instance revoked it: refused here once the caches (1 s + 2 s) have lapsed.
+        await waitUntil(
+          async () =>
+            (await request(url).get('/api/questions').set('cookie', cookie)).status === 401,
+          10_000,
+          'the session to be refused',
+        );
+        await stream.ended;
+        expect((await browser.get('/console/questions')).status).toBe(303);
+      } finally {
+        stream.close();
+      }
+    });
   });
 });

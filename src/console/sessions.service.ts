@@ -16,11 +16,12 @@ export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
 /** ...and at the latest this long after signing in, however busy. */
 export const SESSION_MAX_MS = 12 * 60 * 60 * 1000;
 /**
- * How long this instance trusts what it read about a session (and its key). A sign-out or a key
- * revoked on another instance is refused here within this plus the key check's own cache
- * (ApiKeysService): under the 5 s the README promises. A sign-out on this instance is at once.
+ * How long this instance trusts what it read about a session. A sign-out or a key revoked on
+ * another instance is refused here within this plus the key check's own cache (ApiKeysService,
+ * 2 s), and an open stream within that plus its recheck (CREDENTIAL_RECHECK_MS): under the 5 s
+ * the README promises. A sign-out on this instance is at once.
  */
-export const SESSION_CACHE_TTL_MS = 2_000;
+export const SESSION_CACHE_TTL_MS = 1_000;
 /** The sliding expiry is written at most this often per session (a write per request is waste). */
 const TOUCH_EVERY_MS = 60_000;
 const MAX_CACHED = 10_000;

@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import type { Actor } from '../common/auth/actor';
 import { AnswerEvent, AnswersService } from '../answers/answers.service';
 import { BroadcastsService, type ControlsEvent } from '../broadcasts/broadcasts.service';
+import { RECHECK_PROPERTY, type RequestWithRecheck } from '../common/auth/session-authenticator';
 import type { TallyDto } from './dto/results.response';
 import { addToTally } from './results-summary';
 import { ResultsService } from './results.service';
@@ -21,6 +22,11 @@ export const RESYNC_MS = 3_000;
  * spell goes out at once; the last of a burst at most this long after it arrives).
  */
 export const COALESCE_MS = 100;
+/**
+ * How often an open stream checks that its credential still holds (RECHECK_PROPERTY): a sign-out
+ * or a revoked key ends it within this plus the credential caches (under 5 s).
+ */
+export const CREDENTIAL_RECHECK_MS = 1_000;
 /** A client that stops reading is dropped rather than buffered for without limit. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
@@ -45,7 +51,7 @@ export class ResultsStreamService implements OnModuleDestroy {
   async stream(
     actor: Actor,
     id: Types.ObjectId,
-    request: FastifyRequest,
+    request: FastifyRequest & RequestWithRecheck,
     reply: FastifyReply,
   ): Promise<void> {
     // Everything that can fail with a proper error status happens before the stream starts.
@@ -123,11 +129,25 @@ export class ResultsStreamService implements OnModuleDestroy {
     };
     const heartbeat = setInterval(() => send(': heartbeat\n\n'), HEARTBEAT_MS);
     const poller = setInterval(() => void resync(), RESYNC_MS);
+    const recheck = request[RECHECK_PROPERTY];
+    let rechecking = false;
+    const credentialCheck = setInterval(() => {
+      if (!recheck || rechecking || closed) return;
+      rechecking = true;
+      void recheck()
+        .then((valid) => {
+          if (!valid) close();
+        })
+        .finally(() => {
+          rechecking = false;
+        });
+    }, CREDENTIAL_RECHECK_MS);
     const close = (): void => {
       if (closed) return;
       closed = true;
       clearInterval(heartbeat);
       clearInterval(poller);
+      clearInterval(credentialCheck);
       if (flush) clearTimeout(flush);
       this.answers.events.off('answer', onAnswer);
       this.broadcasts.events.off('controls', onControls);

@@ -21,7 +21,12 @@ import {
 } from './actor';
 import { BootstrapKeys } from './bootstrap-keys';
 import { IS_PUBLIC } from './public.decorator';
-import { SAFE_METHODS, SessionAuthenticator } from './session-authenticator';
+import {
+  RECHECK_PROPERTY,
+  SAFE_METHODS,
+  SessionAuthenticator,
+  type RequestWithRecheck,
+} from './session-authenticator';
 
 /**
  * The one auth check, for every route not marked @Public(). Resolves who the request acts for
@@ -52,9 +57,15 @@ export class ApiKeyGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
-    const request = context.switchToHttp().getRequest<RequestWithActor>();
+    const request = context.switchToHttp().getRequest<RequestWithActor & RequestWithRecheck>();
     const actor = await this.actorOf(request);
     request[ACTOR_PROPERTY] = actor;
+    // Only a refusal of the credential ends a long-lived response, not a database hiccup.
+    request[RECHECK_PROPERTY] = () =>
+      this.actorOf(request).then(
+        () => true,
+        (error: unknown) => !(error instanceof UnauthorizedException),
+      );
 
     const required = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets);
     if (required === undefined) {

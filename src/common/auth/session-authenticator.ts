@@ -25,3 +25,13 @@ export abstract class SessionAuthenticator {
 
 /** Methods that change nothing, so need no CSRF token (RFC 9110 §9.2.1). */
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Left on the request by the auth guard: checks again whether the request's credential (key or
+ * session) is still valid. A response that stays open, the live results stream, calls it every
+ * second and ends when it answers false, so a sign-out or a revoked key also ends open streams.
+ */
+export const RECHECK_PROPERTY = 'recheckCredential';
+export type RequestWithRecheck = FastifyRequest & {
+  [RECHECK_PROPERTY]?: () => Promise<boolean>;
+};
