@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { CurrentActor, hasRole, RequireRole, type Actor } from '../common/auth/actor';
 import { Public } from '../common/auth/public.decorator';
-import { privatePageHeaders } from '../common/http/private-page-headers';
+import { consolePageHeaders } from '../common/http/private-page-headers';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { ParseMeetingNumberPipe } from '../zoom/meeting-number.pipe';
 import { clearCookie, readCookie, setCookie } from './console-cookies';
@@ -345,7 +345,7 @@ export class ConsoleController {
 async function page(reply: FastifyReply, status: number, html: string): Promise<void> {
   await reply
     .status(status)
-    .headers(privatePageHeaders())
+    .headers(consolePageHeaders())
     .header('content-type', 'text/html; charset=utf-8')
     .send(html);
 }
@@ -353,7 +353,7 @@ async function page(reply: FastifyReply, status: number, html: string): Promise<
 async function redirect(reply: FastifyReply, location: string): Promise<void> {
   await reply
     .status(HttpStatus.SEE_OTHER)
-    .headers(privatePageHeaders())
+    .headers(consolePageHeaders())
     .header('location', location)
     .send();
 }

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ACTOR_PROPERTY, type RequestWithActor } from '../common/auth/actor';
-import { privatePageHeaders } from '../common/http/private-page-headers';
+import { consolePageHeaders } from '../common/http/private-page-headers';
 import {
   DATABASE_RETRY_AFTER_SECONDS,
   isDatabaseUnavailable,
@@ -45,7 +45,7 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
       const next = request.method === 'GET' ? request.url : '/console';
       void reply
         .status(HttpStatus.SEE_OTHER)
-        .headers(privatePageHeaders())
+        .headers(consolePageHeaders())
         .header('location', `/console?next=${encodeURIComponent(next)}`)
         .send();
       return;
@@ -71,7 +71,7 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
     const cookie = readCookie(request, this.sessions.cookies.session);
     void reply
       .status(status)
-      .headers(privatePageHeaders())
+      .headers(consolePageHeaders())
       .header('content-type', 'text/html; charset=utf-8')
       .send(
         renderMessage({

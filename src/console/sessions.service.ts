@@ -54,21 +54,23 @@ export class SessionsService extends SessionAuthenticator {
   private readonly cache = new Map<string, Cached>();
   /** Bumped by each sign-out, so a read that began before it cannot put the session back. */
   private generation = 0;
-  readonly cookies: CookieNames;
-  readonly secure: boolean;
-  private readonly allowedOrigin: string;
 
   constructor(
     @InjectModel(ConsoleSession.name) private readonly sessions: Model<ConsoleSession>,
     private readonly keys: ConsoleKeys,
     private readonly clock: Clock,
-    config: AppConfig,
+    private readonly config: AppConfig,
   ) {
     super();
-    const base = new URL(config.baseUrl);
-    this.secure = base.protocol === 'https:';
-    this.allowedOrigin = base.origin;
-    this.cookies = cookieNames(this.secure);
+  }
+
+  /** Secure cookies (and `__Host-` names) exactly when BASE_URL is https. */
+  get secure(): boolean {
+    return new URL(this.config.baseUrl).protocol === 'https:';
+  }
+
+  get cookies(): CookieNames {
+    return cookieNames(this.secure);
   }
 
   /** POST /console/session: a new session for a valid key (401 otherwise). */
@@ -153,12 +155,17 @@ export class SessionsService extends SessionAuthenticator {
   /**
    * A state-changing request with a cookie must come from a page of this service: its Origin is
    * BASE_URL's, or the origin the browser used to reach this host (the Host header, which no other
-   * site's page can set). Browsers send Origin on every POST; without one it is refused.
+   * site's page can set). Console pages send Referrer-Policy same-origin, so browsers send their
+   * Origin on a same-origin post; a browser that still sends none (or "null") is believed only
+   * when its Sec-Fetch-Site says same-origin. Anything else is refused.
    */
   checkOrigin(request: FastifyRequest): void {
     const origin = request.headers.origin;
     const ownHost = `${request.protocol}://${request.headers.host ?? ''}`;
-    if (typeof origin === 'string' && (origin === this.allowedOrigin || origin === ownHost)) {
+    const allowed = new URL(this.config.baseUrl).origin;
+    if (typeof origin === 'string' && origin !== 'null') {
+      if (origin === allowed || origin === ownHost) return;
+    } else if (request.headers['sec-fetch-site'] === 'same-origin') {
       return;
     }
     throw new ForbiddenException('Cross-origin request refused: it must come from this site');

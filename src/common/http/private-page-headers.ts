@@ -11,3 +11,12 @@ export function privatePageHeaders(): Record<string, string> {
     'x-robots-tag': 'noindex, nofollow',
   };
 }
+
+/**
+ * The instructor console's pages: the same, except that the Referer and Origin go to this site
+ * itself (`same-origin`). Their URLs carry no credential, and the console's CSRF check needs the
+ * Origin of its own form posts, which browsers replace with "null" under `no-referrer`.
+ */
+export function consolePageHeaders(): Record<string, string> {
+  return { ...privatePageHeaders(), 'referrer-policy': 'same-origin' };
+}

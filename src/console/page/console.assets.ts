@@ -50,7 +50,7 @@ button:disabled { background: #6b7785; cursor: not-allowed; }
 .notice { border-left: 6px solid var(--ok); background: #e9f6ec; padding: .75rem 1rem; border-radius: 6px; margin-bottom: 1rem; }
 table { border-collapse: collapse; width: 100%; background: var(--card); }
 caption { text-align: left; font-weight: 700; padding: .4rem 0; }
-th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid #d0d5da; vertical-align: top; overflow-wrap: anywhere; }
+th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid #d0d5da; vertical-align: top; overflow-wrap: break-word; }
 th { background: #eef1f4; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .table-wrap { overflow-x: auto; }
@@ -81,7 +81,7 @@ legend { font-weight: 600; padding: 0; margin-bottom: .25rem; }
 details summary { cursor: pointer; font-weight: 600; }
 .grid2 { display: grid; gap: 1rem; }
 @media (min-width: 60rem) { .grid2 { grid-template-columns: 3fr 2fr; } }
-@media (max-width: 40rem) { main { padding: .6rem; } .topbar .who { margin-left: 0; } }
+@media (max-width: 40rem) { main { padding: .6rem; } .topbar .who { margin-left: 0; } .wide-only { display: none; } }
 /* Presenter view: shared in a Zoom meeting at 1280x720, read on a laptop across a room. */
 body.presenter { background: #000; color: #fff; font-size: 28px; }
 body.presenter main { max-width: none; padding: 2vh 3vw; min-height: 100vh; display: flex; flex-direction: column; }

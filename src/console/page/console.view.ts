@@ -42,7 +42,7 @@ function layout(title: string, body: SafeHtml, options: LayoutOptions): string {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <meta name="robots" content="noindex, nofollow" />
         <meta name="csrf-token" content="${options.csrf}" />
         <link rel="icon" href="data:," />
@@ -552,7 +552,7 @@ export function renderRoom(input: {
     (p) =>
       html`<tr>
         <td>${p.name}</td>
-        <td>${p.email ?? html`<span class="muted">none</span>`}</td>
+        <td class="wide-only">${p.email ?? html`<span class="muted">none</span>`}</td>
         <td>
           ${
             p.reachable
@@ -615,7 +615,7 @@ export function renderRoom(input: {
                     <thead>
                       <tr>
                         <th scope="col">Name</th>
-                        <th scope="col">Email</th>
+                        <th scope="col" class="wide-only">Email</th>
                         <th scope="col">Team Chat</th>
                       </tr>
                     </thead>
@@ -755,7 +755,7 @@ export function renderResults(input: {
     (n) =>
       html`<tr>
         <td>${n.name}</td>
-        <td>${n.email ?? ''}</td>
+        <td class="wide-only">${n.email ?? ''}</td>
         <td>${REASONS[n.reason] ?? n.reason}</td>
         <td>${n.in_meeting ? 'Yes' : 'No'}</td>
       </tr>`,
@@ -772,7 +772,10 @@ export function renderResults(input: {
         ${countdown(r, input.now, false)}
         <p class="stat">
           <span>Answered</span>
-          <strong><span data-answered>${r.answered}</span> of ${r.delivered} reached</strong>
+          <strong
+            ><span data-answered>${r.answered}</span> of
+            <span data-refresh="reached">${r.delivered}</span> reached</strong
+          >
         </p>
         <p class="stat">
           <span>Recipients</span><strong>${r.recipients}</strong>
@@ -806,7 +809,7 @@ export function renderResults(input: {
                     <thead>
                       <tr>
                         <th scope="col">Name</th>
-                        <th scope="col">Email</th>
+                        <th scope="col" class="wide-only">Email</th>
                         <th scope="col">Why</th>
                         <th scope="col">In meeting</th>
                       </tr>
