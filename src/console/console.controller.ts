@@ -41,7 +41,7 @@ function safeNext(next: unknown): string {
 }
 
 /**
- * The instructor console (docs/architecture.md §14): server-rendered pages whose forms post here
+ * The instructor console (docs/architecture.md §15): server-rendered pages whose forms post here
  * and are answered with 303 (so they work without JavaScript), signed in by a session cookie.
  * Every page is built from the same services the documented API calls; the live parts read the
  * API itself (the results stream, results.csv) with the session cookie.

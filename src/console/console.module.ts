@@ -15,7 +15,7 @@ import { ConsoleSession, ConsoleSessionSchema } from './schemas/console-session.
 import { SessionsService } from './sessions.service';
 
 /**
- * The instructor console and presenter view (docs/architecture.md §14): server-rendered pages
+ * The instructor console and presenter view (docs/architecture.md §15): server-rendered pages
  * over the other modules' services, and the console sessions. Exports SessionsService, also as
  * the SessionAuthenticator through which the auth guard accepts the session cookie on /api.
  */

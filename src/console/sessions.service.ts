@@ -43,7 +43,7 @@ export interface NewSession {
 }
 
 /**
- * Console sessions (docs/architecture.md §14): signing in with an API key, resolving the session
+ * Console sessions (docs/architecture.md §15): signing in with an API key, resolving the session
  * cookie to an Actor for the console's pages and (through SessionAuthenticator) for /api routes,
  * CSRF tokens, signing out. Stored server-side in MongoDB; the cookie holds a random 256-bit
  * secret of which only the SHA-256 is stored.

@@ -32,7 +32,7 @@ import {
  * The one auth check, for every route not marked @Public(). Resolves who the request acts for
  * (the Actor, left at `request.actor`) from the key sent as `Authorization: Bearer <key>` or
  * `X-API-Key: <key>`, or, without a key, from the console's session cookie (docs/architecture.md
- * §14; a state-changing request must then also pass the session's CSRF check), then enforces the
+ * §15; a state-changing request must then also pass the session's CSRF check), then enforces the
  * route's @RequireRole. A route with neither @Public() nor @RequireRole() is refused: forgetting
  * the declaration must not open a route.
  *

@@ -3,7 +3,7 @@ import type { Actor } from './actor';
 
 /**
  * The hook through which the auth guard accepts the console's session cookie on /api routes
- * (docs/architecture.md §14), so the console's pages and the browser's EventSource can call the
+ * (docs/architecture.md §15), so the console's pages and the browser's EventSource can call the
  * API without a key in the browser. Provided by the console module (SessionsService); the guard
  * works without it (keys only).
  */

@@ -3,7 +3,7 @@ import { HydratedDocument } from 'mongoose';
 import { ROLES, type Role } from '../../common/auth/actor';
 
 /**
- * One signed-in console session (docs/architecture.md §14). The cookie holds a random secret;
+ * One signed-in console session (docs/architecture.md §15). The cookie holds a random secret;
  * only its SHA-256 (`token_hash`) is stored, so a leaked database signs no one in. The key the
  * instructor signed in with is kept only as its SHA-256 (`key_hash`), so every use can check that
  * the key is still valid (not revoked, expired, or its account disabled) without keeping the key.
