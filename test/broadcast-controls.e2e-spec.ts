@@ -29,10 +29,12 @@ describe('Close and reveal (e2e)', () => {
 
   beforeAll(async () => {
     const mongo = testMongoUri('controls');
-    world = await startZoomWorld({ app: { env: { MONGO_URI: mongo } } });
+    // One message at a time per instance, so a close can find messages still waiting.
+    const env = { MONGO_URI: mongo, DELIVERY_CONCURRENCY: '1' };
+    world = await startZoomWorld({ app: { env } });
     url = world.app.url;
     // A second instance on the same database, as behind a load balancer.
-    other = await createTestApp({ env: { ...simulatorEnv(world.sim), MONGO_URI: mongo } });
+    other = await createTestApp({ env: { ...simulatorEnv(world.sim), ...env } });
   });
   afterAll(async () => {
     await other?.close();
@@ -105,6 +107,46 @@ describe('Close and reveal (e2e)', () => {
     // Nobody can answer any more, so nobody is reminded.
     const remind = await request(url).post(`/api/broadcasts/${id}/remind`).set(auth).expect(202);
     expect(remind.body.reminded).toBe(0);
+  });
+
+  it('close stops the messages not sent yet; retry sends nothing after a close', async () => {
+    // One Team Chat message a second: most are still waiting when the close comes.
+    world.sim.setFaults({ rateLimits: { light: 1000, medium: 1, heavy: 1000 } });
+    try {
+      const { meetingId } = await seedMeeting(world.sim, { members: 6 });
+      const qid = (await request(url).post('/api/questions').set(auth).send(QUIZ).expect(201)).body
+        .id as string;
+      const before = world.sim.messages().length;
+      const id = (
+        await request(url)
+          .post(`/api/questions/${qid}/send`)
+          .set(auth)
+          .send({ meeting_id: meetingId })
+          .expect(202)
+      ).body.id as string;
+      await request(url).post(`/api/broadcasts/${id}/close`).set(auth).expect(200);
+      await waitUntil(
+        async () =>
+          (await request(url).get(`/api/broadcasts/${id}`).set(auth)).body.status === 'completed',
+        30_000,
+        'the send to settle',
+      );
+      const state = (await request(url).get(`/api/broadcasts/${id}`).set(auth)).body as {
+        counts: { sent: number; failed: number };
+        recipients: Array<{ status: string; last_error: string | null }>;
+      };
+      expect(state.counts.failed).toBeGreaterThan(0);
+      expect(
+        state.recipients
+          .filter((r) => r.status === 'failed')
+          .every((r) => r.last_error === 'Not sent: the question was closed first'),
+      ).toBe(true);
+      expect(world.sim.messages().length - before).toBe(state.counts.sent);
+      const retry = await request(url).post(`/api/broadcasts/${id}/retry`).set(auth).expect(202);
+      expect(retry.body.requeued).toBe(0);
+    } finally {
+      world.sim.setFaults({ rateLimits: { light: 1000, medium: 1000, heavy: 1000 } });
+    }
   });
 
   it('before close the results carry the deadline the countdown runs to', async () => {

@@ -63,6 +63,9 @@ export interface ControlsEvent {
   controls: BroadcastControls;
 }
 
+/** last_error of a message that a close (or reveal) kept from being sent. */
+export const CLOSED_BEFORE_SENT = 'Not sent: the question was closed first';
+
 const WAIT_POLL_MS = 250;
 /** A claim whose broadcast is not written yet is its send in progress, for this long. */
 const CLAIM_SETTLE_MS = 15_000;
@@ -238,14 +241,16 @@ export class BroadcastsService {
 
   /**
    * POST /api/broadcasts/{id}/close: ends every recipient's answer window now (an answer that
-   * arrives later gets 410, on any instance: the answer path reads the close on every answer).
-   * Set once: closing again keeps the first time.
+   * arrives later gets 410, on any instance: the answer path reads the close on every answer),
+   * and messages not sent yet are not sent (DeliveriesRepository.cancelUnsent). Set once:
+   * closing again keeps the first time.
    */
   async close(actor: Actor, id: Types.ObjectId): Promise<BroadcastControls> {
     await this.questionBroadcast(actor, id);
     await this.broadcasts
       .updateOne({ _id: id, closed_at: null }, { $set: { closed_at: this.clock.now() } })
       .exec();
+    await this.deliveries.cancelUnsent(id, CLOSED_BEFORE_SENT);
     return this.announce(id);
   }
 
@@ -268,6 +273,7 @@ export class BroadcastsService {
     await this.broadcasts
       .updateOne({ _id: id, revealed_at: null }, { $set: { revealed_at: now } })
       .exec();
+    await this.deliveries.cancelUnsent(id, CLOSED_BEFORE_SENT);
     return this.announce(id);
   }
 
@@ -336,7 +342,9 @@ export class BroadcastsService {
     includeUnconfirmed: boolean,
   ): Promise<number> {
     await this.authorize(actor, id, 'send');
-    const { completed_at: completedAt } = await this.get(id);
+    const { completed_at: completedAt, closed_at: closedAt } = await this.get(id);
+    // Closed: nobody can answer a message sent now.
+    if (closedAt) return 0;
     // Reopen before requeueing: the other way round, a fast worker on another instance could
     // finish the requeued records and mark the broadcast complete before this null lands.
     await this.broadcasts.updateOne({ _id: id }, { $set: { completed_at: null } }).exec();
