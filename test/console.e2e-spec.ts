@@ -342,8 +342,16 @@ describe('Instructor console (e2e, no JavaScript)', () => {
     return { status: response.statusCode ?? 0, ended, close: () => req.destroy() };
   }
 
-  async function aBroadcast(): Promise<string> {
+  async function aBroadcast(grantTo?: string): Promise<string> {
     const { meetingId } = await seedMeeting(world.sim, { members: 1 });
+    if (grantTo) {
+      // The stream is the meeting's data: the instructor must be granted the meeting.
+      await request(url)
+        .put(`/api/meetings/${meetingId}/instructors/${grantTo}`)
+        .set(auth)
+        .send({ role: 'assistant' })
+        .expect(200);
+    }
     const qid = (
       await request(url)
         .post('/api/questions')
@@ -383,8 +391,8 @@ describe('Instructor console (e2e, no JavaScript)', () => {
     afterAll(async () => other?.close());
 
     it('ends the sessions opened with it, on the API and the open stream', async () => {
-      const id = await aBroadcast();
       const instructor = await createInstructor(world.app, { role: 'instructor' });
+      const id = await aBroadcast(instructor.id);
       const { browser } = await signIn(instructor.key);
       const cookie = browser.header();
       await request(url).get('/api/questions').set('cookie', cookie).expect(200);

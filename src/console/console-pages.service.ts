@@ -58,7 +58,11 @@ export class ConsolePagesService {
     const requested = Number(query.page);
     const page =
       Number.isInteger(requested) && requested >= 1 && requested <= 100_000 ? requested : 1;
-    const list = await this.questionsService.list({ limit: PAGE_SIZE, page, ...(q ? { q } : {}) });
+    const list = await this.questionsService.list(actor, {
+      limit: PAGE_SIZE,
+      page,
+      ...(q ? { q } : {}),
+    });
     return renderQuestions({
       csrf,
       actor,
@@ -81,7 +85,7 @@ export class ConsolePagesService {
   }
 
   async editForm(actor: Actor, csrf: string, id: Types.ObjectId): Promise<string> {
-    const q = await this.questionsService.findById(id);
+    const q = await this.questionsService.findById(actor, id);
     return this.questionForm(actor, csrf, id.toHexString(), {
       title: q.title,
       question_text: q.question_text,
@@ -112,8 +116,8 @@ export class ConsolePagesService {
       await validate(dto, { whitelist: true, forbidNonWhitelisted: true }),
     );
     if (problems.length === 0) {
-      if (id) await this.questionsService.replace(id, dto);
-      else await this.questionsService.create(dto);
+      if (id) await this.questionsService.replace(actor, id, dto);
+      else await this.questionsService.create(actor, dto);
       return { page: null };
     }
     const errors: Partial<Record<keyof QuestionFormValues, string[]>> = {};
@@ -135,16 +139,16 @@ export class ConsolePagesService {
   }
 
   async confirmDelete(actor: Actor, csrf: string, id: Types.ObjectId): Promise<string> {
-    const question = await this.questionsService.findById(id);
+    const question = await this.questionsService.findById(actor, id);
     return renderDeleteQuestion({ csrf, actor, question: toRow(question) });
   }
 
-  async deleteQuestion(id: Types.ObjectId): Promise<void> {
-    await this.questionsService.remove(id);
+  async deleteQuestion(actor: Actor, id: Types.ObjectId): Promise<void> {
+    await this.questionsService.remove(actor, id);
   }
 
   async meetings(actor: Actor, csrf: string): Promise<string> {
-    const meetings = await this.participants.recentMeetings(RECENT_MEETINGS);
+    const meetings = await this.participants.recentMeetings(actor, RECENT_MEETINGS);
     return renderMeetings({
       csrf,
       actor,
@@ -168,9 +172,9 @@ export class ConsolePagesService {
     // Assistants neither read the bank nor send (the API's roles for those routes).
     const canSend = hasRole(actor.role, 'instructor');
     const [people, questions, broadcasts] = await Promise.all([
-      this.participants.listPeople(meetingId, { status: 'joined', limit: 1000 }),
-      canSend ? this.questionsService.list({ limit: PICKER_SIZE, page: 1 }) : { items: [] },
-      this.broadcasts.listForMeeting(meetingId),
+      this.participants.listPeople(actor, meetingId, { status: 'joined', limit: 1000 }),
+      canSend ? this.questionsService.list(actor, { limit: PICKER_SIZE, page: 1 }) : { items: [] },
+      this.broadcasts.listForMeeting(actor, meetingId),
     ]);
     return renderRoom({
       csrf,
@@ -212,6 +216,7 @@ export class ConsolePagesService {
     }
     try {
       const created = await this.broadcasts.sendQuestion(
+        actor,
         new Types.ObjectId(questionId),
         meetingId,
         mode,
@@ -238,8 +243,8 @@ export class ConsolePagesService {
     query: Record<string, unknown>,
     can: { canControl: boolean; canRemind: boolean },
   ): Promise<string> {
-    const results = await this.resultsService.results(id);
-    const leaderboard = await this.resultsService.leaderboard(results.meeting_id);
+    const results = await this.resultsService.results(actor, id);
+    const leaderboard = await this.resultsService.leaderboard(actor, results.meeting_id);
     return renderResults({
       csrf,
       actor,
@@ -251,24 +256,29 @@ export class ConsolePagesService {
     });
   }
 
-  async presenter(csrf: string, id: Types.ObjectId, showNames: boolean): Promise<string> {
-    const results = await this.resultsService.results(id);
+  async presenter(
+    actor: Actor,
+    csrf: string,
+    id: Types.ObjectId,
+    showNames: boolean,
+  ): Promise<string> {
+    const results = await this.resultsService.results(actor, id);
     const leaderboard = showNames
-      ? (await this.resultsService.leaderboard(results.meeting_id)).items
+      ? (await this.resultsService.leaderboard(actor, results.meeting_id)).items
       : [];
     return renderPresenter({ csrf, results, leaderboard, showNames, now: this.clock.now() });
   }
 
-  async remind(id: Types.ObjectId): Promise<number> {
-    return this.resultsService.remind(id);
+  async remind(actor: Actor, id: Types.ObjectId): Promise<number> {
+    return this.resultsService.remind(actor, id);
   }
 
-  async close(id: Types.ObjectId): Promise<void> {
-    await this.broadcasts.close(id);
+  async close(actor: Actor, id: Types.ObjectId): Promise<void> {
+    await this.broadcasts.close(actor, id);
   }
 
-  async reveal(id: Types.ObjectId): Promise<void> {
-    await this.broadcasts.reveal(id);
+  async reveal(actor: Actor, id: Types.ObjectId): Promise<void> {
+    await this.broadcasts.reveal(actor, id);
   }
 }
 

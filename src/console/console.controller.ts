@@ -210,10 +210,11 @@ export class ConsoleController {
   @Post('questions/:id/delete')
   @RequireRole('instructor')
   async deleteQuestion(
+    @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.pages.deleteQuestion(id);
+    await this.pages.deleteQuestion(actor, id);
     return redirect(reply, '/console/questions?done=deleted');
   }
 
@@ -275,6 +276,7 @@ export class ConsoleController {
   @Get('broadcasts/:id/present')
   @RequireRole('assistant')
   async present(
+    @CurrentActor() actor: Actor,
     @Req() request: FastifyRequest,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Query('names') names: unknown,
@@ -283,37 +285,40 @@ export class ConsoleController {
     await page(
       reply,
       HttpStatus.OK,
-      await this.pages.presenter(this.csrf(request), id, names === '1'),
+      await this.pages.presenter(actor, this.csrf(request), id, names === '1'),
     );
   }
 
   @Post('broadcasts/:id/remind')
   @RequireRole('assistant')
   async remind(
+    @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const reminded = await this.pages.remind(id);
+    const reminded = await this.pages.remind(actor, id);
     return redirect(reply, `/console/broadcasts/${id.toHexString()}?done=reminded&n=${reminded}`);
   }
 
   @Post('broadcasts/:id/close')
   @RequireRole('instructor')
   async close(
+    @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.pages.close(id);
+    await this.pages.close(actor, id);
     return redirect(reply, `/console/broadcasts/${id.toHexString()}?done=closed`);
   }
 
   @Post('broadcasts/:id/reveal')
   @RequireRole('instructor')
   async reveal(
+    @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.pages.reveal(id);
+    await this.pages.reveal(actor, id);
     return redirect(reply, `/console/broadcasts/${id.toHexString()}?done=revealed`);
   }
 
