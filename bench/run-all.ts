@@ -3,7 +3,8 @@
  * one bench's servers, pools and JIT state never carry into the next, and prints their output
  * under a header, after the machine's figures (results from a 2-core container shared with
  * other work are only comparable with that context). Each bench also runs alone:
- * `npm run bench:startup`, `bench:fan-out`, `bench:answers`, `bench:webhooks`.
+ * `npm run bench:startup`, `bench:fan-out`, `bench:answers`, `bench:webhooks`,
+ * `bench:presenter`.
  *
  *   npx ts-node --transpile-only bench/run-all.ts
  *
@@ -26,6 +27,7 @@ const BENCHES: BenchEntry[] = [
   { name: 'fan-out', file: 'fan-out.ts', args: [] },
   { name: 'answer-burst', file: 'answer-burst.ts', args: [] },
   { name: 'webhook-ingest', file: 'webhook-ingest.ts', args: [] },
+  { name: 'presenter', file: 'presenter.ts', args: [] },
 ];
 
 function command(cmd: string, args: string[]): string {

@@ -6,6 +6,7 @@ import { AuditModule } from './audit/audit.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { ClockModule } from './common/clock';
+import { ConsoleModule } from './console/console.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/errors/validation';
 import { AppConfig } from './config/app-config';
@@ -39,6 +40,7 @@ import { ZoomModule } from './zoom/zoom.module';
     ParticipantsModule,
     WebhookModule,
     PrivacyModule,
+    ConsoleModule,
   ],
   providers: [
     // Registered here rather than in main.ts so e2e tests run the very same pipe, guard and filter.

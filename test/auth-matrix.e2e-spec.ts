@@ -212,6 +212,9 @@ const MATRIX: Record<string, Row> = {
     expect: { owner: 202, other: 404 },
   },
   'GET /api/test-zoom': { role: 'instructor' },
+  // Idempotent: the first caller closes (or reveals), the others find it so.
+  'POST /api/broadcasts/{id}/close': { role: 'instructor', call: broadcast },
+  'POST /api/broadcasts/{id}/reveal': { role: 'instructor', call: broadcast },
 
   'GET /api/broadcasts/{id}': { role: 'assistant', call: broadcast, expect: BROADCAST_READ },
   'GET /api/broadcasts/{id}/results': {
@@ -278,6 +281,7 @@ const MATRIX: Record<string, Row> = {
     },
     expect: { owner: 204, admin: 204, bootstrap: 204, other: 403 },
   },
+  'GET /api/meetings': { role: 'assistant' },
 };
 
 /** The outcome a row expects for a caller: its own entry, else what the role decides. */

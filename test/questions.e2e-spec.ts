@@ -356,6 +356,21 @@ describe('Question bank API (e2e, real database)', () => {
     afterAll(async () => list.close());
     const get = (query: string) => request(list.url).get(`/api/questions${query}`).set(auth);
 
+    it('q finds words in the title or text, case-insensitively and literally; pages with a cursor', async () => {
+      const res = await get('?q=q1').expect(200);
+      // Q1 and Q10 to Q19.
+      expect(res.body.total).toBe(11);
+      expect(res.body.items.every((q: { title: string }) => /^Q1/.test(q.title))).toBe(true);
+      const first = await get('?q=q1&limit=5').expect(200);
+      const next = await get(`?q=q1&limit=5&cursor=${first.body.next_cursor}`).expect(200);
+      expect(next.body.items.every((q: { title: string }) => /^Q1/.test(q.title))).toBe(true);
+      expect(next.body.items[0].title).not.toBe(first.body.items[4].title);
+      expect((await get('?q=CAPITAL').expect(200)).body.total).toBe(25);
+      // A regex character is only a character.
+      expect((await get('?q=.*').expect(200)).body.total).toBe(0);
+      await get(`?q=${'x'.repeat(101)}`).expect(400);
+    });
+
     it('lists newest first with the total and a default limit of 20', async () => {
       const res = await get('').expect(200);
       expect(res.body.total).toBe(25);

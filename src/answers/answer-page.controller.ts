@@ -188,6 +188,7 @@ function pageQuestion(context: AnswerContext): PageQuestion {
     time_limit: q.time_limit,
     points: q.points,
     survey: q.correct_answer === null,
+    revealed_answer: context.revealed ? q.correct_answer : null,
   };
 }
 

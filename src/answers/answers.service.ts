@@ -1,7 +1,12 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { EventEmitter } from 'node:events';
-import { isQuestionBroadcast, type SentQuestionBroadcast } from '../broadcasts/broadcast.types';
+import {
+  acceptsAnswersUntil,
+  isQuestionBroadcast,
+  windowEnd,
+  type SentQuestionBroadcast,
+} from '../broadcasts/broadcast.types';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import { AnswerDelivery, DeliveryLookup } from '../broadcasts/delivery-lookup.service';
 import { Clock } from '../common/clock';
@@ -26,7 +31,12 @@ export interface AnswerContext {
   delivery: AnswerDelivery;
   /** When this recipient's message went out: the start of their window and of their latency. */
   sentAt: Date;
+  /** The end of this recipient's window: their own, or the instructor's close if earlier. */
   closesAt: Date;
+  /** The last moment an answer is taken (acceptsAnswersUntil in broadcast.types.ts). */
+  acceptsUntil: Date;
+  /** The instructor revealed the right answer (POST /api/broadcasts/{id}/reveal). */
+  revealed: boolean;
 }
 
 export type PageState =
@@ -108,7 +118,7 @@ export class AnswersService {
         details: [{ field: 'choice', errors: ['choice is not one of the options'] }],
       });
     }
-    const closedAt = context.closesAt.getTime() + this.config.answers.graceSeconds * 1000;
+    const closedAt = context.acceptsUntil.getTime();
     if (now.getTime() > closedAt) throw new AnswersClosedException();
     // A channel answer's identity is only what was typed; a direct answer's is the person Zoom
     // identified, to whom the personal link was sent.
@@ -175,16 +185,34 @@ export class AnswersService {
   private async resolve(token: string): Promise<AnswerContext> {
     const delivery = await this.deliveries.byToken(token);
     if (!delivery) throw linkNotFound();
-    const broadcast = await this.broadcast(delivery.broadcast_id);
+    const [broadcast, controls] = await Promise.all([
+      this.broadcast(delivery.broadcast_id),
+      // Read on every answer, never cached: a close on any instance must stop answers at once.
+      this.broadcasts.controls(delivery.broadcast_id).catch((error: unknown) => {
+        if (error instanceof NotFoundException) return null;
+        throw error;
+      }),
+    ]);
     // Link broadcasts (the original API) send someone else's URL: their tokens open nothing here.
-    if (!broadcast) throw linkNotFound();
+    if (!broadcast || !controls) throw linkNotFound();
     // Zoom may deliver the message a moment before the sender records sent_at (or accept it and
     // lose the answer, leaving sent_at unset for good). Anchor such a window to the delivery's
     // creation: a fixed start, so the window always ends, instead of "now", which never would.
     const sentAt = delivery.sent_at ?? delivery._id.getTimestamp();
-    const closesAt =
+    const ownEnd =
       delivery.closes_at ?? new Date(sentAt.getTime() + broadcast.question.time_limit * 1000);
-    return { broadcast, delivery, sentAt, closesAt };
+    return {
+      broadcast,
+      delivery,
+      sentAt,
+      closesAt: windowEnd(ownEnd, controls.closed_at),
+      acceptsUntil: acceptsAnswersUntil(
+        ownEnd,
+        controls.closed_at,
+        this.config.answers.graceSeconds * 1000,
+      ),
+      revealed: controls.revealed_at !== null,
+    };
   }
 
   /** The question broadcast a delivery belongs to; null for a link broadcast (or none). */

@@ -84,3 +84,31 @@ export type SentQuestionBroadcast = SentBroadcast & {
 export function isQuestionBroadcast(broadcast: SentBroadcast): broadcast is SentQuestionBroadcast {
   return broadcast.kind === 'question' && broadcast.question !== null;
 }
+
+/**
+ * What the instructor changes on a broadcast after sending it: the answer window closed early for
+ * everyone (`closed_at`), the right answer shown to those who answered (`revealed_at`). Each is
+ * set once and never cleared, so a close or reveal sent twice changes nothing.
+ */
+export interface BroadcastControls {
+  closed_at: Date | null;
+  revealed_at: Date | null;
+}
+
+/**
+ * The one rule for when a recipient's answer window ends: their own end (their message's send
+ * plus the time limit), or the instructor's close when that came first.
+ */
+export function windowEnd(closesAt: Date, closedAt: Date | null): Date {
+  return closedAt !== null && closedAt < closesAt ? closedAt : closesAt;
+}
+
+/**
+ * The last moment an answer is accepted: the window's end plus the grace period for answers
+ * still travelling when the participant's countdown ran out, but never past an instructor's
+ * close: "Close now" stops answers the moment it is recorded.
+ */
+export function acceptsAnswersUntil(closesAt: Date, closedAt: Date | null, graceMs: number): Date {
+  const withGrace = new Date(closesAt.getTime() + graceMs);
+  return closedAt !== null && closedAt < withGrace ? closedAt : withGrace;
+}

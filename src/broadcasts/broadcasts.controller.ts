@@ -22,11 +22,13 @@ import { AppConfig } from '../config/app-config';
 import { Idempotent, IdempotencyWorkKey } from '../idempotency/idempotent.decorator';
 import { BroadcastsService } from './broadcasts.service';
 import {
+  BroadcastControlsResponseDto,
   BroadcastListResponseDto,
   BroadcastResponseDto,
   LegacySendResponseDto,
   RetryResponseDto,
   toBroadcastResponse,
+  toControlsResponse,
   toLegacyResponse,
 } from './dto/broadcast.response';
 import { MeetingIdParamDto, RetryDto, SendLinkDto, SendQuestionDto } from './dto/send.dto';
@@ -185,5 +187,52 @@ export class BroadcastsController {
     );
     const state = await this.broadcasts.state(id);
     return { requeued, broadcast: toBroadcastResponse(state.broadcast, state.counts) };
+  }
+
+  @Post('broadcasts/:id/close')
+  @HttpCode(HttpStatus.OK)
+  @RequireRole('instructor')
+  @ApiOperation({
+    summary: 'Close the answer window for everyone now',
+    description:
+      "Every recipient's window ends now (no grace period): an answer that arrives after this answers 410, on every instance, and reminders stop. Idempotent: closing again keeps the first close time. The question may then be sent to the meeting again without allow_duplicate.",
+  })
+  @ApiObjectIdParam('id', 'Broadcast id')
+  @ApiOkResponse({ type: BroadcastControlsResponseDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NO_BROADCAST })
+  @ApiMeetingAccess({ notFound: false })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'The broadcast sent a link (original API), not a question',
+  })
+  async close(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+  ): Promise<BroadcastControlsResponseDto> {
+    return toControlsResponse(id.toHexString(), await this.broadcasts.close(actor, id));
+  }
+
+  @Post('broadcasts/:id/reveal')
+  @HttpCode(HttpStatus.OK)
+  @RequireRole('instructor')
+  @ApiOperation({
+    summary: 'Reveal the right answer to those who answered',
+    description:
+      'Closes the answer window first if it is still open (nobody may answer after seeing the answer), then marks the right answer revealed: results say `revealed: true`, and the answer page shows the right option to everyone who opens it (in direct mode next to their own answer). Idempotent.',
+  })
+  @ApiObjectIdParam('id', 'Broadcast id')
+  @ApiOkResponse({ type: BroadcastControlsResponseDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NO_BROADCAST })
+  @ApiMeetingAccess({ notFound: false })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description:
+      'The broadcast sent a link (original API), or a survey question (no right answer to reveal)',
+  })
+  async reveal(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+  ): Promise<BroadcastControlsResponseDto> {
+    return toControlsResponse(id.toHexString(), await this.broadcasts.reveal(actor, id));
   }
 }

@@ -4,6 +4,7 @@ import { AccessModule } from '../access/access.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { QuestionsModule } from '../questions/questions.module';
 import { ZoomModule } from '../zoom/zoom.module';
+import { BroadcastControlsReader } from './broadcast-controls.reader';
 import { BroadcastsController } from './broadcasts.controller';
 import { BroadcastsService } from './broadcasts.service';
 import { DeliveriesRepository } from './deliveries.repository';
@@ -41,6 +42,7 @@ import { SentBroadcasts } from './sent-broadcasts.service';
     DeliveryLookup,
     SentBroadcasts,
     OpenBroadcastsRepository,
+    BroadcastControlsReader,
   ],
   exports: [BroadcastsService, DeliveryLookup],
 })

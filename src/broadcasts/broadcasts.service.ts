@@ -2,6 +2,8 @@ import { ConflictException, Injectable, Logger, NotFoundException } from '@nestj
 import { InjectModel } from '@nestjs/mongoose';
 import { createHash } from 'node:crypto';
 import { Model, Types } from 'mongoose';
+import { EventEmitter } from 'node:events';
+import { Clock } from '../common/clock';
 import { emailMatcher, type PersonIdentity } from '../common/personal-data';
 import type { MeetingLevel } from '../access/access.types';
 import { MeetingAccessService } from '../access/meeting-access.service';
@@ -12,8 +14,11 @@ import { MeetingPerson, ParticipantsService } from '../participants/participants
 import { QuestionsService } from '../questions/questions.service';
 import { ZoomMeetingsService } from '../zoom/zoom-meetings.service';
 import { answerToken, hashAnswerToken } from './answer-link';
+import { BroadcastControlsReader } from './broadcast-controls.reader';
 import {
+  isQuestionBroadcast,
   questionSnapshot,
+  type BroadcastControls,
   type BroadcastKind,
   type BroadcastMode,
   type QuestionSnapshot,
@@ -52,6 +57,15 @@ interface NewBroadcast {
   workKey?: string | null;
 }
 
+/** Emitted on `BroadcastsService.events` as 'controls' after a close or reveal on this instance. */
+export interface ControlsEvent {
+  broadcastId: string;
+  controls: BroadcastControls;
+}
+
+/** last_error of a message that a close (or reveal) kept from being sent. */
+export const CLOSED_BEFORE_SENT = 'Not sent: the question was closed first';
+
 const WAIT_POLL_MS = 250;
 /** A claim whose broadcast is not written yet is its send in progress, for this long. */
 const CLAIM_SETTLE_MS = 15_000;
@@ -59,6 +73,8 @@ const CLAIM_SETTLE_MS = 15_000;
 @Injectable()
 export class BroadcastsService {
   private readonly logger = new Logger(BroadcastsService.name);
+  /** 'controls' events (ControlsEvent) from this instance; live streams also poll for others'. */
+  readonly events = new EventEmitter();
 
   constructor(
     private readonly config: AppConfig,
@@ -72,7 +88,11 @@ export class BroadcastsService {
     private readonly openBroadcasts: OpenBroadcastsRepository,
     private readonly lookup: DeliveryLookup,
     private readonly access: MeetingAccessService,
-  ) {}
+    private readonly controlsReader: BroadcastControlsReader,
+    private readonly clock: Clock,
+  ) {
+    this.events.setMaxListeners(0);
+  }
 
   /**
    * Retention (docs/architecture.md §14): up to `limit` broadcasts created before `cutoff`,
@@ -209,6 +229,77 @@ export class BroadcastsService {
     return this.state(id);
   }
 
+  /**
+   * A broadcast's close and reveal, read fresh (BroadcastControlsReader: batched per event-loop
+   * turn, never cached), since an instructor on any instance may change them; 404 when unknown.
+   */
+  async controls(id: Types.ObjectId): Promise<BroadcastControls> {
+    const controls = await this.controlsReader.read(id);
+    if (!controls) throw broadcastNotFound(id);
+    return controls;
+  }
+
+  /**
+   * POST /api/broadcasts/{id}/close: ends every recipient's answer window now (an answer that
+   * arrives later gets 410, on any instance: the answer path reads the close on every answer),
+   * and messages not sent yet are not sent (DeliveriesRepository.cancelUnsent). Set once:
+   * closing again keeps the first time.
+   */
+  async close(actor: Actor, id: Types.ObjectId): Promise<BroadcastControls> {
+    await this.questionBroadcast(actor, id);
+    await this.broadcasts
+      .updateOne({ _id: id, closed_at: null }, { $set: { closed_at: this.clock.now() } })
+      .exec();
+    await this.deliveries.cancelUnsent(id, CLOSED_BEFORE_SENT);
+    return this.announce(id);
+  }
+
+  /**
+   * POST /api/broadcasts/{id}/reveal: people who answered see the right option on their page.
+   * Revealing closes the window first (if still open): nobody may answer after seeing it. 409 for
+   * a survey, which has no right answer.
+   */
+  async reveal(actor: Actor, id: Types.ObjectId): Promise<BroadcastControls> {
+    const broadcast = await this.questionBroadcast(actor, id);
+    if (broadcast.question.correct_answer === null) {
+      throw new ConflictException(
+        `Broadcast ${id.toHexString()} sent a survey question: it has no right answer to reveal`,
+      );
+    }
+    const now = this.clock.now();
+    await this.broadcasts
+      .updateOne({ _id: id, closed_at: null }, { $set: { closed_at: now } })
+      .exec();
+    await this.broadcasts
+      .updateOne({ _id: id, revealed_at: null }, { $set: { revealed_at: now } })
+      .exec();
+    await this.deliveries.cancelUnsent(id, CLOSED_BEFORE_SENT);
+    return this.announce(id);
+  }
+
+  /** The latest end of any recipient's own window (null until a message has gone out). */
+  async lastWindowEnd(id: Types.ObjectId): Promise<Date | null> {
+    return this.deliveries.lastWindowEnd(id);
+  }
+
+  /** A question broadcast the actor may send to (close and reveal change what was sent). */
+  private async questionBroadcast(actor: Actor, id: Types.ObjectId) {
+    const broadcast = await this.authorize(actor, id, 'send');
+    if (!isQuestionBroadcast(broadcast)) {
+      throw new ConflictException(
+        `Broadcast ${id.toHexString()} sent a link, not a question: it has no answer window here`,
+      );
+    }
+    return broadcast;
+  }
+
+  private async announce(id: Types.ObjectId): Promise<BroadcastControls> {
+    const controls = await this.controls(id);
+    const event: ControlsEvent = { broadcastId: id.toHexString(), controls };
+    this.events.emit('controls', event);
+    return controls;
+  }
+
   /** Every recipient's delivery record, by name. */
   async listDeliveries(id: Types.ObjectId): Promise<DeliveryDocument[]> {
     return this.deliveries.listForBroadcast(id);
@@ -251,7 +342,9 @@ export class BroadcastsService {
     includeUnconfirmed: boolean,
   ): Promise<number> {
     await this.authorize(actor, id, 'send');
-    const { completed_at: completedAt } = await this.get(id);
+    const { completed_at: completedAt, closed_at: closedAt } = await this.get(id);
+    // Closed: nobody can answer a message sent now.
+    if (closedAt) return 0;
     // Reopen before requeueing: the other way round, a fast worker on another instance could
     // finish the requeued records and mark the broadcast complete before this null lands.
     await this.broadcasts.updateOne({ _id: id }, { $set: { completed_at: null } }).exec();
@@ -272,6 +365,8 @@ export class BroadcastsService {
    * their window does not move (markSent keeps the first closes_at).
    */
   async remind(id: Types.ObjectId, recipientKeys: string[], now = new Date()): Promise<number> {
+    // Closed by the instructor: every window has ended, whatever closes_at says.
+    if ((await this.controls(id)).closed_at !== null) return 0;
     const reminded = await this.deliveries.queueReminders(id, recipientKeys, now);
     if (reminded > 0) this.worker.kick();
     return reminded;
@@ -382,8 +477,13 @@ export class BroadcastsService {
    * closed. A claim whose broadcast is not written yet is a send in progress.
    */
   private async isOpen(id: Types.ObjectId, claimedAt: Date): Promise<boolean> {
-    const broadcast = await this.broadcasts.findById(id, { completed_at: 1 }).lean().exec();
+    const broadcast = await this.broadcasts
+      .findById(id, { completed_at: 1, closed_at: 1 })
+      .lean()
+      .exec();
     if (!broadcast) return Date.now() - claimedAt.getTime() < CLAIM_SETTLE_MS;
+    // Closed by the instructor: nobody may answer any more, so it may be sent again.
+    if (broadcast.closed_at) return false;
     // completed_at is only a hint: it stays null when nothing was ever claimed (every recipient
     // unreachable) or when an instance died between the last outcome and marking the broadcast
     // complete. Only deliveries still pending or sending make it "being sent".

@@ -132,6 +132,32 @@ export class DeliveriesRepository {
   }
 
   /**
+   * POST /api/broadcasts/{id}/close: messages not posted yet are not sent at all (nobody could
+   * answer them): pending ones, and claimed ones still waiting for their turn (a sender holding
+   * one finds it taken when it marks the post, markPosting, and does not post). A post already
+   * marked (posted_at set: out, or in doubt) finishes as usual.
+   */
+  async cancelUnsent(broadcastId: Types.ObjectId, reason: string): Promise<number> {
+    const result = await this.deliveries
+      .updateMany(
+        { broadcast_id: broadcastId, status: { $in: ['pending', 'sending'] }, posted_at: null },
+        { $set: { status: 'failed', last_error: reason, lease_owner: null } },
+      )
+      .exec();
+    return result.modifiedCount;
+  }
+
+  /** The latest window end among the broadcast's recipients (the broadcast_id index's prefix). */
+  async lastWindowEnd(broadcastId: Types.ObjectId): Promise<Date | null> {
+    const last = await this.deliveries
+      .findOne({ broadcast_id: broadcastId, closes_at: { $ne: null } }, { closes_at: 1 })
+      .sort({ closes_at: -1 })
+      .lean()
+      .exec();
+    return last?.closes_at ?? null;
+  }
+
+  /**
    * POST /api/broadcasts/{id}/remind: sent recipients who have not answered and whose window is
    * still open go back to the sender once more, flagged as a reminder.
    */

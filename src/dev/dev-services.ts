@@ -94,6 +94,8 @@ export async function startDevServices(given: RawEnv): Promise<DevServices> {
     logger.warn('*'.repeat(78));
   }
 
+  // The instructor console (docs/architecture.md §15): sign in there with the key.
+  const consoleUrl = `${env.BASE_URL || `http://localhost:${env.PORT || '3000'}`}/console`;
   if (!env.API_KEYS) {
     const key = randomBytes(24).toString('base64url');
     env.API_KEYS = key;
@@ -101,6 +103,9 @@ export async function startDevServices(given: RawEnv): Promise<DevServices> {
     logger.warn(
       `No API_KEYS set: generated a development key (a bootstrap admin) for this run: ${key}`,
     );
+    logger.warn(`Instructor console: ${consoleUrl} (sign in with the key above)`);
+  } else {
+    logger.log(`Instructor console: ${consoleUrl} (sign in with one of API_KEYS)`);
   }
 
   return {

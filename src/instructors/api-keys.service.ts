@@ -90,7 +90,14 @@ export class ApiKeysService {
    */
   async authenticate(presented: string): Promise<Actor> {
     if (!parseKey(presented)) throw new UnauthorizedException('The API key is not valid');
-    const hash = hashKey(presented);
+    return this.authenticateHash(hashKey(presented));
+  }
+
+  /**
+   * The same for a key known only by its hash (hashKey): a console session keeps only that of
+   * the key it was opened with, and checks it on every use, so revoking the key ends the session.
+   */
+  async authenticateHash(hash: string): Promise<Actor> {
     const now = this.clock.now();
     let credential = this.cache.get(hash);
     if (!credential) {

@@ -68,6 +68,29 @@ export class OccurrencesRepository {
       .exec();
   }
 
+  /**
+   * The current occurrence of each of the `limit` meetings heard from most recently (GET
+   * /api/meetings), newest first. Reads a few occurrences more than asked, since one meeting's
+   * recurring occurrences may follow each other.
+   */
+  async recentCurrent(limit: number): Promise<OccurrenceRecord[]> {
+    const rows = await this.occurrences
+      .find({})
+      .sort({ first_event_ts: -1, uuid: -1 })
+      .limit(limit * 4)
+      .lean<OccurrenceRecord[]>()
+      .exec();
+    const seen = new Set<string>();
+    const current: OccurrenceRecord[] = [];
+    for (const row of rows) {
+      if (seen.has(row.meeting_id)) continue;
+      seen.add(row.meeting_id);
+      current.push(row);
+      if (current.length === limit) break;
+    }
+    return current;
+  }
+
   async find(meetingId: string, uuid: string): Promise<OccurrenceRecord | null> {
     return this.occurrences
       .findOne({ meeting_id: meetingId, uuid })

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AccessModule } from '../access/access.module';
 import { ZoomModule } from '../zoom/zoom.module';
+import { MeetingsController } from './meetings.controller';
 import { OccurrencesRepository } from './occurrences.repository';
 import { ParticipantsSyncService } from './participants-sync.service';
 import { ParticipantsController } from './participants.controller';
@@ -20,7 +21,7 @@ import { Participant, ParticipantSchema } from './schemas/participant.schema';
     ZoomModule,
     AccessModule,
   ],
-  controllers: [ParticipantsController],
+  controllers: [ParticipantsController, MeetingsController],
   providers: [
     ParticipantsService,
     ParticipantsRepository,

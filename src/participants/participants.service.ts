@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { emailMatcher, type PersonIdentity } from '../common/personal-data';
+import { includesLevel } from '../access/access.types';
 import { MeetingAccessService } from '../access/meeting-access.service';
 import type { Actor } from '../common/auth/actor';
 import { OccurrencesRepository, OccurrenceRecord } from './occurrences.repository';
@@ -39,6 +40,21 @@ const PURGE_BATCH = 100;
 export interface ParticipantsPurged {
   participants: number;
   meeting_occurrences: number;
+}
+
+/** How many meetings GET /api/meetings lists: the ones an instructor is running lately. */
+export const RECENT_MEETINGS = 20;
+
+/** One meeting as GET /api/meetings lists it: its current occurrence and who is in it now. */
+export interface MeetingSummary {
+  meeting_id: string;
+  occurrence: OccurrenceRecord;
+  /** People in the meeting now (one per person). */
+  present: number;
+  /** Of those, the ones Team Chat can reach (a message can be sent to them). */
+  reachable: number;
+  /** The others, by reason (a guest, no email from Zoom). */
+  unreachable: Array<{ reason: string; count: number }>;
 }
 
 /**
@@ -152,6 +168,42 @@ export class ParticipantsService {
     });
     for await (const group of groupByPerson(records)) people.push(toPerson(group, occurrence));
     return people;
+  }
+
+  /**
+   * GET /api/meetings: the meetings heard from most recently that the actor may read (as for
+   * their participants), with who is in each now. A meeting whose access cannot be told now (Zoom
+   * did not say who hosts it) is left out rather than failing the list.
+   */
+  async recentMeetings(actor: Actor, limit: number): Promise<MeetingSummary[]> {
+    const recent = await this.occurrences.recentCurrent(limit);
+    const readable = await Promise.all(
+      recent.map((o) =>
+        this.access
+          .levelOf(actor, o.meeting_id, 'read')
+          .then((level) => includesLevel(level, 'read'))
+          .catch(() => false),
+      ),
+    );
+    const occurrences = recent.filter((_, i) => readable[i]);
+    return Promise.all(
+      occurrences.map(async (occurrence) => {
+        const people = await this.currentPeople(occurrence.meeting_id);
+        const reasons = new Map<string, number>();
+        for (const p of people) {
+          if (p.reachable) continue;
+          const reason = p.unreachable_reason ?? 'Team Chat cannot reach this person';
+          reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+        }
+        return {
+          meeting_id: occurrence.meeting_id,
+          occurrence,
+          present: people.length,
+          reachable: people.filter((p) => p.reachable).length,
+          unreachable: [...reasons].map(([reason, count]) => ({ reason, count })),
+        };
+      }),
+    );
   }
 
   /** Whether a person (MeetingPerson.person_key) is in the meeting's current occurrence now. */

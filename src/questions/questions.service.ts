@@ -44,15 +44,22 @@ export class QuestionsService {
     if (query.difficulty !== undefined) filter.difficulty = query.difficulty;
     // `tag` is validated as a plain string, so it can never smuggle in a query operator.
     if (query.tag !== undefined) filter.tags = query.tag;
+    if (query.q !== undefined && query.q.trim() !== '') {
+      // Taken literally: every regex character is escaped, so a search cannot be a pattern.
+      const text = new RegExp(query.q.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+      filter.$or = [{ title: text }, { question_text: text }];
+    }
 
     const pageFilter: FilterQuery<Question> = { ...filter };
     let skip = 0;
     let page: number | null = null;
     if (query.cursor !== undefined) {
       const { createdAt, id } = decodeCursor(query.cursor);
-      pageFilter.$or = [
-        { created_at: { $lt: createdAt } },
-        { created_at: createdAt, _id: { $lt: id } },
+      // $and, not $or at the top: a search (q) already uses $or.
+      pageFilter.$and = [
+        {
+          $or: [{ created_at: { $lt: createdAt } }, { created_at: createdAt, _id: { $lt: id } }],
+        },
       ];
     } else {
       page = query.page ?? 1;

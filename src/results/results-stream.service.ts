@@ -3,6 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Types } from 'mongoose';
 import type { Actor } from '../common/auth/actor';
 import { AnswerEvent, AnswersService } from '../answers/answers.service';
+import { BroadcastsService, type ControlsEvent } from '../broadcasts/broadcasts.service';
+import { RECHECK_PROPERTY, type RequestWithRecheck } from '../common/auth/session-authenticator';
 import type { TallyDto } from './dto/results.response';
 import { addToTally } from './results-summary';
 import { ResultsService } from './results.service';
@@ -14,14 +16,27 @@ export const HEARTBEAT_MS = 15_000;
  * every few seconds notices them and re-sends a full snapshot.
  */
 export const RESYNC_MS = 3_000;
+/**
+ * Answers are sent to a stream at most this often: a burst of 1,000 answers in a second becomes
+ * about ten `answer` events carrying the running counts, not 1,000 (the first answer after a quiet
+ * spell goes out at once; the last of a burst at most this long after it arrives).
+ */
+export const COALESCE_MS = 100;
+/**
+ * How often an open stream checks that its credential still holds (RECHECK_PROPERTY): a sign-out
+ * or a revoked key ends it within this plus the credential caches (under 5 s).
+ */
+export const CREDENTIAL_RECHECK_MS = 1_000;
 /** A client that stops reading is dropped rather than buffered for without limit. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /**
  * GET /api/broadcasts/{id}/stream: Server-Sent Events with the running counts. Written to the raw
  * Node response (Fastify hijacked), because a stream that stays open does not fit Nest's
- * request-reply model: a `snapshot` event on connect and after a resync, an `answer` event per
- * answer, a heartbeat comment every 15 s, until the client disconnects or the app shuts down.
+ * request-reply model: a `snapshot` event on connect and after a resync, `answer` events with the
+ * running counts (coalesced: COALESCE_MS), a `state` event (deadline, close, reveal) on connect
+ * and when it changes, a heartbeat comment every 15 s, until the client disconnects or the app
+ * shuts down.
  */
 @Injectable()
 export class ResultsStreamService implements OnModuleDestroy {
@@ -30,17 +45,19 @@ export class ResultsStreamService implements OnModuleDestroy {
   constructor(
     private readonly results: ResultsService,
     private readonly answers: AnswersService,
+    private readonly broadcasts: BroadcastsService,
   ) {}
 
   async stream(
     actor: Actor,
     id: Types.ObjectId,
-    request: FastifyRequest,
+    request: FastifyRequest & RequestWithRecheck,
     reply: FastifyReply,
   ): Promise<void> {
     // Everything that can fail with a proper error status happens before the stream starts.
     const broadcast = await this.results.questionBroadcast(actor, id);
     let counts = await this.results.tally(broadcast);
+    let state = await this.results.state(id);
     const hex = id.toHexString();
 
     reply.hijack();
@@ -62,11 +79,36 @@ export class ResultsStreamService implements OnModuleDestroy {
     };
     const event = (name: string, data: TallyDto): void =>
       send(`event: ${name}\nid: ${data.answered}\ndata: ${JSON.stringify(data)}\n\n`);
+    const stateEvent = (): void => send(`event: state\ndata: ${JSON.stringify(state)}\n\n`);
 
+    let lastAnswerSent = 0;
+    let flush: NodeJS.Timeout | null = null;
+    const sendAnswers = (): void => {
+      flush = null;
+      lastAnswerSent = performance.now();
+      event('answer', counts);
+    };
     const onAnswer = (answer: AnswerEvent): void => {
       if (answer.broadcastId !== hex) return;
       addToTally(counts, answer);
-      event('answer', counts);
+      if (flush) return;
+      const wait = COALESCE_MS - (performance.now() - lastAnswerSent);
+      if (wait <= 0) sendAnswers();
+      else flush = setTimeout(sendAnswers, wait);
+    };
+    const onControls = (change: ControlsEvent): void => {
+      if (change.broadcastId !== hex) return;
+      void refreshState();
+    };
+    const refreshState = async (): Promise<void> => {
+      try {
+        const next = await this.results.state(id);
+        if (JSON.stringify(next) === JSON.stringify(state)) return;
+        state = next;
+        stateEvent();
+      } catch {
+        // A database hiccup: the next poll tries again.
+      }
     };
     let resyncing = false;
     const resync = async (): Promise<void> => {
@@ -77,6 +119,8 @@ export class ResultsStreamService implements OnModuleDestroy {
           counts = await this.results.tally(broadcast);
           event('snapshot', counts);
         }
+        // A close or reveal on another instance, or the last messages going out (the deadline).
+        await refreshState();
       } catch {
         // A database hiccup: the next tick tries again; the stream itself stays up.
       } finally {
@@ -85,23 +129,41 @@ export class ResultsStreamService implements OnModuleDestroy {
     };
     const heartbeat = setInterval(() => send(': heartbeat\n\n'), HEARTBEAT_MS);
     const poller = setInterval(() => void resync(), RESYNC_MS);
+    const recheck = request[RECHECK_PROPERTY];
+    let rechecking = false;
+    const credentialCheck = setInterval(() => {
+      if (!recheck || rechecking || closed) return;
+      rechecking = true;
+      void recheck()
+        .then((valid) => {
+          if (!valid) close();
+        })
+        .finally(() => {
+          rechecking = false;
+        });
+    }, CREDENTIAL_RECHECK_MS);
     const close = (): void => {
       if (closed) return;
       closed = true;
       clearInterval(heartbeat);
       clearInterval(poller);
+      clearInterval(credentialCheck);
+      if (flush) clearTimeout(flush);
       this.answers.events.off('answer', onAnswer);
+      this.broadcasts.events.off('controls', onControls);
       this.open.delete(close);
       raw.end();
     };
     this.open.add(close);
     this.answers.events.on('answer', onAnswer);
+    this.broadcasts.events.on('controls', onControls);
     request.raw.on('close', close);
     raw.on('close', close);
     raw.on('error', close);
     // Tell EventSource clients how soon to reconnect after a drop.
     send('retry: 3000\n\n');
     event('snapshot', counts);
+    stateEvent();
   }
 
   /** Open streams would keep the HTTP server from closing: end them first. */

@@ -1,7 +1,8 @@
-import type { QuestionSnapshot } from '../broadcasts/broadcast.types';
+import type { BroadcastControls, QuestionSnapshot } from '../broadcasts/broadcast.types';
 import {
   AnswerView,
   DeliveryView,
+  lastDeadline,
   nonResponders,
   rankLeaderboard,
   resultsCsv,
@@ -17,6 +18,7 @@ const question: QuestionSnapshot = {
   points: 10,
 };
 const t0 = new Date('2026-11-27T03:00:00Z');
+const NOT_CLOSED: BroadcastControls = { closed_at: null, revealed_at: null };
 const sent = (key: string, name: string): DeliveryView => ({
   recipient_key: key,
   name,
@@ -90,7 +92,53 @@ describe('nonResponders (channel mode)', () => {
   });
 });
 
+describe('lastDeadline', () => {
+  const at = (s: number) => new Date(t0.getTime() + s * 1000);
+  it('is the latest window end, or the close when that came first', () => {
+    const ds = [{ closes_at: at(30) }, { closes_at: at(45) }, { closes_at: null }];
+    expect(lastDeadline(ds, null)).toEqual(at(45));
+    expect(lastDeadline(ds, at(10))).toEqual(at(10));
+    expect(lastDeadline(ds, at(60))).toEqual(at(45));
+    expect(lastDeadline([{ closes_at: null }], null)).toBeNull();
+    expect(lastDeadline([], at(5))).toEqual(at(5));
+  });
+});
+
 describe('summarize', () => {
+  it('a closed broadcast is not open, says when it closed and whether it was revealed', () => {
+    const r = summarize({
+      broadcastId: 'b1',
+      meetingId: '123456789',
+      mode: 'direct',
+      question,
+      deliveries: [sent('a', 'A'), sent('b', 'B')],
+      answers: [answer('a', 1, 9)],
+      people: [person('a'), person('b')],
+      controls: { closed_at: new Date(t0.getTime() + 5_000), revealed_at: null },
+      graceSeconds: 2,
+      now: new Date(t0.getTime() + 6_000),
+    });
+    expect(r).toMatchObject({
+      open: false,
+      closed_at: new Date(t0.getTime() + 5_000).toISOString(),
+      closes_at: new Date(t0.getTime() + 5_000).toISOString(),
+      revealed: false,
+    });
+    const open = summarize({
+      broadcastId: 'b1',
+      meetingId: '123456789',
+      mode: 'direct',
+      question,
+      deliveries: [sent('a', 'A')],
+      answers: [],
+      people: [person('a')],
+      controls: NOT_CLOSED,
+      graceSeconds: 2,
+      now: new Date(t0.getTime() + 6_000),
+    });
+    expect(open).toMatchObject({ open: true, closed_at: null, revealed: false });
+  });
+
   it('counts per option with percentages, correct rate and responses', () => {
     const r = summarize({
       broadcastId: 'b1',
@@ -100,6 +148,7 @@ describe('summarize', () => {
       deliveries: [sent('a', 'A'), sent('b', 'B'), sent('c', 'C')],
       answers: [answer('a', 1, 9), answer('b', 0, 0)],
       people: [person('a'), person('b'), person('c')],
+      controls: NOT_CLOSED,
       graceSeconds: 2,
       now: new Date(t0.getTime() + 60_000),
     });
@@ -129,6 +178,7 @@ describe('summarize', () => {
       deliveries: [sent('a', 'A')],
       answers: [{ ...answer('a', 2, 0), correct: null }],
       people: [],
+      controls: NOT_CLOSED,
       graceSeconds: 2,
       now: t0,
     });
@@ -149,6 +199,7 @@ describe('resultsCsv', () => {
       deliveries: [sent('a', 'A'), sent('b', '=HYPERLINK("http://evil")')],
       answers: [answer('a', 1, 9)],
       people: [person('b', '=HYPERLINK("http://evil")')],
+      controls: NOT_CLOSED,
       graceSeconds: 0,
       now: t0,
     });
@@ -180,6 +231,7 @@ describe('resultsCsv', () => {
       deliveries: [sent('channel:c1', 'Meeting chat channel')],
       answers: [claimed],
       people: [],
+      controls: NOT_CLOSED,
       graceSeconds: 0,
       now: t0,
     });
@@ -201,6 +253,7 @@ describe('summarize identity counts', () => {
       deliveries: [sent('a', 'A'), sent('b', 'B')],
       answers: [answer('a', 1, 9), { ...answer('b', 0, 0), self_reported: false }],
       people: [],
+      controls: NOT_CLOSED,
       graceSeconds: 0,
       now: t0,
     });

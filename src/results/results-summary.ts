@@ -1,8 +1,10 @@
 import type { LeaderboardRow } from '../answers/answer.types';
-import type {
-  BroadcastMode,
-  DeliveryStatus,
-  QuestionSnapshot,
+import {
+  windowEnd,
+  type BroadcastControls,
+  type BroadcastMode,
+  type DeliveryStatus,
+  type QuestionSnapshot,
 } from '../broadcasts/broadcast.types';
 import { toCsv } from './csv';
 import type {
@@ -173,8 +175,22 @@ export interface SummaryInput {
   deliveries: DeliveryView[];
   answers: AnswerView[];
   people: PersonView[];
+  controls: BroadcastControls;
   graceSeconds: number;
   now: Date;
+}
+
+/**
+ * When the last recipient's window ends (windowEnd: their own end, or the instructor's close):
+ * the deadline a console countdown shows. null while no message has gone out and it is not closed.
+ */
+export function lastDeadline(
+  deliveries: Array<Pick<DeliveryView, 'closes_at'>>,
+  closedAt: Date | null,
+): Date | null {
+  let last: Date | null = null;
+  for (const d of deliveries) if (d.closes_at && (!last || d.closes_at > last)) last = d.closes_at;
+  return last ? windowEnd(last, closedAt) : closedAt;
 }
 
 export function summarize(input: SummaryInput): ResultsResponseDto {
@@ -182,12 +198,16 @@ export function summarize(input: SummaryInput): ResultsResponseDto {
   const counts = tally(question, answers);
   const missing = nonResponders(input.mode, deliveries, answers, input.people);
   const graceMs = input.graceSeconds * 1000;
-  const open = deliveries.some(
-    (d) =>
-      d.status === 'pending' ||
-      d.status === 'sending' ||
-      (d.closes_at !== null && d.closes_at.getTime() + graceMs >= input.now.getTime()),
-  );
+  const { closed_at: closedAt, revealed_at: revealedAt } = input.controls;
+  const open =
+    closedAt === null &&
+    deliveries.some(
+      (d) =>
+        d.status === 'pending' ||
+        d.status === 'sending' ||
+        (d.closes_at !== null && d.closes_at.getTime() + graceMs >= input.now.getTime()),
+    );
+  const deadline = lastDeadline(deliveries, closedAt);
   return {
     broadcast_id: input.broadcastId,
     meeting_id: input.meetingId,
@@ -201,6 +221,9 @@ export function summarize(input: SummaryInput): ResultsResponseDto {
       points: question.points,
     },
     open,
+    closes_at: deadline ? deadline.toISOString() : null,
+    closed_at: closedAt ? closedAt.toISOString() : null,
+    revealed: revealedAt !== null,
     recipients: deliveries.length,
     delivered: deliveries.filter((d) => d.sent_at !== null).length,
     answered: counts.answered,

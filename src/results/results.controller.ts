@@ -89,7 +89,7 @@ export class ResultsController {
   @ApiOperation({
     summary: 'Live counts (Server-Sent Events)',
     description:
-      "A `snapshot` event on connect (and after catching up with answers stored by another instance), an `answer` event with the running counts on each answer, and a `: heartbeat` comment every 15 s. Each event's data is the TallyDto shape (answered, options, correct_count, correct_percent). Ends when the client disconnects. Needs the instructor key in a header, so use fetch or an SSE client that can send one (the browser EventSource cannot).",
+      "A `snapshot` event on connect (and after catching up with answers stored by another instance), `answer` events with the running counts (coalesced: at most one per 100 ms, the last within 100 ms of the last answer), a `state` event on connect and whenever the deadline, close or reveal changes (ResultsStateDto: closes_at, closed_at, revealed), and a `: heartbeat` comment every 15 s. `snapshot` and `answer` data is the TallyDto shape (answered, options, correct_count, correct_percent). Ends when the client disconnects. Authenticate with the key in a header, or, from the console's own pages, with its session cookie (so the browser's EventSource works).",
   })
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': {} } })

@@ -10,11 +10,12 @@ import { ResultsService } from './results.service';
 /**
  * The instructor's side of answers: results, CSV, the live stream, the meeting leaderboard and
  * reminders. Owns no collection: it reads broadcasts, deliveries and answers through their
- * modules' services.
+ * modules' services. Exports ResultsService (the console's pages).
  */
 @Module({
   imports: [AccessModule, AnswersModule, BroadcastsModule, ParticipantsModule],
   controllers: [ResultsController],
   providers: [ResultsService, ResultsStreamService],
+  exports: [ResultsService],
 })
 export class ResultsModule {}

@@ -8,8 +8,13 @@ import { isQuestionBroadcast, type SentQuestionBroadcast } from '../broadcasts/b
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import { AppConfig } from '../config/app-config';
 import { ParticipantsService } from '../participants/participants.service';
-import type { LeaderboardResponseDto, ResultsResponseDto, TallyDto } from './dto/results.response';
-import { rankLeaderboard, summarize, tally } from './results-summary';
+import type {
+  LeaderboardResponseDto,
+  ResultsResponseDto,
+  ResultsStateDto,
+  TallyDto,
+} from './dto/results.response';
+import { lastDeadline, rankLeaderboard, summarize, tally } from './results-summary';
 
 /** The instructor's side: results, CSV, live counts, leaderboard, reminders. */
 @Injectable()
@@ -49,10 +54,11 @@ export class ResultsService {
     now: Date,
   ): Promise<ResultsResponseDto> {
     const id = broadcast._id;
-    const [deliveries, answers, people] = await Promise.all([
+    const [deliveries, answers, people, controls] = await Promise.all([
       this.broadcasts.listDeliveries(id),
       this.answers.listForBroadcast(id),
       this.participants.currentPeople(broadcast.meeting_id),
+      this.broadcasts.controls(id),
     ]);
     return summarize({
       broadcastId: id.toHexString(),
@@ -62,6 +68,7 @@ export class ResultsService {
       deliveries,
       answers,
       people,
+      controls,
       graceSeconds: this.config.answers.graceSeconds,
       now,
     });
@@ -70,6 +77,20 @@ export class ResultsService {
   /** Counts only (the live stream's snapshot): no participants lookup, no per-person rows. */
   async tally(broadcast: SentQuestionBroadcast): Promise<TallyDto> {
     return tally(broadcast.question, await this.answers.listForBroadcast(broadcast._id));
+  }
+
+  /** The live stream's `state`: the deadline a countdown runs to, the close and the reveal. */
+  async state(id: Types.ObjectId): Promise<ResultsStateDto> {
+    const [controls, last] = await Promise.all([
+      this.broadcasts.controls(id),
+      this.broadcasts.lastWindowEnd(id),
+    ]);
+    const deadline = lastDeadline(last ? [{ closes_at: last }] : [], controls.closed_at);
+    return {
+      closes_at: deadline ? deadline.toISOString() : null,
+      closed_at: controls.closed_at ? controls.closed_at.toISOString() : null,
+      revealed: controls.revealed_at !== null,
+    };
   }
 
   async answerCount(id: Types.ObjectId): Promise<number> {

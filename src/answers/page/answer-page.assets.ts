@@ -50,6 +50,7 @@ button:disabled { background: #6b7785; cursor: not-allowed; }
 .result.ok { color: var(--ok); }
 .result.bad { color: var(--bad); }
 .muted { color: var(--muted); }
+.revealed { font-size: 1.2rem; border-left: 6px solid var(--ok); background: #e9f6ec; padding: .75rem 1rem; border-radius: 6px; }
 .closed-note { font-weight: 700; color: var(--bad); }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
   clip: rect(0,0,0,0); white-space: nowrap; border: 0; }

@@ -8,6 +8,7 @@ const question = {
   time_limit: 30,
   points: 10,
   survey: false,
+  revealed_answer: null,
 };
 
 describe('answer page views', () => {

@@ -1,10 +1,10 @@
 import { ANSWER_PAGE_CSS_VERSION, ANSWER_PAGE_JS_VERSION } from './answer-page.assets';
-import { html, HtmlValue, SafeHtml } from './html';
+import { html, HtmlValue, SafeHtml } from '../../common/html/html';
 
 export const ANSWER_PAGE_CSS_PATH = '/assets/answer-page.css';
 export const ANSWER_PAGE_JS_PATH = '/assets/answer-page.js';
 
-/** What the page shows of the question: never the correct answer. */
+/** What the page shows of the question: the right answer only once the instructor revealed it. */
 export interface PageQuestion {
   title: string;
   question_text: string;
@@ -13,6 +13,8 @@ export interface PageQuestion {
   points: number;
   /** A survey question has no right answer: the page says so and shows no score. */
   survey: boolean;
+  /** The right option's index after POST /api/broadcasts/{id}/reveal; null before (or a survey). */
+  revealed_answer: number | null;
 }
 
 export interface QuestionPageInput {
@@ -64,6 +66,15 @@ function layout(title: string, body: SafeHtml): string {
         <main>${body}</main>
       </body>
     </html> `.value;
+}
+
+/** The right answer, once revealed: shown to whoever opens the page after the reveal. */
+function revealedAnswer(question: PageQuestion): HtmlValue {
+  const index = question.revealed_answer;
+  if (index === null) return null;
+  return html`<p class="revealed" id="revealed-answer">
+    The right answer: <strong>${optionLetter(index)}. ${question.options[index] ?? ''}</strong>
+  </p>`;
 }
 
 function questionHeader(question: PageQuestion): SafeHtml {
@@ -171,7 +182,7 @@ export function renderAnsweredPage(input: AnsweredPageInput): string {
             >${optionLetter(choice)}. ${question.options[choice] ?? ''}</strong
           >
         </p>
-        ${verdict}
+        ${verdict} ${revealedAnswer(question)}
       </div>
       <p class="muted">You can close this page.</p>
     </div>`,
@@ -186,6 +197,7 @@ export function renderClosedPage(question: PageQuestion): string {
       <div role="status">
         <h2>This question is closed</h2>
         <p>The time to answer has run out, and no answer was recorded for you.</p>
+        ${revealedAnswer(question)}
       </div>
     </div>`,
   );

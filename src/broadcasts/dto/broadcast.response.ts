@@ -3,6 +3,7 @@ import {
   BROADCAST_KINDS,
   BROADCAST_MODES,
   DELIVERY_STATUSES,
+  type BroadcastControls,
   type BroadcastKind,
   type BroadcastMode,
   type DeliveryStatus,
@@ -61,9 +62,50 @@ export class BroadcastResponseDto {
   @ApiProperty({ type: String, format: 'date-time' }) opens_at!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) completed_at!: string | null;
   @ApiProperty({ type: String, format: 'date-time' }) created_at!: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the instructor closed the answer window for everyone (POST .../close)',
+  })
+  closed_at!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the right answer was revealed to those who answered (POST .../reveal)',
+  })
+  revealed_at!: string | null;
   @ApiProperty({ type: DeliveryCountsDto }) counts!: DeliveryCountsDto;
   @ApiPropertyOptional({ type: [RecipientDto], description: 'Present on GET /api/broadcasts/{id}' })
   recipients?: RecipientDto[];
+}
+
+/** POST /api/broadcasts/{id}/close and /reveal: the broadcast's controls after the change. */
+export class BroadcastControlsResponseDto {
+  @ApiProperty() broadcast_id!: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the answer window was closed for everyone (the first close counts)',
+  })
+  closed_at!: string | null;
+  @ApiProperty({ description: 'Whether people who answered are shown the right option' })
+  revealed!: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) revealed_at!: string | null;
+}
+
+export function toControlsResponse(
+  id: string,
+  controls: BroadcastControls,
+): BroadcastControlsResponseDto {
+  return {
+    broadcast_id: id,
+    closed_at: iso(controls.closed_at),
+    revealed: controls.revealed_at !== null,
+    revealed_at: iso(controls.revealed_at),
+  };
 }
 
 export class BroadcastListResponseDto {
@@ -121,6 +163,8 @@ export function toBroadcastResponse(
     opens_at: broadcast.opens_at.toISOString(),
     completed_at: iso(broadcast.completed_at),
     created_at: broadcast.created_at.toISOString(),
+    closed_at: iso(broadcast.closed_at),
+    revealed_at: iso(broadcast.revealed_at),
     counts: { ...counts },
     ...(deliveries ? { recipients: deliveries.map(toRecipient) } : {}),
   };

@@ -44,6 +44,13 @@ export class Broadcast {
   @Prop({ required: true }) opens_at!: Date;
   /** Set once every delivery has finished (sent, failed or unreachable). */
   @Prop({ type: Date, default: null }) completed_at!: Date | null;
+  /**
+   * POST /api/broadcasts/{id}/close: every recipient's answer window ends here if it had not
+   * already (set once; windowEnd in broadcast.types.ts is the rule).
+   */
+  @Prop({ type: Date, default: null }) closed_at!: Date | null;
+  /** POST /api/broadcasts/{id}/reveal: people who answered are shown the right option (set once). */
+  @Prop({ type: Date, default: null }) revealed_at!: Date | null;
 
   created_at!: Date;
   updated_at!: Date;

@@ -4,10 +4,10 @@ import {
   ForbiddenException,
   Injectable,
   Logger,
+  Optional,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config';
 import { ApiKeysService } from '../../instructors/api-keys.service';
@@ -19,52 +19,53 @@ import {
   type RequestWithActor,
   type Role,
 } from './actor';
+import { BootstrapKeys } from './bootstrap-keys';
 import { IS_PUBLIC } from './public.decorator';
-
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-
-/** How many characters of a bootstrap key identify it in the audit log (actor.ts). */
-const BOOTSTRAP_PREFIX_LENGTH = 6;
+import {
+  RECHECK_PROPERTY,
+  SAFE_METHODS,
+  SessionAuthenticator,
+  type RequestWithRecheck,
+} from './session-authenticator';
 
 /**
  * The one auth check, for every route not marked @Public(). Resolves who the request acts for
  * (the Actor, left at `request.actor`) from the key sent as `Authorization: Bearer <key>` or
- * `X-API-Key: <key>`, then enforces the route's @RequireRole. A route with neither @Public() nor
- * @RequireRole() is refused: forgetting the declaration must not open a route.
+ * `X-API-Key: <key>`, or, without a key, from the console's session cookie (docs/architecture.md
+ * §15; a state-changing request must then also pass the session's CSRF check), then enforces the
+ * route's @RequireRole. A route with neither @Public() nor @RequireRole() is refused: forgetting
+ * the declaration must not open a route.
  *
- * Keys are bootstrap admin keys from API_KEYS, or instructor keys (`zlq_…`) checked by
- * ApiKeysService. Bootstrap keys are compared by hashing both sides to a fixed length and
- * checking every configured key, so timing reveals neither a key's length nor which one matched.
+ * Keys are bootstrap admin keys from API_KEYS (BootstrapKeys), or instructor keys (`zlq_…`)
+ * checked by ApiKeysService.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly logger = new Logger('Auth');
-  private readonly bootstrapKeys: Array<{ digest: Buffer; prefix: string }>;
+  private readonly bootstrapKeys: BootstrapKeys;
 
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
     config: AppConfig,
+    @Optional() private readonly sessions?: SessionAuthenticator,
   ) {
-    this.bootstrapKeys = config.apiKeys.map((key) => ({
-      digest: digest(key),
-      prefix: key.slice(0, BOOTSTRAP_PREFIX_LENGTH),
-    }));
+    this.bootstrapKeys = new BootstrapKeys(config.apiKeys);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
-    const request = context.switchToHttp().getRequest<RequestWithActor>();
-    const presented = extractKey(request);
-    if (presented === undefined) {
-      throw new UnauthorizedException(
-        'An API key is required: send "Authorization: Bearer <key>" or "X-API-Key: <key>"',
-      );
-    }
-    const actor = this.bootstrapActor(presented) ?? (await this.apiKeys.authenticate(presented));
+    const request = context.switchToHttp().getRequest<RequestWithActor & RequestWithRecheck>();
+    const actor = await this.actorOf(request);
     request[ACTOR_PROPERTY] = actor;
+    // Only a refusal of the credential ends a long-lived response, not a database hiccup.
+    request[RECHECK_PROPERTY] = () =>
+      this.actorOf(request).then(
+        () => true,
+        (error: unknown) => !(error instanceof UnauthorizedException),
+      );
 
     const required = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets);
     if (required === undefined) {
@@ -82,23 +83,19 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 
-  private bootstrapActor(presented: string): Actor | undefined {
-    const candidate = digest(presented);
-    let matched: string | undefined;
-    for (const key of this.bootstrapKeys) {
-      // Every key is compared, whichever matches: no early exit to time.
-      if (timingSafeEqual(candidate, key.digest)) matched = key.prefix;
+  private async actorOf(request: FastifyRequest): Promise<Actor> {
+    const presented = extractKey(request);
+    if (presented !== undefined) {
+      return this.bootstrapKeys.actorFor(presented) ?? this.apiKeys.authenticate(presented);
     }
-    if (matched === undefined) return undefined;
-    return {
-      instructorId: null,
-      role: 'admin',
-      name: 'Bootstrap key',
-      email: null,
-      zoomUserId: null,
-      credentialId: null,
-      keyPrefix: matched,
-    };
+    const session = this.sessions ? await this.sessions.authenticate(request) : null;
+    if (!session) {
+      throw new UnauthorizedException(
+        'An API key is required: send "Authorization: Bearer <key>" or "X-API-Key: <key>"',
+      );
+    }
+    if (!SAFE_METHODS.has(request.method)) this.sessions?.checkCsrf(request);
+    return session;
   }
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { OccurrenceRecord } from '../occurrences.repository';
+import type { MeetingSummary } from '../participants.service';
 import { PRESENCE_FILTERS, type PeoplePage } from '../participants.service';
 import { GUEST_UNREACHABLE_REASON, type MeetingPerson } from '../people';
 
@@ -138,5 +139,35 @@ export function toParticipantListResponse(page: PeoplePage): ParticipantListResp
     items: page.items.map(toPersonResponse),
     limit: page.limit,
     next_cursor: page.next_cursor,
+  };
+}
+
+export class UnreachableCountDto {
+  @ApiProperty({ description: 'Why Team Chat cannot reach them' }) reason!: string;
+  @ApiProperty() count!: number;
+}
+
+export class MeetingSummaryDto {
+  @ApiProperty({ example: '85746065432' }) meeting_id!: string;
+  @ApiProperty({ type: OccurrenceDto, description: 'Its current (latest) occurrence' })
+  occurrence!: OccurrenceDto;
+  @ApiProperty({ description: 'People in the meeting now, one per person' }) present!: number;
+  @ApiProperty({ description: 'Of those, the ones a Team Chat message can reach' })
+  reachable!: number;
+  @ApiProperty({ type: [UnreachableCountDto], description: 'The others, counted by reason' })
+  unreachable!: UnreachableCountDto[];
+}
+
+export class MeetingListResponseDto {
+  @ApiProperty({ type: [MeetingSummaryDto] }) items!: MeetingSummaryDto[];
+}
+
+export function toMeetingSummaryResponse(m: MeetingSummary): MeetingSummaryDto {
+  return {
+    meeting_id: m.meeting_id,
+    occurrence: toOccurrenceResponse(m.occurrence),
+    present: m.present,
+    reachable: m.reachable,
+    unreachable: m.unreachable.map((u) => ({ ...u })),
   };
 }

@@ -55,6 +55,8 @@ export const MeetingOccurrenceSchema = SchemaFactory.createForClass(MeetingOccur
 MeetingOccurrenceSchema.index({ meeting_id: 1, uuid: 1 }, { unique: true });
 // The current occurrence of a meeting: the latest first_event_ts (uuid breaks a tie).
 MeetingOccurrenceSchema.index({ meeting_id: 1, first_event_ts: -1, uuid: -1 });
+// GET /api/meetings: the meetings heard from most recently.
+MeetingOccurrenceSchema.index({ first_event_ts: -1, uuid: -1 });
 // Events without `object.id` find their meeting by occurrence uuid (docs/zoom.md §3).
 MeetingOccurrenceSchema.index({ uuid: 1 });
 // The retention job: occurrences idle (no event written) since before the cutoff, oldest first.

@@ -52,4 +52,14 @@ export class ListQuestionsQueryDto {
   @IsString()
   @Length(1, 30)
   tag?: string;
+
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 100,
+    description: 'Words to find in the title or question text (case-insensitive, taken literally)',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
 }

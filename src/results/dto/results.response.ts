@@ -42,6 +42,19 @@ export class TallyDto {
   correct_percent!: number | null;
 }
 
+/** The live stream's `state` event: the answer window as the instructor sees it now. */
+export class ResultsStateDto {
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: "When the last recipient's window ends (the close if earlier); as in the results",
+  })
+  closes_at!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) closed_at!: string | null;
+  @ApiProperty() revealed!: boolean;
+}
+
 /**
  * How the person behind an answer is known: `verified`, Zoom identified them (direct mode: the
  * personal link went to them); `self_reported`, they typed a name and email on a channel's shared
@@ -108,6 +121,25 @@ export class ResultsResponseDto {
   @ApiProperty({ type: ResultsQuestionDto }) question!: ResultsQuestionDto;
   @ApiProperty({ description: 'Some recipient can still answer (or is still being sent to)' })
   open!: boolean;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      "When the last recipient's answer window ends (the instructor's close if earlier); null until a message has gone out. A countdown runs to this",
+  })
+  closes_at!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the instructor closed the window for everyone (POST .../close)',
+  })
+  closed_at!: string | null;
+  @ApiProperty({
+    description: 'The right answer has been revealed to those who answered (POST .../reveal)',
+  })
+  revealed!: boolean;
   @ApiProperty({
     description: 'Delivery records: one per person (direct), or the one channel message (channel)',
   })
