@@ -8,7 +8,7 @@ export const BOOTSTRAP_ADMIN: Actor = {
   email: null,
   zoomUserId: null,
   credentialId: null,
-  keyPrefix: 'test-i',
+  keyPrefix: 'boot_126e6776', // bootstrapKeyLabel(TEST_API_KEY)
 };
 
 /** An instructor-record actor, for tests that call services directly. */

@@ -31,7 +31,11 @@ export interface Actor {
   zoomUserId: string | null;
   /** The credential's id (API key id or session id); null for a bootstrap key. */
   credentialId: string | null;
-  /** The credential's visible prefix, for the audit log (never the secret part). */
+  /**
+   * Names the credential in the audit log, never its secret part: an instructor key's visible
+   * prefix; for a bootstrap key, a label derived from its hash (bootstrapKeyLabel in
+   * bootstrap-keys.ts), since every character of such a key is secret.
+   */
   keyPrefix: string;
 }
 
