@@ -37,6 +37,12 @@ export interface Actor {
    * bootstrap-keys.ts), since every character of such a key is secret.
    */
   keyPrefix: string;
+  /**
+   * When the key the request was made with expires; null for one that does not (a bootstrap key,
+   * or an instructor key made without an expiry). A key its owner makes for themselves expires no
+   * later (ApiKeysService.create).
+   */
+  credentialExpiresAt: Date | null;
 }
 
 /** Where the guard leaves the actor on the Fastify request. */

@@ -53,6 +53,7 @@ export class BootstrapKeys {
       zoomUserId: null,
       credentialId: null,
       keyPrefix: matched,
+      credentialExpiresAt: null,
     };
   }
 }
