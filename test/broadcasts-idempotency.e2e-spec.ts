@@ -5,6 +5,7 @@
  */
 import request from 'supertest';
 import { seedMeeting, startZoomWorld, ZoomWorld } from './utils/zoom-world';
+import { createInstructor } from './utils/instructors';
 import { TEST_API_KEY, TEST_API_KEY_2 } from './utils/test-app';
 
 const auth = { 'X-API-Key': TEST_API_KEY };
@@ -184,6 +185,73 @@ describe('Sending once (e2e)', () => {
       expect(repeat.status).toBe(202);
       expect(repeat.headers['idempotent-replayed']).toBe('true');
       expect(repeat.body).toEqual(first.body);
+    }
+  });
+
+  it('a replay after the meeting grant was revoked is refused as a fresh request is', async () => {
+    const { sim } = world;
+    const host = await createInstructor(world.app, { role: 'instructor' });
+    const grantee = await createInstructor(world.app, { role: 'instructor' });
+    const meeting = sim.createMeeting({ topic: 'Granted class', hostEmail: host.email });
+    const meetingId = String(meeting.id);
+    sim.startMeeting(meetingId);
+    for (let i = 0; i < 2; i++) {
+      const user = sim.addUser({ email: `granted-student${i}@example.com`, name: `S${i}` });
+      sim.join(meetingId, { name: `S${i}`, email: user.email, zoomUserId: user.id });
+    }
+    await sim.flushWebhooks();
+    await request(world.app.url)
+      .put(`/api/meetings/${meetingId}/instructors/${grantee.id}`)
+      .set('X-API-Key', host.key)
+      .send({ role: 'instructor' })
+      .expect(200);
+    const q = await request(world.app.url)
+      .post('/api/questions')
+      .set('X-API-Key', grantee.key)
+      .send(question)
+      .expect(201);
+    const sent = await request(world.app.url)
+      .post(`/api/questions/${q.body.id as string}/send`)
+      .set('X-API-Key', grantee.key)
+      .send({ meeting_id: meetingId, allow_duplicate: true });
+    expect(sent.status).toBe(202);
+    const broadcast = sent.body.id as string;
+    // Each idempotent route, as the grantee may call it now.
+    const calls: Array<[string, object]> = [
+      [
+        `/api/questions/${q.body.id as string}/send`,
+        { meeting_id: meetingId, allow_duplicate: true },
+      ],
+      [
+        '/api/send-question',
+        { meeting_id: Number(meetingId), question_link: 'https://forms.example.com/g' },
+      ],
+      [`/api/broadcasts/${broadcast}/retry`, {}],
+      [`/api/broadcasts/${broadcast}/remind`, {}],
+    ];
+    const call = (path: string, body: object, key?: string) => {
+      const req = request(world.app.url).post(path).set('X-API-Key', grantee.key);
+      return (key ? req.set('Idempotency-Key', key) : req).send(body);
+    };
+    for (const [i, [path, body]] of calls.entries()) {
+      const first = await call(path, body, `granted-${i}`);
+      expect([200, 202]).toContain(first.status);
+    }
+
+    await request(world.app.url)
+      .delete(`/api/meetings/${meetingId}/instructors/${grantee.id}`)
+      .set(auth)
+      .expect(204);
+    for (const [i, [path, body]] of calls.entries()) {
+      const fresh = await call(path, body);
+      const replay = await call(path, body, `granted-${i}`);
+      expect({
+        path,
+        status: replay.status,
+        replayed: replay.headers['idempotent-replayed'],
+      }).toEqual({ path, status: fresh.status, replayed: undefined });
+      expect(replay.body.message).toBe(fresh.body.message);
+      expect([403, 404]).toContain(fresh.status);
     }
   });
 

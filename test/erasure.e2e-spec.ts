@@ -9,6 +9,7 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import request from 'supertest';
 import type { ZoomSimulator } from '../tools/zoom-simulator';
+import { createInstructor } from './utils/instructors';
 import { TEST_API_KEY } from './utils/test-app';
 import { SENDER_EMAIL, startZoomWorld, ZoomWorld } from './utils/zoom-world';
 
@@ -165,7 +166,13 @@ describe('Erasure of one person (e2e: app + database + Zoom simulator)', () => {
       .set(auth)
       .expect(200);
     expect(erased.body).toEqual({
-      removed: { participants: 3, deliveries: 2, answers: 2, idempotency_keys: 1 },
+      removed: {
+        participants: 3,
+        deliveries: 2,
+        answers: 2,
+        idempotency_keys: 1,
+        meeting_hosts: 0,
+      },
     });
 
     const after = await everyDocument(connection);
@@ -193,8 +200,43 @@ describe('Erasure of one person (e2e: app + database + Zoom simulator)', () => {
     expect(audit.body.items[0]).toMatchObject({
       target_type: 'person',
       target_id: null,
-      details: { participants: 3, deliveries: 2, answers: 2, idempotency_keys: 1 },
+      details: {
+        participants: 3,
+        deliveries: 2,
+        answers: 2,
+        idempotency_keys: 1,
+        meeting_hosts: 0,
+      },
     });
+  });
+
+  it('removes what Zoom said about meetings the person hosts (remembered by host checks)', async () => {
+    const { sim } = world;
+    const email = 'carol.student@example.com';
+    const student = sim.addUser({ email, name: 'Carol' });
+    // Carol attends a class...
+    const lesson = sim.createMeeting({ topic: 'Class', hostEmail: 'prof.h@example.com' });
+    sim.startMeeting(String(lesson.id));
+    sim.join(String(lesson.id), { name: 'Carol', email, zoomUserId: student.id });
+    await sim.flushWebhooks();
+    // ...and hosts a study group of her own, which an instructor asked about (and was refused).
+    const studyGroup = sim.createMeeting({ topic: 'Study group', hostEmail: email });
+    const instructor = await createInstructor(world.app, { role: 'instructor' });
+    await request(url)
+      .get(`/api/meetings/${String(studyGroup.id)}/participants`)
+      .set('X-API-Key', instructor.key)
+      .expect(403);
+    const values = [email, student.id];
+    expect(holding(await everyDocument(connection), values).map(([name]) => name)).toContain(
+      'meeting_hosts',
+    );
+
+    const erased = await request(url)
+      .delete(`/api/people/${encodeURIComponent(email)}`)
+      .set(auth)
+      .expect(200);
+    expect(erased.body.removed).toMatchObject({ participants: 1, meeting_hosts: 1 });
+    expect(holding(await everyDocument(connection), values)).toEqual([]);
   });
 
   it('answers zeros for an email nobody used, and 400 for one that is not an email', async () => {
@@ -203,7 +245,13 @@ describe('Erasure of one person (e2e: app + database + Zoom simulator)', () => {
       .set(auth)
       .expect(200);
     expect(unknown.body).toEqual({
-      removed: { participants: 0, deliveries: 0, answers: 0, idempotency_keys: 0 },
+      removed: {
+        participants: 0,
+        deliveries: 0,
+        answers: 0,
+        idempotency_keys: 0,
+        meeting_hosts: 0,
+      },
     });
     // Long but valid: up to 254 characters fit in the path.
     const long = `${'x'.repeat(64)}%40${'d'.repeat(60)}.${'e'.repeat(60)}.example.com`;

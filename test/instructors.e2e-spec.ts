@@ -161,6 +161,46 @@ describe('Instructors, roles and API keys (e2e, real database)', () => {
       }).expect(400);
     });
 
+    it("bounds a self-made key by the expiry of the key that made it (an admin's excepted)", async () => {
+      // An admin's expiry (a substitute's week) must bound that person's access.
+      const who = await createInstructor(t, { role: 'instructor' });
+      const limited = await api()
+        .post(`/api/instructors/${who.id}/api-keys`)
+        .set(admin)
+        .send({ expires_in_days: 7 })
+        .expect(201);
+      const limit = limited.body.expires_at as string;
+      const post = (body: object) =>
+        api()
+          .post(`/api/instructors/${who.id}/api-keys`)
+          .set('X-API-Key', limited.body.key as string)
+          .send(body);
+      // No expiry asked: the presenting key's; an earlier one: as asked; a later one: 400.
+      expect((await post({}).expect(201)).body.expires_at).toBe(limit);
+      const sooner = await post({ expires_in_days: 3 }).expect(201);
+      expect(Date.parse(sooner.body.expires_at as string)).toBeLessThan(Date.parse(limit));
+      for (const later of [
+        { expires_in_days: 8 },
+        { expires_at: new Date(Date.parse(limit) + 1000).toISOString() },
+      ]) {
+        const refused = await post(later).expect(400);
+        expect(refused.body.message).toContain(limit);
+      }
+      // An admin manages every account's keys: their own are not capped.
+      const adminRecord = await createInstructor(t, { role: 'admin' });
+      const adminLimited = await api()
+        .post(`/api/instructors/${adminRecord.id}/api-keys`)
+        .set(admin)
+        .send({ expires_in_days: 7 })
+        .expect(201);
+      const adminOwn = await api()
+        .post(`/api/instructors/${adminRecord.id}/api-keys`)
+        .set('X-API-Key', adminLimited.body.key as string)
+        .send({})
+        .expect(201);
+      expect(adminOwn.body.expires_at).toBeNull();
+    });
+
     it('records last use at most once a minute per key', async () => {
       const who = await createInstructor(t, { role: 'instructor' });
       const keys = t.app.get<Model<unknown>>(getModelToken('ApiKey'));

@@ -8,13 +8,21 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import request from 'supertest';
 import { RetentionService } from '../src/privacy/retention.service';
+import { createInstructor } from './utils/instructors';
 import { SettableClock } from './utils/settable-clock';
 import { createTestApp, TEST_API_KEY, type TestApp } from './utils/test-app';
 import { seedMeeting, startZoomWorld, ZoomWorld } from './utils/zoom-world';
 
 const auth = { 'X-API-Key': TEST_API_KEY };
 const DAY_MS = 24 * 60 * 60 * 1000;
-const PERSONAL = ['participants', 'meeting_occurrences', 'broadcasts', 'deliveries', 'answers'];
+const PERSONAL = [
+  'participants',
+  'meeting_occurrences',
+  'broadcasts',
+  'deliveries',
+  'answers',
+  'meeting_hosts',
+];
 
 describe('Retention (e2e: two instances, one database, a settable clock)', () => {
   let world: ZoomWorld;
@@ -72,6 +80,12 @@ describe('Retention (e2e: two instances, one database, a settable clock)', () =>
       if (token === '') await new Promise((r) => setTimeout(r, 100));
     }
     await request(url).post(`/q/${token}/answer`).send({ choice: 0 }).expect(200);
+    // A host check remembers what Zoom said about the meeting's host (a person's email and id).
+    const instructor = await createInstructor(world.app, { role: 'instructor' });
+    await request(url)
+      .get(`/api/meetings/${meetingId}/participants`)
+      .set('X-API-Key', instructor.key)
+      .expect(403);
     const before = await counts();
     for (const name of PERSONAL) expect(before[name]).toBeGreaterThan(0);
 
@@ -81,7 +95,7 @@ describe('Retention (e2e: two instances, one database, a settable clock)', () =>
     for (const clock of clocks) clock.set(Date.now() + 29 * DAY_MS);
     const early = (await Promise.all(services.map((s) => s.runIfDue()))).filter((r) => r !== null);
     expect(early).toHaveLength(1);
-    expect(Object.values(early[0] ?? {})).toEqual([0, 0, 0, 0, 0]);
+    expect(Object.values(early[0] ?? {})).toEqual([0, 0, 0, 0, 0, 0]);
     expect(await counts()).toEqual(before);
 
     // 31 days on, both instances find the purge due at once: one runs it.
@@ -95,6 +109,7 @@ describe('Retention (e2e: two instances, one database, a settable clock)', () =>
       broadcasts: before.broadcasts,
       deliveries: before.deliveries,
       answers: before.answers,
+      meeting_hosts: before.meeting_hosts,
     });
     const after = await counts();
     for (const name of PERSONAL) expect(after[name]).toBe(0);
@@ -104,7 +119,7 @@ describe('Retention (e2e: two instances, one database, a settable clock)', () =>
     // Not due again within the hour on either instance; a repeated purge removes nothing.
     expect(await Promise.all(services.map((s) => s.runIfDue()))).toEqual([null, null]);
     expect(Object.values(await services[1].purge(new Date(Date.now() + 30 * DAY_MS)))).toEqual([
-      0, 0, 0, 0, 0,
+      0, 0, 0, 0, 0, 0,
     ]);
     // An hour later it is due again (and finds nothing).
     for (const clock of clocks) clock.set(Date.now() + 31 * DAY_MS + 61 * 60 * 1000);

@@ -2,6 +2,7 @@ import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/commo
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import type { Actor } from '../common/auth/actor';
+import type { PersonIdentity } from '../common/personal-data';
 import { InstructorsService } from '../instructors/instructors.service';
 import { ZoomApiError } from '../zoom/zoom-api.error';
 import {
@@ -121,6 +122,16 @@ export class MeetingAccessService {
   async listGrants(actor: Actor, meetingId: string): Promise<MeetingGrantDocument[]> {
     await this.require(actor, meetingId, 'read');
     return this.grants.find({ meeting_id: meetingId }).sort({ instructor_id: 1 }).exec();
+  }
+
+  /** Erasure: the remembered host facts that name the person (MeetingHostsService). */
+  async erasePerson(person: PersonIdentity): Promise<number> {
+    return this.hosts.erasePerson(person);
+  }
+
+  /** Retention: remembered host facts not checked since `cutoff` (MeetingHostsService). */
+  async purgeBefore(cutoff: Date): Promise<number> {
+    return this.hosts.purgeBefore(cutoff);
   }
 
   private async grantOf(actor: Actor, meetingId: string): Promise<GrantRole | null> {

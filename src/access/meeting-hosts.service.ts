@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { Clock } from '../common/clock';
+import { emailMatcher, type PersonIdentity } from '../common/personal-data';
 import { ZoomApiError, ZoomConfigError } from '../zoom/zoom-api.error';
 import { ZoomMeetingsService } from '../zoom/zoom-meetings.service';
 import { MeetingHost } from './schemas/meeting-host.schema';
@@ -45,6 +46,28 @@ export class MeetingHostsService {
     const stored = await this.hosts.findById(meetingId).lean().exec();
     if (stored && !this.stale(stored, matches(stored, who))) return matches(stored, who);
     return matches(await this.askZoom(meetingId, stored), who);
+  }
+
+  /**
+   * Erasure (docs/architecture.md §14): the host facts naming the person (a student who hosts a
+   * study group of their own). Nothing is lost: the next host check asks Zoom again.
+   */
+  async erasePerson(person: PersonIdentity): Promise<number> {
+    const result = await this.hosts
+      .deleteMany({
+        $or: [{ host_email: emailMatcher(person.email) }, { host_id: { $in: person.zoomUserIds } }],
+      })
+      .exec();
+    return result.deletedCount;
+  }
+
+  /**
+   * Retention: host facts not checked since `cutoff`. A meeting Zoom deleted keeps its facts from
+   * the last check on, and its broadcasts, older still, are purged by then too.
+   */
+  async purgeBefore(cutoff: Date): Promise<number> {
+    const result = await this.hosts.deleteMany({ checked_at: { $lt: cutoff } }).exec();
+    return result.deletedCount;
   }
 
   private stale(facts: HostFacts, host: boolean): boolean {

@@ -15,6 +15,7 @@ const actor: Actor = {
   zoomUserId: null,
   credentialId: 'k1',
   keyPrefix: 'zlq_ab',
+  credentialExpiresAt: null,
 };
 
 function setup(action: string | undefined) {

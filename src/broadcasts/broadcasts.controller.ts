@@ -20,6 +20,7 @@ import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { AppConfig } from '../config/app-config';
 import { Idempotent, IdempotencyWorkKey } from '../idempotency/idempotent.decorator';
+import { replayCheck } from '../idempotency/replay-check';
 import { BroadcastsService } from './broadcasts.service';
 import {
   BroadcastControlsResponseDto,
@@ -35,6 +36,15 @@ import { MeetingIdParamDto, RetryDto, SendLinkDto, SendQuestionDto } from './dto
 
 const NO_BROADCAST = 'No such broadcast, or one in a meeting you may not read';
 
+/** A replayed send or retry is refused as a new one would be (ReplayCheck). */
+const MAY_SEND = replayCheck(BroadcastsService, (broadcasts, actor, { body }) =>
+  // A JSON number or a string: String() is what SendQuestionDto's transform makes of either.
+  broadcasts.requireSend(actor, String(body.meeting_id)),
+);
+const MAY_RETRY = replayCheck(BroadcastsService, (broadcasts, actor, { params }) =>
+  broadcasts.authorizeRetry(actor, new Types.ObjectId(params.id)),
+);
+
 @ApiTags('broadcasts')
 @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body or id' })
 @Controller('api')
@@ -47,7 +57,7 @@ export class BroadcastsController {
   @Post('send-question')
   @RequireRole('instructor')
   @Audited('link.sent')
-  @Idempotent()
+  @Idempotent(MAY_SEND)
   @ApiOperation({
     summary: 'Send a link to everyone in a meeting (original API)',
     description:
@@ -86,7 +96,7 @@ export class BroadcastsController {
   @RequireRole('instructor')
   @Audited('question.sent')
   @HttpCode(HttpStatus.ACCEPTED)
-  @Idempotent()
+  @Idempotent(MAY_SEND)
   @ApiOperation({
     summary: 'Send a question from the bank to a meeting',
     description:
@@ -160,7 +170,7 @@ export class BroadcastsController {
   @RequireRole('instructor')
   @Audited('broadcast.retried')
   @HttpCode(HttpStatus.ACCEPTED)
-  @Idempotent()
+  @Idempotent(MAY_RETRY)
   @ApiOperation({
     summary: 'Send again to the failed recipients',
     description:

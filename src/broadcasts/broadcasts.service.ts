@@ -148,7 +148,7 @@ export class BroadcastsService {
     workKey: string | null = null,
   ): Promise<CreatedBroadcast> {
     const question = questionSnapshot(await this.questions.findById(actor, questionId));
-    await this.access.require(actor, meetingId, 'send');
+    await this.requireSend(actor, meetingId);
     const done = await this.createdUnder(workKey);
     if (done) return done;
     return this.create({
@@ -162,6 +162,11 @@ export class BroadcastsService {
     });
   }
 
+  /** 403 with the reason unless the actor may send to the meeting (a send, or its replay). */
+  async requireSend(actor: Actor, meetingId: string): Promise<void> {
+    await this.access.require(actor, meetingId, 'send');
+  }
+
   /** POST /api/send-question: the original API, one instructor-chosen link for everyone. */
   async sendLink(
     actor: Actor,
@@ -170,7 +175,7 @@ export class BroadcastsService {
     message: string | null,
     workKey: string | null = null,
   ): Promise<CreatedBroadcast> {
-    await this.access.require(actor, meetingId, 'send');
+    await this.requireSend(actor, meetingId);
     const done = await this.createdUnder(workKey);
     if (done) return done;
     return this.create({
@@ -336,12 +341,17 @@ export class BroadcastsService {
     );
   }
 
+  /** Who may retry a broadcast's failed recipients (a retry, or its replay). */
+  async authorizeRetry(actor: Actor, id: Types.ObjectId): Promise<void> {
+    await this.authorize(actor, id, 'send');
+  }
+
   async retryFailed(
     actor: Actor,
     id: Types.ObjectId,
     includeUnconfirmed: boolean,
   ): Promise<number> {
-    await this.authorize(actor, id, 'send');
+    await this.authorizeRetry(actor, id);
     const { completed_at: completedAt, closed_at: closedAt } = await this.get(id);
     // Closed: nobody can answer a message sent now.
     if (closedAt) return 0;

@@ -1,9 +1,12 @@
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { catchError, concatMap, from, Observable, of, switchMap, throwError } from 'rxjs';
+import { catchError, concatMap, from, map, Observable, switchMap, throwError } from 'rxjs';
+import { ACTOR_PROPERTY, type RequestWithActor } from '../common/auth/actor';
 import { extractKey } from '../common/auth/api-key.guard';
 import { IdempotencyKeyInProgressException, IdempotencyService } from './idempotency.service';
+import { type KeptRequest, REPLAY_CHECK, type ReplayCheck } from './replay-check';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 /** Where the interceptor leaves a fresh claim's work key for the handler (@IdempotencyWorkKey). */
@@ -21,7 +24,11 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Idempotency');
 
-  constructor(private readonly idempotency: IdempotencyService) {}
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly reflector: Reflector,
+    private readonly moduleRef: ModuleRef,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
@@ -31,9 +38,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (key === undefined) return next.handle();
 
     const credential = extractKey(request) ?? '';
+    const route = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
     const claim = this.idempotency.claim({
       caller: createHash('sha256').update(credential).digest('hex'),
-      route: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
+      route,
       key,
       request: { params: request.params ?? null, body: request.body ?? null },
     });
@@ -46,8 +54,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }),
       switchMap((claimed) => {
         if (claimed.kind === 'replay') {
-          void reply.status(claimed.statusCode).header(IDEMPOTENT_REPLAYED_HEADER, 'true');
-          return of(claimed.body);
+          // Access first: a caller refused now is refused, whatever they were answered before.
+          return from(this.checkReplay(context, request, route)).pipe(
+            map(() => {
+              void reply.status(claimed.statusCode).header(IDEMPOTENT_REPLAYED_HEADER, 'true');
+              return claimed.body;
+            }),
+          );
         }
         (request as IdempotentFastifyRequest)[WORK_KEY] = claimed.workKey;
         return next.handle().pipe(
@@ -69,5 +82,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
         );
       }),
     );
+  }
+
+  /** Runs the route's ReplayCheck; throws what a fresh request by this caller would get now. */
+  private async checkReplay(
+    context: ExecutionContext,
+    request: FastifyRequest,
+    route: string,
+  ): Promise<void> {
+    const rule = this.reflector.get<ReplayCheck | undefined>(REPLAY_CHECK, context.getHandler());
+    const actor = (request as RequestWithActor)[ACTOR_PROPERTY];
+    if (!rule || !actor) throw new Error(`${route}: no replay check or actor for a replay`);
+    const kept = { params: request.params ?? {}, body: request.body ?? {} } as KeptRequest;
+    await rule.check(this.moduleRef.get(rule.uses, { strict: false }), actor, kept);
   }
 }

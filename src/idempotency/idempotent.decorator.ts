@@ -2,6 +2,7 @@ import {
   applyDecorators,
   createParamDecorator,
   type ExecutionContext,
+  SetMetadata,
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiHeader, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
@@ -12,19 +13,22 @@ import {
   WORK_KEY,
 } from './idempotency.interceptor';
 import { IDEMPOTENCY_KEY_PATTERN } from './idempotency.service';
+import { REPLAY_CHECK, type ReplayCheck } from './replay-check';
 
 /**
  * A route that creates a send takes an `Idempotency-Key` header (IdempotencyService has the
- * contract). Documents the header and the 422 in OpenAPI.
+ * contract). `replay` is the route's access check, run again before a kept answer is replayed
+ * (ReplayCheck). Documents the header and the 422 in OpenAPI.
  */
-export const Idempotent = () =>
+export const Idempotent = (replay: ReplayCheck) =>
   applyDecorators(
+    SetMetadata(REPLAY_CHECK, replay),
     UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
       description:
-        'Makes the request safe to repeat: the same key with the same request within 24 h answers what the first one answered (same status and body, header `Idempotent-Replayed: true`) and sends nothing more. A repeat while the first is still running gets 409 with Retry-After. Keys are per API key and route; only successful answers are kept. 1 to 255 visible ASCII characters, e.g. a UUID.',
+        "Makes the request safe to repeat: the same key with the same request within 24 h answers what the first one answered (same status and body, header `Idempotent-Replayed: true`) and sends nothing more, once the caller's access is checked again (refused as a new request would be). A repeat while the first is still running gets 409 with Retry-After. Keys are per API key and route; only successful answers are kept. 1 to 255 visible ASCII characters, e.g. a UUID.",
       schema: {
         type: 'string',
         pattern: IDEMPOTENCY_KEY_PATTERN.source,

@@ -42,7 +42,7 @@ export class ApiKeysController {
   @ApiOperation({
     summary: 'Create an API key for an instructor (the key is shown once)',
     description:
-      'Admins create keys for anyone; other accounts for themselves. Only a hash of the key is kept: copy it from this answer.',
+      "Admins create keys for anyone; other accounts for themselves, expiring no later than the key used to ask (no expiry asked: that key's; a later one: 400). Only a hash of the key is kept: copy it from this answer.",
   })
   @ApiObjectIdParam('id', 'Instructor id')
   @ApiBody({ type: CreateApiKeyDto, required: false })

@@ -52,7 +52,7 @@ export class ApiKeysService {
         `Instructor ${instructorId.toHexString()} is disabled: enable the account before giving it keys`,
       );
     }
-    const expiresAt = this.expiryOf(dto);
+    const expiresAt = this.expiryFor(actor, dto);
     const { key, prefix, hash } = generateKey();
     const doc = await this.keys.create({
       key_hash: hash,
@@ -129,6 +129,7 @@ export class ApiKeysService {
         zoomUserId: instructor.zoom_user_id ?? null,
         credentialId: key._id.toHexString(),
         keyPrefix: key.prefix,
+        credentialExpiresAt: key.expires_at ?? null,
       },
       keyId: key._id.toHexString(),
       expiresAt: key.expires_at ?? null,
@@ -160,6 +161,25 @@ export class ApiKeysService {
       throw new NotFoundException(`Instructor ${instructorId.toHexString()} not found`);
     }
     return this.instructors.findById(instructorId);
+  }
+
+  /**
+   * A key someone other than an admin makes for themselves expires no later than the key they made
+   * it with: otherwise an expiry an admin gave (a substitute's week) would bound nothing, as that
+   * key could mint one that never expires. Asked for no expiry, it gets that key's; asked for a
+   * later one, 400 naming the limit. Admins manage every account's keys, so theirs are not capped.
+   */
+  private expiryFor(actor: Actor, dto: CreateApiKeyDto): Date | null {
+    const asked = this.expiryOf(dto);
+    const limit = actor.role === 'admin' ? null : actor.credentialExpiresAt;
+    if (limit === null) return asked;
+    if (asked === null) return limit;
+    if (asked.getTime() > limit.getTime()) {
+      throw new BadRequestException(
+        `A key you make for yourself must expire no later than the key this request was made with, at ${limit.toISOString()}`,
+      );
+    }
+    return asked;
   }
 
   private expiryOf(dto: CreateApiKeyDto): Date | null {

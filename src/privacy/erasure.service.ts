@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { MeetingAccessService } from '../access/meeting-access.service';
 import { AnswerRecordsService } from '../answers/answer-records.service';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import { IdempotencyService } from '../idempotency/idempotency.service';
@@ -7,7 +8,7 @@ import type { ErasedCountsDto } from './dto/erase-person.dto';
 
 /**
  * The right to erasure (docs/architecture.md §14): one person's participant records, deliveries
- * and answers in every meeting. Who they are to Zoom (user ids, person keys) is read from the
+ * and answers in every meeting, and the meetings Zoom said they host. Who they are to Zoom (user ids, person keys) is read from the
  * participant records given with their email; those go last, so an erasure cut short and asked
  * again still finds everything else.
  */
@@ -18,6 +19,7 @@ export class ErasureService {
     private readonly broadcasts: BroadcastsService,
     private readonly answers: AnswerRecordsService,
     private readonly idempotency: IdempotencyService,
+    private readonly access: MeetingAccessService,
   ) {}
 
   async erase(email: string): Promise<ErasedCountsDto> {
@@ -25,7 +27,14 @@ export class ErasureService {
     const answers = await this.answers.erasePerson(person);
     const deliveries = await this.broadcasts.erasePerson(person);
     const idempotencyKeys = await this.idempotency.erasePerson(person);
+    const meetingHosts = await this.access.erasePerson(person);
     const participants = await this.participants.erasePerson(person);
-    return { participants, deliveries, answers, idempotency_keys: idempotencyKeys };
+    return {
+      participants,
+      deliveries,
+      answers,
+      idempotency_keys: idempotencyKeys,
+      meeting_hosts: meetingHosts,
+    };
   }
 }

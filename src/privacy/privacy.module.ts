@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { AccessModule } from '../access/access.module';
 import { AnswersModule } from '../answers/answers.module';
 import { AuditModule } from '../audit/audit.module';
 import { BroadcastsModule } from '../broadcasts/broadcasts.module';
@@ -18,6 +19,7 @@ import { JobLease, JobLeaseSchema } from './schemas/job-lease.schema';
 @Module({
   imports: [
     MongooseModule.forFeature([{ name: JobLease.name, schema: JobLeaseSchema }]),
+    AccessModule,
     ParticipantsModule,
     BroadcastsModule,
     AnswersModule,

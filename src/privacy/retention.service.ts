@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { MeetingAccessService } from '../access/meeting-access.service';
 import { AnswerRecordsService } from '../answers/answer-records.service';
 import { AuditService } from '../audit/audit.service';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
@@ -15,6 +16,7 @@ export interface Purged {
   broadcasts: number;
   deliveries: number;
   answers: number;
+  meeting_hosts: number;
 }
 
 const LEASE = 'retention';
@@ -49,6 +51,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly participants: ParticipantsService,
     private readonly broadcasts: BroadcastsService,
     private readonly answers: AnswerRecordsService,
+    private readonly access: MeetingAccessService,
     private readonly audit: AuditService,
   ) {}
 
@@ -102,7 +105,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
 
   /**
    * Deletes everything older than `cutoff`: meeting occurrences idle since before it with their
-   * participant records, and broadcasts created before it with their answers and deliveries
+   * participant records, what Zoom said about meeting hosts and was not checked since, and broadcasts created before it with their answers and deliveries
    * (answers first, the broadcast last, so a run cut short finds the rest again). `keepLease`
    * renews the caller's lease after each batch; the purge stops when it says the lease is lost.
    */
@@ -115,6 +118,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
       broadcasts: 0,
       deliveries: 0,
       answers: 0,
+      meeting_hosts: await this.access.purgeBefore(cutoff),
     };
     while (!this.stopping) {
       const ids = await this.broadcasts.idsCreatedBefore(cutoff, BATCH);

@@ -1,4 +1,10 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+  OnModuleDestroy,
+  UnauthorizedException,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Types } from 'mongoose';
 import type { Actor } from '../common/auth/actor';
@@ -23,8 +29,9 @@ export const RESYNC_MS = 3_000;
  */
 export const COALESCE_MS = 100;
 /**
- * How often an open stream checks that its credential still holds (RECHECK_PROPERTY): a sign-out
- * or a revoked key ends it within this plus the credential caches (under 5 s).
+ * How often an open stream checks that its credential still holds (RECHECK_PROPERTY) and that the
+ * actor may still read the broadcast's meeting: a sign-out, a revoked key, a disabled account or a
+ * withdrawn grant ends it within this plus the credential caches (under 5 s).
  */
 export const CREDENTIAL_RECHECK_MS = 1_000;
 /** A client that stops reading is dropped rather than buffered for without limit. */
@@ -134,9 +141,9 @@ export class ResultsStreamService implements OnModuleDestroy {
     const credentialCheck = setInterval(() => {
       if (!recheck || rechecking || closed) return;
       rechecking = true;
-      void recheck()
-        .then((valid) => {
-          if (!valid) close();
+      void this.stillAllowed(recheck, id)
+        .then((allowed) => {
+          if (!allowed) close();
         })
         .finally(() => {
           rechecking = false;
@@ -164,6 +171,24 @@ export class ResultsStreamService implements OnModuleDestroy {
     send('retry: 3000\n\n');
     event('snapshot', counts);
     stateEvent();
+  }
+
+  /**
+   * The credential resolved again, then the read check on the broadcast's meeting for the actor as
+   * it is now (a role lowered counts too). Only a refusal (401; 404 or 403 once the meeting may no
+   * longer be read) ends the stream, not a database or Zoom hiccup.
+   */
+  private async stillAllowed(recheck: () => Promise<Actor>, id: Types.ObjectId): Promise<boolean> {
+    try {
+      await this.results.questionBroadcast(await recheck(), id);
+      return true;
+    } catch (error) {
+      return !(
+        error instanceof UnauthorizedException ||
+        error instanceof NotFoundException ||
+        error instanceof ForbiddenException
+      );
+    }
   }
 
   /** Open streams would keep the HTTP server from closing: end them first. */

@@ -25,9 +25,15 @@ import { resultsCsv } from './results-summary';
 import { ResultsStreamService } from './results-stream.service';
 import { ResultsService } from './results.service';
 import { Idempotent } from '../idempotency/idempotent.decorator';
+import { replayCheck } from '../idempotency/replay-check';
 
 const NO_BROADCAST = 'No such broadcast, or one in a meeting you may not read';
 const LINK_BROADCAST = 'The broadcast sent a link (original API), not a question';
+
+/** A replayed reminder is refused as a new one would be (ReplayCheck). */
+const MAY_REMIND = replayCheck(ResultsService, (results, actor, { params }) =>
+  results.authorizeRemind(actor, new Types.ObjectId(params.id)),
+);
 
 @ApiTags('results')
 @RequireRole('assistant')
@@ -123,7 +129,7 @@ export class ResultsController {
   @Post('broadcasts/:id/remind')
   @Audited('broadcast.reminded')
   @HttpCode(HttpStatus.ACCEPTED)
-  @Idempotent()
+  @Idempotent(MAY_REMIND)
   @ApiOperation({
     summary: 'Send the link again to those who have not answered',
     description:

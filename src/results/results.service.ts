@@ -105,6 +105,11 @@ export class ResultsService {
     };
   }
 
+  /** Who may remind a broadcast's recipients (a reminder, or its replay). */
+  async authorizeRemind(actor: Actor, id: Types.ObjectId): Promise<SentQuestionBroadcast> {
+    return this.questionBroadcast(actor, id, 'remind');
+  }
+
   /**
    * POST /api/broadcasts/{id}/remind: results decide who is still waited for; broadcasts re-sends
    * to those of them whose message went out and whose window is still open (not extended: it
@@ -112,7 +117,7 @@ export class ResultsService {
    * anyone in the meeting has not answered.
    */
   async remind(actor: Actor, id: Types.ObjectId, now = new Date()): Promise<number> {
-    const results = await this.summarize(await this.questionBroadcast(actor, id, 'remind'), now);
+    const results = await this.summarize(await this.authorizeRemind(actor, id), now);
     const recipients = (await this.broadcasts.listDeliveries(id)).map((d) => d.recipient_key);
     let keys: string[];
     if (results.mode === 'channel') {

@@ -8,7 +8,8 @@ export const BOOTSTRAP_ADMIN: Actor = {
   email: null,
   zoomUserId: null,
   credentialId: null,
-  keyPrefix: 'test-i',
+  keyPrefix: 'boot_126e6776', // bootstrapKeyLabel(TEST_API_KEY)
+  credentialExpiresAt: null,
 };
 
 /** An instructor-record actor, for tests that call services directly. */
@@ -25,5 +26,6 @@ export function actorFor(
     zoomUserId: who.zoomUserId ?? null,
     credentialId: null,
     keyPrefix: 'zlq_te',
+    credentialExpiresAt: null,
   };
 }

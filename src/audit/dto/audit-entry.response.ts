@@ -25,7 +25,12 @@ export class AuditEntryDto {
   actor_id!: string | null;
   @ApiProperty({ description: 'assistant, instructor, admin, or system (the retention job)' })
   actor_role!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'Visible prefix of the key used' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Visible prefix of the instructor key used; for a bootstrap key (API_KEYS), `boot_` and 8 hex digits of its SHA-256, no part of the key',
+  })
   key_prefix!: string | null;
   @ApiProperty({ example: 'question' }) target_type!: string;
   @ApiProperty({ type: String, nullable: true }) target_id!: string | null;

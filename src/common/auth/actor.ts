@@ -31,8 +31,18 @@ export interface Actor {
   zoomUserId: string | null;
   /** The credential's id (API key id or session id); null for a bootstrap key. */
   credentialId: string | null;
-  /** The credential's visible prefix, for the audit log (never the secret part). */
+  /**
+   * Names the credential in the audit log, never its secret part: an instructor key's visible
+   * prefix; for a bootstrap key, a label derived from its hash (bootstrapKeyLabel in
+   * bootstrap-keys.ts), since every character of such a key is secret.
+   */
   keyPrefix: string;
+  /**
+   * When the key the request was made with expires; null for one that does not (a bootstrap key,
+   * or an instructor key made without an expiry). A key its owner makes for themselves expires no
+   * later (ApiKeysService.create).
+   */
+  credentialExpiresAt: Date | null;
 }
 
 /** Where the guard leaves the actor on the Fastify request. */

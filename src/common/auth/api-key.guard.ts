@@ -60,12 +60,7 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<RequestWithActor & RequestWithRecheck>();
     const actor = await this.actorOf(request);
     request[ACTOR_PROPERTY] = actor;
-    // Only a refusal of the credential ends a long-lived response, not a database hiccup.
-    request[RECHECK_PROPERTY] = () =>
-      this.actorOf(request).then(
-        () => true,
-        (error: unknown) => !(error instanceof UnauthorizedException),
-      );
+    request[RECHECK_PROPERTY] = () => this.actorOf(request);
 
     const required = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets);
     if (required === undefined) {

@@ -1,10 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Actor } from './actor';
 
-/** How many characters of a bootstrap key identify it in the audit log (actor.ts). */
-const BOOTSTRAP_PREFIX_LENGTH = 6;
-
 const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+/**
+ * How a bootstrap key is named in the audit log (Actor.keyPrefix): `boot_` and the first 8 hex
+ * digits of its SHA-256. Never characters of the key itself: an API_KEYS key has no public part,
+ * and 32 bits of a hash tell rotated keys apart while giving away no character of the key.
+ */
+export const bootstrapKeyLabel = (key: string): string =>
+  `boot_${sha256(key).toString('hex').slice(0, 8)}`;
 
 /**
  * The bootstrap admin keys of API_KEYS: the one place they are matched, by the auth guard (a
@@ -13,12 +18,12 @@ const sha256 = (value: string): Buffer => createHash('sha256').update(value).dig
  * neither a key's length nor which one matched.
  */
 export class BootstrapKeys {
-  private readonly keys: Array<{ digest: Buffer; prefix: string }>;
+  private readonly keys: Array<{ digest: Buffer; label: string }>;
 
   constructor(keys: readonly string[]) {
     this.keys = keys.map((key) => ({
       digest: sha256(key),
-      prefix: key.slice(0, BOOTSTRAP_PREFIX_LENGTH),
+      label: bootstrapKeyLabel(key),
     }));
   }
 
@@ -37,7 +42,7 @@ export class BootstrapKeys {
     let matched: string | undefined;
     for (const key of this.keys) {
       // Every key is compared, whichever matches: no early exit to time.
-      if (timingSafeEqual(candidate, key.digest)) matched = key.prefix;
+      if (timingSafeEqual(candidate, key.digest)) matched = key.label;
     }
     if (matched === undefined) return undefined;
     return {
@@ -48,6 +53,7 @@ export class BootstrapKeys {
       zoomUserId: null,
       credentialId: null,
       keyPrefix: matched,
+      credentialExpiresAt: null,
     };
   }
 }

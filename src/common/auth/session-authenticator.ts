@@ -27,11 +27,13 @@ export abstract class SessionAuthenticator {
 export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Left on the request by the auth guard: checks again whether the request's credential (key or
- * session) is still valid. A response that stays open, the live results stream, calls it every
- * second and ends when it answers false, so a sign-out or a revoked key also ends open streams.
+ * Left on the request by the auth guard: resolves the request's credential (key or session) again
+ * and answers the actor it acts for now (its role and account as they are now), or rejects with
+ * the 401 the guard would give. A response that stays open, the live results stream, calls it
+ * every second, checks its meeting access for that actor too, and ends on a refusal, so a
+ * sign-out, a revoked key, a disabled account or a withdrawn grant also ends open streams.
  */
 export const RECHECK_PROPERTY = 'recheckCredential';
 export type RequestWithRecheck = FastifyRequest & {
-  [RECHECK_PROPERTY]?: () => Promise<boolean>;
+  [RECHECK_PROPERTY]?: () => Promise<Actor>;
 };

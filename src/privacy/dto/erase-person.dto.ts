@@ -21,6 +21,11 @@ export class ErasedCountsDto {
       'Kept Idempotency-Key answers (POST /api/send-question lists recipients) the person was removed from',
   })
   idempotency_keys!: number;
+  @ApiProperty({
+    description:
+      'Remembered hosts of meetings (what Zoom said) that named the person; asked of Zoom again when needed',
+  })
+  meeting_hosts!: number;
 }
 
 export class ErasureResponseDto {
