@@ -41,7 +41,9 @@ export function collectPageProblems(page: Page): string[] {
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) =>
-    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText ?? '?'})`),
+    problems.push(
+      `request failed: ${request.resourceType()} ${request.url()} (${request.failure()?.errorText ?? '?'})`,
+    ),
   );
   return problems;
 }
