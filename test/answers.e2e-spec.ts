@@ -9,7 +9,7 @@ import { Model, Types } from 'mongoose';
 import http from 'node:http';
 import request from 'supertest';
 import { answerToken, hashAnswerToken } from '../src/broadcasts/answer-link';
-import type { QuestionSnapshot } from '../src/broadcasts/broadcast.types';
+import { questionSnapshot, type QuestionSnapshot } from '../src/broadcasts/broadcast.types';
 import { Broadcast } from '../src/broadcasts/schemas/broadcast.schema';
 import { Delivery } from '../src/broadcasts/schemas/delivery.schema';
 import { AnswersService } from '../src/answers/answers.service';
@@ -20,14 +20,14 @@ import { startZoomWorld, ZoomWorld } from './utils/zoom-world';
 
 const auth = { 'X-API-Key': TEST_API_KEY };
 const FORM = 'application/x-www-form-urlencoded';
-const QUESTION: QuestionSnapshot = {
+const QUESTION: QuestionSnapshot = questionSnapshot({
   title: 'Capital <b>of</b> France',
   question_text: 'Which city is the capital of France? <script>alert(1)</script>',
   options: ['Berlin', 'Paris', 'Rome & Milan'],
   correct_answer: 1,
   time_limit: 30,
   points: 100,
-};
+});
 
 interface Seeded {
   broadcastId: Types.ObjectId;

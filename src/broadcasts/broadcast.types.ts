@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose';
+import { withTypeDefaults, type QuestionBody } from '../question-types/question-types';
 
 /**
  * The broadcasts module's shared vocabulary: types and constants other modules may use (results
@@ -24,32 +25,33 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**
  * The question as it was when sent. Results are scored against this copy, so editing or deleting
- * the question in the bank later never rewrites what participants answered.
+ * the question in the bank later never rewrites what participants answered. Its type-specific
+ * fields are src/question-types/question-types.ts's QuestionBody.
  */
-export interface QuestionSnapshot {
+export interface QuestionSnapshot extends QuestionBody {
   title: string;
   question_text: string;
-  options: string[];
-  /** Index into `options`, or null for a survey question. */
-  correct_answer: number | null;
   time_limit: number;
   points: number;
 }
 
-/** The one place a snapshot is built: from a bank question at send time, or from a stored copy. */
-export function questionSnapshot(source: {
-  title: string;
-  question_text: string;
-  options: readonly string[];
-  correct_answer?: number | null;
-  time_limit: number;
-  points: number;
-}): QuestionSnapshot {
+/**
+ * The one place a snapshot is built: from a bank question at send time, or from a stored copy
+ * (snapshots stored before question types read as single-choice ones: withTypeDefaults).
+ */
+export function questionSnapshot(
+  source: Partial<QuestionBody> & {
+    title: string;
+    question_text: string;
+    options?: readonly string[];
+    time_limit: number;
+    points: number;
+  },
+): QuestionSnapshot {
   return {
+    ...withTypeDefaults(source),
     title: source.title,
     question_text: source.question_text,
-    options: [...source.options],
-    correct_answer: source.correct_answer ?? null,
     time_limit: source.time_limit,
     points: source.points,
   };
@@ -73,6 +75,11 @@ export interface SentBroadcast {
   readonly question: QuestionSnapshot | null;
   readonly question_link: string | null;
   readonly message: string | null;
+  /**
+   * An anonymous question (issue 15): answers are stored with no link to the person who gave
+   * them; results hold aggregates only. False on broadcasts stored before the field existed.
+   */
+  readonly anonymous: boolean;
 }
 
 /** A broadcast that sent a question (not a link): the only kind answered on our page. */

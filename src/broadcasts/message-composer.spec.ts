@@ -1,14 +1,15 @@
 import { ZOOM_CHAT_MESSAGE_MAX_LENGTH } from '../zoom/zoom-chat.service';
 import { composeLinkMessage, composeQuestionMessage } from './message-composer';
+import { questionSnapshot } from './broadcast.types';
 
-const question = {
+const question = questionSnapshot({
   title: 'Capital',
   question_text: 'What is the capital of France?',
   options: ['Berlin', 'Paris'],
   correct_answer: 1,
   time_limit: 30,
   points: 10,
-};
+});
 const link = 'https://quiz.example.com/q/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde';
 
 describe('message composer', () => {

@@ -34,6 +34,7 @@ export class SentBroadcasts {
       question: found.question ? questionSnapshot(found.question) : null,
       question_link: found.question_link ?? null,
       message: found.message ?? null,
+      anonymous: found.anonymous === true,
     };
     if (this.cache.size >= CACHE_SIZE) {
       // A Map keeps insertion order: the first key is the oldest.

@@ -1,4 +1,8 @@
-import type { BroadcastControls, QuestionSnapshot } from '../broadcasts/broadcast.types';
+import {
+  questionSnapshot,
+  type BroadcastControls,
+  type QuestionSnapshot,
+} from '../broadcasts/broadcast.types';
 import {
   AnswerView,
   DeliveryView,
@@ -9,14 +13,14 @@ import {
   summarize,
 } from './results-summary';
 
-const question: QuestionSnapshot = {
+const question: QuestionSnapshot = questionSnapshot({
   title: 'Capital',
   question_text: 'Capital of France?',
   options: ['Berlin', 'Paris', 'Rome'],
   correct_answer: 1,
   time_limit: 30,
   points: 10,
-};
+});
 const t0 = new Date('2026-11-27T03:00:00Z');
 const NOT_CLOSED: BroadcastControls = { closed_at: null, revealed_at: null };
 const sent = (key: string, name: string): DeliveryView => ({

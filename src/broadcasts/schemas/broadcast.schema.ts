@@ -7,6 +7,12 @@ import {
   type BroadcastMode,
   type QuestionSnapshot,
 } from '../broadcast.types';
+import {
+  DEFAULT_QUESTION_TYPE,
+  QUESTION_TYPES,
+  type QuestionType,
+  type RatingScale,
+} from '../../question-types/question-types';
 
 /** The stored form of a QuestionSnapshot (broadcast.types.ts). */
 @Schema({ _id: false })
@@ -15,6 +21,17 @@ class StoredQuestionSnapshot implements QuestionSnapshot {
   @Prop({ required: true }) question_text!: string;
   @Prop({ type: [String], required: true }) options!: string[];
   @Prop({ type: Number, default: null }) correct_answer!: number | null;
+  /** Absent on snapshots stored before question types: those are single-choice (withTypeDefaults). */
+  @Prop({ type: String, enum: QUESTION_TYPES, default: DEFAULT_QUESTION_TYPE }) type!: QuestionType;
+  @Prop({ type: [Number], default: null }) correct_answers!: number[] | null;
+  @Prop({ type: Number, default: null }) max_choices!: number | null;
+  @Prop({ type: Object, default: null }) scale!: RatingScale | null;
+  @Prop({ type: Number, default: null }) correct_value!: number | null;
+  @Prop({ type: Number, default: null }) tolerance!: number | null;
+  @Prop({ type: String, default: null }) unit!: string | null;
+  @Prop({ type: [String], default: null }) accepted_answers!: string[] | null;
+  @Prop({ type: Number, default: null }) max_length!: number | null;
+  @Prop({ type: [Number], default: null }) correct_order!: number[] | null;
   @Prop({ required: true }) time_limit!: number;
   @Prop({ required: true }) points!: number;
 }
@@ -34,6 +51,8 @@ export class Broadcast {
   @Prop({ type: Types.ObjectId, default: null }) question_id!: Types.ObjectId | null;
   @Prop({ type: QuestionSnapshotSchema, default: null }) question!: QuestionSnapshot | null;
   @Prop({ type: String, default: null }) question_link!: string | null;
+  /** See SentBroadcast.anonymous (broadcast.types.ts). */
+  @Prop({ type: Boolean, default: false }) anonymous!: boolean;
   /** Instructor's own text, sent before the link. */
   @Prop({ type: String, default: null }) message!: string | null;
 
