@@ -12,9 +12,9 @@ const EXCLUSION_MESSAGE =
 
 describe('isDuplicateKey: a unique index refused the write, on every supported engine', () => {
   it('MongoDB and the test server: code 11000', () => {
-    expect(isDuplicateKey(serverError(DUPLICATE_KEY, 'E11000 duplicate key error collection'))).toBe(
-      true,
-    );
+    expect(
+      isDuplicateKey(serverError(DUPLICATE_KEY, 'E11000 duplicate key error collection')),
+    ).toBe(true);
   });
 
   it('PostgreSQL-based engines (DocumentDB / Cosmos DB vCore, FerretDB 2): code 1 with the exclusion-constraint message', () => {

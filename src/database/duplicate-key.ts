@@ -23,7 +23,11 @@ const LOST_RACE_ATTEMPTS = 3;
  */
 export function isDuplicateKey(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { code, errmsg, message } = error as { code?: unknown; errmsg?: unknown; message?: unknown };
+  const { code, errmsg, message } = error as {
+    code?: unknown;
+    errmsg?: unknown;
+    message?: unknown;
+  };
   if (code === DUPLICATE_KEY) return true;
   if (code !== EXCLUSION_CONFLICT_CODE) return false;
   const text = `${typeof errmsg === 'string' ? errmsg : ''} ${typeof message === 'string' ? message : ''}`;
