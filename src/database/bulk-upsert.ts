@@ -56,5 +56,7 @@ function noteInserted(result: mongo.BulkWriteResult, sent: number[], inserted: S
 /** The failed operations of a bulk write (the driver gives one error alone, several as a list). */
 export function writeErrorsOf(error: mongo.MongoBulkWriteError): readonly mongo.WriteError[] {
   const { writeErrors } = error;
-  return writeErrors instanceof mongo.WriteError ? [writeErrors] : writeErrors;
+  return Array.isArray(writeErrors)
+    ? (writeErrors as readonly mongo.WriteError[])
+    : [writeErrors as mongo.WriteError];
 }

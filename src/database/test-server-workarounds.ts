@@ -17,13 +17,16 @@ import { mongo } from 'mongoose';
  * an equality match on the unique key). So on real MongoDB this never matches.
  */
 export function isTestServerCodelessError(error: unknown): boolean {
-  if (error instanceof mongo.MongoServerError) {
-    return error.code === undefined && /^Unknown error/.test(error.message);
-  }
-  if (error instanceof mongo.WriteError) {
-    return error.code === undefined && /^Unknown error/.test(String(error.errmsg));
-  }
-  return false;
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, errmsg, message } = error as {
+    code?: unknown;
+    errmsg?: unknown;
+    message?: unknown;
+  };
+  if (code !== undefined) return false;
+  // A command's error carries the text as its message; a bulk write entry as its errmsg.
+  const text = error instanceof mongo.MongoServerError ? message : errmsg;
+  return typeof text === 'string' && /^Unknown error/.test(text);
 }
 
 /** Tries of an operation hit by isTestServerCodelessError before its error is thrown. */
