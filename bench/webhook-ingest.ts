@@ -6,7 +6,11 @@
  * exact check of the participants collection against the events the app acknowledged. Baseline
  * in the same run: the raw MongoDB driver doing the app's database writes for a join (no HTTP),
  * at max speed with the same concurrency, at the start and at the end of the run (the
- * collection grows, and mongo-java-server scans it for conditional filters).
+ * collection grows, and mongo-java-server scans it for conditional filters). Issue 17: the app
+ * counts its database commands (driver command monitoring, bench/lib/app-commands.ts preloaded),
+ * and a no-database baseline runs in the same process and run (an ignored event type at the
+ * highest offered rate, before and after the steps): each step prints commands per event and
+ * app CPU per event as a ratio to the ignored event's.
  *
  *   npx ts-node --transpile-only bench/webhook-ingest.ts [secondsPerRate=10] [rates=500,1000,1500,2000,3000]
  *
