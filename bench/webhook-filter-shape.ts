@@ -1,10 +1,10 @@
 /**
- * Filter shape on the test database: the join upsert with the repository's filter (key fields,
- * then flat `$not` conditions) against the previous one (an `$and` of three `$or`s, which
- * Mongoose placed before the key fields). mongo-java-server scans the collection for these
- * filters and evaluates a filter's keys in order, so the shape decides whether most documents
- * are rejected by a cheap equality or only after three `$or`s (the reason for unsetOrBelow in
- * src/database/test-server-workarounds.ts). Real MongoDB answers both from the unique index.
+ * Filter shape on the test database: the join upsert with the repository's filter (exactly the
+ * unique key, docs/architecture.md §16) against its earlier "only if older" filters: key fields
+ * then flat `$not` conditions, and before that an `$and` of three `$or`s, which Mongoose placed
+ * before the key fields. mongo-java-server uses the unique index only for an exact key and scans
+ * the collection for the others, evaluating a filter's keys in order. Real MongoDB answers all
+ * three from the unique index.
  * webhook-ingest.ts prints this comparison at the end of its run; alone, the collection is first
  * filled with `records` participants so the scan has something to cost:
  *
@@ -12,7 +12,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { openBenchDatabase } from './lib/webhook-load';
-import { currentFilter, describeRaw, FilterShape, rawBaseline } from './webhook-raw-driver';
+import {
+  conditionalFilter,
+  currentFilter,
+  describeRaw,
+  FilterShape,
+  rawBaseline,
+} from './webhook-raw-driver';
 
 const olderThan = (field: string, ts: number) => ({
   $or: [{ [field]: null }, { [field]: { $lt: ts } }],
@@ -48,7 +54,12 @@ async function main(): Promise<void> {
     }
     const bench = { db: database.db, runId, dbCpuMs: () => database.dbCpuMs() };
     console.log(
-      describeRaw(await rawBaseline(bench, 'now', seconds, 'current filter', currentFilter)),
+      describeRaw(await rawBaseline(bench, 'now', seconds, 'unique key only', currentFilter)),
+    );
+    console.log(
+      describeRaw(
+        await rawBaseline(bench, 'flat', seconds, 'key + flat $not conditions', conditionalFilter),
+      ),
     );
     console.log(
       describeRaw(

@@ -6,7 +6,11 @@
  * exact check of the participants collection against the events the app acknowledged. Baseline
  * in the same run: the raw MongoDB driver doing the app's database writes for a join (no HTTP),
  * at max speed with the same concurrency, at the start and at the end of the run (the
- * collection grows, and mongo-java-server scans it for conditional filters).
+ * collection grows, and mongo-java-server scans it for conditional filters). Issue 17: the app
+ * counts its database commands (driver command monitoring, bench/lib/app-commands.ts preloaded),
+ * and a no-database baseline runs in the same process and run (an ignored event type at the
+ * highest offered rate, before and after the steps): each step prints commands per event and
+ * app CPU per event as a ratio to the ignored event's.
  *
  *   npx ts-node --transpile-only bench/webhook-ingest.ts [secondsPerRate=10] [rates=500,1000,1500,2000,3000]
  *
@@ -20,7 +24,10 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { percentile } from './answer-burst';
-import { loadAverage, ownCpuMs, startCompiledApp } from './lib/processes';
+import { join } from 'node:path';
+import { freePort } from '../test/fixtures/app-process';
+import { withCommandMonitoring } from '../test/utils/command-monitor';
+import { loadAverage, ownCpuMs, ROOT, startCompiledApp } from './lib/processes';
 import {
   Bench,
   CONNECTIONS,
@@ -29,6 +36,7 @@ import {
   MEETING_SIZE,
   openBenchDatabase,
   planEvents,
+  planIgnored,
   rateOf,
   signAll,
   STAGGER,
@@ -40,6 +48,9 @@ import { rawBaseline, RawResult } from './webhook-raw-driver';
 const TARGET_RATE = 1500;
 const TARGET_P99_MS = 50;
 const TARGET_RATIO = 0.5;
+/** Issue 17, at saturation: database commands per webhook event, and app CPU per event. */
+const TARGET_COMMANDS = 0.5;
+const TARGET_CPU_RATIO = 3;
 /** Length of the raw-driver probe before each step (the end-of-run baseline runs longer). */
 const PROBE_SECONDS = 3;
 
@@ -61,6 +72,8 @@ interface StepResult {
   pass: boolean;
   cut: boolean;
   cpu: { app: number; db: number; gen: number };
+  /** Database commands the app started per accepted event. */
+  commands: number;
   /** Participants records before the step, and the raw driver's rate measured just before it. */
   collectionBefore: number;
   rawRate: number;
@@ -77,9 +90,14 @@ async function httpStep(
   rate: number,
   seconds: number,
   label: string,
+  /** `ignored`: the no-database baseline (events the app acknowledges and ignores). */
+  kind: 'presence' | 'ignored' = 'presence',
 ): Promise<StepResult> {
   const n = rate * seconds;
-  const { events: planned, uuids } = planEvents(b.runId, step, n);
+  const { events: planned, uuids } =
+    kind === 'presence'
+      ? planEvents(b.runId, step, n)
+      : { events: planIgnored(b.runId, step, n), uuids: [] };
   const events = signAll(planned, b.secret);
   // Per event: 0 not sent, -1 sent and not answered (timeout, reset), else the HTTP status.
   const outcome = new Int16Array(n);
@@ -107,6 +125,7 @@ async function httpStep(
       latencies.push(now - ctxNumber(context, 'started'));
     },
   };
+  const commandsBefore = await b.appCommands();
   const cpuBefore = { app: b.appCpuMs(), db: b.dbCpuMs(), gen: ownCpuMs() };
   const instances: autocannon.Instance[] = [];
   let cut = false;
@@ -146,6 +165,7 @@ async function httpStep(
     await new Promise((r) => setTimeout(r, 3000));
   }
   const cpuAfter = { app: b.appCpuMs(), db: b.dbCpuMs(), gen: ownCpuMs() };
+  const commandsAfter = await b.appCommands();
 
   // What the database must hold: one record per participant with an acknowledged event, left
   // iff its leave was acknowledged (every leave is newer than its join).
@@ -175,15 +195,22 @@ async function httpStep(
   for (const key of acceptedKeys) unknownKeys.delete(key);
   const participants = b.db.collection('participants');
   const scope = { meeting_uuid: { $in: uuids } };
-  const [records, leftRecords] = await Promise.all([
-    participants.countDocuments(scope),
-    participants.countDocuments({ ...scope, status: 'left' }),
-  ]);
+  // Presence is derived when read (src/participants/presence.ts): with no waiting room and no
+  // meeting end in the mix, a join is left iff it has a leave (every leave is newer than its join).
+  const [records, leftRecords] =
+    kind === 'presence'
+      ? await Promise.all([
+          participants.countDocuments(scope),
+          participants.countDocuments({ ...scope, leave_ts: { $ne: null } }),
+        ])
+      : [0, 0];
   // Exact unless a request went unanswered (then its event may or may not have been applied).
   const pass =
-    noAnswer === 0
-      ? records === acceptedKeys.size && leftRecords === acceptedLeft.size
-      : records >= acceptedKeys.size && records <= acceptedKeys.size + unknownKeys.size;
+    kind === 'ignored'
+      ? non2xx === 0
+      : noAnswer === 0
+        ? records === acceptedKeys.size && leftRecords === acceptedLeft.size
+        : records >= acceptedKeys.size && records <= acceptedKeys.size + unknownKeys.size;
   const per = (before: number, after: number) => (after - before) / Math.max(1, accepted);
   return {
     label,
@@ -208,10 +235,11 @@ async function httpStep(
       db: per(cpuBefore.db, cpuAfter.db),
       gen: per(cpuBefore.gen, cpuAfter.gen),
     },
+    commands: per(commandsBefore, commandsAfter),
   };
 }
 
-function printTable(steps: StepResult[], raws: RawResult[]): void {
+function printTable(steps: StepResult[], raws: RawResult[], baselineCpu: number): void {
   const head = [
     'run'.padEnd(26),
     'offered/s'.padStart(9),
@@ -230,6 +258,8 @@ function printTable(steps: StepResult[], raws: RawResult[]): void {
     'left exp/db'.padStart(13),
     'check'.padStart(5),
     'CPU ms/event app/db/gen'.padStart(24),
+    'cmd/event'.padStart(9),
+    'app CPU x ignored'.padStart(17),
   ];
   console.log(head.join(' '));
   for (const s of steps) {
@@ -253,6 +283,8 @@ function printTable(steps: StepResult[], raws: RawResult[]): void {
         `${s.expectedLeft}/${s.leftRecords}`.padStart(13),
         (s.pass ? 'ok' : 'FAIL').padStart(5),
         `${fmt(s.cpu.app, 2)}/${fmt(s.cpu.db, 2)}/${fmt(s.cpu.gen, 2)}`.padStart(24),
+        fmt(s.commands, 2).padStart(9),
+        fmt(s.cpu.app / baselineCpu, 2).padStart(17),
       ].join(' '),
     );
   }
@@ -307,21 +339,34 @@ async function main(): Promise<void> {
   try {
     // Production settings; the Zoom credentials are required there but unused by the webhook,
     // so they point at a closed local port (nothing leaves the machine).
-    app = await startCompiledApp('bench-webhook-ingest-app', {
-      NODE_ENV: 'production',
-      MONGO_URI: dbUri,
-      BASE_URL: 'http://127.0.0.1:3000',
-      API_KEYS: 'bench-instructor-key-0123456789',
-      ANSWER_TOKEN_SECRET: randomBytes(32).toString('hex'),
-      LOG_LEVEL: 'warn',
-      ZOOM_WEBHOOK_SECRET_TOKEN: secret,
-      ZOOM_ACCOUNT_ID: 'bench-account',
-      ZOOM_CLIENT_ID: 'bench-client',
-      ZOOM_CLIENT_SECRET: 'bench-client-secret',
-      ZOOM_CHAT_SENDER: 'quiz-host@example.com',
-      ZOOM_API_BASE_URL: 'http://127.0.0.1:9/v2',
-      ZOOM_OAUTH_URL: 'http://127.0.0.1:9/oauth/token',
-    });
+    // The app counts its own database commands (bench/lib/app-commands.ts, preloaded).
+    const commandsPort = await freePort();
+    app = await startCompiledApp(
+      'bench-webhook-ingest-app',
+      {
+        NODE_ENV: 'production',
+        MONGO_URI: withCommandMonitoring(dbUri),
+        BENCH_COMMANDS_PORT: String(commandsPort),
+        BASE_URL: 'http://127.0.0.1:3000',
+        API_KEYS: 'bench-instructor-key-0123456789',
+        ANSWER_TOKEN_SECRET: randomBytes(32).toString('hex'),
+        LOG_LEVEL: 'warn',
+        ZOOM_WEBHOOK_SECRET_TOKEN: secret,
+        ZOOM_ACCOUNT_ID: 'bench-account',
+        ZOOM_CLIENT_ID: 'bench-client',
+        ZOOM_CLIENT_SECRET: 'bench-client-secret',
+        ZOOM_CHAT_SENDER: 'quiz-host@example.com',
+        ZOOM_API_BASE_URL: 'http://127.0.0.1:9/v2',
+        ZOOM_OAUTH_URL: 'http://127.0.0.1:9/oauth/token',
+      },
+      60_000,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        join(ROOT, 'bench', 'lib', 'app-commands.ts'),
+      ],
+    );
     const db = database.db;
     const appHandle = app;
     const bench: Bench = {
@@ -331,13 +376,25 @@ async function main(): Promise<void> {
       runId,
       appCpuMs: () => appHandle.cpuMs(),
       dbCpuMs: () => database.dbCpuMs(),
+      appCommands: async () => {
+        const res = await fetch(`http://127.0.0.1:${commandsPort}/`);
+        return ((await res.json()) as { total: number }).total;
+      },
     };
+    await bench.appCommands(); // counting starts here, after boot and index builds
 
     // Warm-up (JIT, connection pools, index builds finished): own meetings, not reported.
     const warm = await httpStep(bench, 0, 200, 2, 'warm-up');
     console.log(
       `warm-up: ${warm.accepted}/${warm.sent} accepted, check ${warm.pass ? 'ok' : 'FAIL'}`,
     );
+    // The no-database baseline, same process and run: ignored events at the highest offered
+    // rate, before the steps and again after them.
+    const maxRate = Math.max(...rates);
+    await httpStep(bench, 89, 500, 2, 'warm-up, ignored', 'ignored');
+    const ignored = [
+      await httpStep(bench, 90, maxRate, seconds, `ignored ${maxRate}/s, start`, 'ignored'),
+    ];
     const raws: RawResult[] = [];
     const steps: StepResult[] = [];
     for (const [i, rate] of rates.entries()) {
@@ -358,21 +415,36 @@ async function main(): Promise<void> {
       );
       pass = pass && result.pass;
     }
+    ignored.push(
+      await httpStep(bench, 91, maxRate, seconds, `ignored ${maxRate}/s, end`, 'ignored'),
+    );
+    const baselineCpu = ignored.reduce((sum, s) => sum + s.cpu.app, 0) / ignored.length;
     raws.push(await rawBaseline(bench, 'end', rawSeconds, 'raw driver, end'));
     raws.push(
-      await rawBaseline(
-        bench,
-        'legacy',
-        rawSeconds,
-        'raw, end, previous $and filter',
-        legacyFilter,
-      ),
+      await rawBaseline(bench, 'legacy', rawSeconds, 'raw, end, conditional filter', legacyFilter),
     );
     const finalCount = await db.collection('participants').estimatedDocumentCount();
 
     console.log('');
-    printTable(steps, raws);
+    printTable([...ignored, ...steps], raws, baselineCpu);
     console.log('');
+    for (const s of ignored) pass = pass && s.pass;
+    console.log(
+      `no-database baseline (ignored event type): ${ignored.map((s) => `${s.label} ${fmt(rateOf(s.accepted, s.wallMs), 0)}/s, app CPU ${fmt(s.cpu.app, 3)} ms/request, ${fmt(s.commands, 3)} commands/request`).join('; ')}`,
+    );
+    // Saturated: the app fell clearly behind the offered rate (else the highest step).
+    const loaded = steps.filter((s) => s.pass && rateOf(s.accepted, s.wallMs) < 0.9 * s.offered);
+    const atSaturation = loaded.length > 0 ? loaded : steps.slice(-1);
+    for (const s of atSaturation) {
+      const cpuRatio = s.cpu.app / baselineCpu;
+      console.log(
+        `${s.label} (${loaded.length > 0 ? 'saturated' : 'highest step, not saturated'}): ` +
+          `${fmt(s.commands, 3)} database commands per event (target <= ${TARGET_COMMANDS}: ` +
+          `${s.commands <= TARGET_COMMANDS ? 'met' : 'NOT met'}); app CPU ${fmt(s.cpu.app, 3)} ms per event = ` +
+          `${fmt(cpuRatio, 2)} x the ignored event's (target <= ${TARGET_CPU_RATIO}: ` +
+          `${cpuRatio <= TARGET_CPU_RATIO ? 'met' : 'NOT met'})`,
+      );
+    }
     // Requests left unanswered when a step was cut are not failures; wrong records or 5xx are.
     const valid = steps.filter((s) => s.pass && s.non2xx === 0);
     const best = valid.reduce((m, s) => Math.max(m, rateOf(s.accepted, s.wallMs)), 0);
@@ -412,8 +484,8 @@ async function main(): Promise<void> {
     );
     console.log(`database share of CPU (db / (app + db + load generator)): ${dbShare.join(', ')}`);
     console.log(
-      `filter shape on this server: ${fmt(rawEnd, 0)}/s with the repository's filter (key fields, then $not) ` +
-        `vs ${fmt(rateOf(legacy.events, legacy.wallMs), 0)}/s with the previous $and-of-$or filter`,
+      `filter shape on this server: ${fmt(rawEnd, 0)}/s with the repository's filter (exactly the unique key) ` +
+        `vs ${fmt(rateOf(legacy.events, legacy.wallMs), 0)}/s with an "only if older" $and-of-$or filter`,
     );
     console.log(
       `raw per-event time p50 ${fmt(percentile(raws[0].latencies, 50))} ms at start -> ` +

@@ -22,11 +22,14 @@ import {
 
 type Where = { meeting_id: string; meeting_uuid: string; participant_key: string };
 
-/** Builds the conditional upsert's filter for a join at `ts`. */
+/** Builds the upsert's filter for a join at `ts`. */
 export type FilterShape = (where: Where, ts: number) => Record<string, unknown>;
 
-/** The repository's filter: the key fields, then flat `$not: {$gte}` "older than" conditions. */
-export const currentFilter: FilterShape = (where, ts) => ({
+/** The repository's filter: exactly the unique key (docs/architecture.md §16). */
+export const currentFilter: FilterShape = (where) => where;
+
+/** The repository's earlier filter: the key fields, then flat "only if older" conditions. */
+export const conditionalFilter: FilterShape = (where, ts) => ({
   ...where,
   join_ts: { $not: { $gte: ts } },
   leave_ts: { $not: { $gte: ts } },
@@ -47,13 +50,12 @@ export interface RawResult {
 }
 
 /**
- * The database work of ParticipantsRepository.applyJoin (first attempt, a fresh participant:
- * the conditional upsert) plus OccurrencesRepository.touch, straight through the driver with the
- * documents Mongoose sends for them on the wire (captured with mongoose.set('debug'): timestamps,
- * __v and schema defaults on insert, the key fields then the "older than" conditions as
- * `$not: {$gte}`). CONNECTIONS workers loop until `seconds` have passed. `filterFor` builds the
- * upsert's filter: the repository's (currentFilter) unless a benchmark compares another shape
- * (webhook-filter-shape.ts).
+ * The database work of one join in the app (ParticipantsRepository.applyEvents and the
+ * occurrence touch of OccurrencesRepository.applyEvents), one event per round trip: an upsert on
+ * the unique key with `$max` and `$setOnInsert`, and the occurrence's `$min`. The app sends the
+ * same operations, many to a command (group commit). CONNECTIONS workers loop until `seconds`
+ * have passed. `filterFor` builds the upsert's filter: the repository's (currentFilter) unless a
+ * benchmark compares another shape (webhook-filter-shape.ts).
  */
 export async function rawBaseline(
   b: DatabaseBench,
@@ -85,12 +87,12 @@ export async function rawBaseline(
         const t0 = performance.now();
         const where = { meeting_id: meetingId, meeting_uuid: uuid, participant_key: key };
         const filter = filterFor(where, ts);
-        await participants.findOneAndUpdate(
+        await participants.updateOne(
           filter,
           {
-            $set: {
-              join_ts: ts,
-              join_time: now,
+            $max: { join_ts: ts, join_time: now, last_event_ts: ts },
+            $set: { updated_at: now },
+            $setOnInsert: {
               user_id: String(16_000_000 + p),
               participant_uuid: key,
               zoom_user_id: null,
@@ -99,29 +101,23 @@ export async function rawBaseline(
               person_key: key,
               raw_data: { user_id: String(16_000_000 + p), user_name: `Raw User ${p}` },
               identity_rank: 1e13 + ts,
-              status: 'joined',
-              updated_at: now,
-            },
-            $max: { last_event_ts: ts },
-            $setOnInsert: {
               leave_ts: null,
               leave_time: null,
-              ended_ts: null,
-              __v: 0,
+              waiting_ts: null,
+              waiting_left_ts: null,
               created_at: now,
             },
           },
-          { upsert: true, returnDocument: 'before', projection: { identity_rank: 1 } },
+          { upsert: true },
         );
         const t1 = performance.now();
-        await occurrences.findOneAndUpdate(
+        await occurrences.updateOne(
           { meeting_id: meetingId, uuid },
           {
             $min: { first_event_ts: ts },
             $set: { updated_at: now },
             $setOnInsert: {
               kind: 'meeting',
-              __v: 0,
               topic: null,
               host_id: null,
               start_time: null,
@@ -131,7 +127,7 @@ export async function rawBaseline(
               created_at: now,
             },
           },
-          { upsert: true, returnDocument: 'after' },
+          { upsert: true },
         );
         const t2 = performance.now();
         upsertLatencies.push(t1 - t0);

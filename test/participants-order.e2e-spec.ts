@@ -355,8 +355,8 @@ describe('participant presence converges under duplicates, reordering and races 
 
   /**
    * Cases are independent: dropping each one's records keeps the collections small. The test
-   * server (mongo-java-server) uses a unique index only for exact-key lookups, so the conditional
-   * updates scan the collection there (real MongoDB serves them from the index).
+   * server (mongo-java-server) uses a unique index only for exact-key lookups, so the reads of an
+   * occurrence scan the collection there (real MongoDB serves them from an index).
    */
   async function forget(meetingId: string) {
     const db = connectionOf(t).db;
@@ -423,9 +423,9 @@ describe('participant presence converges under duplicates, reordering and races 
   it(
     `${TWO_INSTANCE_CASES} random histories through two app instances on one database`,
     async () => {
-      // ParticipantsRepository serialises writes to one join record within a process; a second
-      // instance on the same database has its own queue, so here only the database's atomic
-      // conditional writes and its unique index keep the outcome right (docs/architecture.md).
+      // Each process writes one batch at a time (group commit); a second instance on the same
+      // database writes its own batches meanwhile, so here only the database's atomic upserts
+      // and its unique index keep the outcome right (docs/architecture.md §16).
       const second = await createTestApp({
         name: 'participants_order_second',
         env: { MONGO_URI: t.config.mongoUri },

@@ -25,7 +25,7 @@ export const MAX_SECONDS = 120;
 export const WEBHOOK_PATH = '/api/zoom/webhook';
 
 export interface PlannedEvent {
-  kind: 'joined' | 'left';
+  kind: 'joined' | 'left' | 'ignored';
   /** participant_key in the database: participant_uuid here. */
   key: string;
   raw: Buffer;
@@ -111,6 +111,25 @@ export function planEvents(
   return { events, uuids };
 }
 
+/**
+ * `n` signed events of a type the app acknowledges and ignores (`meeting.chat_message_sent`):
+ * HTTP, signature check and parsing, no database. The baseline an event's cost is compared with.
+ */
+export function planIgnored(runId: string, step: number, n: number): PlannedEvent[] {
+  const baseTs = Date.now() - 60_000;
+  return Array.from({ length: n }, (_, i) => ({
+    kind: 'ignored' as const,
+    key: `${runId}-${step}-ignored-${i}`,
+    raw: Buffer.from(
+      JSON.stringify({
+        event: 'meeting.chat_message_sent',
+        event_ts: baseTs + i,
+        payload: { account_id: 'acc-1', object: { id: String(80_000_000 + step), uuid: 'x' } },
+      }),
+    ),
+  }));
+}
+
 /** Signs a whole step at once, just before it runs: one timestamp, fresh for the step. */
 export function signAll(events: PlannedEvent[], secret: string): SignedEvent[] {
   const timestamp = String(Math.floor(Date.now() / 1000));
@@ -131,6 +150,8 @@ export interface Bench {
   runId: string;
   appCpuMs(): number;
   dbCpuMs(): number;
+  /** Database commands the app has started (driver command monitoring), NaN if not counted. */
+  appCommands(): Promise<number>;
 }
 
 /** What the raw-driver benchmarks need of a Bench: the database and its CPU. */

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import type { Actor } from '../common/auth/actor';
 import type { PersonIdentity } from '../common/personal-data';
+import { retryLostInsertRace } from '../database/duplicate-key';
 import { InstructorsService } from '../instructors/instructors.service';
 import { ZoomApiError } from '../zoom/zoom-api.error';
 import {
@@ -93,16 +94,18 @@ export class MeetingAccessService {
     await this.instructors.findById(grantee);
     const instructorId = grantee.toHexString();
     const _id = grantKey(meetingId, instructorId);
-    const grant = await this.grants
-      .findOneAndUpdate(
-        { _id },
-        {
-          $set: { role, granted_by: actor.instructorId },
-          $setOnInsert: { meeting_id: meetingId, instructor_id: instructorId },
-        },
-        { upsert: true, new: true },
-      )
-      .exec();
+    const grant = await retryLostInsertRace(() =>
+      this.grants
+        .findOneAndUpdate(
+          { _id },
+          {
+            $set: { role, granted_by: actor.instructorId },
+            $setOnInsert: { meeting_id: meetingId, instructor_id: instructorId },
+          },
+          { upsert: true, new: true },
+        )
+        .exec(),
+    );
     return grant;
   }
 

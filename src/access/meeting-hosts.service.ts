@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { Clock } from '../common/clock';
 import { emailMatcher, type PersonIdentity } from '../common/personal-data';
+import { retryLostInsertRace } from '../database/duplicate-key';
 import { ZoomApiError, ZoomConfigError } from '../zoom/zoom-api.error';
 import { ZoomMeetingsService } from '../zoom/zoom-meetings.service';
 import { MeetingHost } from './schemas/meeting-host.schema';
@@ -105,7 +106,10 @@ export class MeetingHostsService {
         throw error;
       }
     }
-    await this.hosts.updateOne({ _id: meetingId }, { $set: facts }, { upsert: true }).exec();
+    // Two requests may refresh one meeting at once: the loser of the insert race updates instead.
+    await retryLostInsertRace(() =>
+      this.hosts.updateOne({ _id: meetingId }, { $set: facts }, { upsert: true }).exec(),
+    );
     this.logger.debug(`Meeting ${meetingId}: host facts refreshed from Zoom`);
     return facts;
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { isDuplicateKey } from '../database/duplicate-key';
+import { isDuplicateKey, retryLostInsertRace } from '../database/duplicate-key';
 import { OpenBroadcast } from './schemas/open-broadcast.schema';
 
 const MAX_ROUNDS = 5;
@@ -51,13 +51,15 @@ export class OpenBroadcastsRepository {
 
   /** An explicit duplicate (`allow_duplicate`) becomes the open broadcast later sends are told of. */
   async take(meetingId: string, questionId: Types.ObjectId, broadcastId: Types.ObjectId) {
-    await this.claims
-      .updateOne(
-        { _id: `${meetingId}:${questionId.toHexString()}` },
-        { $set: { broadcast_id: broadcastId, claimed_at: new Date() } },
-        { upsert: true },
-      )
-      .exec();
+    await retryLostInsertRace(() =>
+      this.claims
+        .updateOne(
+          { _id: `${meetingId}:${questionId.toHexString()}` },
+          { $set: { broadcast_id: broadcastId, claimed_at: new Date() } },
+          { upsert: true },
+        )
+        .exec(),
+    );
   }
 
   /** Claims held by these broadcasts (retention deletes the broadcasts). */

@@ -1,13 +1,74 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, mongo } from 'mongoose';
+import { bulkUpsert } from '../database/bulk-upsert';
 import { MeetingKind, OccurrenceEvent } from './participant-events';
 import { MeetingOccurrence } from './schemas/meeting-occurrence.schema';
-import { retryTestServerCodelessError } from '../database/test-server-workarounds';
 
 export type OccurrenceRecord = MeetingOccurrence;
 
-const DUPLICATE_KEY = 11000;
+/** A participant event of this occurrence at `ts`, or a meeting.started / ended. */
+export type OccurrenceWrite =
+  | { kind: 'touch'; meetingId: string; meetingUuid: string; meetingKind: MeetingKind; ts: number }
+  | OccurrenceEvent;
+
+/**
+ * The upsert of one occurrence write: filter exactly the unique key, commutative operators for
+ * the event times; `updated_at` on every write (retention keeps an occurrence an event touched).
+ */
+function occurrenceUpsert(
+  item: OccurrenceWrite,
+  now: Date,
+): mongo.AnyBulkWriteOperation<MeetingOccurrence> {
+  const filter = { meeting_id: item.meetingId, uuid: item.meetingUuid };
+  let update: Record<string, Record<string, unknown>>;
+  if (item.kind === 'touch') {
+    update = {
+      $min: { first_event_ts: item.ts },
+      $set: { updated_at: now },
+      $setOnInsert: {
+        kind: item.meetingKind,
+        topic: null,
+        host_id: null,
+        start_time: null,
+        end_time: null,
+        started_ts: null,
+        ended_ts: null,
+        created_at: now,
+      },
+    };
+  } else if (item.kind === 'started') {
+    update = {
+      $min: { first_event_ts: item.ts },
+      $max: { started_ts: item.ts },
+      // The started event is the authority on these; an ended event only fills them in.
+      $set: {
+        kind: item.meetingKind,
+        topic: item.topic,
+        host_id: item.hostId,
+        start_time: item.startTime,
+        updated_at: now,
+      },
+      $setOnInsert: { end_time: null, ended_ts: null, created_at: now },
+    };
+  } else {
+    update = {
+      $min: { first_event_ts: item.ts },
+      $max: { ended_ts: item.ts, ...(item.endTime ? { end_time: item.endTime } : {}) },
+      $set: { updated_at: now },
+      $setOnInsert: {
+        kind: item.meetingKind,
+        topic: item.topic,
+        host_id: item.hostId,
+        start_time: item.startTime,
+        started_ts: null,
+        ...(item.endTime ? {} : { end_time: null }),
+        created_at: now,
+      },
+    };
+  }
+  return { updateOne: { filter, update, upsert: true } };
+}
 
 /** Meeting occurrences (`object.uuid`), written with commutative operators only ($min/$max). */
 @Injectable()
@@ -17,46 +78,36 @@ export class OccurrencesRepository {
   ) {}
 
   /**
-   * Notes that an event of this occurrence happened at `ts` and returns the occurrence as it is
-   * now (its ended_ts tells the caller whether a meeting end must be applied to a new join).
+   * One bulk write (one command) for a batch: each occurrence a participant event of the batch
+   * touched (its `first_event_ts` is a `$min` over every event of the occurrence, so a batch's
+   * touches of one occurrence are one operation) and each meeting.started / ended. Answers per
+   * item null (durable) or the error its write met.
    */
-  async touch(
-    meetingId: string,
-    uuid: string,
-    kind: MeetingKind,
-    ts: number,
-  ): Promise<OccurrenceRecord> {
-    return this.upsert(meetingId, uuid, {
-      $min: { first_event_ts: ts },
-      $setOnInsert: { kind },
+  async applyEvents(items: OccurrenceWrite[]): Promise<unknown[]> {
+    const writes: OccurrenceWrite[] = [];
+    const writeOf: number[] = [];
+    const touchOf = new Map<string, number>();
+    items.forEach((item, at) => {
+      if (item.kind === 'touch') {
+        const id = `${item.meetingId}\u0000${item.meetingUuid}`;
+        const earlier = touchOf.get(id);
+        if (earlier !== undefined) {
+          const first = writes[earlier];
+          writes[earlier] = { ...item, ts: Math.min(first.ts, item.ts) };
+          writeOf[at] = earlier;
+          return;
+        }
+        touchOf.set(id, writes.length);
+      }
+      writeOf[at] = writes.length;
+      writes.push(item);
     });
-  }
-
-  /** meeting.started / meeting.ended (and the webinar twins). */
-  async record(event: OccurrenceEvent): Promise<OccurrenceRecord> {
-    if (event.kind === 'started') {
-      return this.upsert(event.meetingId, event.meetingUuid, {
-        $min: { first_event_ts: event.ts },
-        $max: { started_ts: event.ts },
-        // The started event is the authority on these; an ended event only fills them in.
-        $set: {
-          kind: event.meetingKind,
-          topic: event.topic,
-          host_id: event.hostId,
-          start_time: event.startTime,
-        },
-      });
-    }
-    return this.upsert(event.meetingId, event.meetingUuid, {
-      $min: { first_event_ts: event.ts },
-      $max: { ended_ts: event.ts, ...(event.endTime ? { end_time: event.endTime } : {}) },
-      $setOnInsert: {
-        kind: event.meetingKind,
-        topic: event.topic,
-        host_id: event.hostId,
-        start_time: event.startTime,
-      },
-    });
+    const now = new Date();
+    const { errors } = await bulkUpsert(
+      this.occurrences.collection as unknown as mongo.Collection<MeetingOccurrence>,
+      writes.map((w) => occurrenceUpsert(w, now)),
+    );
+    return items.map((_, at) => errors.get(writeOf[at]) ?? null);
   }
 
   /** The occurrence whose first event is the latest: the one running now, or the last one. */
@@ -126,30 +177,5 @@ export class OccurrencesRepository {
       .deleteOne({ meeting_id: meetingId, uuid, updated_at: { $lt: cutoff } })
       .exec();
     return result.deletedCount;
-  }
-
-  /** Unconditional filter on the unique key: 11000 only when a concurrent insert won; retry. */
-  private async upsert(
-    meetingId: string,
-    uuid: string,
-    update: Record<string, unknown>,
-  ): Promise<OccurrenceRecord> {
-    const filter = { meeting_id: meetingId, uuid };
-    const options = { upsert: true, new: true } as const;
-    // The update only sets and takes minimums/maximums, so repeating it changes nothing.
-    const write = () =>
-      retryTestServerCodelessError(() =>
-        this.occurrences
-          .findOneAndUpdate(filter, update, options)
-          .lean<OccurrenceRecord>()
-          .orFail()
-          .exec(),
-      );
-    try {
-      return await write();
-    } catch (error: unknown) {
-      if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
-      return write();
-    }
   }
 }

@@ -62,7 +62,8 @@ export class ParticipantsSyncService {
     }
     const kind: MeetingKind = known?.kind ?? 'meeting';
     const scope = { meeting_id: meetingId, meeting_uuid: uuid };
-    const before = statusByKey(await this.records.findByOccurrence(scope));
+    const endedTs = async () => (await this.occurrences.find(meetingId, uuid))?.ended_ts ?? null;
+    const before = statusByKey(await this.records.findByOccurrence(scope, await endedTs()));
 
     const listed = new Set<string>();
     for (const row of live) {
@@ -89,7 +90,7 @@ export class ParticipantsSyncService {
         });
       }
     }
-    await this.correctWaitingRoom(scope, kind, live, snapshotTs);
+    await this.correctWaitingRoom(scope, kind, live, snapshotTs, await endedTs());
     for (const [key, record] of before) {
       // Absent from Zoom's list: out of the meeting and out of its waiting room.
       if (listed.has(key) || record.status === 'left') continue;
@@ -99,11 +100,10 @@ export class ParticipantsSyncService {
         { ...scope, participant_key: key },
         snapshotTs,
         new Date(snapshotTs),
-        null,
       );
     }
 
-    const after = statusByKey(await this.records.findByOccurrence(scope));
+    const after = statusByKey(await this.records.findByOccurrence(scope, await endedTs()));
     let added = 0;
     let closed = 0;
     let unchanged = 0;
@@ -131,8 +131,9 @@ export class ParticipantsSyncService {
     meetingKind: MeetingKind,
     live: ZoomLiveParticipant[],
     snapshotTs: number,
+    endedTs: number | null,
   ): Promise<void> {
-    const now = statusByKey(await this.records.findByOccurrence(scope));
+    const now = statusByKey(await this.records.findByOccurrence(scope, endedTs));
     for (const row of live) {
       if (row.leaveTime !== null) continue;
       const identity = identityOf(row);

@@ -8,6 +8,7 @@ import { ParticipantsSyncService } from './participants-sync.service';
 import { ParticipantsController } from './participants.controller';
 import { ParticipantsRepository } from './participants.repository';
 import { ParticipantsService } from './participants.service';
+import { PresenceWriter } from './presence-writer';
 import { MeetingOccurrence, MeetingOccurrenceSchema } from './schemas/meeting-occurrence.schema';
 import { Participant, ParticipantSchema } from './schemas/participant.schema';
 
@@ -27,6 +28,7 @@ import { Participant, ParticipantSchema } from './schemas/participant.schema';
     ParticipantsRepository,
     OccurrencesRepository,
     ParticipantsSyncService,
+    PresenceWriter,
   ],
   exports: [ParticipantsService],
 })

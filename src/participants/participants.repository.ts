@@ -1,18 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { FilterQuery, Model } from 'mongoose';
-import {
-  PerKeySerializer,
-  retryTestServerCodelessError,
-  unsetOrAtMost,
-  unsetOrBelow,
-} from '../database/test-server-workarounds';
+import { FilterQuery, Model, mongo } from 'mongoose';
+import { bulkUpsert, writeErrorsOf } from '../database/bulk-upsert';
 import {
   ParticipantEvent,
   ParticipantIdentity,
   participantKey,
   personKey,
 } from './participant-events';
+import { ParticipantView, presenceOf, withPresence } from './presence';
 import { Participant, type ParticipantStatus } from './schemas/participant.schema';
 
 /**
@@ -21,7 +17,8 @@ import { Participant, type ParticipantStatus } from './schemas/participant.schem
  */
 const JOIN_RANK_OFFSET = 1e13;
 
-const DUPLICATE_KEY = 11000;
+/** Join records whose identity rank this process knows a lower bound of (see knownRanks). */
+const KNOWN_RANKS_LIMIT = 50_000;
 
 export interface JoinKey {
   meeting_id: string;
@@ -29,46 +26,104 @@ export interface JoinKey {
   participant_key: string;
 }
 
-export type ParticipantRecord = Participant;
+export type ParticipantRecord = ParticipantView;
 export type ParticipantIdentityKeys = Pick<Participant, 'zoom_user_id' | 'person_key'>;
 
-interface UpdateOutcome {
-  outcome: 'inserted' | 'matched' | 'missed';
-  /** identity_rank before the update, when a record matched. */
-  previousRank: number | null;
-}
+/** Which fact of a join each event kind is: the field it takes the newest ts of. */
+const TS_FIELD = {
+  joined: 'join_ts',
+  left: 'leave_ts',
+  waiting: 'waiting_ts',
+  waiting_left: 'waiting_left_ts',
+} as const;
 
-/** The record's `field` is unset or older than ts (a missing ts counts as minus infinity). */
-const olderThan = (field: keyof Participant, ts: number): FilterQuery<Participant> =>
-  unsetOrBelow(field, ts);
-/** The record's `field` is unset or not after ts. */
-const notAfter = (field: keyof Participant, ts: number): FilterQuery<Participant> =>
-  unsetOrAtMost(field, ts);
+/** The Zoom time an event kind carries, kept beside its ts field. */
+const TIME_FIELD = { joined: 'join_time', left: 'leave_time' } as const;
 
-function isDuplicateKey(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { code?: unknown }).code === DUPLICATE_KEY
-  );
+type IdentityFields = ReturnType<ParticipantsRepository['identityFields']>;
+
+/** One event's write: the upsert of its facts, and its identity for a record that has a worse one. */
+interface EventWrite {
+  id: string;
+  where: JoinKey;
+  identity: IdentityFields;
+  upsert: mongo.AnyBulkWriteOperation<Participant>;
 }
 
 /**
- * Atomic, order-independent writes of join records. Each event is one or two single-document
- * updates whose filters say "only if this event is newer than what the record has applied" and
- * which keep `status = left iff max(leave_ts, ended_ts) >= join_ts`. Concurrent webhooks for one
- * join therefore never lose an update (no read-modify-write), duplicates match nothing, and any
- * permutation of the same events converges (docs/zoom.md §3: at-least-once, unordered delivery).
+ * Order-independent writes of join records (docs/architecture.md §9, §16). Every event is one
+ * upsert whose filter is exactly the unique key and whose update only takes maximums ($max of
+ * its ts and its Zoom time) and fills a new record ($setOnInsert), so it needs no condition,
+ * repeats harmlessly, commutes with every other event's, and never meets a write conflict between
+ * instances; presence is derived from those facts when read (presence.ts). The one conditional
+ * write left is the identity of an existing record, replaced only by a better-ranked event's.
  */
 @Injectable()
 export class ParticipantsRepository {
-  /** Writes to one join record from this process, one at a time (see `serialized`). */
-  private readonly perRecord = new PerKeySerializer();
+  /**
+   * Per join record: an identity rank its stored identity_rank is known to be at least (this
+   * process wrote or saw it written; ranks only grow). An event ranked no higher cannot improve
+   * the identity, so its conditional identity write is skipped. Safe to lose; bounded.
+   */
+  private readonly knownRanks = new Map<string, number>();
 
   constructor(@InjectModel(Participant.name) private readonly participants: Model<Participant>) {}
 
-  /** Applies a participant_joined / participant_left. Returns the join key it touched, or null. */
-  async apply(event: ParticipantEvent): Promise<JoinKey | null> {
+  /**
+   * Applies participant_joined / _left / waiting-room events, all in one bulk write (one command;
+   * a second only for identities to improve). Answers per event null (durable, or an event with
+   * no join key, which touches nothing) or the error its write met.
+   */
+  async applyEvents(events: ParticipantEvent[]): Promise<unknown[]> {
+    const outcomes: unknown[] = events.map(() => null);
+    const writes: Array<{ at: number; write: EventWrite }> = [];
+    events.forEach((event, at) => {
+      const write = this.eventWrite(event);
+      if (write) writes.push({ at, write });
+    });
+    if (writes.length === 0) return outcomes;
+
+    const upserted = await bulkUpsert(
+      this.participants.collection as unknown as mongo.Collection<Participant>,
+      writes.map((w) => w.write.upsert),
+    );
+    const improve: Array<{ at: number; write: EventWrite }> = [];
+    writes.forEach((w, i) => {
+      const error = upserted.errors.get(i);
+      if (error !== undefined) outcomes[w.at] = error;
+      else if (upserted.inserted.has(i)) this.noteRank(w.write.id, w.write.identity.identity_rank);
+      else if ((this.knownRanks.get(w.write.id) ?? -1) < w.write.identity.identity_rank) {
+        improve.push(w);
+      }
+    });
+    if (improve.length > 0) {
+      const improved = await this.improveIdentities(improve.map((w) => w.write));
+      improve.forEach((w, i) => {
+        const error = improved.get(i);
+        if (error !== undefined) outcomes[w.at] = error;
+        else this.noteRank(w.write.id, w.write.identity.identity_rank);
+      });
+    }
+    return outcomes;
+  }
+
+  /**
+   * A leave at `ts` for a join the sync found missing from Zoom's list: its facts only, on a
+   * record that exists (no identity to create one with).
+   */
+  async applyLeave(where: JoinKey, ts: number, leaveTime: Date): Promise<void> {
+    await this.participants.collection.updateOne(where, {
+      $max: { leave_ts: ts, leave_time: leaveTime, last_event_ts: ts },
+      $set: { updated_at: new Date() },
+    });
+  }
+
+  /** Forgets what this process knew of stored records (after records were deleted). */
+  forgetKnownRanks(): void {
+    this.knownRanks.clear();
+  }
+
+  private eventWrite(event: ParticipantEvent): EventWrite | null {
     const key = participantKey(event.participant);
     if (key === null) return null;
     const where: JoinKey = {
@@ -76,347 +131,134 @@ export class ParticipantsRepository {
       meeting_uuid: event.meetingUuid,
       participant_key: key,
     };
-    await this.serialized(where, () =>
-      event.kind === 'joined'
-        ? this.applyJoin(where, event)
-        : event.kind === 'waiting'
-          ? this.applyWaiting(where, event)
-          : event.kind === 'waiting_left'
-            ? this.applyWaitingLeft(where, event)
-            : this.leave(where, event.ts, event.time, event.participant),
-    );
-    return where;
-  }
-
-  /**
-   * Runs writes to one join record from this process one at a time. Zoom's retries and
-   * duplicates often arrive together; taken in turn they settle by the conditions alone instead
-   * of racing to the unique index. Correctness never depends on it (the conditional writes stay
-   * atomic across instances); the test server needs it (PerKeySerializer).
-   */
-  private serialized(where: JoinKey, work: () => Promise<void>): Promise<void> {
-    const id = `${where.meeting_id}\u0000${where.meeting_uuid}\u0000${where.participant_key}`;
-    return this.perRecord.run(id, work);
-  }
-
-  /**
-   * A join applies if newer than the record's join. It reopens the record (status joined) only
-   * if it is also newer than the record's leave, waiting-room entry and meeting end; otherwise it
-   * updates the join fields and the status stays (a left, end or waiting room that came after).
-   */
-  private async applyJoin(where: JoinKey, event: ParticipantEvent): Promise<void> {
-    const ts = event.ts;
-    const identity = this.identityFields(
-      event.participant,
-      where.participant_key,
-      JOIN_RANK_OFFSET + ts,
-    );
-    const joinFields = { join_ts: ts, join_time: event.time, ...identity };
-    const reopen = {
-      filter: {
-        ...where,
-        ...olderThan('join_ts', ts),
-        ...olderThan('leave_ts', ts),
-        ...olderThan('ended_ts', ts),
-        ...olderThan('waiting_ts', ts),
-      },
-      update: {
-        $set: { ...joinFields, status: 'joined' },
-        $max: { last_event_ts: ts },
-        $setOnInsert: { leave_ts: null, leave_time: null, ended_ts: null, waiting_ts: null },
-      },
-    };
-    if ((await this.upsertOrMatch(reopen.filter, reopen.update)).outcome !== 'missed') return;
-    await this.participants
-      .updateOne(
-        {
-          ...where,
-          ...olderThan('join_ts', ts),
-          $or: [
-            { leave_ts: { $gte: ts } },
-            { ended_ts: { $gte: ts } },
-            { waiting_ts: { $gte: ts } },
-          ],
-        },
-        { $set: joinFields, $max: { last_event_ts: ts } },
-      )
-      .exec();
-  }
-
-  /**
-   * A waiting-room entry (docs/zoom.md §7) applies if newer than the record's last one. It makes
-   * the record `waiting` only if not older than its join (an admit that came first stays older)
-   * and newer than its leave and meeting end; `left` instead when a participant_left_waiting_room
-   * not older than it came first; otherwise it only notes its ts. Its identity ranks like a
-   * leave's: below any join's.
-   */
-  private async applyWaiting(where: JoinKey, event: ParticipantEvent): Promise<void> {
-    const ts = event.ts;
-    const identity = this.identityFields(event.participant, where.participant_key, ts);
-    const latest = {
-      ...where,
-      ...olderThan('waiting_ts', ts),
-      ...notAfter('join_ts', ts),
-      ...olderThan('leave_ts', ts),
-      ...olderThan('ended_ts', ts),
-    };
-    const enter = {
-      filter: { ...latest, ...olderThan('waiting_left_ts', ts) },
-      update: {
-        $set: { waiting_ts: ts, status: 'waiting' },
-        $max: { last_event_ts: ts },
-        $setOnInsert: {
-          ...identity,
-          join_ts: null,
-          join_time: null,
-          leave_ts: null,
-          leave_time: null,
-          ended_ts: null,
-          waiting_left_ts: null,
+    const rank = event.kind === 'joined' ? JOIN_RANK_OFFSET + event.ts : event.ts;
+    const identity = this.identityFields(event.participant, key, rank);
+    const tsField = TS_FIELD[event.kind];
+    const timeField =
+      event.kind === 'joined' || event.kind === 'left' ? TIME_FIELD[event.kind] : null;
+    const now = new Date();
+    const newest: Record<string, number | Date> = { [tsField]: event.ts, last_event_ts: event.ts };
+    if (timeField !== null && event.time !== null) newest[timeField] = event.time;
+    // A new record starts with this event's identity and no other fact.
+    const fresh: Record<string, unknown> = { ...identity, created_at: now };
+    for (const field of Object.values(TS_FIELD)) if (!(field in newest)) fresh[field] = null;
+    for (const field of Object.values(TIME_FIELD)) if (!(field in newest)) fresh[field] = null;
+    return {
+      id: `${where.meeting_id}\u0000${where.meeting_uuid}\u0000${key}`,
+      where,
+      identity,
+      upsert: {
+        updateOne: {
+          filter: where,
+          update: { $max: newest, $setOnInsert: fresh, $set: { updated_at: now } },
+          upsert: true,
         },
       },
     };
-    let { outcome, previousRank } = await this.upsertOrMatch(enter.filter, enter.update);
-    if (outcome === 'missed') {
-      // The newest state, but its end (a leave of the waiting room as new or newer) is here.
-      ({ outcome, previousRank } = await this.match(
-        { ...latest, waiting_left_ts: { $gte: ts } },
-        { $set: { waiting_ts: ts, status: 'left' }, $max: { last_event_ts: ts } },
-      ));
-    }
-    if (outcome === 'missed') {
-      await this.participants
-        .updateOne(
-          {
-            ...where,
-            ...olderThan('waiting_ts', ts),
-            $or: [{ join_ts: { $gt: ts } }, { leave_ts: { $gte: ts } }, { ended_ts: { $gte: ts } }],
+  }
+
+  /**
+   * Identity fields come from the best event (any join outranks a leave, then the newest): an
+   * event ranked above the stored identity replaces it, atomically by the rank condition, so two
+   * instances improving one record at once keep the better. One command for the batch; answers
+   * per write (by index) the error it met.
+   */
+  private async improveIdentities(writes: EventWrite[]): Promise<Map<number, unknown>> {
+    const errors = new Map<number, unknown>();
+    try {
+      await this.participants.collection.bulkWrite(
+        writes.map((w) => ({
+          updateOne: {
+            filter: { ...w.where, identity_rank: { $lt: w.identity.identity_rank } },
+            update: { $set: w.identity },
           },
-          { $set: { waiting_ts: ts }, $max: { last_event_ts: ts } },
-        )
-        .exec();
-      return;
+        })),
+        { ordered: false },
+      );
+    } catch (error: unknown) {
+      if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
+      for (const writeError of writeErrorsOf(error)) errors.set(writeError.index, error);
     }
-    if (outcome === 'matched' && (previousRank ?? 0) < identity.identity_rank) {
-      await this.participants
-        .updateOne({ ...where, identity_rank: { $lt: identity.identity_rank } }, { $set: identity })
-        .exec();
+    return errors;
+  }
+
+  private noteRank(id: string, rank: number): void {
+    if ((this.knownRanks.get(id) ?? -1) >= rank) return;
+    this.knownRanks.delete(id);
+    if (this.knownRanks.size >= KNOWN_RANKS_LIMIT) {
+      // The oldest entry goes (a Map iterates in insertion order).
+      const oldest = this.knownRanks.keys().next();
+      if (!oldest.done) this.knownRanks.delete(oldest.value);
     }
+    this.knownRanks.set(id, rank);
   }
 
   /**
-   * participant_left_waiting_room (docs/zoom.md §7) ends a waiting-room stay and nothing else:
-   * it closes the record only while its newest state is the waiting room (status `waiting`) with
-   * an entry not newer than this event. A person admitted meanwhile stays in the meeting, in
-   * whatever order the admit and this event arrive: the event never sets leave_ts, so a join it
-   * did not see still reopens the record. Its ts is kept ($max) for a waiting-room entry that
-   * arrives after it (applyWaiting). A first event creates the record, left, like a leave.
+   * Joins of one occurrence, grouped by person: sorted by person_key, newest join first, each with
+   * its presence (`endedTs`: the occurrence's meeting end). `joinedOnly`: only joins in the
+   * meeting now.
    */
-  private async applyWaitingLeft(where: JoinKey, event: ParticipantEvent): Promise<void> {
-    const ts = event.ts;
-    const identity = this.identityFields(event.participant, where.participant_key, ts);
-    const { outcome, previousRank } = await this.upsertOrMatch(
-      { ...where, ...olderThan('waiting_left_ts', ts) },
-      {
-        $set: { waiting_left_ts: ts },
-        $max: { last_event_ts: ts },
-        $setOnInsert: {
-          ...identity,
-          status: 'left',
-          join_ts: null,
-          join_time: null,
-          leave_ts: null,
-          leave_time: null,
-          waiting_ts: null,
-          ended_ts: null,
-        },
-      },
-    );
-    await this.participants
-      .updateOne(
-        { ...where, status: 'waiting', ...notAfter('waiting_ts', ts) },
-        { $set: { status: 'left' } },
-      )
-      .exec();
-    if (outcome === 'matched' && (previousRank ?? 0) < identity.identity_rank) {
-      await this.participants
-        .updateOne({ ...where, identity_rank: { $lt: identity.identity_rank } }, { $set: identity })
-        .exec();
-    }
-  }
-
-  /**
-   * A leave applies if newer than the record's leave. It closes the record only if it is not
-   * older than the record's join or waiting-room entry (a late leave of an earlier join never
-   * removes a later one).
-   * `identity` is null for a sync closing a join the snapshot no longer lists.
-   */
-  async applyLeave(
-    where: JoinKey,
-    ts: number,
-    leaveTime: Date | null,
-    identity: ParticipantIdentity | null,
-  ): Promise<void> {
-    await this.serialized(where, () => this.leave(where, ts, leaveTime, identity));
-  }
-
-  private async leave(
-    where: JoinKey,
-    ts: number,
-    leaveTime: Date | null,
-    identity: ParticipantIdentity | null,
-  ): Promise<void> {
-    const identityFields = identity
-      ? this.identityFields(identity, where.participant_key, ts)
-      : null;
-    const close = {
-      filter: {
-        ...where,
-        ...olderThan('leave_ts', ts),
-        ...notAfter('join_ts', ts),
-        ...notAfter('waiting_ts', ts),
-      },
-      update: {
-        $set: { leave_ts: ts, leave_time: leaveTime, status: 'left' },
-        $max: { last_event_ts: ts },
-        // A leave before its join (or with the join missed) creates the record, already left.
-        ...(identityFields
-          ? {
-              $setOnInsert: {
-                ...identityFields,
-                join_ts: null,
-                join_time: null,
-                ended_ts: null,
-                waiting_ts: null,
-              },
-            }
-          : {}),
-      },
-    };
-    const { outcome, previousRank } = identityFields
-      ? await this.upsertOrMatch(close.filter, close.update)
-      : await this.match(close.filter, close.update);
-    if (outcome === 'missed') {
-      // Not older than the record's join (else the stale leave only notes its time); a join
-      // always outranks a leave's identity, so nothing more to do on this path.
-      await this.participants
-        .updateOne(
-          {
-            ...where,
-            ...olderThan('leave_ts', ts),
-            $or: [{ join_ts: { $gt: ts } }, { waiting_ts: { $gt: ts } }],
-          },
-          { $set: { leave_ts: ts, leave_time: leaveTime }, $max: { last_event_ts: ts } },
-        )
-        .exec();
-      return;
-    }
-    if (
-      outcome === 'matched' &&
-      identityFields &&
-      (previousRank ?? 0) < identityFields.identity_rank
-    ) {
-      // The record may know this person only from an older leave: the newer leave's identity
-      // wins, and the rank condition keeps a join's (or a newer leave's) identity in place.
-      await this.participants
-        .updateOne(
-          { ...where, identity_rank: { $lt: identityFields.identity_rank } },
-          { $set: identityFields },
-        )
-        .exec();
-    }
-  }
-
-  /**
-   * meeting.ended for one occurrence (or for one join of it, when the join's event was processed
-   * after the end): joins not newer than the end become left; later joins only record the end.
-   */
-  async applyEnded(
-    scope: { meeting_id: string; meeting_uuid: string; participant_key?: string },
-    ts: number,
-  ): Promise<void> {
-    await this.participants
-      .updateMany(
-        {
-          ...scope,
-          ...olderThan('ended_ts', ts),
-          ...notAfter('join_ts', ts),
-          ...notAfter('waiting_ts', ts),
-        },
-        { $set: { ended_ts: ts, status: 'left' }, $max: { last_event_ts: ts } },
-      )
-      .exec();
-    await this.participants
-      .updateMany(
-        {
-          ...scope,
-          ...olderThan('ended_ts', ts),
-          $or: [{ join_ts: { $gt: ts } }, { waiting_ts: { $gt: ts } }],
-        },
-        { $set: { ended_ts: ts }, $max: { last_event_ts: ts } },
-      )
-      .exec();
-  }
-
-  /** Joins of one occurrence, grouped by person: sorted by person_key, newest join first. */
-  streamByPerson(
+  async *streamByPerson(
     occurrence: { meeting_id: string; meeting_uuid: string },
-    options: { joinedOnly: boolean; afterPersonKey: string | null },
-  ): AsyncIterable<ParticipantRecord> {
+    options: { joinedOnly: boolean; afterPersonKey: string | null; endedTs: number | null },
+  ): AsyncGenerator<ParticipantRecord> {
     const filter: FilterQuery<Participant> = { ...occurrence };
-    if (options.joinedOnly) filter.status = 'joined';
     if (options.afterPersonKey !== null) filter.person_key = { $gt: options.afterPersonKey };
-    return this.participants
+    const records = this.participants
       .find(filter)
       .sort({ person_key: 1, join_ts: -1, participant_key: 1 })
-      .lean<ParticipantRecord>()
+      .lean<Participant>()
       .cursor({ batchSize: 500 });
+    for await (const record of records) {
+      const view = withPresence(record, options.endedTs);
+      if (!options.joinedOnly || view.status === 'joined') yield view;
+    }
   }
 
   /** Distinct people with at least one join in `status` (null: any). */
   async countPeople(
     occurrence: { meeting_id: string; meeting_uuid: string },
     status: ParticipantStatus | null,
+    endedTs: number | null,
   ): Promise<number> {
-    return (await this.personKeysWithStatus(occurrence, status)).length;
+    return (await this.personKeysWithStatus(occurrence, status, endedTs)).length;
   }
 
   async personKeysWithStatus(
     occurrence: { meeting_id: string; meeting_uuid: string },
     status: ParticipantStatus | null,
+    endedTs: number | null,
   ): Promise<string[]> {
-    const filter: FilterQuery<Participant> = { ...occurrence };
-    if (status !== null) filter.status = status;
-    const keys = await this.participants.distinct('person_key', filter).exec();
-    return keys.map(String);
+    const keys = new Set<string>();
+    for (const record of await this.presenceFacts(occurrence)) {
+      if (status === null || presenceOf(record, endedTs) === status) keys.add(record.person_key);
+    }
+    return [...keys];
   }
 
   async isPersonJoined(
     occurrence: { meeting_id: string; meeting_uuid: string },
     personKeyValue: string,
+    endedTs: number | null,
   ): Promise<boolean> {
-    const found = await this.participants
-      .exists({ ...occurrence, status: 'joined', person_key: personKeyValue })
-      .exec();
-    return found !== null;
+    const records = await this.presenceFacts({ ...occurrence, person_key: personKeyValue });
+    return records.some((r) => presenceOf(r, endedTs) === 'joined');
   }
 
-  async joinedPersonKeys(occurrence: {
-    meeting_id: string;
-    meeting_uuid: string;
-  }): Promise<string[]> {
-    const keys = await this.participants
-      .distinct('person_key', { ...occurrence, status: 'joined' })
-      .exec();
-    return keys.map(String);
+  async joinedPersonKeys(
+    occurrence: { meeting_id: string; meeting_uuid: string },
+    endedTs: number | null,
+  ): Promise<string[]> {
+    return this.personKeysWithStatus(occurrence, 'joined', endedTs);
   }
 
-  /** Every join of an occurrence (the sync compares them with Zoom's list). */
-  async findByOccurrence(occurrence: {
-    meeting_id: string;
-    meeting_uuid: string;
-  }): Promise<ParticipantRecord[]> {
-    return this.participants.find(occurrence).lean<ParticipantRecord[]>().exec();
+  /** Every join of an occurrence with its presence (the sync compares them with Zoom's list). */
+  async findByOccurrence(
+    occurrence: { meeting_id: string; meeting_uuid: string },
+    endedTs: number | null,
+  ): Promise<ParticipantRecord[]> {
+    const records = await this.participants.find(occurrence).lean<Participant[]>().exec();
+    return records.map((r) => withPresence(r, endedTs));
   }
 
   /** Every join of an occurrence (retention). */
@@ -447,6 +289,27 @@ export class ParticipantsRepository {
     return result.deletedCount;
   }
 
+  /** The facts presence is derived from, and the person, of the joins `filter` selects. */
+  private presenceFacts(filter: FilterQuery<Participant>) {
+    return this.participants
+      .find(filter, {
+        person_key: 1,
+        join_ts: 1,
+        leave_ts: 1,
+        waiting_ts: 1,
+        waiting_left_ts: 1,
+      })
+      .lean<
+        Array<
+          Pick<
+            Participant,
+            'person_key' | 'join_ts' | 'leave_ts' | 'waiting_ts' | 'waiting_left_ts'
+          >
+        >
+      >()
+      .exec();
+  }
+
   private identityFields(p: ParticipantIdentity, joinKey: string, rank: number) {
     return {
       user_id: p.user_id,
@@ -458,49 +321,5 @@ export class ParticipantsRepository {
       raw_data: p.raw_data,
       identity_rank: rank,
     };
-  }
-
-  /**
-   * Conditional upsert: inserts the first event of a join, updates in place when the condition
-   * holds. When the record exists but the condition does not hold, the upsert collides on the
-   * unique key (11000, as on real MongoDB); so does a concurrent first insert. Both are settled by
-   * the same update without upsert. Returns the record's identity_rank from before the update.
-   */
-  private async upsertOrMatch(
-    filter: FilterQuery<Participant>,
-    update: Record<string, unknown>,
-  ): Promise<UpdateOutcome> {
-    try {
-      // Repeating the conditional upsert is safe: its conditions make it idempotent.
-      const before = await retryTestServerCodelessError(() =>
-        this.participants
-          .findOneAndUpdate(filter, update, {
-            upsert: true,
-            new: false,
-            projection: { identity_rank: 1 },
-          })
-          .lean<Pick<Participant, 'identity_rank'>>()
-          .exec(),
-      );
-      return before
-        ? { outcome: 'matched', previousRank: before.identity_rank }
-        : { outcome: 'inserted', previousRank: null };
-    } catch (error: unknown) {
-      if (!isDuplicateKey(error)) throw error;
-    }
-    return this.match(filter, update);
-  }
-
-  private async match(
-    filter: FilterQuery<Participant>,
-    update: Record<string, unknown>,
-  ): Promise<UpdateOutcome> {
-    const before = await this.participants
-      .findOneAndUpdate(filter, update, { new: false, projection: { identity_rank: 1 } })
-      .lean<Pick<Participant, 'identity_rank'>>()
-      .exec();
-    return before
-      ? { outcome: 'matched', previousRank: before.identity_rank }
-      : { outcome: 'missed', previousRank: null };
   }
 }

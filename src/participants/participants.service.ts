@@ -7,6 +7,7 @@ import { OccurrencesRepository, OccurrenceRecord } from './occurrences.repositor
 import { OccurrenceEvent, ParticipantEvent } from './participant-events';
 import { ParticipantsRepository } from './participants.repository';
 import { groupByPerson, MeetingPerson, toPerson } from './people';
+import { PresenceWriter } from './presence-writer';
 
 export type { MeetingPerson } from './people';
 
@@ -59,13 +60,15 @@ export interface MeetingSummary {
 
 /**
  * Who is in a meeting, from Zoom's webhooks (and the occasional sync). Writes go through the
- * repositories' order-independent updates; reads fold joins into one entry per person.
+ * group commit of order-independent upserts (PresenceWriter); reads derive each join's presence
+ * and fold joins into one entry per person.
  */
 @Injectable()
 export class ParticipantsService {
   constructor(
     private readonly participants: ParticipantsRepository,
     private readonly occurrences: OccurrencesRepository,
+    private readonly writer: PresenceWriter,
     private readonly access: MeetingAccessService,
   ) {}
 
@@ -88,6 +91,7 @@ export class ParticipantsService {
           cutoff,
         );
       }
+      this.participants.forgetKnownRanks();
     }
   }
 
@@ -110,32 +114,24 @@ export class ParticipantsService {
 
   /** Erasure: every join of the person, in every meeting, by email, Zoom user id or person key. */
   async erasePerson(person: PersonIdentity): Promise<number> {
-    return this.participants.deletePerson(
+    const erased = await this.participants.deletePerson(
       emailMatcher(person.email),
       person.zoomUserIds,
       person.personKeys,
     );
+    this.participants.forgetKnownRanks();
+    return erased;
   }
 
-  /** meeting.participant_joined / _left and the webinar twins. */
+  /**
+   * meeting.participant_joined / _left, the waiting-room events and the webinar twins: durable
+   * when this resolves (group commit, docs/architecture.md §16). A meeting end needs no write to
+   * the joins: presence is derived from it when read (presence.ts).
+   */
   async recordParticipantEvent(event: ParticipantEvent): Promise<void> {
-    const key = await this.participants.apply(event);
-    if (key === null) return;
-    // Read the occurrence only after writing the join: if meeting.ended is processed at the same
-    // time, either this read sees its ended_ts, or its occurrence-wide update runs after our write
-    // and closes this join itself. Either way no join of an ended occurrence stays open.
-    const occurrence = await this.occurrences.touch(
-      event.meetingId,
-      event.meetingUuid,
-      event.meetingKind,
-      event.ts,
-    );
-    if (occurrence.ended_ts !== null) {
-      await this.participants.applyEnded(key, occurrence.ended_ts);
-    }
+    await this.writer.recordParticipantEvent(event);
   }
 
-  /** meeting.started / meeting.ended and the webinar twins. */
   /**
    * The meeting number of an occurrence this service has stored, or null: for Zoom events that
    * carry the occurrence uuid but not the meeting id (docs/zoom.md §3).
@@ -144,14 +140,9 @@ export class ParticipantsService {
     return this.occurrences.meetingIdOf(uuid);
   }
 
+  /** meeting.started / meeting.ended and the webinar twins: durable when this resolves. */
   async recordOccurrenceEvent(event: OccurrenceEvent): Promise<void> {
-    await this.occurrences.record(event);
-    if (event.kind === 'ended') {
-      await this.participants.applyEnded(
-        { meeting_id: event.meetingId, meeting_uuid: event.meetingUuid },
-        event.ts,
-      );
-    }
+    await this.writer.recordOccurrenceEvent(event);
   }
 
   /**
@@ -165,6 +156,7 @@ export class ParticipantsService {
     const records = this.participants.streamByPerson(scopeOf(occurrence), {
       joinedOnly: true,
       afterPersonKey: null,
+      endedTs: occurrence.ended_ts,
     });
     for await (const group of groupByPerson(records)) people.push(toPerson(group, occurrence));
     return people;
@@ -210,14 +202,16 @@ export class ParticipantsService {
   async isPresent(meetingId: string, personKey: string): Promise<boolean> {
     const occurrence = await this.occurrences.current(meetingId);
     if (!occurrence) return false;
-    return this.participants.isPersonJoined(scopeOf(occurrence), personKey);
+    return this.participants.isPersonJoined(scopeOf(occurrence), personKey, occurrence.ended_ts);
   }
 
   /** person_keys of everyone in the current occurrence now (non-responder lists). */
   async presentPersonKeys(meetingId: string): Promise<Set<string>> {
     const occurrence = await this.occurrences.current(meetingId);
     if (!occurrence) return new Set();
-    return new Set(await this.participants.joinedPersonKeys(scopeOf(occurrence)));
+    return new Set(
+      await this.participants.joinedPersonKeys(scopeOf(occurrence), occurrence.ended_ts),
+    );
   }
 
   /** GET /api/meetings/{id}/participants: one page of people, ordered by person_key. */
@@ -253,6 +247,7 @@ export class ParticipantsService {
     const records = this.participants.streamByPerson(scope, {
       joinedOnly: status === 'joined',
       afterPersonKey: after,
+      endedTs: occurrence.ended_ts,
     });
     for await (const group of groupByPerson(records)) {
       const person = toPerson(group, occurrence);
@@ -263,7 +258,7 @@ export class ParticipantsService {
       }
       items.push(person);
     }
-    const count = await countByStatus(this.participants, scope, status);
+    const count = await countByStatus(this.participants, scope, status, occurrence.ended_ts);
     const last = items[items.length - 1];
     return {
       ...empty,
@@ -282,17 +277,18 @@ async function countByStatus(
   repository: ParticipantsRepository,
   scope: { meeting_id: string; meeting_uuid: string },
   status: PresenceFilter,
+  endedTs: number | null,
 ): Promise<number> {
-  if (status === 'all') return repository.countPeople(scope, null);
-  if (status === 'joined') return repository.countPeople(scope, 'joined');
+  if (status === 'all') return repository.countPeople(scope, null, endedTs);
+  if (status === 'joined') return repository.countPeople(scope, 'joined', endedTs);
   const [joined, waiting] = await Promise.all([
-    repository.personKeysWithStatus(scope, 'joined'),
-    repository.personKeysWithStatus(scope, 'waiting'),
+    repository.personKeysWithStatus(scope, 'joined', endedTs),
+    repository.personKeysWithStatus(scope, 'waiting', endedTs),
   ]);
   const joinedSet = new Set(joined);
   const waitingOnly = waiting.filter((k) => !joinedSet.has(k)).length;
   if (status === 'waiting') return waitingOnly;
-  return (await repository.countPeople(scope, null)) - joined.length - waitingOnly;
+  return (await repository.countPeople(scope, null, endedTs)) - joined.length - waitingOnly;
 }
 
 function scopeOf(occurrence: OccurrenceRecord): { meeting_id: string; meeting_uuid: string } {

@@ -35,7 +35,7 @@ const NEVER = Number.NEGATIVE_INFINITY;
 /**
  * When a join ended by leaving: its participant_left, or else the participant_left_waiting_room
  * that closed it (a stay in the waiting room, not newer than that leave, that was its newest
- * state; the repository's applyWaitingLeft). Null while open, or if only the meeting end closed it.
+ * state; presenceOf in presence.ts). Null while open, or if only the meeting end closed it.
  */
 function leaveTsOf(r: ParticipantRecord): number | null {
   if (r.leave_ts !== null) return r.leave_ts;

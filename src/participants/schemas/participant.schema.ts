@@ -6,13 +6,13 @@ export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
 
 /**
  * One join of one person to one occurrence of a meeting (docs/architecture.md §3). Zoom delivers events
- * at least once and unordered (docs/zoom.md §3), so the record keeps the `event_ts` of the newest join,
- * leave, waiting-room entry and meeting end it has applied, separately, and `status` is always
- * that of the newest of them (a missing ts counts as minus infinity; on equal ts a leave or end
- * beats a waiting-room entry, which beats a join): `left` iff `max(leave_ts, ended_ts) >=
- * max(join_ts, waiting_ts)`, else `waiting` iff `waiting_ts >= join_ts`, else `joined`. Every
- * update keeps that invariant atomically (see ParticipantsRepository), which makes the final
- * record a pure function of the set of events received, whatever their order or repetition.
+ * at least once and unordered (docs/zoom.md §3), so the record keeps only facts that order cannot
+ * change: the `event_ts` of the newest join, leave, waiting-room entry and waiting-room leave it
+ * has seen, each a `$max`, and the identity of its best event. Whether the join is in the meeting
+ * now is derived from those and the occurrence's end when read (presenceOf in
+ * src/participants/presence.ts), never stored: every write is then one upsert on the unique key
+ * with order-insensitive operators (docs/architecture.md §16), and the record is a pure function
+ * of the set of events received, whatever their order or repetition.
  */
 @Schema({
   collection: 'participants',
@@ -51,21 +51,22 @@ export class Participant {
   @Prop({ type: String, default: null })
   email!: string | null;
 
+  /** Zoom's join_time: the latest it gave for this join (a `$max`; one join key is one join). */
   @Prop({ type: Date, default: null })
   join_time!: Date | null;
 
-  /** From a participant_left event; a meeting end is kept apart in ended_ts. */
+  /**
+   * From a participant_left event (the latest Zoom gave for this join, a `$max`); a meeting end
+   * is the occurrence's.
+   */
   @Prop({ type: Date, default: null })
   leave_time!: Date | null;
 
-  @Prop({ type: String, enum: PARTICIPANT_STATUSES, required: true })
-  status!: ParticipantStatus;
-
-  /** event_ts (ms) of the newest participant_joined applied. */
+  /** event_ts (ms) of the newest participant_joined applied (a `$max`). */
   @Prop({ type: Number, default: null })
   join_ts!: number | null;
 
-  /** event_ts (ms) of the newest participant_left applied. */
+  /** event_ts (ms) of the newest participant_left applied (a `$max`). */
   @Prop({ type: Number, default: null })
   leave_ts!: number | null;
 
@@ -82,10 +83,6 @@ export class Participant {
    */
   @Prop({ type: Number, default: null })
   waiting_left_ts!: number | null;
-
-  /** event_ts (ms) of the occurrence's meeting.ended, once applied to this join. */
-  @Prop({ type: Number, default: null })
-  ended_ts!: number | null;
 
   /**
    * Which event the identity fields (name, email, ids, raw_data) come from: any join outranks any
@@ -112,20 +109,13 @@ export const ParticipantSchema = SchemaFactory.createForClass(Participant);
 // Every webhook: one record per join. meeting_uuid is part of the key (docs/architecture.md §3; the first design had
 // meeting_id + participant_key) because user_id is only per meeting and per join (docs/zoom.md §3):
 // without a participant_uuid, the same small number may come back in a later occurrence of a
-// recurring meeting (*inferred*; cheap to be safe). Its (meeting_id, meeting_uuid) prefix also
-// serves meeting.ended, which closes every join of one occurrence.
+// recurring meeting (*inferred*; cheap to be safe). Every write's filter is exactly this key (the
+// test server uses an index for nothing else, docs/architecture.md §12); its (meeting_id,
+// meeting_uuid) prefix also serves retention, which deletes every join of one occurrence.
 ParticipantSchema.index({ meeting_id: 1, meeting_uuid: 1, participant_key: 1 }, { unique: true });
-// GET /participants (default status=joined), currentPeople, isPresent: people in the room now,
-// streamed in the order the grouping and the person_key cursor need (no in-memory sort).
-ParticipantSchema.index({
-  meeting_id: 1,
-  meeting_uuid: 1,
-  status: 1,
-  person_key: 1,
-  join_ts: -1,
-  participant_key: 1,
-});
-// GET /participants?status=left|all: every join of an occurrence, in the same order.
+// Every read of who is in a meeting (GET /participants, currentPeople, isPresent, the sync):
+// the joins of an occurrence in person order, newest join first, as the grouping and the
+// person_key cursor need (no in-memory sort). Presence is derived from each record as it is read.
 ParticipantSchema.index({
   meeting_id: 1,
   meeting_uuid: 1,
