@@ -24,7 +24,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/auth/public.decorator';
 import { ApiPageOrJson, ApiPageOrJsonError, HTML_PAGE } from './answer-page.api';
 import { AnswerPageExceptionFilter, wantsJson } from './answer-page.filter';
-import { answerPageHeaders } from './answer-page.headers';
+import { answerHtmlHeaders, answerPageHeaders } from './answer-page.headers';
 import { AnswerRateLimitGuard } from './answer-rate-limit.guard';
 import { AnswerContext, AnswersService } from './answers.service';
 import { AnswerResultDto } from './dto/answer.response';
@@ -34,10 +34,14 @@ import {
   ANSWER_PAGE_CSS_PATH,
   ANSWER_PAGE_JS_PATH,
   PageQuestion,
+  QuestionPageInput,
   renderAnsweredPage,
   renderClosedPage,
   renderQuestionPage,
 } from './page/answer-page.view';
+import { pageTextFor } from './page/i18n/page-text';
+import { applyMove, parseMove, rankingOrder } from './page/ranking-moves';
+import type { AnswerValue } from '../question-types/question-types';
 
 const PAGE_OR_JSON = 'A page for a form post, the JSON error body for a JSON post';
 const UNEXPECTED = 'Unexpected error (the JSON body carries a request_id to quote)';
@@ -73,7 +77,12 @@ export class AnswerPageController {
   )
   @ApiPageOrJsonError(HttpStatus.TOO_MANY_REQUESTS, 'Rate limited (per IP); see Retry-After')
   @ApiPageOrJsonError(HttpStatus.INTERNAL_SERVER_ERROR, UNEXPECTED)
-  async page(@Param('token') token: string, @Res() reply: FastifyReply): Promise<void> {
+  async page(
+    @Param('token') token: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const text = pageTextFor(request);
     const state = await this.answers.pageState(token);
     const question = pageQuestion(state.context);
     const page =
@@ -81,19 +90,22 @@ export class AnswerPageController {
         ? renderQuestionPage({
             token,
             question,
+            text,
             remainingMs: state.remainingMs,
             askIdentity: state.context.broadcast.mode === 'channel',
+            ...rankingMoveState(question, request.query),
           })
         : state.kind === 'answered'
           ? renderAnsweredPage({
               question,
-              choice: state.answer.choice,
+              text,
+              answer: storedAnswerValue(state.answer),
               correct: state.answer.correct,
               score: state.answer.score,
               justAnswered: false,
             })
-          : renderClosedPage(question);
-    await sendPage(reply, HttpStatus.OK, page);
+          : renderClosedPage(question, text);
+    await reply.status(HttpStatus.OK).headers(answerHtmlHeaders(text.language)).send(page);
   }
 
   @Post('q/:token/answer')
@@ -149,17 +161,16 @@ export class AnswerPageController {
       await reply.status(HttpStatus.OK).headers(answerPageHeaders()).send(body);
       return;
     }
-    await sendPage(
-      reply,
-      HttpStatus.OK,
-      renderAnsweredPage({
-        question: pageQuestion(context),
-        choice: answer.choice,
-        correct,
-        score: score ?? 0,
-        justAnswered: true,
-      }),
-    );
+    const text = pageTextFor(request);
+    const page = renderAnsweredPage({
+      question: pageQuestion(context),
+      text,
+      answer: storedAnswerValue(answer),
+      correct,
+      score: score ?? 0,
+      justAnswered: true,
+    });
+    await reply.status(HttpStatus.OK).headers(answerHtmlHeaders(text.language)).send(page);
   }
 
   @Get(ANSWER_PAGE_CSS_PATH.slice(1))
@@ -180,22 +191,48 @@ export class AnswerPageController {
 }
 
 function pageQuestion(context: AnswerContext): PageQuestion {
-  const q = context.broadcast.question;
   return {
-    title: q.title,
-    question_text: q.question_text,
-    options: q.options,
-    time_limit: q.time_limit,
-    points: q.points,
-    survey: q.correct_answer === null,
-    revealed_answer: context.revealed ? q.correct_answer : null,
+    ...context.broadcast.question,
+    anonymous: context.broadcast.anonymous,
+    revealed: context.revealed,
   };
 }
 
-async function sendPage(reply: FastifyReply, status: number, page: string): Promise<void> {
-  await reply
-    .status(status)
-    .headers(answerPageHeaders())
-    .header('content-type', 'text/html; charset=utf-8')
-    .send(page);
+/**
+ * A ranking reordered without JavaScript: the GET of a move button carries the current `order`, the
+ * `move` and whatever else the form held (name and email on a shared link), and the page comes
+ * back in the new order (src/answers/page/ranking-moves.ts). Other questions ignore the query.
+ */
+function rankingMoveState(
+  question: PageQuestion,
+  query: unknown,
+): Pick<QuestionPageInput, 'values' | 'moved'> {
+  if (question.type !== 'ranking' || typeof query !== 'object' || query === null) return {};
+  const q = query as Record<string, unknown>;
+  const move = parseMove(q.move);
+  if (!move) return {};
+  const typed = (v: unknown, max: number): string | undefined =>
+    typeof v === 'string' ? v.slice(0, max) : undefined;
+  return {
+    values: {
+      name: typed(q.name, 100),
+      email: typed(q.email, 254),
+      order: applyMove(rankingOrder(question.options.length, q.order), move),
+    },
+    moved: move,
+  };
+}
+
+/** The value fields of a stored answer of any type (those absent or null are left out). */
+function storedAnswerValue(answer: object): AnswerValue {
+  const a = answer as Partial<Record<keyof AnswerValue, unknown>>;
+  const numbers = (v: unknown): number[] | undefined =>
+    Array.isArray(v) && v.every((n) => typeof n === 'number') ? v : undefined;
+  return {
+    choice: typeof a.choice === 'number' ? a.choice : undefined,
+    choices: numbers(a.choices),
+    value: typeof a.value === 'number' ? a.value : undefined,
+    text: typeof a.text === 'string' ? a.text : undefined,
+    order: numbers(a.order),
+  };
 }
