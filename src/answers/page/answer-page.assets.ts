@@ -16,6 +16,7 @@ main { max-width: 40rem; margin: 0 auto; padding: 1rem; }
 .card { background: var(--card); border-radius: 12px; padding: 1.25rem; box-shadow: 0 1px 3px rgba(0,0,0,.15); }
 h2 { font-size: 1.35rem; margin: .5rem 0; }
 h1 { font-size: 1.2rem; margin: 0 0 .25rem; color: var(--muted); font-weight: 600; }
+#message h1 { font-size: 1.35rem; margin: .5rem 0; color: var(--ink); font-weight: 700; }
 .question { font-size: 1.4rem; font-weight: 700; margin: 0 0 1rem; overflow-wrap: anywhere; white-space: pre-wrap; }
 .timer { display: flex; align-items: baseline; gap: .5rem; margin: 0 0 1rem; font-weight: 700; }
 .timer-value { font-size: 2rem; font-variant-numeric: tabular-nums; }
