@@ -18,6 +18,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -67,9 +68,25 @@ export class AnswerPageController {
   @ApiOperation({
     summary: 'The answer page (HTML)',
     description:
-      "The question, its options, and a countdown from this recipient's server-side deadline. After answering (direct mode) it shows the answer given; after the deadline it shows the question as closed. An unknown token gets a 404 page.",
+      "The question in its type's form, and a countdown from this recipient's server-side deadline. The page's own words follow Accept-Language (en, es, fr, de, pt; English otherwise), sent back as Content-Language with `Vary: Accept-Language`. After answering (direct mode) it shows the answer given; after the deadline it shows the question as closed. An unknown token gets a 404 page. A ranking question's up/down buttons work without JavaScript by loading this page with `order` and `move`, which answer the same page in the new order (nothing is stored).",
   })
   @ApiParam(TOKEN_PARAM)
+  @ApiQuery({
+    name: 'order',
+    required: false,
+    description:
+      'Ranking only: the current order of the option indices, repeated (order=2&order=0&order=1)',
+    schema: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 9 } },
+    style: 'form',
+    explode: true,
+  })
+  @ApiQuery({
+    name: 'move',
+    required: false,
+    description:
+      'Ranking only: one option one place up or down, `up:<index>` or `down:<index>`; anything else is ignored',
+    schema: { type: 'string', pattern: '^(up|down):\\d{1,2}$', example: 'up:2' },
+  })
   @ApiOkResponse({ description: 'The page', content: HTML_PAGE })
   @ApiPageOrJsonError(
     HttpStatus.NOT_FOUND,

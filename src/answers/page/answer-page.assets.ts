@@ -60,7 +60,8 @@ button:disabled { background: #6b7785; cursor: not-allowed; }
 .hint { margin: .25rem 0 0; font-size: .95rem; }
 .field textarea { font: inherit; padding: .6rem .75rem; border: 2px solid var(--line); border-radius: 8px; width: 100%; resize: vertical; }
 .field textarea:focus-visible { outline: 4px solid var(--focus); outline-offset: 1px; border-color: var(--ink); }
-.count { margin: .25rem 0 0; text-align: right; font-variant-numeric: tabular-nums; }
+.text-meta { display: flex; justify-content: space-between; gap: 1rem; }
+.count { text-align: right; font-variant-numeric: tabular-nums; }
 .numeric { display: flex; align-items: center; gap: .5rem; }
 .numeric input { flex: 1; min-width: 0; }
 .unit { font-weight: 700; }

@@ -276,14 +276,16 @@ function textField(question: PageQuestion, text: PageText): SafeHtml {
       maxlength="${max}"
       aria-describedby="text-hint"
     ></textarea>
-    <p class="muted hint" id="text-hint">${text.t('text_limit', { max })}</p>
-    <p
-      class="muted count"
-      id="text-count"
-      aria-hidden="true"
-      hidden
-      data-template="${text.t('text_count', { max })}"
-    ></p>
+    <div class="text-meta">
+      <p class="muted hint" id="text-hint">${text.t('text_limit', { max })}</p>
+      <p
+        class="muted hint count"
+        id="text-count"
+        aria-hidden="true"
+        hidden
+        data-template="${text.t('text_count', { max })}"
+      ></p>
+    </div>
     <p
       class="sr-only"
       id="text-count-live"

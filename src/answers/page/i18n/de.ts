@@ -29,7 +29,7 @@ export const de: PageWords = {
   text_limit: 'Höchstens {max} Zeichen.',
   text_count: '{count} von {max} Zeichen',
   text_left: 'Noch {left} Zeichen',
-  rank: 'Bringen Sie die Optionen in eine Reihenfolge, die erste oben',
+  rank: 'Ordnen Sie die Optionen, die erste ganz oben',
   rank_hint: 'Mit den Pfeil-Schaltflächen verschieben Sie eine Option nach oben oder unten.',
   move_up: '„{option}“ nach oben',
   move_down: '„{option}“ nach unten',
