@@ -102,6 +102,7 @@ export class AnswerPageController {
     const text = pageTextFor(request);
     const state = await this.answers.pageState(token);
     const question = pageQuestion(state.context);
+    const answered: object | null = state.kind === 'answered' ? state.answer : null;
     const page =
       state.kind === 'open'
         ? renderQuestionPage({
@@ -116,7 +117,8 @@ export class AnswerPageController {
           ? renderAnsweredPage({
               question,
               text,
-              answer: storedAnswerValue(state.answer),
+              // Null on an anonymous question: its link no longer leads to the answer.
+              answer: answered === null ? null : storedAnswerValue(answered),
               correct: state.answer.correct,
               score: state.answer.score,
               justAnswered: false,

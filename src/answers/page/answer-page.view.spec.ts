@@ -217,6 +217,20 @@ describe('answer page views', () => {
     expect(page).not.toContain('revealed-answer');
   });
 
+  it('an anonymous answer opened again: answered, but not shown (nothing links it to the link)', () => {
+    const page = renderAnsweredPage({
+      question: { ...single, anonymous: true },
+      text: new PageText('es'),
+      answer: null,
+      correct: null,
+      score: 0,
+      justAnswered: false,
+    });
+    expect(page).toContain('Ya has respondido');
+    expect(page).toContain('Tu respuesta se registró de forma anónima');
+    expect(page).not.toContain('your-choice');
+  });
+
   it.each([
     [
       'multiple',

@@ -46,7 +46,11 @@ export interface QuestionPageInput {
 export interface AnsweredPageInput {
   question: PageQuestion;
   text: PageText;
-  answer: AnswerValue;
+  /**
+   * The answer given; null when it cannot be shown: an anonymous question's link no longer leads
+   * to its answer once given (only right after the post is it known to the page).
+   */
+  answer: AnswerValue | null;
   correct: boolean | null;
   score: number;
   /** True right after the POST; false when the page is opened again later. */
@@ -431,15 +435,24 @@ export function renderQuestionPage(input: QuestionPageInput): string {
 }
 
 export function renderAnsweredPage(input: AnsweredPageInput): string {
-  const { question, text, correct, score } = input;
+  const { question, text, correct, score, answer } = input;
   const verdict: HtmlValue =
-    correct === null
-      ? html`<p class="result">${text.t('recorded')}</p>`
-      : correct
-        ? html`<p class="result ok">${text.plural('correct', score, { score })}</p>`
-        : score > 0
-          ? html`<p class="result partly">${text.plural('partly', score, { score })}</p>`
-          : html`<p class="result bad">${text.t('wrong')}</p>`;
+    answer === null
+      ? html`<p>${text.t('anonymous_answered')}</p>`
+      : correct === null
+        ? html`<p class="result">${text.t('recorded')}</p>`
+        : correct
+          ? html`<p class="result ok">${text.plural('correct', score, { score })}</p>`
+          : score > 0
+            ? html`<p class="result partly">${text.plural('partly', score, { score })}</p>`
+            : html`<p class="result bad">${text.t('wrong')}</p>`;
+  const given: HtmlValue =
+    answer === null
+      ? null
+      : html`<p>
+          ${text.t('your_answer')}
+          <strong id="your-choice">${answerInWords(question, answer, text)}</strong>
+        </p>`;
   return layout(
     text,
     text.t('answer_received_title', { title: question.title }),
@@ -447,11 +460,7 @@ export function renderAnsweredPage(input: AnsweredPageInput): string {
       ${questionHeader(question)}
       <div role="status">
         <h2>${input.justAnswered ? text.t('answer_received') : text.t('already_answered')}</h2>
-        <p>
-          ${text.t('your_answer')}
-          <strong id="your-choice">${answerInWords(question, input.answer, text)}</strong>
-        </p>
-        ${verdict} ${revealedAnswer(question, text)}
+        ${given} ${verdict} ${revealedAnswer(question, text)}
       </div>
       <p class="muted">${text.t('close_page')}</p>
     </div>`,

@@ -53,6 +53,8 @@ export const de: PageWords = {
   wrong: '✗ Nicht die richtige Antwort: 0 Punkte',
   right_answer: 'Die richtige Antwort:',
   close_page: 'Sie können diese Seite jetzt schließen.',
+  anonymous_answered:
+    'Ihre Antwort wurde anonym gespeichert: Nichts verbindet sie mit Ihnen, daher kann sie hier nicht mehr angezeigt werden.',
 
   closed_title: 'Geschlossen: {title}',
   closed: 'Diese Frage ist geschlossen',

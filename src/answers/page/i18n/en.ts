@@ -60,6 +60,8 @@ export const en = {
   wrong: '✗ Not the right answer: 0 points',
   right_answer: 'The right answer:',
   close_page: 'You can close this page.',
+  anonymous_answered:
+    'Your answer was recorded anonymously: nothing links it to you, so it cannot be shown here again.',
 
   // Closed.
   closed_title: 'Closed: {title}',

@@ -53,6 +53,8 @@ export const es: PageWords = {
   wrong: '✗ Respuesta incorrecta: 0 puntos',
   right_answer: 'La respuesta correcta:',
   close_page: 'Ya puedes cerrar esta página.',
+  anonymous_answered:
+    'Tu respuesta se registró de forma anónima: nada la vincula contigo, así que no se puede volver a mostrar aquí.',
 
   closed_title: 'Cerrada: {title}',
   closed: 'Esta pregunta está cerrada',

@@ -56,6 +56,8 @@ export const fr: PageWords = {
   wrong: '✗ Ce n’est pas la bonne réponse\u00a0: 0 point',
   right_answer: 'La bonne réponse\u00a0:',
   close_page: 'Vous pouvez fermer cette page.',
+  anonymous_answered:
+    'Votre réponse a été enregistrée anonymement\u00a0: rien ne la relie à vous, elle ne peut donc plus être affichée ici.',
 
   closed_title: 'Question close\u00a0: {title}',
   closed: 'Cette question est close',

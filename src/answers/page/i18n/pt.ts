@@ -56,6 +56,8 @@ export const pt: PageWords = {
   wrong: '✗ Não é a resposta certa: 0 pontos',
   right_answer: 'A resposta certa:',
   close_page: 'Já pode fechar esta página.',
+  anonymous_answered:
+    'A sua resposta foi registrada de forma anônima: nada a liga a você, por isso ela não pode ser mostrada aqui de novo.',
 
   closed_title: 'Encerrada: {title}',
   closed: 'Esta pergunta está encerrada',
