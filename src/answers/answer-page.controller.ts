@@ -27,6 +27,7 @@ import { ApiPageOrJson, ApiPageOrJsonError, HTML_PAGE } from './answer-page.api'
 import { AnswerPageExceptionFilter, wantsJson } from './answer-page.filter';
 import { answerHtmlHeaders, answerPageHeaders } from './answer-page.headers';
 import { AnswerRateLimitGuard } from './answer-rate-limit.guard';
+import type { StoredAnswer } from './answer.types';
 import { AnswerContext, AnswersService } from './answers.service';
 import { AnswerResultDto } from './dto/answer.response';
 import { SubmitAnswerDto } from './dto/submit-answer.dto';
@@ -102,7 +103,7 @@ export class AnswerPageController {
     const text = pageTextFor(request);
     const state = await this.answers.pageState(token);
     const question = pageQuestion(state.context);
-    const answered: object | null = state.kind === 'answered' ? state.answer : null;
+    const answered: StoredAnswer | null = state.kind === 'answered' ? state.answer : null;
     const page =
       state.kind === 'open'
         ? renderQuestionPage({
@@ -119,8 +120,8 @@ export class AnswerPageController {
               text,
               // Null on an anonymous question: its link no longer leads to the answer.
               answer: answered === null ? null : storedAnswerValue(answered),
-              correct: state.answer.correct,
-              score: state.answer.score,
+              correct: answered?.correct ?? null,
+              score: answered?.score ?? 0,
               justAnswered: false,
             })
           : renderClosedPage(question, text);

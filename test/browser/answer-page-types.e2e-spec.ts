@@ -250,7 +250,8 @@ describe('Every question type on the answer page, keyboard only, at phone size (
         await page.keyboard.press('Tab');
         expect(await focused()).toMatchObject({ tag: 'input', name: 'value' });
         await page.keyboard.type('12,75');
-        await page.keyboard.press('Enter');
+        await page.keyboard.press('Enter'); // the only text field: Enter submits the form
+        await page.locator('#confirmation').waitFor();
       },
       '12.75 km',
     );

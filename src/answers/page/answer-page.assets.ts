@@ -34,6 +34,7 @@ legend { font-weight: 700; margin-bottom: .5rem; padding: 0; }
   -webkit-tap-highlight-color: transparent; }
 .option span::before { content: attr(data-letter); flex: none; display: inline-grid; place-items: center;
   width: 2rem; height: 2rem; border-radius: 50%; background: #e7ebef; font-weight: 700; }
+.option input[type="checkbox"] + span::before { border-radius: 6px; }
 .option input:checked + span { border-color: var(--brand); background: #e8f1fb; box-shadow: inset 0 0 0 2px var(--brand); }
 .option input:checked + span::before { background: var(--brand); color: var(--brand-ink); }
 .option input:focus-visible + span { outline: 4px solid var(--focus); outline-offset: 2px; }
