@@ -66,7 +66,8 @@ button:disabled { background: #6b7785; cursor: not-allowed; }
 .numeric { display: flex; align-items: center; gap: .5rem; }
 .numeric input { flex: 1; min-width: 0; }
 .unit { font-weight: 700; }
-.scale { display: grid; grid-template-columns: repeat(auto-fit, minmax(2.75rem, 1fr)); gap: .5rem; }
+.scale { display: grid; gap: .4rem; }
+${scaleColumns()}
 .point { position: relative; display: block; }
 .point input { position: absolute; opacity: 0; width: 1px; height: 1px; }
 .point > span { display: grid; place-items: center; min-height: 3rem; border: 2px solid var(--line); border-radius: 10px;
@@ -227,6 +228,24 @@ export const ANSWER_PAGE_JS = `
   tick();
 })();
 `;
+
+/**
+ * A rating scale of N points (2 to 11) in one row of N equal columns; on a narrow screen a scale
+ * of 8 or more breaks into two even rows instead, never leaving one point alone on a second row.
+ */
+function scaleColumns(): string {
+  const rules: string[] = [];
+  const narrow: string[] = [];
+  for (let n = 2; n <= 11; n++) {
+    rules.push(`.scale.points-${n} { grid-template-columns: repeat(${n}, 1fr); }`);
+    if (n >= 8) {
+      narrow.push(
+        `.scale.points-${n} { grid-template-columns: repeat(${Math.ceil(n / 2)}, 1fr); }`,
+      );
+    }
+  }
+  return `${rules.join('\n')}\n@media (max-width: 30rem) { ${narrow.join(' ')} }`;
+}
 
 /** Content hashes, so pages can link `?v=<hash>` and the files can be cached for a year. */
 export const ANSWER_PAGE_CSS_VERSION = shortHash(ANSWER_PAGE_CSS);

@@ -234,7 +234,7 @@ function ratingField(question: PageQuestion, text: PageText): HtmlValue {
       : null;
   return html`<fieldset>
     <legend>${text.t('rate', { min: scale.min, max: scale.max })}</legend>
-    <div class="scale">${radios}</div>
+    <div class="scale points-${points.length}">${radios}</div>
     ${labels}
   </fieldset>`;
 }
