@@ -96,7 +96,10 @@ a:focus-visible { outline: 4px solid var(--focus); outline-offset: 2px; }
  * Progressive enhancement only: the form posts without it. It runs the countdown from the
  * server's remaining milliseconds against the monotonic clock (the phone's wall clock may be
  * wrong), announces the time left at a few moments rather than every second (screen readers),
- * closes the form at zero, and stops a double submission.
+ * closes the form at zero, and stops a double submission. It also moves ranking items in place
+ * (the buttons' GET does it without the script), and shows a text answer's character count. One
+ * file serves every language: the words it writes come from the page's data- attributes, and its
+ * numbers are formatted for the page's `lang`.
  */
 export const ANSWER_PAGE_JS = `
 (function () {
