@@ -64,7 +64,7 @@ export const es: PageWords = {
   not_found: 'Este enlace no funciona',
   not_found_body:
     'Este enlace de respuesta no es válido. Comprueba que abriste el enlace completo del mensaje del chat de Zoom o pide a tu docente que lo envíe de nuevo.',
-  conflict_body: 'Cuenta tu primera respuesta y ya no se puede cambiar.',
+  conflict_body: 'Solo cuenta tu primera respuesta, y ya no se puede cambiar.',
   gone_body: 'Se acabó el tiempo antes de que llegara tu respuesta, así que no se registró.',
   too_many: 'Más despacio',
   too_many_body:
