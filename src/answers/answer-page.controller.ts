@@ -18,14 +18,16 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/auth/public.decorator';
 import { ApiPageOrJson, ApiPageOrJsonError, HTML_PAGE } from './answer-page.api';
 import { AnswerPageExceptionFilter, wantsJson } from './answer-page.filter';
-import { answerPageHeaders } from './answer-page.headers';
+import { answerHtmlHeaders, answerPageHeaders } from './answer-page.headers';
 import { AnswerRateLimitGuard } from './answer-rate-limit.guard';
+import type { StoredAnswer } from './answer.types';
 import { AnswerContext, AnswersService } from './answers.service';
 import { AnswerResultDto } from './dto/answer.response';
 import { SubmitAnswerDto } from './dto/submit-answer.dto';
@@ -34,10 +36,14 @@ import {
   ANSWER_PAGE_CSS_PATH,
   ANSWER_PAGE_JS_PATH,
   PageQuestion,
+  QuestionPageInput,
   renderAnsweredPage,
   renderClosedPage,
   renderQuestionPage,
 } from './page/answer-page.view';
+import { pageTextFor } from './page/i18n/page-text';
+import { applyMove, parseMove, rankingOrder } from './page/ranking-moves';
+import type { AnswerValue } from '../question-types/question-types';
 
 const PAGE_OR_JSON = 'A page for a form post, the JSON error body for a JSON post';
 const UNEXPECTED = 'Unexpected error (the JSON body carries a request_id to quote)';
@@ -63,9 +69,25 @@ export class AnswerPageController {
   @ApiOperation({
     summary: 'The answer page (HTML)',
     description:
-      "The question, its options, and a countdown from this recipient's server-side deadline. After answering (direct mode) it shows the answer given; after the deadline it shows the question as closed. An unknown token gets a 404 page.",
+      "The question in its type's form, and a countdown from this recipient's server-side deadline. The page's own words follow Accept-Language (en, es, fr, de, pt; English otherwise), sent back as Content-Language with `Vary: Accept-Language`. After answering (direct mode) it shows the answer given; after the deadline it shows the question as closed. An unknown token gets a 404 page. A ranking question's up/down buttons work without JavaScript by loading this page with `order` and `move`, which answer the same page in the new order (nothing is stored).",
   })
   @ApiParam(TOKEN_PARAM)
+  @ApiQuery({
+    name: 'order',
+    required: false,
+    description:
+      'Ranking only: the current order of the option indices, repeated (order=2&order=0&order=1)',
+    schema: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 9 } },
+    style: 'form',
+    explode: true,
+  })
+  @ApiQuery({
+    name: 'move',
+    required: false,
+    description:
+      'Ranking only: one option one place up or down, `up:<index>` or `down:<index>`; anything else is ignored',
+    schema: { type: 'string', pattern: '^(up|down):\\d{1,2}$', example: 'up:2' },
+  })
   @ApiOkResponse({ description: 'The page', content: HTML_PAGE })
   @ApiPageOrJsonError(
     HttpStatus.NOT_FOUND,
@@ -73,27 +95,37 @@ export class AnswerPageController {
   )
   @ApiPageOrJsonError(HttpStatus.TOO_MANY_REQUESTS, 'Rate limited (per IP); see Retry-After')
   @ApiPageOrJsonError(HttpStatus.INTERNAL_SERVER_ERROR, UNEXPECTED)
-  async page(@Param('token') token: string, @Res() reply: FastifyReply): Promise<void> {
+  async page(
+    @Param('token') token: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const text = pageTextFor(request);
     const state = await this.answers.pageState(token);
     const question = pageQuestion(state.context);
+    const answered: StoredAnswer | null = state.kind === 'answered' ? state.answer : null;
     const page =
       state.kind === 'open'
         ? renderQuestionPage({
             token,
             question,
+            text,
             remainingMs: state.remainingMs,
             askIdentity: state.context.broadcast.mode === 'channel',
+            ...rankingMoveState(question, request.query),
           })
         : state.kind === 'answered'
           ? renderAnsweredPage({
               question,
-              choice: state.answer.choice,
-              correct: state.answer.correct,
-              score: state.answer.score,
+              text,
+              // Null on an anonymous question: its link no longer leads to the answer.
+              answer: answered === null ? null : storedAnswerValue(answered),
+              correct: answered?.correct ?? null,
+              score: answered?.score ?? 0,
               justAnswered: false,
             })
-          : renderClosedPage(question);
-    await sendPage(reply, HttpStatus.OK, page);
+          : renderClosedPage(question, text);
+    await reply.status(HttpStatus.OK).headers(answerHtmlHeaders(text.language)).send(page);
   }
 
   @Post('q/:token/answer')
@@ -149,17 +181,16 @@ export class AnswerPageController {
       await reply.status(HttpStatus.OK).headers(answerPageHeaders()).send(body);
       return;
     }
-    await sendPage(
-      reply,
-      HttpStatus.OK,
-      renderAnsweredPage({
-        question: pageQuestion(context),
-        choice: answer.choice,
-        correct,
-        score: score ?? 0,
-        justAnswered: true,
-      }),
-    );
+    const text = pageTextFor(request);
+    const page = renderAnsweredPage({
+      question: pageQuestion(context),
+      text,
+      answer: storedAnswerValue(answer),
+      correct,
+      score: score ?? 0,
+      justAnswered: true,
+    });
+    await reply.status(HttpStatus.OK).headers(answerHtmlHeaders(text.language)).send(page);
   }
 
   @Get(ANSWER_PAGE_CSS_PATH.slice(1))
@@ -180,22 +211,48 @@ export class AnswerPageController {
 }
 
 function pageQuestion(context: AnswerContext): PageQuestion {
-  const q = context.broadcast.question;
   return {
-    title: q.title,
-    question_text: q.question_text,
-    options: q.options,
-    time_limit: q.time_limit,
-    points: q.points,
-    survey: q.correct_answer === null,
-    revealed_answer: context.revealed ? q.correct_answer : null,
+    ...context.broadcast.question,
+    anonymous: context.broadcast.anonymous,
+    revealed: context.revealed,
   };
 }
 
-async function sendPage(reply: FastifyReply, status: number, page: string): Promise<void> {
-  await reply
-    .status(status)
-    .headers(answerPageHeaders())
-    .header('content-type', 'text/html; charset=utf-8')
-    .send(page);
+/**
+ * A ranking reordered without JavaScript: the GET of a move button carries the current `order`, the
+ * `move` and whatever else the form held (name and email on a shared link), and the page comes
+ * back in the new order (src/answers/page/ranking-moves.ts). Other questions ignore the query.
+ */
+function rankingMoveState(
+  question: PageQuestion,
+  query: unknown,
+): Pick<QuestionPageInput, 'values' | 'moved'> {
+  if (question.type !== 'ranking' || typeof query !== 'object' || query === null) return {};
+  const q = query as Record<string, unknown>;
+  const move = parseMove(q.move);
+  if (!move) return {};
+  const typed = (v: unknown, max: number): string | undefined =>
+    typeof v === 'string' ? v.slice(0, max) : undefined;
+  return {
+    values: {
+      name: typed(q.name, 100),
+      email: typed(q.email, 254),
+      order: applyMove(rankingOrder(question.options.length, q.order), move),
+    },
+    moved: move,
+  };
+}
+
+/** The value fields of a stored answer of any type (those absent or null are left out). */
+function storedAnswerValue(answer: object): AnswerValue {
+  const a = answer as Partial<Record<keyof AnswerValue, unknown>>;
+  const numbers = (v: unknown): number[] | undefined =>
+    Array.isArray(v) && v.every((n) => typeof n === 'number') ? v : undefined;
+  return {
+    choice: typeof a.choice === 'number' ? a.choice : undefined,
+    choices: numbers(a.choices),
+    value: typeof a.value === 'number' ? a.value : undefined,
+    text: typeof a.text === 'string' ? a.text : undefined,
+    order: numbers(a.order),
+  };
 }

@@ -8,14 +8,19 @@ import {
   isDatabaseUnavailable,
 } from '../database/database-unavailable';
 import { TooManyAnswersException } from './answer-errors';
-import { answerPageHeaders } from './answer-page.headers';
+import { answerHtmlHeaders } from './answer-page.headers';
 import { renderMessagePage } from './page/answer-page.view';
+import type { PageWordKey } from './page/i18n/en';
+import { PageText, pageTextFor } from './page/i18n/page-text';
 
 /**
  * Errors on the participant routes. JSON callers get the API's one error body; a browser (the
  * page itself, or its form post without JavaScript) gets a friendly page with the same status.
- * A 429 carries Retry-After either way, and so does the 503 of a database outage. Unexpected errors are logged with the route pattern, not
- * the URL: the URL holds the participant's token, and logs must not (docs/architecture.md §10).
+ * A 429 carries Retry-After either way, and so does the 503 of a database outage. Pages speak the
+ * request's language (Accept-Language); a 400 names what to fix by the field that failed, in that
+ * language, rather than echoing the API's English reason. Unexpected errors are logged with the
+ * route pattern, not the URL: the URL holds the participant's token, and logs must not
+ * (docs/architecture.md §10).
  */
 @Catch()
 export class AnswerPageExceptionFilter extends AllExceptionsFilter {
@@ -30,6 +35,7 @@ export class AnswerPageExceptionFilter extends AllExceptionsFilter {
       void reply.header('retry-after', String(exception.retryAfterSeconds));
     }
     const json = wantsJson(request);
+    const text = pageTextFor(request);
     if (isDatabaseUnavailable(exception)) {
       if (json) {
         super.catch(exception, host);
@@ -38,12 +44,12 @@ export class AnswerPageExceptionFilter extends AllExceptionsFilter {
       void reply
         .status(HttpStatus.SERVICE_UNAVAILABLE)
         .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
-        .headers(answerPageHeaders())
-        .header('content-type', 'text/html; charset=utf-8')
+        .headers(answerHtmlHeaders(text.language))
         .send(
           renderMessagePage({
-            title: 'Please try again in a moment',
-            message: 'The answers cannot be reached right now. Nothing was recorded yet.',
+            text,
+            title: text.t('unavailable'),
+            message: text.t('unavailable_body'),
           }),
         );
       return;
@@ -74,9 +80,8 @@ export class AnswerPageExceptionFilter extends AllExceptionsFilter {
     const finalStatus = status ?? HttpStatus.INTERNAL_SERVER_ERROR;
     void reply
       .status(finalStatus)
-      .headers(answerPageHeaders())
-      .header('content-type', 'text/html; charset=utf-8')
-      .send(pageFor(finalStatus, exception, typeof token === 'string' ? token : ''));
+      .headers(answerHtmlHeaders(text.language))
+      .send(pageFor(text, finalStatus, exception, typeof token === 'string' ? token : ''));
   }
 }
 
@@ -96,44 +101,53 @@ export function wantsJson(request: FastifyRequest): boolean {
   return /\bjson\b/i.test(accept) && !/text\/html/i.test(accept);
 }
 
-function pageFor(status: number, exception: unknown, token: string): string {
-  const back = isAnswerTokenShaped(token) ? `/q/${token}` : undefined;
-  const message = exception instanceof HttpException ? exception.message : '';
+function pageFor(text: PageText, status: number, exception: unknown, token: string): string {
+  const backHref = isAnswerTokenShaped(token) ? `/q/${token}` : undefined;
+  const page = (title: PageWordKey, message: string, back = false): string =>
+    renderMessagePage({
+      text,
+      title: text.t(title),
+      message,
+      backHref: back ? backHref : undefined,
+    });
   switch (status as HttpStatus) {
     case HttpStatus.NOT_FOUND:
-      return renderMessagePage({
-        title: 'This link does not work',
-        message:
-          'This answer link is not valid. Check that you opened the whole link from your Zoom chat message, or ask your instructor to send it again.',
-      });
+      return page('not_found', text.t('not_found_body'));
     case HttpStatus.CONFLICT:
-      return renderMessagePage({
-        title: 'You have already answered',
-        message: 'Your first answer counts and cannot be changed.',
-        backHref: back,
-      });
+      return page('already_answered', text.t('conflict_body'), true);
     case HttpStatus.GONE:
-      return renderMessagePage({
-        title: 'This question is closed',
-        message: 'The time to answer ran out before your answer arrived, so it was not recorded.',
-      });
+      return page('closed', text.t('gone_body'));
     case HttpStatus.TOO_MANY_REQUESTS:
-      return renderMessagePage({
-        title: 'Slow down',
-        message: `${message}. Your answer was not recorded yet.`,
-        backHref: back,
-      });
+      return page('too_many', text.t('too_many_body'), true);
     case HttpStatus.INTERNAL_SERVER_ERROR:
-      return renderMessagePage({
-        title: 'Something went wrong',
-        message: 'The server could not handle this. Please try again in a moment.',
-        backHref: back,
-      });
-    default:
-      return renderMessagePage({
-        title: 'Your answer could not be read',
-        message: `${message.replace(/^Validation failed: /, '')}. Go back, check your answer and send it again.`,
-        backHref: back,
-      });
+      return page('server_error', text.t('server_error_body'), true);
+    default: {
+      const fixes = [...new Set(failedFields(exception).map((f) => FIELD_FIXES[f]))]
+        .filter((key): key is PageWordKey => key !== undefined)
+        .map((key) => text.t(key));
+      return page('unreadable', [...fixes, text.t('unreadable_body')].join(' '), true);
+    }
   }
+}
+
+/** What to tell the participant for each answer-page field that can fail validation. */
+const FIELD_FIXES: Record<string, PageWordKey | undefined> = {
+  choice: 'fix_choice',
+  choices: 'fix_choices',
+  value: 'fix_value',
+  text: 'fix_text',
+  order: 'fix_order',
+  name: 'fix_name',
+  email: 'fix_email',
+};
+
+/** The fields a 400 names in its details (the one error body's `details[].field`). */
+function failedFields(exception: unknown): string[] {
+  if (!(exception instanceof HttpException)) return [];
+  const response = exception.getResponse();
+  const details = typeof response === 'object' ? (response as { details?: unknown }).details : null;
+  if (!Array.isArray(details)) return [];
+  return details
+    .map((d) => (d as { field?: unknown } | null)?.field)
+    .filter((field): field is string => typeof field === 'string');
 }

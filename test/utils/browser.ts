@@ -67,3 +67,24 @@ export async function withScreenshotOnFailure<T>(
     throw error;
   }
 }
+
+/** axe-core's browser bundle (a devDependency). */
+const AXE_BUNDLE = require.resolve('axe-core/axe.min.js');
+
+/**
+ * axe-core's violations on the page as it is now, as "impact rule: target" lines, at or above
+ * `minImpact`. The app's CSP allows same-origin scripts only: the page's context must be created
+ * with `bypassCSP: true` for axe to be injected.
+ */
+export async function axeViolations(
+  page: Page,
+  minImpact: 'minor' | 'moderate' | 'serious' | 'critical' = 'minor',
+): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_BUNDLE });
+  const levels = ['minor', 'moderate', 'serious', 'critical'];
+  const wanted = JSON.stringify(levels.slice(levels.indexOf(minImpact)));
+  return page.evaluate<string[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+    r.violations
+      .filter((v) => ${wanted}.includes(v.impact))
+      .flatMap((v) => v.nodes.map((n) => v.impact + ' ' + v.id + ': ' + n.target.join(' '))))`);
+}

@@ -1,36 +1,56 @@
 import { ANSWER_PAGE_CSS_VERSION, ANSWER_PAGE_JS_VERSION } from './answer-page.assets';
 import { html, HtmlValue, SafeHtml } from '../../common/html/html';
+import { describeAnswer } from '../../question-types/describe';
+import {
+  isScored,
+  QUESTION_LIMITS,
+  scalePoints,
+  type AnswerValue,
+  type QuestionBody,
+} from '../../question-types/question-types';
+import type { PageText } from './i18n/page-text';
+import type { RankingMove } from './ranking-moves';
 
 export const ANSWER_PAGE_CSS_PATH = '/assets/answer-page.css';
 export const ANSWER_PAGE_JS_PATH = '/assets/answer-page.js';
 
-/** What the page shows of the question: the right answer only once the instructor revealed it. */
-export interface PageQuestion {
+/**
+ * What the page shows of the question: the broadcast's snapshot (every type's fields, flat), its
+ * anonymity, and whether the instructor revealed the right answer (shown only then).
+ */
+export interface PageQuestion extends QuestionBody {
   title: string;
   question_text: string;
-  options: string[];
   time_limit: number;
   points: number;
-  /** A survey question has no right answer: the page says so and shows no score. */
-  survey: boolean;
-  /** The right option's index after POST /api/broadcasts/{id}/reveal; null before (or a survey). */
-  revealed_answer: number | null;
+  /** The instructor will not see who answered what: said plainly before answering. */
+  anonymous: boolean;
+  /** POST /api/broadcasts/{id}/reveal happened: the right answer is shown (scored types only). */
+  revealed: boolean;
 }
 
 export interface QuestionPageInput {
   token: string;
   question: PageQuestion;
+  text: PageText;
   /** Milliseconds left in this recipient's window, measured on the server. */
   remainingMs: number;
   /** Channel mode: one shared link, so the person says who they are. */
   askIdentity: boolean;
-  error?: string;
-  values?: { name?: string; email?: string; choice?: number };
+  /** What the form held when a ranking move reloaded the page (no JavaScript). */
+  values?: { name?: string; email?: string; order?: number[] };
+  /** The move just made without JavaScript: its button gets the focus back. */
+  moved?: RankingMove;
 }
 
 export interface AnsweredPageInput {
   question: PageQuestion;
-  choice: number;
+  text: PageText;
+  /**
+   * The answer given; null when it cannot be shown: an anonymous question's link no longer leads
+   * to its answer once given (only right after the post is it known to the page).
+   */
+  answer: AnswerValue | null;
   correct: boolean | null;
   score: number;
   /** True right after the POST; false when the page is opened again later. */
@@ -49,9 +69,28 @@ function formatSeconds(totalSeconds: number): string {
   return m > 0 ? `${m}:${String(s).padStart(2, '0')}` : String(s);
 }
 
-function layout(title: string, body: SafeHtml): string {
+/** An option as the participant reads it: true/false in their language, others as written. */
+function optionLabel(question: QuestionBody, text: PageText, index: number): string {
+  if (question.type === 'true_false') {
+    return index === 0 ? text.t('true_label') : index === 1 ? text.t('false_label') : '';
+  }
+  return question.options[index] ?? '';
+}
+
+/** An answer in words, numbers the reader's way (describeAnswer, shared with the CSV). */
+export function answerInWords(question: QuestionBody, answer: AnswerValue, text: PageText): string {
+  const words = describeAnswer(question, answer, text.number, (i) =>
+    optionLabel(question, text, i),
+  );
+  // Single-choice options carry their letter on the page: the confirmation repeats it.
+  return question.type === 'single' && answer.choice !== undefined
+    ? `${optionLetter(answer.choice)}. ${words}`
+    : words;
+}
+
+function layout(text: PageText, title: string, body: SafeHtml): string {
   return html`<!doctype html>
-    <html lang="en">
+    <html lang="${text.language}">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -68,12 +107,33 @@ function layout(title: string, body: SafeHtml): string {
     </html> `.value;
 }
 
-/** The right answer, once revealed: shown to whoever opens the page after the reveal. */
-function revealedAnswer(question: PageQuestion): HtmlValue {
-  const index = question.revealed_answer;
-  if (index === null) return null;
+/** The right answer in words, for a revealed scored question; null otherwise. */
+function rightAnswer(question: PageQuestion, text: PageText): string | null {
+  if (!question.revealed || !isScored(question)) return null;
+  switch (question.type) {
+    case 'single':
+    case 'true_false':
+      return answerInWords(question, { choice: question.correct_answer ?? undefined }, text);
+    case 'multiple':
+      return answerInWords(question, { choices: question.correct_answers ?? [] }, text);
+    case 'numeric': {
+      const value = answerInWords(question, { value: question.correct_value ?? undefined }, text);
+      return question.tolerance ? `${value} (± ${text.number(question.tolerance)})` : value;
+    }
+    case 'text':
+      return (question.accepted_answers ?? []).join(' / ');
+    case 'ranking':
+      return answerInWords(question, { order: question.correct_order ?? [] }, text);
+    case 'rating':
+      return null;
+  }
+}
+
+function revealedAnswer(question: PageQuestion, text: PageText): HtmlValue {
+  const right = rightAnswer(question, text);
+  if (right === null) return null;
   return html`<p class="revealed" id="revealed-answer">
-    The right answer: <strong>${optionLetter(index)}. ${question.options[index] ?? ''}</strong>
+    ${text.t('right_answer')} <strong>${right}</strong>
   </p>`;
 }
 
@@ -82,54 +142,253 @@ function questionHeader(question: PageQuestion): SafeHtml {
     <p class="question" id="question-text">${question.question_text}</p>`;
 }
 
-export function renderQuestionPage(input: QuestionPageInput): string {
-  const { question, remainingMs, askIdentity, values = {} } = input;
-  const seconds = Math.ceil(Math.max(0, remainingMs) / 1000);
-  const identity: HtmlValue = askIdentity
-    ? html`<fieldset>
-        <legend>Who are you?</legend>
-        <div class="field">
-          <label for="name">Your name</label>
-          <input
-            id="name"
-            name="name"
-            type="text"
-            required
-            maxlength="100"
-            autocomplete="name"
-            value="${values.name ?? ''}"
-          />
-        </div>
-        <div class="field">
-          <label for="email">Your email</label>
-          <input
-            id="email"
-            name="email"
-            type="email"
-            required
-            maxlength="254"
-            autocomplete="email"
-            inputmode="email"
-            value="${values.email ?? ''}"
-          />
-        </div>
-      </fieldset>`
-    : null;
+function identityFields(text: PageText, values: QuestionPageInput['values'] = {}): SafeHtml {
+  return html`<fieldset>
+    <legend>${text.t('who_are_you')}</legend>
+    <div class="field">
+      <label for="name">${text.t('your_name')}</label>
+      <input
+        id="name"
+        name="name"
+        type="text"
+        required
+        maxlength="100"
+        autocomplete="name"
+        value="${values.name ?? ''}"
+      />
+    </div>
+    <div class="field">
+      <label for="email">${text.t('your_email')}</label>
+      <input
+        id="email"
+        name="email"
+        type="email"
+        required
+        maxlength="254"
+        autocomplete="email"
+        inputmode="email"
+        value="${values.email ?? ''}"
+      />
+    </div>
+  </fieldset>`;
+}
+
+/** single and true_false: one radio per option (letters A, B, … drawn by the stylesheet). */
+function choiceField(question: PageQuestion, text: PageText): SafeHtml {
   const options = question.options.map(
-    (text, i) =>
+    (_, i) =>
       html`<label class="option"
-        ><input
-          type="radio"
-          name="choice"
-          value="${i}"
-          ${i === 0 ? html` required` : null}${values.choice === i ? html` checked` : null}
-        /><span data-letter="${optionLetter(i)}">${text}</span></label
+        ><input type="radio" name="choice" value="${i}" ${i === 0 ? html` required` : null} /><span
+          data-letter="${optionLetter(i)}"
+          >${optionLabel(question, text, i)}</span
+        ></label
       >`,
   );
-  const pointsNote = question.survey
-    ? 'A survey: there is no wrong answer.'
-    : `Worth up to ${question.points} points; faster right answers score more.`;
+  return html`<fieldset>
+    <legend>${text.t('choose_single')}</legend>
+    <div class="options">${options}</div>
+  </fieldset>`;
+}
+
+/** multiple: one checkbox per option, `choices` repeated; the limit said in the legend. */
+function choicesField(question: PageQuestion, text: PageText): SafeHtml {
+  const max = question.max_choices;
+  const legend =
+    max === null || max >= question.options.length
+      ? text.t('choose_any')
+      : text.plural('choose_up_to', max, { max });
+  const options = question.options.map(
+    (option, i) =>
+      html`<label class="option"
+        ><input type="checkbox" name="choices" value="${i}" /><span data-letter="${optionLetter(i)}"
+          >${option}</span
+        ></label
+      >`,
+  );
+  return html`<fieldset>
+    <legend>${legend}</legend>
+    <div class="options">${options}</div>
+  </fieldset>`;
+}
+
+/** rating: a radio scale, each point named by its number (and the end labels at the ends). */
+function ratingField(question: PageQuestion, text: PageText): HtmlValue {
+  const scale = question.scale;
+  if (!scale) return null;
+  const points = scalePoints(scale);
+  const ends = (value: number): string | null =>
+    value === scale.min ? scale.min_label : value === scale.max ? scale.max_label : null;
+  const radios = points.map((value, i) => {
+    const end = ends(value);
+    return html`<label class="point"
+      ><input type="radio" name="value" value="${value}" ${i === 0 ? html` required` : null} /><span
+        >${text.number(value)}${end ? html`<span class="sr-only"> (${end})</span>` : null}</span
+      ></label
+    >`;
+  });
+  const labels =
+    scale.min_label || scale.max_label
+      ? html`<div class="scale-ends" aria-hidden="true">
+          <span>${scale.min_label ?? ''}</span><span>${scale.max_label ?? ''}</span>
+        </div>`
+      : null;
+  return html`<fieldset>
+    <legend>${text.t('rate', { min: scale.min, max: scale.max })}</legend>
+    <div class="scale points-${points.length}">${radios}</div>
+    ${labels}
+  </fieldset>`;
+}
+
+/**
+ * numeric: a text input, not type="number": that one refuses a comma in some browsers and
+ * languages, and the answer path accepts either decimal mark. `inputmode` still brings up the
+ * phone's number keyboard.
+ */
+function numericField(question: PageQuestion, text: PageText): SafeHtml {
+  const unit = question.unit;
+  return html`<div class="field">
+    <label for="value">${text.t('number_answer')}</label>
+    <div class="numeric">
+      <input
+        id="value"
+        name="value"
+        type="text"
+        inputmode="decimal"
+        autocomplete="off"
+        required
+        maxlength="32"
+        aria-describedby="${unit ? 'value-unit ' : ''}value-hint"
+      />${unit ? html`<span class="unit" id="value-unit">${unit}</span>` : null}
+    </div>
+    <p class="muted hint" id="value-hint">${text.t('number_hint')}</p>
+  </div>`;
+}
+
+/**
+ * text: a textarea whose maxlength holds without JavaScript; the script shows a live count and
+ * tells screen readers how much is left only after a pause near the limit, not on every key.
+ */
+function textField(question: PageQuestion, text: PageText): SafeHtml {
+  const max = question.max_length ?? QUESTION_LIMITS.text.maxLength;
+  return html`<div class="field">
+    <label for="text">${text.t('text_answer')}</label>
+    <textarea
+      id="text"
+      name="text"
+      rows="4"
+      required
+      maxlength="${max}"
+      aria-describedby="text-hint"
+    ></textarea>
+    <div class="text-meta">
+      <p class="muted hint" id="text-hint">${text.t('text_limit', { max })}</p>
+      <p
+        class="muted hint count"
+        id="text-count"
+        aria-hidden="true"
+        hidden
+        data-template="${text.t('text_count', { max })}"
+      ></p>
+    </div>
+    <p
+      class="sr-only"
+      id="text-count-live"
+      aria-live="polite"
+      data-template="${text.t('text_left')}"
+    ></p>
+  </div>`;
+}
+
+/**
+ * ranking: the options as a list, each with up and down buttons. Without JavaScript a button
+ * submits the form by GET to the page itself with the current `order` and its `move`
+ * (ranking-moves.ts), and the page comes back in the new order with that button focused; the
+ * script moves the item in place instead and keeps the focus on the moved item's button.
+ */
+function rankingField(input: QuestionPageInput): SafeHtml {
+  const { question, text, token, moved } = input;
+  const order = input.values?.order ?? question.options.map((_, i) => i);
+  const last = order.length - 1;
+  const focus = (option: number, direction: 'up' | 'down', position: number): boolean => {
+    if (!moved || moved.option !== option) return false;
+    const disabled = (d: 'up' | 'down'): boolean =>
+      d === 'up' ? position === 0 : position === last;
+    // At an end the moved button is disabled: its other button takes the focus.
+    return disabled(moved.direction)
+      ? direction !== moved.direction
+      : direction === moved.direction;
+  };
+  const button = (option: number, position: number, direction: 'up' | 'down'): SafeHtml => {
+    const label = text.t(direction === 'up' ? 'move_up' : 'move_down', {
+      option: question.options[option] ?? '',
+    });
+    const disabled = direction === 'up' ? position === 0 : position === last;
+    return html`<button
+      type="submit"
+      class="move"
+      name="move"
+      value="${direction}:${option}"
+      formmethod="get"
+      formaction="/q/${token}"
+      formnovalidate
+      data-direction="${direction}"
+      ${disabled ? html` disabled` : null}${focus(option, direction, position) ? html` autofocus` : null}
+    >
+      <span aria-hidden="true">${direction === 'up' ? '↑' : '↓'}</span
+      ><span class="sr-only">${label}</span>
+    </button>`;
+  };
+  const items = order.map(
+    (option, position) =>
+      html`<li class="rank-item">
+        <input type="hidden" name="order" value="${option}" /><span class="rank-text"
+          >${question.options[option] ?? ''}</span
+        ><span class="rank-moves"
+          >${button(option, position, 'up')}${button(option, position, 'down')}</span
+        >
+      </li>`,
+  );
+  return html`<fieldset>
+    <legend>${text.t('rank')}</legend>
+    <p class="muted hint" id="rank-hint">${text.t('rank_hint')}</p>
+    <ol class="ranking" id="ranking" aria-describedby="rank-hint">
+      ${items}
+    </ol>
+    <p class="sr-only" id="rank-live" aria-live="polite" data-template="${text.t('moved')}"></p>
+  </fieldset>`;
+}
+
+function answerField(input: QuestionPageInput): HtmlValue {
+  const { question, text } = input;
+  switch (question.type) {
+    case 'single':
+    case 'true_false':
+      return choiceField(question, text);
+    case 'multiple':
+      return choicesField(question, text);
+    case 'rating':
+      return ratingField(question, text);
+    case 'numeric':
+      return numericField(question, text);
+    case 'text':
+      return textField(question, text);
+    case 'ranking':
+      return rankingField(input);
+  }
+}
+
+export function renderQuestionPage(input: QuestionPageInput): string {
+  const { question, text, remainingMs, askIdentity } = input;
+  const seconds = Math.ceil(Math.max(0, remainingMs) / 1000);
+  const pointsNote = isScored(question)
+    ? text.plural('points_note', question.points, { points: question.points })
+    : text.t('survey_note');
+  // Enter in a text field submits with the form's first submit button: on a ranking form that
+  // would be a move button, so a hidden real submit comes first.
+  const defaultSubmit =
+    question.type === 'ranking' ? html`<button type="submit" hidden tabindex="-1"></button>` : null;
   return layout(
+    text,
     question.title,
     html`<div class="card">
       ${questionHeader(question)}
@@ -141,69 +400,90 @@ export function renderQuestionPage(input: QuestionPageInput): string {
         data-remaining-ms="${Math.max(0, Math.round(remainingMs))}"
         data-time-limit-ms="${question.time_limit * 1000}"
       >
-        <span class="sr-only">Time left: </span
+        <span class="sr-only">${text.t('time_left')} </span
         ><span class="timer-value" id="timer-value">${formatSeconds(seconds)}</span>
-        <span aria-hidden="true">left</span>
+        <span aria-hidden="true">${text.t('left')}</span>
       </p>
       <div class="timer-bar" aria-hidden="true"><div class="timer-fill" id="timer-fill"></div></div>
-      <p class="sr-only" id="timer-live" aria-live="polite" aria-atomic="true"></p>
-      <p class="closed-note" id="closed-note" hidden>Time is up: answers are closed.</p>
-      ${input.error ? html`<p class="error" role="alert" id="form-error">${input.error}</p>` : null}
-      <form id="answer-form" method="post" action="/q/${input.token}/answer">
-        ${identity}
-        <fieldset>
-          <legend>Choose one answer</legend>
-          <div class="options">${options}</div>
-        </fieldset>
-        <p class="muted">${pointsNote} Your first answer is final.</p>
-        <button type="submit">Submit answer</button>
+      <p
+        class="sr-only"
+        id="timer-live"
+        aria-live="polite"
+        aria-atomic="true"
+        data-seconds-left="${text.t('seconds_left')}"
+        data-time-up="${text.t('time_up_live')}"
+      ></p>
+      <p class="closed-note" id="closed-note" hidden>${text.t('time_up')}</p>
+      ${
+        question.anonymous
+          ? html`<p class="anonymous" id="anonymous-note">${text.t('anonymous_note')}</p>`
+          : null
+      }
+      <form
+        id="answer-form"
+        method="post"
+        action="/q/${input.token}/answer"
+        data-sending="${text.t('sending')}"
+      >
+        ${defaultSubmit} ${askIdentity ? identityFields(text, input.values) : null}
+        ${answerField(input)}
+        <p class="muted">${pointsNote} ${text.t('final_note')}</p>
+        <button type="submit" id="submit-answer">${text.t('submit')}</button>
       </form>
     </div>`,
   );
 }
 
 export function renderAnsweredPage(input: AnsweredPageInput): string {
-  const { question, choice, correct, score } = input;
+  const { question, text, correct, score, answer } = input;
   const verdict: HtmlValue =
-    correct === null
-      ? html`<p class="result">Thanks, your answer is recorded.</p>`
-      : correct
-        ? html`<p class="result ok">✓ Correct: ${score} ${score === 1 ? 'point' : 'points'}</p>`
-        : html`<p class="result bad">✗ Not the right answer: 0 points</p>`;
+    answer === null
+      ? html`<p>${text.t('anonymous_answered')}</p>`
+      : correct === null
+        ? html`<p class="result">${text.t('recorded')}</p>`
+        : correct
+          ? html`<p class="result ok">${text.plural('correct', score, { score })}</p>`
+          : score > 0
+            ? html`<p class="result partly">${text.plural('partly', score, { score })}</p>`
+            : html`<p class="result bad">${text.t('wrong')}</p>`;
+  const given: HtmlValue =
+    answer === null
+      ? null
+      : html`<p>
+          ${text.t('your_answer')}
+          <strong id="your-choice">${answerInWords(question, answer, text)}</strong>
+        </p>`;
   return layout(
-    `Answer received: ${question.title}`,
+    text,
+    text.t('answer_received_title', { title: question.title }),
     html`<div class="card" id="confirmation">
       ${questionHeader(question)}
       <div role="status">
-        <h2>${input.justAnswered ? 'Answer received' : 'You have already answered'}</h2>
-        <p>
-          Your answer:
-          <strong id="your-choice"
-            >${optionLetter(choice)}. ${question.options[choice] ?? ''}</strong
-          >
-        </p>
-        ${verdict} ${revealedAnswer(question)}
+        <h2>${input.justAnswered ? text.t('answer_received') : text.t('already_answered')}</h2>
+        ${given} ${verdict} ${revealedAnswer(question, text)}
       </div>
-      <p class="muted">You can close this page.</p>
+      <p class="muted">${text.t('close_page')}</p>
     </div>`,
   );
 }
 
-export function renderClosedPage(question: PageQuestion): string {
+export function renderClosedPage(question: PageQuestion, text: PageText): string {
   return layout(
-    `Closed: ${question.title}`,
+    text,
+    text.t('closed_title', { title: question.title }),
     html`<div class="card" id="closed">
       ${questionHeader(question)}
       <div role="status">
-        <h2>This question is closed</h2>
-        <p>The time to answer has run out, and no answer was recorded for you.</p>
-        ${revealedAnswer(question)}
+        <h2>${text.t('closed')}</h2>
+        <p>${text.t('closed_body')}</p>
+        ${revealedAnswer(question, text)}
       </div>
     </div>`,
   );
 }
 
 export interface MessagePageInput {
+  text: PageText;
   title: string;
   message: string;
   /** A link back to the question, when going back makes sense (a validation error). */
@@ -212,11 +492,14 @@ export interface MessagePageInput {
 
 export function renderMessagePage(input: MessagePageInput): string {
   return layout(
+    input.text,
     input.title,
     html`<div class="card" id="message">
-      <h2>${input.title}</h2>
+      <h1>${input.title}</h1>
       <p>${input.message}</p>
-      ${input.backHref ? html`<p><a href="${input.backHref}">Back to the question</a></p>` : null}
+      ${
+        input.backHref ? html`<p><a href="${input.backHref}">${input.text.t('back')}</a></p>` : null
+      }
     </div>`,
   );
 }
