@@ -9,9 +9,9 @@ import {
   lastDeadline,
   nonResponders,
   rankLeaderboard,
-  resultsCsv,
   summarize,
 } from './results-summary';
+import { resultsCsv } from './results-csv';
 
 const question: QuestionSnapshot = questionSnapshot({
   title: 'Capital',
@@ -207,15 +207,16 @@ describe('resultsCsv', () => {
       graceSeconds: 0,
       now: t0,
     });
-    const lines = resultsCsv(r).split('\r\n');
+    const lines = resultsCsv(r, question, [answer('a', 1, 9)]).split('\r\n');
+    // The original columns unchanged, the per-type ones after them.
     expect(lines[0]).toBe(
-      'name,email,person_key,answered,choice,choice_text,correct,score,latency_ms,answered_at,in_meeting,status,identity',
+      'name,email,person_key,answered,choice,choice_text,correct,score,latency_ms,answered_at,in_meeting,status,identity,type,answer,value,credit',
     );
     expect(lines[1]).toBe(
-      `A,a@x.example,a,yes,1,Paris,yes,9,1000,${r.responses[0].answered_at},,answered,verified`,
+      `A,a@x.example,a,yes,1,Paris,yes,9,1000,${r.responses[0].answered_at},,answered,verified,single,Paris,1,1`,
     );
     expect(lines[2]).toBe(
-      `"'=HYPERLINK(""http://evil"")",b@x.example,b,no,,,,,,,yes,no_answer,verified`,
+      `"'=HYPERLINK(""http://evil"")",b@x.example,b,no,,,,,,,yes,no_answer,verified,single,,,`,
     );
     expect(lines[3]).toBe('');
   });
@@ -241,8 +242,8 @@ describe('resultsCsv', () => {
     });
     expect(r).toMatchObject({ answered: 1, answered_verified: 0, answered_self_reported: 1 });
     expect(r.responses[0].identity).toBe('self_reported');
-    expect(resultsCsv(r).split('\r\n')[1]).toMatch(
-      /^Mallory,a@x\.example,self:a@x\.example,.*,self_reported$/,
+    expect(resultsCsv(r, question, [claimed]).split('\r\n')[1]).toMatch(
+      /^Mallory,a@x\.example,self:a@x\.example,.*,self_reported,single,Paris,1,1$/,
     );
   });
 });
