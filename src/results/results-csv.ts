@@ -125,7 +125,7 @@ export function resultsCsv(
  * or key: each of those could be matched to a delivery's send time or to a person), sorted by
  * the value itself, so neither the rows nor their order follow the order answers arrived in;
  * then one row per non-responder (who has not answered yet: what reminders need, nothing about
- * anyone's answer). Text answers equal ignoring case and spacing share a row.
+ * anyone's answer). Text answers equal ignoring case, accents and spacing share a row.
  */
 function anonymousCsv(
   results: ResultsResponseDto,

@@ -1,5 +1,6 @@
 import type { QuestionSnapshot } from '../broadcasts/broadcast.types';
 import { isScored, scalePoints } from '../question-types/question-types';
+import { normalizeForMatch } from '../question-types/text-match';
 import type {
   OptionCountDto,
   RankingItemDto,
@@ -58,9 +59,8 @@ export function hasValueFor(question: QuestionSnapshot, answer: TallyAnswer): bo
   }
 }
 
-/** Equal text answers: the same ignoring case, Unicode form and spacing. */
-export const textKey = (text: string): string =>
-  text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+/** Equal text answers: the same ignoring case, accents and spacing (as accepted answers match). */
+export const textKey = normalizeForMatch;
 
 /** How many text answers the live stream carries (the results carry them all). */
 export const STREAM_TEXT_ANSWERS = 50;

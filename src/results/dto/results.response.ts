@@ -149,7 +149,8 @@ export class TextAnswerCountDto {
   @ApiProperty({ example: 'Paris' }) text!: string;
   @ApiProperty({
     example: 3,
-    description: 'Answers equal to it ignoring case and spacing (the first one written is shown)',
+    description:
+      'Answers equal to it ignoring case, accents and spacing (the first one received is shown)',
   })
   count!: number;
 }
