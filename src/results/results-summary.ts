@@ -27,7 +27,8 @@ export interface AnswerView extends TallyAnswer {
   name: string;
   email: string | null;
   score: number;
-  latency_ms: number;
+  /** null on an anonymous answer: with answered_at it would give the recipient's send time. */
+  latency_ms: number | null;
   answered_at: Date;
 }
 

@@ -338,8 +338,12 @@ export class ResponseRowDto {
   })
   credit!: number | null;
   @ApiProperty() score!: number;
-  @ApiProperty({ description: 'Milliseconds from their message being sent to their answer' })
-  latency_ms!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Milliseconds from their message being sent to their answer (null: anonymous)',
+  })
+  latency_ms!: number | null;
   @ApiProperty({ type: String, format: 'date-time' }) answered_at!: string;
 }
 
