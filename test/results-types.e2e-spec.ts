@@ -7,127 +7,43 @@
  * checked on their own, whatever the page does.
  */
 import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { Connection, Model, Types } from 'mongoose';
 import request from 'supertest';
 import { AnswersService } from '../src/answers/answers.service';
-import { questionSnapshot, type QuestionSnapshot } from '../src/broadcasts/broadcast.types';
+import type { QuestionSnapshot } from '../src/broadcasts/broadcast.types';
 import { Broadcast } from '../src/broadcasts/schemas/broadcast.schema';
 import { Delivery } from '../src/broadcasts/schemas/delivery.schema';
-import type { QuestionBody } from '../src/question-types/question-types';
 import { createTestApp, TEST_API_KEY, type TestApp } from './utils/test-app';
+import { questionOf, seedAnswered, type GivenAnswer, type SeedOptions } from './utils/seed-results';
 import { waitUntil } from './utils/wait';
 
 jest.setTimeout(60_000);
 
 const auth = { 'X-API-Key': TEST_API_KEY };
 
-/** One stored answer's value and outcome (identity fields are filled in by `seed`). */
-interface Given {
-  who?: string;
-  choice?: number;
-  choices?: number[];
-  value?: number;
-  text?: string;
-  order?: number[];
-  correct: boolean | null;
-  credit: number | null;
-  score: number;
-  lang?: string;
-}
+type Given = GivenAnswer;
 
 describe('Results per question type (e2e)', () => {
   let t: TestApp;
   let connection: Connection;
-  let broadcasts: Model<Broadcast>;
-  let deliveries: Model<Delivery>;
   let meetingSeq = 94000000;
 
   beforeAll(async () => {
     t = await createTestApp({ name: 'results_types' });
     connection = t.app.get<Connection>(getConnectionToken());
-    broadcasts = t.app.get(getModelToken(Broadcast.name));
-    deliveries = t.app.get(getModelToken(Delivery.name));
+    const broadcasts = t.app.get<Model<Broadcast>>(getModelToken(Broadcast.name));
+    const deliveries = t.app.get<Model<Delivery>>(getModelToken(Delivery.name));
     await Promise.all([broadcasts.init(), deliveries.init()]);
   });
   afterAll(async () => t?.close());
 
-  const snapshot = (body: Partial<QuestionBody>): QuestionSnapshot =>
-    questionSnapshot({
-      title: 'Q',
-      question_text: 'Which?',
-      time_limit: 600,
-      points: 100,
-      ...body,
+  const snapshot = questionOf;
+  const seed = (question: QuestionSnapshot, given: Given[], options: SeedOptions = {}) =>
+    seedAnswered(t, question, given, {
+      ...options,
+      meetingId: options.meetingId ?? String(meetingSeq++),
     });
-
-  /**
-   * A sent broadcast of `question` to people p0..p(n-1) in a fresh meeting, with `given` answers
-   * (answer i from person i, unless anonymous). Returns the broadcast id and meeting number.
-   */
-  async function seed(
-    question: QuestionSnapshot,
-    given: Given[],
-    options: { anonymous?: boolean; people?: number; meetingId?: string } = {},
-  ): Promise<{ id: string; meetingId: string }> {
-    const meetingId = options.meetingId ?? String(meetingSeq++);
-    const anonymous = options.anonymous === true;
-    const sentAt = new Date(Date.now() - 10_000);
-    const broadcast = await broadcasts.create({
-      meeting_id: meetingId,
-      kind: 'question',
-      question,
-      anonymous,
-      mode: 'direct',
-      channel_id: null,
-      opens_at: sentAt,
-    });
-    const people = Math.max(options.people ?? 0, given.length);
-    const ids = Array.from({ length: people }, () => new Types.ObjectId());
-    await deliveries.insertMany(
-      ids.map((id, i) => ({
-        _id: id,
-        broadcast_id: broadcast._id,
-        recipient_key: given[i]?.who ?? `p${i}`,
-        name: `Person ${i}`,
-        email: `p${i}@example.com`,
-        status: 'sent',
-        available_at: sentAt,
-        sent_at: sentAt,
-        closes_at: new Date(sentAt.getTime() + 600_000),
-        answer_token_hash: randomBytes(32).toString('hex'),
-      })),
-    );
-    if (anonymous) {
-      // Only THAT they answered, on the delivery; the answer holds nothing that leads back.
-      await connection
-        .collection('deliveries')
-        .updateMany({ _id: { $in: ids.slice(0, given.length) } }, { $set: { answered: true } });
-    }
-    if (given.length > 0) {
-      await connection.collection('answers').insertMany(
-        given.map((g, i) => {
-          const { who, ...value } = g;
-          return {
-            broadcast_id: broadcast._id,
-            meeting_id: meetingId,
-            recipient_key: anonymous ? `anon:${randomBytes(16).toString('hex')}` : (who ?? `p${i}`),
-            self_reported: false,
-            name: anonymous ? '' : `Person ${i}`,
-            email: anonymous ? null : `p${i}@example.com`,
-            delivery_id: anonymous ? null : ids[i],
-            ...value,
-            lang: value.lang ?? 'en',
-            anonymous,
-            answered_at: new Date(sentAt.getTime() + 1000 * (i + 1)),
-            latency_ms: 1000 * (i + 1),
-          };
-        }),
-      );
-    }
-    return { id: broadcast._id.toHexString(), meetingId };
-  }
 
   const results = async (id: string) =>
     (await request(t.url).get(`/api/broadcasts/${id}/results`).set(auth).expect(200)).body;

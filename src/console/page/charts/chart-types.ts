@@ -27,6 +27,11 @@ export interface ChartOptions {
 
 /** Width of every chart's viewBox; heights follow the content. */
 export const CHART_WIDTH = 1000;
+/**
+ * The phone layout's width (histograms and word clouds are drawn twice; CSS shows the one that
+ * fits): half as wide, so the same font sizes read twice as large on a small screen.
+ */
+export const NARROW_WIDTH = 500;
 
 /** Numbers as people read them: at most three decimals, no float noise. */
 export const formatNumber = (n: number): string =>

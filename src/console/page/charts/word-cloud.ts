@@ -1,22 +1,29 @@
 import { html, type SafeHtml } from '../../../common/html/html';
 import type { WordCountDto } from '../../../results/dto/results.response';
-import { CHART_WIDTH, truncate } from './chart-types';
+import { CHART_WIDTH, NARROW_WIDTH, truncate } from './chart-types';
 
 /** How many words a cloud shows (the results carry up to 100). */
 export const CLOUD_SIZE = 50;
 const MIN_SIZE = 22;
 const MAX_SIZE = 76;
-const GAP = 22;
+/** Space between two words: a share of the larger one's size, and at least MIN_GAP. */
+const GAP = 0.45;
+const MIN_GAP = 16;
 const MARGIN = 12;
 /** Colours that keep at least 4.5:1 on the page's white card (and a light set on the presenter's black). */
 const PALETTE = 6;
-/** Average glyph width as a share of the font size (system sans-serif); widths are estimates. */
-const GLYPH = 0.6;
+/**
+ * Average bold glyph width as a share of the font size (system sans-serif). Each word is drawn
+ * at exactly its estimated width (SVG textLength), so whatever font the browser picks, the words
+ * keep the places computed here and never overlap.
+ */
+const GLYPH = 0.62;
 
 export interface PlacedWord {
   word: string;
   count: number;
   size: number;
+  width: number;
   x: number;
   y: number;
   colour: number;
@@ -32,12 +39,15 @@ const byWord = (a: WordCountDto, b: WordCountDto): number =>
  * MIN_SIZE to MAX_SIZE), placed in alphabetical order in centred lines that wrap at the width, so
  * big and small words mix and no two overlap. A word too wide for a line is set smaller.
  */
-export function layoutCloud(words: WordCountDto[]): { placed: PlacedWord[]; height: number } {
+export function layoutCloud(
+  words: WordCountDto[],
+  chartWidth = CHART_WIDTH,
+): { placed: PlacedWord[]; height: number } {
   const top = words.slice(0, CLOUD_SIZE);
   if (top.length === 0) return { placed: [], height: 0 };
   const most = Math.max(...top.map((w) => w.count));
   const least = Math.min(...top.map((w) => w.count));
-  const usable = CHART_WIDTH - 2 * MARGIN;
+  const usable = chartWidth - 2 * MARGIN;
   const sized = [...top].sort(byWord).map((w, i) => {
     const text = truncate(w.word, 28);
     const share = most === least ? 1 : (w.count - least) / (most - least);
@@ -48,14 +58,15 @@ export function layoutCloud(words: WordCountDto[]): { placed: PlacedWord[]; heig
   const lines: Array<typeof sized> = [];
   let line: typeof sized = [];
   let used = 0;
+  const gapBefore = (l: typeof sized, w: (typeof sized)[number]): number =>
+    l.length > 0 ? Math.max(MIN_GAP, GAP * Math.max(l[l.length - 1].size, w.size)) : 0;
   for (const w of sized) {
-    const need = (line.length > 0 ? GAP : 0) + w.width;
-    if (line.length > 0 && used + need > usable) {
+    if (line.length > 0 && used + gapBefore(line, w) + w.width > usable) {
       lines.push(line);
       line = [];
       used = 0;
     }
-    used += (line.length > 0 ? GAP : 0) + w.width;
+    used += gapBefore(line, w) + w.width;
     line.push(w);
   }
   lines.push(line);
@@ -63,34 +74,42 @@ export function layoutCloud(words: WordCountDto[]): { placed: PlacedWord[]; heig
   let y = MARGIN;
   for (const l of lines) {
     const tallest = Math.max(...l.map((w) => w.size));
-    const width = l.reduce((sum, w) => sum + w.width, 0) + GAP * (l.length - 1);
+    const gaps = l.map((w, i) => gapBefore(l.slice(0, i), w));
+    const width = l.reduce((sum, w, i) => sum + w.width + gaps[i], 0);
     let x = MARGIN + (usable - width) / 2;
     const baseline = y + tallest * 0.95;
-    for (const w of l) {
+    for (const [i, w] of l.entries()) {
+      x += gaps[i];
       placed.push({
         word: w.word,
         count: w.count,
         size: w.size,
+        width: Math.round(w.width),
         x: Math.round(x),
         y: Math.round(baseline),
         colour: w.colour,
       });
-      x += w.width + GAP;
+      x += w.width;
     }
     y += tallest * 1.2;
   }
   return { placed, height: Math.ceil(y + MARGIN) };
 }
 
-/** The word cloud as an image with a text summary (the table beside lists every word). */
+/**
+ * The word cloud as an image with a text summary (the table beside lists every word), laid out
+ * twice: for wide screens and, narrower so small words stay legible, for phones (CSS shows one).
+ */
 export function renderWordCloud(words: WordCountDto[], summary: string): SafeHtml {
-  const { placed, height } = layoutCloud(words);
-  if (placed.length === 0) {
-    return html`<p class="muted chart-empty">No words yet.</p>`;
-  }
+  if (words.length === 0) return html`<p class="muted chart-empty">No words yet.</p>`;
+  return html`${cloudSvg(words, summary, CHART_WIDTH, 'wide')}${cloudSvg(words, summary, NARROW_WIDTH, 'narrow')}`;
+}
+
+function cloudSvg(words: WordCountDto[], summary: string, width: number, fit: string): SafeHtml {
+  const { placed, height } = layoutCloud(words, width);
   return html`<svg
-    class="chart cloud"
-    viewBox="0 0 ${CHART_WIDTH} ${height}"
+    class="chart cloud ${fit}"
+    viewBox="0 0 ${width} ${height}"
     preserveAspectRatio="xMidYMin meet"
     role="img"
     aria-label="${summary}"
