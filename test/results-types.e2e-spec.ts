@@ -1,10 +1,9 @@
 /**
  * Results, CSV, the live stream and the leaderboard for every question type and for anonymous
  * questions, against the real app and database. Broadcasts, deliveries and answers are written
- * to the database in the stored shape the answer path writes (docs/architecture.md, "Results per
- * question type": the answer's value fields flat, `credit`, `lang`, `anonymous`; an anonymous
- * answer keyed `anon:` + random hex, its delivery marked `answered`), so each type's results are
- * checked on their own, whatever the page does.
+ * to the database in the stored shape the answer path writes (test/utils/seed-results.ts;
+ * docs/architecture.md §18), so each type's results are checked on their own, whatever the page
+ * does.
  */
 import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
 import http from 'node:http';

@@ -1,5 +1,5 @@
 /**
- * Statistics of numeric and rating answers (docs/architecture.md, "Results per question type").
+ * Statistics of numeric and rating answers (docs/architecture.md §18).
  * Pure functions over plain numbers.
  */
 

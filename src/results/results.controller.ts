@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, HttpStatus, Param, Post, Req, Res } from '@n
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
+  ApiExtraModels,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -20,6 +21,8 @@ import {
   LeaderboardResponseDto,
   RemindResponseDto,
   ResultsResponseDto,
+  ResultsStateDto,
+  TallyDto,
 } from './dto/results.response';
 import { ResultsStreamService } from './results-stream.service';
 import { ResultsService } from './results.service';
@@ -35,6 +38,8 @@ const MAY_REMIND = replayCheck(ResultsService, (results, actor, { params }) =>
 );
 
 @ApiTags('results')
+// The stream's event data (named in its description), listed so clients can generate them.
+@ApiExtraModels(TallyDto, ResultsStateDto)
 @RequireRole('assistant')
 @Controller('api')
 export class ResultsController {

@@ -119,8 +119,7 @@ export class HistogramBucketDto {
 
 /**
  * numeric: order statistics and a histogram. Quartiles interpolate between closest ranks (rank
- * (n - 1) p, as spreadsheets' QUARTILE.INC); buckets: docs/architecture.md, "Results per question
- * type". The share within tolerance is the tally's `correct_percent`.
+ * (n - 1) p, as spreadsheets' QUARTILE.INC); buckets: docs/architecture.md §18. The share within tolerance is the tally's `correct_percent`.
  */
 export class NumericSummaryDto {
   @ApiProperty({ enum: ['numeric'] }) type!: 'numeric';

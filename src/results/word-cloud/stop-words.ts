@@ -1,10 +1,10 @@
 import type { Language } from '../../common/i18n/languages';
 
 /**
- * Compact stop-word lists for the word cloud of text answers (docs/architecture.md, "Results per
- * question type"): the articles, pronouns, prepositions, conjunctions and auxiliaries that would
- * otherwise fill every cloud. Lower case, as the tokens are compared after lower-casing; kept
- * short on purpose (a content word wrongly dropped is worse than a filler word kept).
+ * Compact stop-word lists for the word cloud of text answers (docs/architecture.md §18): the
+ * articles, pronouns, prepositions, conjunctions and auxiliaries that would otherwise fill every
+ * cloud. Lower case, as the tokens are compared after lower-casing; kept short on purpose (a
+ * content word wrongly dropped is worse than a filler word kept).
  */
 const words = (text: string): ReadonlySet<string> => new Set(text.trim().split(/\s+/));
 
