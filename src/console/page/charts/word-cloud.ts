@@ -43,7 +43,8 @@ export function layoutCloud(
   words: WordCountDto[],
   chartWidth = CHART_WIDTH,
 ): { placed: PlacedWord[]; height: number } {
-  const top = words.slice(0, CLOUD_SIZE);
+  // The most used first, ties alphabetically: the same words whatever order they came in.
+  const top = [...words].sort((a, b) => b.count - a.count || byWord(a, b)).slice(0, CLOUD_SIZE);
   if (top.length === 0) return { placed: [], height: 0 };
   const most = Math.max(...top.map((w) => w.count));
   const least = Math.min(...top.map((w) => w.count));
