@@ -5,13 +5,17 @@
  * laptop and phone size (test-results/charts/<type>-<size>.png) to be looked at. Answers are
  * seeded in the stored shape (test/utils/seed-results.ts), some questions revealed.
  */
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Connection, Types } from 'mongoose';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
+import { AnswersService } from '../../src/answers/answers.service';
 import { launchBrowser, TEST_RESULTS_DIR, withScreenshotOnFailure } from '../utils/browser';
 import { questionOf, seedAnswered, type GivenAnswer } from '../utils/seed-results';
 import { createTestApp, TEST_API_KEY, type TestApp } from '../utils/test-app';
+import { waitUntil } from '../utils/wait';
 
 jest.setTimeout(180_000);
 
@@ -240,6 +244,45 @@ describe('Console charts per question type (browser)', () => {
     );
     await page.goto(`${t.url}/console/broadcasts/${ids.ranking.id}`);
     expect(await page.locator('svg .mark').first().textContent()).toMatch(/right place 1/);
+  });
+
+  it('a word cloud follows new answers live (the page re-reads its chart)', async () => {
+    await page.setViewportSize(SIZES.laptop);
+    const { id } = await seedAnswered(t, questionOf({ type: 'text' }), [
+      { text: 'first thought', ...unscored },
+    ]);
+    await page.goto(`${t.url}/console/broadcasts/${id}`);
+    await waitUntil(
+      async () => (await page.getAttribute('body', 'data-stream')) === 'open',
+      15_000,
+      'the live stream to open',
+    );
+    const connection = t.app.get<Connection>(getConnectionToken());
+    await connection.collection('answers').insertOne({
+      broadcast_id: new Types.ObjectId(id),
+      meeting_id: 'x',
+      recipient_key: 'late',
+      name: 'Late',
+      email: null,
+      delivery_id: new Types.ObjectId(),
+      text: 'Zebra crossing',
+      correct: null,
+      credit: null,
+      score: 0,
+      lang: 'en',
+      answered_at: new Date(),
+      latency_ms: 5,
+    });
+    t.app.get(AnswersService).events.emit('answer', {
+      broadcastId: id,
+      text: 'Zebra crossing',
+      correct: null,
+      credit: null,
+      score: 0,
+      anonymous: false,
+    });
+    await page.locator('svg.cloud.wide text', { hasText: 'zebra' }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-answered]').first().textContent()).toBe('2');
   });
 
   it('the send form has an Anonymous checkbox, described', async () => {
