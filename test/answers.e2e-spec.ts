@@ -426,8 +426,10 @@ describe('Answer page and results (e2e, seeded database)', () => {
         .set(auth)
         .expect(200);
       const [header, row] = csv.text.split('\r\n');
-      expect(header.split(',').pop()).toBe('identity');
-      expect(row).toMatch(/^Mallory,ada@example\.com,self:ada@example\.com,yes,.*,self_reported$/);
+      expect(header.split(',')[12]).toBe('identity');
+      expect(row).toMatch(
+        /^Mallory,ada@example\.com,self:ada@example\.com,yes,.*,self_reported,single,\w+,\d,[01]$/,
+      );
 
       const board = await request(url)
         .get(`/api/meetings/${meetingId}/leaderboard`)
@@ -565,7 +567,7 @@ describe('Answer page and results (e2e, seeded database)', () => {
       expect(lines).toHaveLength(5);
       expect(lines[4]).toBe('');
       expect(lines[0]).toBe(
-        'name,email,person_key,answered,choice,choice_text,correct,score,latency_ms,answered_at,in_meeting,status,identity',
+        'name,email,person_key,answered,choice,choice_text,correct,score,latency_ms,answered_at,in_meeting,status,identity,type,answer,value,credit',
       );
       expect(
         lines[2].startsWith(
@@ -573,7 +575,7 @@ describe('Answer page and results (e2e, seeded database)', () => {
         ),
       ).toBe(true);
       expect(lines[3]).toBe(
-        '"Cy, ""the third""",cy@example.com,u-cy,no,,,,,,,no,left_meeting,verified',
+        '"Cy, ""the third""",cy@example.com,u-cy,no,,,,,,,no,left_meeting,verified,single,,,',
       );
 
       // A second question in the same meeting: the leaderboard adds up per person.

@@ -12,8 +12,8 @@ import { AnswerEvent, AnswersService } from '../answers/answers.service';
 import { BroadcastsService, type ControlsEvent } from '../broadcasts/broadcasts.service';
 import { RECHECK_PROPERTY, type RequestWithRecheck } from '../common/auth/session-authenticator';
 import type { TallyDto } from './dto/results.response';
-import { addToTally } from './results-summary';
 import { ResultsService } from './results.service';
+import { hasValueFor, STREAM_TEXT_ANSWERS, type TallyAnswer } from './type-tally';
 
 /** A comment line every 15 s keeps proxies and load balancers from closing an idle stream. */
 export const HEARTBEAT_MS = 15_000;
@@ -84,8 +84,10 @@ export class ResultsStreamService implements OnModuleDestroy {
       raw.write(chunk);
       if (raw.writableLength > MAX_BUFFERED_BYTES) close();
     };
-    const event = (name: string, data: TallyDto): void =>
+    const event = (name: string): void => {
+      const data: TallyDto = counts.toDto(STREAM_TEXT_ANSWERS);
       send(`event: ${name}\nid: ${data.answered}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
     const stateEvent = (): void => send(`event: state\ndata: ${JSON.stringify(state)}\n\n`);
 
     let lastAnswerSent = 0;
@@ -93,11 +95,13 @@ export class ResultsStreamService implements OnModuleDestroy {
     const sendAnswers = (): void => {
       flush = null;
       lastAnswerSent = performance.now();
-      event('answer', counts);
+      event('answer');
     };
-    const onAnswer = (answer: AnswerEvent): void => {
+    const onAnswer = (answer: AnswerEvent & TallyAnswer): void => {
       if (answer.broadcastId !== hex) return;
-      addToTally(counts, answer);
+      // An event without its type's value cannot be counted here: read the counts again.
+      if (!hasValueFor(broadcast.question, answer)) return void resync(true);
+      counts.add(answer);
       if (flush) return;
       const wait = COALESCE_MS - (performance.now() - lastAnswerSent);
       if (wait <= 0) sendAnswers();
@@ -118,13 +122,13 @@ export class ResultsStreamService implements OnModuleDestroy {
       }
     };
     let resyncing = false;
-    const resync = async (): Promise<void> => {
+    const resync = async (force = false): Promise<void> => {
       if (resyncing || closed) return;
       resyncing = true;
       try {
-        if ((await this.results.answerCount(id)) !== counts.answered) {
+        if (force || (await this.results.answerCount(id)) !== counts.count) {
           counts = await this.results.tally(broadcast);
-          event('snapshot', counts);
+          event('snapshot');
         }
         // A close or reveal on another instance, or the last messages going out (the deadline).
         await refreshState();
@@ -169,7 +173,7 @@ export class ResultsStreamService implements OnModuleDestroy {
     raw.on('error', close);
     // Tell EventSource clients how soon to reconnect after a drop.
     send('retry: 3000\n\n');
-    event('snapshot', counts);
+    event('snapshot');
     stateEvent();
   }
 

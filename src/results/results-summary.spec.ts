@@ -9,9 +9,9 @@ import {
   lastDeadline,
   nonResponders,
   rankLeaderboard,
-  resultsCsv,
   summarize,
 } from './results-summary';
+import { resultsCsv } from './results-csv';
 
 const question: QuestionSnapshot = questionSnapshot({
   title: 'Capital',
@@ -207,15 +207,16 @@ describe('resultsCsv', () => {
       graceSeconds: 0,
       now: t0,
     });
-    const lines = resultsCsv(r).split('\r\n');
+    const lines = resultsCsv(r, question, [answer('a', 1, 9)]).split('\r\n');
+    // The original columns unchanged, the per-type ones after them.
     expect(lines[0]).toBe(
-      'name,email,person_key,answered,choice,choice_text,correct,score,latency_ms,answered_at,in_meeting,status,identity',
+      'name,email,person_key,answered,choice,choice_text,correct,score,latency_ms,answered_at,in_meeting,status,identity,type,answer,value,credit',
     );
     expect(lines[1]).toBe(
-      `A,a@x.example,a,yes,1,Paris,yes,9,1000,${r.responses[0].answered_at},,answered,verified`,
+      `A,a@x.example,a,yes,1,Paris,yes,9,1000,${r.responses[0].answered_at},,answered,verified,single,Paris,1,1`,
     );
     expect(lines[2]).toBe(
-      `"'=HYPERLINK(""http://evil"")",b@x.example,b,no,,,,,,,yes,no_answer,verified`,
+      `"'=HYPERLINK(""http://evil"")",b@x.example,b,no,,,,,,,yes,no_answer,verified,single,,,`,
     );
     expect(lines[3]).toBe('');
   });
@@ -241,8 +242,8 @@ describe('resultsCsv', () => {
     });
     expect(r).toMatchObject({ answered: 1, answered_verified: 0, answered_self_reported: 1 });
     expect(r.responses[0].identity).toBe('self_reported');
-    expect(resultsCsv(r).split('\r\n')[1]).toMatch(
-      /^Mallory,a@x\.example,self:a@x\.example,.*,self_reported$/,
+    expect(resultsCsv(r, question, [claimed]).split('\r\n')[1]).toMatch(
+      /^Mallory,a@x\.example,self:a@x\.example,.*,self_reported,single,Paris,1,1$/,
     );
   });
 });
@@ -316,5 +317,158 @@ describe('rankLeaderboard', () => {
       ['self:ada@x.example', 'self_reported', 'Mallory', 50],
       ['u-ada', 'verified', 'Ada', 10],
     ]);
+  });
+});
+
+describe('anonymous questions', () => {
+  const numeric = questionSnapshot({
+    type: 'numeric',
+    title: 'Distance',
+    question_text: 'How far?',
+    correct_value: 5,
+    tolerance: 0,
+    unit: 'km',
+    time_limit: 30,
+    points: 10,
+  });
+  const anon = (value: number, at: number): AnswerView => ({
+    recipient_key: `anon:${String(at).padStart(32, '0')}`,
+    anonymous: true,
+    self_reported: false,
+    name: '',
+    email: null,
+    value,
+    correct: value === 5,
+    credit: value === 5 ? 1 : 0,
+    score: value === 5 ? 10 : 0,
+    latency_ms: at * 1000,
+    answered_at: new Date(t0.getTime() + at * 1000),
+  });
+  // b answered (the delivery says so, nothing says what), c has not.
+  const deliveries: DeliveryView[] = [
+    { ...sent('a', 'A'), answered: true },
+    { ...sent('b', 'B'), answered: true },
+    sent('c', 'C'),
+  ];
+  const answers = [anon(7, 1), anon(5, 2)];
+  const input = {
+    broadcastId: 'b1',
+    meetingId: '1',
+    mode: 'direct' as const,
+    anonymous: true,
+    question: numeric,
+    deliveries,
+    answers,
+    people: [person('a'), person('b'), person('c')],
+    controls: NOT_CLOSED,
+    graceSeconds: 0,
+    now: t0,
+  };
+
+  it('results hold aggregates only; non-responders come from the deliveries’ answered flag', () => {
+    const r = summarize(input);
+    expect(r).toMatchObject({ anonymous: true, type: 'numeric', answered: 2, responses: [] });
+    expect(r.summary).toMatchObject({ type: 'numeric', median: 6, min: 5, max: 7 });
+    expect(r.non_responders.map((n) => n.person_key)).toEqual(['c']);
+    expect(JSON.stringify(r)).not.toMatch(/anon:/);
+  });
+
+  it('CSV: one row per distinct value with its count, sorted by value, no time or key; then non-responders', () => {
+    const csv = resultsCsv(summarize(input), numeric, [...answers, anon(7, 3)]);
+    expect(csv.split('\r\n')).toEqual([
+      'answered,answer,value,count,correct,credit,name,email,person_key,in_meeting,status',
+      'yes,5 km,5,1,yes,1,,,,,answered',
+      'yes,7 km,7,2,no,0,,,,,answered',
+      'no,,,,,,c,c@x.example,c,yes,no_answer',
+      '',
+    ]);
+    expect(csv).not.toMatch(/anon:|T03:00/);
+  });
+
+  it('CSV rows do not follow the order answers arrived in', () => {
+    const text = questionSnapshot({
+      type: 'text',
+      title: 'T',
+      question_text: 'Q',
+      time_limit: 30,
+      points: 0,
+    });
+    const said = (t: string, at: number): AnswerView => ({
+      ...anon(0, at),
+      text: t,
+      correct: null,
+      credit: null,
+    });
+    const rows = (list: AnswerView[]) =>
+      resultsCsv(summarize({ ...input, question: text, answers: list }), text, list)
+        .split('\r\n')
+        .filter((l) => l.startsWith('yes'));
+    const one = rows([said('zebra', 1), said('Apple', 2), said('mango', 3)]);
+    const other = rows([said('mango', 1), said('zebra', 2), said('Apple', 3)]);
+    expect(one).toEqual(other);
+    expect(one.map((l) => l.split(',')[1])).toEqual(['Apple', 'mango', 'zebra']);
+  });
+
+  it('the leaderboard leaves anonymous answers out', () => {
+    const ranked = rankLeaderboard([
+      {
+        recipient_key: 'anon:0123456789abcdef0123456789abcdef',
+        self_reported: false,
+        name: '',
+        email: null,
+        total: 100,
+        answered: 1,
+        correct: 1,
+      },
+      {
+        recipient_key: 'u-ada',
+        self_reported: false,
+        name: 'Ada',
+        email: null,
+        total: 7.5,
+        answered: 2,
+        correct: 0,
+      },
+    ]);
+    expect(ranked.map((r) => [r.rank, r.person_key, r.total])).toEqual([[1, 'u-ada', 7.5]]);
+  });
+});
+
+describe('summarize per type', () => {
+  it('rows carry the value of the type, the answer in words and the credit', () => {
+    const multiple = questionSnapshot({
+      type: 'multiple',
+      title: 'Seas',
+      question_text: 'Which are seas?',
+      options: ['Baltic', 'Sahara', 'Red'],
+      correct_answers: [0, 2],
+      time_limit: 30,
+      points: 10,
+    });
+    const r = summarize({
+      broadcastId: 'b1',
+      meetingId: '1',
+      mode: 'direct',
+      question: multiple,
+      deliveries: [sent('a', 'A')],
+      answers: [
+        { ...answer('a', 0, 5), choice: null, choices: [0, 1], correct: false, credit: 0.5 },
+      ],
+      people: [person('a')],
+      controls: NOT_CLOSED,
+      graceSeconds: 0,
+      now: t0,
+    });
+    expect(r.question).toMatchObject({ type: 'multiple', correct_answers: [0, 2] });
+    expect(r.responses[0]).toMatchObject({
+      choice: null,
+      choice_text: '',
+      choices: [0, 1],
+      answer_text: 'Baltic; Sahara',
+      credit: 0.5,
+      correct: false,
+    });
+    expect(r.summary).toMatchObject({ type: 'multiple', exact_matches: 0 });
+    expect(r.mean_credit).toBe(0.5);
   });
 });

@@ -6,27 +6,29 @@ import {
   type DeliveryStatus,
   type QuestionSnapshot,
 } from '../broadcasts/broadcast.types';
-import { toCsv } from './csv';
+import { answerText } from './answer-text';
 import type {
   AnswerIdentity,
   LeaderboardEntryDto,
   NonResponderDto,
-  OptionCountDto,
+  ResponseRowDto,
   ResultsResponseDto,
   TallyDto,
 } from './dto/results.response';
+import { creditOf, LiveTally, type TallyAnswer } from './type-tally';
 
 /** What the summary needs of an answer, a delivery and a person in the meeting. */
-export interface AnswerView {
+export interface AnswerView extends TallyAnswer {
   recipient_key: string;
   /** Missing on answers stored before the field existed: those are direct (verified) answers. */
   self_reported?: boolean;
+  /** An anonymous question's answer: no person behind it (recipient_key `anon:` + random). */
+  anonymous?: boolean;
   name: string;
   email: string | null;
-  choice: number;
-  correct: boolean | null;
   score: number;
-  latency_ms: number;
+  /** null on an anonymous answer: with answered_at it would give the recipient's send time. */
+  latency_ms: number | null;
   answered_at: Date;
 }
 
@@ -37,6 +39,11 @@ export interface DeliveryView {
   status: DeliveryStatus;
   sent_at: Date | null;
   closes_at: Date | null;
+  /**
+   * That this recipient answered, recorded on the delivery (never what: an anonymous answer has
+   * no link back to it). Absent on deliveries of non-anonymous broadcasts stored before it.
+   */
+  answered?: boolean;
 }
 
 export interface PersonView {
@@ -48,42 +55,26 @@ export interface PersonView {
 export const identityOf = (row: { self_reported?: boolean }): AnswerIdentity =>
   row.self_reported === true ? 'self_reported' : 'verified';
 
-const percent = (part: number, whole: number): number =>
-  whole === 0 ? 0 : Math.round((1000 * part) / whole) / 10;
-
+/** The counts of a question with no answer yet. */
 export function emptyTally(question: QuestionSnapshot): TallyDto {
-  const survey = question.correct_answer === null;
-  return {
-    answered: 0,
-    options: question.options.map((text, index) => ({
-      index,
-      text,
-      count: 0,
-      percent: 0,
-      correct: survey ? null : index === question.correct_answer,
-    })),
-    correct_count: survey ? null : 0,
-    correct_percent: null,
-  };
+  return new LiveTally(question).toDto();
 }
 
-/** Adds one answer to running counts (live stream), recomputing the percentages. */
-export function addToTally(tally: TallyDto, answer: Pick<AnswerView, 'choice' | 'correct'>): void {
-  const option: OptionCountDto | undefined = tally.options[answer.choice];
-  if (option) option.count++;
-  tally.answered++;
-  if (tally.correct_count !== null && answer.correct === true) tally.correct_count++;
-  for (const o of tally.options) o.percent = percent(o.count, tally.answered);
-  tally.correct_percent =
-    tally.correct_count === null || tally.answered === 0
-      ? null
-      : percent(tally.correct_count, tally.answered);
+export function tally(question: QuestionSnapshot, answers: TallyAnswer[]): TallyDto {
+  return LiveTally.of(question, answers).toDto();
 }
 
-export function tally(question: QuestionSnapshot, answers: AnswerView[]): TallyDto {
-  const result = emptyTally(question);
-  for (const answer of answers) addToTally(result, answer);
-  return result;
+/**
+ * The recipients who have answered: the key on an answer (direct mode: the person's), and every
+ * delivery marked `answered` (an anonymous answer carries no key of its recipient).
+ */
+export function answeredRecipients(
+  deliveries: Array<Pick<DeliveryView, 'recipient_key' | 'answered'>>,
+  answers: Array<Pick<AnswerView, 'recipient_key'>>,
+): Set<string> {
+  const keys = new Set(answers.map((a) => a.recipient_key));
+  for (const d of deliveries) if (d.answered === true) keys.add(d.recipient_key);
+  return keys;
 }
 
 /**
@@ -103,7 +94,7 @@ export function nonResponders(
   answers: AnswerView[],
   people: PersonView[],
 ): NonResponderDto[] {
-  const answeredKeys = new Set(answers.map((a) => a.recipient_key));
+  const answeredKeys = answeredRecipients(deliveries, answers);
   if (mode === 'channel') {
     const channel = deliveries[0];
     const answeredEmails = new Set(
@@ -171,6 +162,8 @@ export interface SummaryInput {
   broadcastId: string;
   meetingId: string;
   mode: BroadcastMode;
+  /** An anonymous question (aggregates only); absent = false. */
+  anonymous?: boolean;
   question: QuestionSnapshot;
   deliveries: DeliveryView[];
   answers: AnswerView[];
@@ -194,7 +187,7 @@ export function lastDeadline(
 }
 
 export function summarize(input: SummaryInput): ResultsResponseDto {
-  const { question, deliveries, answers } = input;
+  const { question, deliveries, answers, anonymous } = input;
   const counts = tally(question, answers);
   const missing = nonResponders(input.mode, deliveries, answers, input.people);
   const graceMs = input.graceSeconds * 1000;
@@ -212,13 +205,12 @@ export function summarize(input: SummaryInput): ResultsResponseDto {
     broadcast_id: input.broadcastId,
     meeting_id: input.meetingId,
     mode: input.mode,
+    anonymous: anonymous === true,
+    type: question.type,
     question: {
-      title: question.title,
-      question_text: question.question_text,
+      ...question,
       options: [...question.options],
-      correct_answer: question.correct_answer,
-      time_limit: question.time_limit,
-      points: question.points,
+      scale: question.scale ? { ...question.scale } : null,
     },
     open,
     closes_at: deadline ? deadline.toISOString() : null,
@@ -233,88 +225,58 @@ export function summarize(input: SummaryInput): ResultsResponseDto {
     options: counts.options,
     correct_count: counts.correct_count,
     correct_percent: counts.correct_percent,
-    responses: answers.map((a) => ({
-      recipient_key: a.recipient_key,
-      identity: identityOf(a),
-      name: a.name,
-      email: a.email,
-      choice: a.choice,
-      choice_text: question.options[a.choice] ?? '',
-      correct: a.correct,
-      score: a.score,
-      latency_ms: a.latency_ms,
-      answered_at: a.answered_at.toISOString(),
-    })),
+    mean_credit: counts.mean_credit,
+    summary: counts.summary,
+    // Anonymous: aggregates only; no row may pair an answer with anything about its sender.
+    responses: anonymous === true ? [] : answers.map((a) => responseRow(question, a)),
     non_responders: missing,
   };
 }
 
-export const RESULTS_CSV_HEADER = [
-  'name',
-  'email',
-  'person_key',
-  'answered',
-  'choice',
-  'choice_text',
-  'correct',
-  'score',
-  'latency_ms',
-  'answered_at',
-  'in_meeting',
-  'status',
-  'identity',
-];
-
-/**
- * One row per answer, then one per non-responder (answered = no, with the reason). `identity`
- * says whether Zoom identified the person or they typed their name and email (self_reported).
- */
-export function resultsCsv(results: ResultsResponseDto): string {
-  const rows = [
-    ...results.responses.map((r) => [
-      r.name,
-      r.email,
-      r.recipient_key,
-      'yes',
-      r.choice,
-      r.choice_text,
-      r.correct === null ? '' : r.correct ? 'yes' : 'no',
-      r.score,
-      r.latency_ms,
-      r.answered_at,
-      '',
-      'answered',
-      r.identity,
-    ]),
-    ...results.non_responders.map((n) => [
-      n.name,
-      n.email,
-      n.person_key,
-      'no',
-      null,
-      null,
-      null,
-      null,
-      null,
-      null,
-      n.in_meeting ? 'yes' : 'no',
-      n.reason,
-      // Non-responders come from Zoom's participant list.
-      'verified',
-    ]),
-  ];
-  return toCsv(RESULTS_CSV_HEADER, rows);
+function responseRow(question: QuestionSnapshot, a: AnswerView): ResponseRowDto {
+  const single = question.type === 'single' || question.type === 'true_false';
+  const choice = single && typeof a.choice === 'number' ? a.choice : null;
+  return {
+    recipient_key: a.recipient_key,
+    identity: identityOf(a),
+    name: a.name,
+    email: a.email,
+    choice,
+    choice_text: choice === null ? '' : (question.options[choice] ?? ''),
+    choices: question.type === 'multiple' ? (a.choices ?? null) : null,
+    value: question.type === 'rating' || question.type === 'numeric' ? (a.value ?? null) : null,
+    text: question.type === 'text' ? (a.text ?? null) : null,
+    order: question.type === 'ranking' ? (a.order ?? null) : null,
+    answer_text: answerText(question, a),
+    correct: a.correct,
+    credit: creditOf(a),
+    score: a.score,
+    latency_ms: a.latency_ms,
+    answered_at: a.answered_at.toISOString(),
+  };
 }
 
-/** Highest total first; then more right answers; then name. Equal totals and rights share a rank. */
+/**
+ * The recipient key of an anonymous answer: this prefix and random hex, no relation to anyone
+ * (the answers module writes it).
+ */
+export const ANONYMOUS_KEY_PREFIX = 'anon:';
+
+/**
+ * Highest total first; then more right answers; then name. Equal totals and rights share a rank.
+ * Totals are sums of scores, so partial credit adds up; `correct` counts full-credit answers.
+ * Anonymous answers are left out: each is nobody's, and a row per answer would only list them.
+ */
 export function rankLeaderboard(rows: LeaderboardRow[]): LeaderboardEntryDto[] {
-  const sorted = [...rows].sort(
-    (a, b) =>
-      b.total - a.total ||
-      b.correct - a.correct ||
-      a.name.localeCompare(b.name) ||
-      a.recipient_key.localeCompare(b.recipient_key),
-  );
+  const sorted = rows
+    .filter((row) => !row.recipient_key.startsWith(ANONYMOUS_KEY_PREFIX))
+    .sort(
+      (a, b) =>
+        b.total - a.total ||
+        b.correct - a.correct ||
+        a.name.localeCompare(b.name) ||
+        a.recipient_key.localeCompare(b.recipient_key),
+    );
   let rank = 0;
   return sorted.map((row, i) => {
     const previous = sorted[i - 1];

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, HttpStatus, Param, Post, Req, Res } from '@n
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
+  ApiExtraModels,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -20,8 +21,9 @@ import {
   LeaderboardResponseDto,
   RemindResponseDto,
   ResultsResponseDto,
+  ResultsStateDto,
+  TallyDto,
 } from './dto/results.response';
-import { resultsCsv } from './results-summary';
 import { ResultsStreamService } from './results-stream.service';
 import { ResultsService } from './results.service';
 import { Idempotent } from '../idempotency/idempotent.decorator';
@@ -36,6 +38,8 @@ const MAY_REMIND = replayCheck(ResultsService, (results, actor, { params }) =>
 );
 
 @ApiTags('results')
+// The stream's event data (named in its description), listed so clients can generate them.
+@ApiExtraModels(TallyDto, ResultsStateDto)
 @RequireRole('assistant')
 @Controller('api')
 export class ResultsController {
@@ -48,7 +52,7 @@ export class ResultsController {
   @ApiOperation({
     summary: 'Results of a question broadcast',
     description:
-      'Counts and percentages per option, the correct rate, every answer (choice, correctness, score, latency), and the non-responders: people in the meeting now without an answer (with the reason), plus people who got the question, did not answer and have left (in_meeting false).',
+      'Counts and percentages per option (single, true_false, multiple), the correct rate and mean credit, the per-type `summary` (multiple: exact-set matches; rating: every scale point, mean, median; numeric: quartiles and a histogram; text: the answers grouped and word frequencies; ranking: mean place per option), every answer (its value, correctness, credit, score, latency; none for an anonymous question), and the non-responders: people in the meeting now without an answer (with the reason), plus people who got the question, did not answer and have left (in_meeting false).',
   })
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiOkResponse({ type: ResultsResponseDto })
@@ -67,7 +71,7 @@ export class ResultsController {
   @ApiOperation({
     summary: 'Results as CSV (RFC 4180, spreadsheet-safe)',
     description:
-      'One row per answer, then one per non-responder. CRLF line ends; cells starting with =, +, -, @, tab or CR are prefixed with an apostrophe so no spreadsheet runs them as formulas.',
+      'One row per answer, then one per non-responder; the original columns first, then `type`, `answer` (in words), `value` (machine-readable: option index, indices joined by ";", the number, the text, or the ranked indices joined by ";") and `credit`. An anonymous question has its own columns (answered, answer, value, count, correct, credit, name, email, person_key, in_meeting, status): one row per distinct answer with its count, sorted by the answer, never a time or a person; then one row per non-responder. CRLF line ends; cells starting with =, +, -, @, tab or CR are prefixed with an apostrophe so no spreadsheet runs them as formulas.',
   })
   @ApiObjectIdParam('id', 'Broadcast id')
   // Content types per response, no @ApiProduces: that would relabel the JSON errors as CSV.
@@ -83,7 +87,7 @@ export class ResultsController {
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const csv = resultsCsv(await this.results.results(actor, id));
+    const csv = await this.results.csv(actor, id);
     void reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="results-${id.toHexString()}.csv"`)
@@ -95,7 +99,7 @@ export class ResultsController {
   @ApiOperation({
     summary: 'Live counts (Server-Sent Events)',
     description:
-      "A `snapshot` event on connect (and after catching up with answers stored by another instance), `answer` events with the running counts (coalesced: at most one per 100 ms, the last within 100 ms of the last answer), a `state` event on connect and whenever the deadline, close or reveal changes (ResultsStateDto: closes_at, closed_at, revealed), and a `: heartbeat` comment every 15 s. `snapshot` and `answer` data is the TallyDto shape (answered, options, correct_count, correct_percent). Ends when the client disconnects. Authenticate with the key in a header, or, from the console's own pages, with its session cookie (so the browser's EventSource works).",
+      "A `snapshot` event on connect (and after catching up with answers stored by another instance), `answer` events with the running counts (coalesced: at most one per 100 ms, the last within 100 ms of the last answer), a `state` event on connect and whenever the deadline, close or reveal changes (ResultsStateDto: closes_at, closed_at, revealed), and a `: heartbeat` comment every 15 s. `snapshot` and `answer` data is the TallyDto shape (type, answered, options, correct_count, correct_percent, mean_credit and the per-type summary; text answers: the 50 most frequent). Events carry counts only, never who answered. Ends when the client disconnects. Authenticate with the key in a header, or, from the console's own pages, with its session cookie (so the browser's EventSource works).",
   })
   @ApiObjectIdParam('id', 'Broadcast id')
   @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': {} } })

@@ -12,9 +12,17 @@ import type {
   LeaderboardResponseDto,
   ResultsResponseDto,
   ResultsStateDto,
-  TallyDto,
 } from './dto/results.response';
-import { lastDeadline, rankLeaderboard, summarize, tally } from './results-summary';
+import { resultsCsv } from './results-csv';
+import {
+  answeredRecipients,
+  lastDeadline,
+  rankLeaderboard,
+  summarize,
+  type AnswerView,
+  type DeliveryView,
+} from './results-summary';
+import { LiveTally } from './type-tally';
 
 /** The instructor's side: results, CSV, live counts, leaderboard, reminders. */
 @Injectable()
@@ -46,24 +54,32 @@ export class ResultsService {
   }
 
   async results(actor: Actor, id: Types.ObjectId, now = new Date()): Promise<ResultsResponseDto> {
-    return this.summarize(await this.questionBroadcast(actor, id), now);
+    return (await this.summarize(await this.questionBroadcast(actor, id), now)).results;
+  }
+
+  /** GET .../results.csv: the results, and for an anonymous question the answers grouped. */
+  async csv(actor: Actor, id: Types.ObjectId, now = new Date()): Promise<string> {
+    const broadcast = await this.questionBroadcast(actor, id);
+    const { results, answers } = await this.summarize(broadcast, now);
+    return resultsCsv(results, broadcast.question, answers);
   }
 
   private async summarize(
     broadcast: SentQuestionBroadcast,
     now: Date,
-  ): Promise<ResultsResponseDto> {
+  ): Promise<{ results: ResultsResponseDto; answers: AnswerView[]; deliveries: DeliveryView[] }> {
     const id = broadcast._id;
     const [deliveries, answers, people, controls] = await Promise.all([
       this.broadcasts.listDeliveries(id),
-      this.answers.listForBroadcast(id),
+      this.answers.listForBroadcast(id) as Promise<AnswerView[]>,
       this.participants.currentPeople(broadcast.meeting_id),
       this.broadcasts.controls(id),
     ]);
-    return summarize({
+    const results = summarize({
       broadcastId: id.toHexString(),
       meetingId: broadcast.meeting_id,
       mode: broadcast.mode,
+      anonymous: broadcast.anonymous === true,
       question: broadcast.question,
       deliveries,
       answers,
@@ -72,11 +88,13 @@ export class ResultsService {
       graceSeconds: this.config.answers.graceSeconds,
       now,
     });
+    return { results, answers, deliveries };
   }
 
   /** Counts only (the live stream's snapshot): no participants lookup, no per-person rows. */
-  async tally(broadcast: SentQuestionBroadcast): Promise<TallyDto> {
-    return tally(broadcast.question, await this.answers.listForBroadcast(broadcast._id));
+  async tally(broadcast: SentQuestionBroadcast): Promise<LiveTally> {
+    const answers = (await this.answers.listForBroadcast(broadcast._id)) as AnswerView[];
+    return LiveTally.of(broadcast.question, answers);
   }
 
   /** The live stream's `state`: the deadline a countdown runs to, the close and the reveal. */
@@ -117,13 +135,17 @@ export class ResultsService {
    * anyone in the meeting has not answered.
    */
   async remind(actor: Actor, id: Types.ObjectId, now = new Date()): Promise<number> {
-    const results = await this.summarize(await this.authorizeRemind(actor, id), now);
-    const recipients = (await this.broadcasts.listDeliveries(id)).map((d) => d.recipient_key);
+    const { results, answers, deliveries } = await this.summarize(
+      await this.authorizeRemind(actor, id),
+      now,
+    );
+    const recipients = deliveries.map((d) => d.recipient_key);
     let keys: string[];
     if (results.mode === 'channel') {
       keys = results.non_responders.some((p) => p.in_meeting) ? recipients : [];
     } else {
-      const answered = new Set(results.responses.map((r) => r.recipient_key));
+      // Anonymous answers carry no recipient: their deliveries say that they answered.
+      const answered = answeredRecipients(deliveries, answers);
       keys = recipients.filter((key) => !answered.has(key));
     }
     return this.broadcasts.remind(id, keys, now);

@@ -77,6 +77,22 @@ legend { font-weight: 600; padding: 0; margin-bottom: .25rem; }
 .chart-figure.revealed .bar.correct { fill: var(--ok); }
 .chart-figure .mark { display: none; }
 .chart-figure.revealed .mark { display: inline; fill: var(--ok); }
+.chart .hbar { fill: var(--bar); }
+.chart .axis { stroke: var(--line); stroke-width: 2; }
+.chart .end { fill: var(--muted); }
+.chart-figure.revealed .hbar.correct { fill: var(--ok); }
+.chart-figure.chart-ranking.revealed .bar { fill: var(--bar); }
+.chart.cloud text { font-weight: 700; }
+.chart.cloud .w0 { fill: #0b57a4; } .chart.cloud .w1 { fill: #146c2e; } .chart.cloud .w2 { fill: #a4161a; }
+.chart.cloud .w3 { fill: #5b2a86; } .chart.cloud .w4 { fill: #7a4300; } .chart.cloud .w5 { fill: #1a1a1a; }
+.chart-note { font-size: 1.1rem; margin: .5rem 0; }
+.chart.narrow { display: none; }
+@media (max-width: 40rem) { .chart.wide { display: none; } .chart.narrow { display: block; } }
+.right-note { color: var(--ok); font-weight: 700; }
+.chart-figure { margin: 0; }
+.chart-figure table + table { margin-top: 1rem; }
+.answer-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.badge.anon { background: #e8e1f5; color: #3d1f66; white-space: normal; border-radius: 8px; padding: .3rem .7rem; }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0,0,0,0); white-space: nowrap; border: 0; }
 details summary { cursor: pointer; font-weight: 600; }
 .grid2 { display: grid; gap: 1rem; }
@@ -97,6 +113,17 @@ body.presenter .chart-figure.revealed .bar { fill: #5c5c5c; }
 body.presenter .chart-figure.revealed .bar.correct { fill: #3ddc84; }
 body.presenter .chart-figure.revealed .mark { fill: #3ddc84; }
 body.presenter figure { margin: 0; flex: 1; }
+body.presenter .chart { max-height: 50vh; }
+body.presenter .chart-note { font-size: clamp(20px, 3.2vh, 36px); margin: .5vh 0; }
+body.presenter .chart .hbar { fill: #4da3ff; }
+body.presenter .chart .axis { stroke: #8a8a8a; }
+body.presenter .chart .end, body.presenter .chart-note { fill: #e0e0e0; color: #e0e0e0; }
+body.presenter .right-note { color: #3ddc84; }
+body.presenter .chart-figure.revealed .hbar.correct { fill: #3ddc84; }
+body.presenter .chart-figure.chart-ranking.revealed .bar { fill: #4da3ff; }
+body.presenter .chart.cloud .w0 { fill: #7cc0ff; } body.presenter .chart.cloud .w1 { fill: #6fdc8c; }
+body.presenter .chart.cloud .w2 { fill: #ff9e97; } body.presenter .chart.cloud .w3 { fill: #d0a8ff; }
+body.presenter .chart.cloud .w4 { fill: #ffd54a; } body.presenter .chart.cloud .w5 { fill: #ffffff; }
 body.presenter .p-names { font-size: clamp(20px, 3vh, 34px); columns: 2; }
 body.presenter .p-foot { display: flex; gap: 1rem; justify-content: flex-end; font-size: 16px; }
 body.presenter .p-foot a { color: #cfe3ff; }

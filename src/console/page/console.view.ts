@@ -1,5 +1,7 @@
 import type { Actor } from '../../common/auth/actor';
 import { html, type HtmlValue, type SafeHtml } from '../../common/html/html';
+import { withTypeDefaults, isScored } from '../../question-types/question-types';
+import type { ResultsQuestionDto } from '../../results/dto/results.response';
 import { renderChart, optionLetter, type ChartTally } from './chart';
 import {
   CONSOLE_CSS_PATH,
@@ -589,6 +591,21 @@ export function renderRoom(input: {
                     chat channel (people type their name)</label
                   >
                 </fieldset>
+                <div class="field">
+                  <label class="choice"
+                    ><input
+                      type="checkbox"
+                      name="anonymous"
+                      value="on"
+                      aria-describedby="anonymous_hint"
+                    />
+                    Anonymous</label
+                  >
+                  <p class="hint" id="anonymous_hint">
+                    Answers are not linked to anyone: you see totals and who has not answered yet,
+                    never who answered what; they earn no leaderboard points. Personal links only.
+                  </p>
+                </div>
                 <button type="submit">Send question</button>`
         }
       </form>`
@@ -658,7 +675,20 @@ export interface ResultsView extends ChartTally {
   broadcast_id: string;
   meeting_id: string;
   mode: string;
-  question: { title: string; question_text: string; correct_answer: number | null };
+  /** Answers are not linked to people: the page shows aggregates and says so. */
+  anonymous?: boolean;
+  question: Pick<
+    ResultsQuestionDto,
+    | 'title'
+    | 'question_text'
+    | 'correct_answer'
+    | 'correct_value'
+    | 'tolerance'
+    | 'unit'
+    | 'correct_order'
+    | 'accepted_answers'
+  > &
+    Partial<ResultsQuestionDto>;
   open: boolean;
   closes_at: string | null;
   closed_at: string | null;
@@ -744,7 +774,7 @@ export function renderResults(input: {
 }): string {
   const r = input.results;
   const closed = r.closed_at !== null;
-  const survey = r.question.correct_answer === null;
+  const survey = !isScored(withTypeDefaults(r.question));
   const id = r.broadcast_id;
   const control = (action: string, label: string, cls = '') =>
     html`<form method="post" action="/console/broadcasts/${id}/${action}">
@@ -766,6 +796,13 @@ export function renderResults(input: {
       <p><a href="/console/meetings/${r.meeting_id}">← Live room ${r.meeting_id}</a></p>
       <h1>${r.question.title}</h1>
       <p class="question-text">${r.question.question_text}</p>
+      ${
+        r.anonymous
+          ? html`<p class="badge anon">
+              Anonymous: answers are not linked to people; only who has not answered is shown.
+            </p>`
+          : null
+      }
       ${notice(input.notice)}
       <p class="sr-only" id="live-status" role="status" aria-live="polite"></p>
       <div class="stats">
@@ -793,7 +830,12 @@ export function renderResults(input: {
       </div>
       <section aria-labelledby="chart-heading" class="card">
         <h2 id="chart-heading">Answers</h2>
-        ${renderChart(r, { revealed: r.revealed, captionId: 'chart-caption', tableVisible: true })}
+        ${renderChart(r, {
+          revealed: r.revealed,
+          captionId: 'chart-caption',
+          tableVisible: true,
+          question: r.question,
+        })}
       </section>
       <div class="grid2">
         <section aria-labelledby="missing-heading" data-refresh="missing">
@@ -883,7 +925,12 @@ export function renderPresenter(input: {
       </div>
       <p class="p-meta"><span data-answered>${r.answered}</span> answered</p>
       <p class="sr-only" id="live-status" role="status" aria-live="polite"></p>
-      ${renderChart(r, { revealed: r.revealed, captionId: 'chart-caption', tableVisible: false })}
+      ${renderChart(r, {
+        revealed: r.revealed,
+        captionId: 'chart-caption',
+        tableVisible: false,
+        question: r.question,
+      })}
       ${
         input.showNames
           ? html`<section aria-labelledby="names-heading">
