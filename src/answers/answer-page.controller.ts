@@ -163,7 +163,10 @@ export class AnswerPageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { context, answer } = await this.answers.submit(token, dto, request.ip);
+    const { context, answer } = await this.answers.submit(token, dto, {
+      clientAddress: request.ip,
+      acceptLanguage: request.headers['accept-language'],
+    });
     // On a shared channel link anyone can answer again under another email, so revealing
     // correctness at once would let people probe for the right option: keep it for the results.
     const reveal = context.broadcast.mode !== 'channel';
@@ -171,7 +174,7 @@ export class AnswerPageController {
     const score = reveal ? answer.score : null;
     if (wantsJson(request)) {
       const body: AnswerResultDto = {
-        choice: answer.choice,
+        choice: answer.choice ?? -1,
         correct,
         score,
         points: context.broadcast.question.points,

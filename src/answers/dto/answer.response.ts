@@ -20,7 +20,13 @@ export class AnswerResultDto {
   score!: number | null;
   @ApiProperty({ example: 10, description: "The question's full points" })
   points!: number;
-  @ApiProperty({ example: 2350, description: 'Milliseconds from the message being sent' })
-  latency_ms!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 2350,
+    description:
+      'Milliseconds from the message being sent; null on an anonymous question (not kept: with the answer time it would name the recipient)',
+  })
+  latency_ms!: number | null;
   @ApiProperty({ type: String, format: 'date-time' }) answered_at!: string;
 }
