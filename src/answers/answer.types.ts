@@ -90,6 +90,17 @@ export function withAnswerDefaults(answer: StoredAnswer): ReadAnswer {
   };
 }
 
+/** Only the value fields of an answer (AnswerValue), those it has. */
+export function answerValueOf(answer: AnswerValue): AnswerValue {
+  const value: AnswerValue = {};
+  if (answer.choice !== undefined) value.choice = answer.choice;
+  if (answer.choices !== undefined) value.choices = answer.choices;
+  if (answer.value !== undefined) value.value = answer.value;
+  if (answer.text !== undefined) value.text = answer.text;
+  if (answer.order !== undefined) value.order = answer.order;
+  return value;
+}
+
 /**
  * Emitted on `AnswersService.events` as 'answer' after each stored answer (live results). It
  * carries the answer's value and scoring, and never who answered: the same for every answer, so

@@ -12,6 +12,8 @@ import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import { AnswerDelivery, DeliveryLookup } from '../broadcasts/delivery-lookup.service';
 import { Clock } from '../common/clock';
 import { negotiateLanguage } from '../common/i18n/languages';
+import { parseAnswer } from '../question-types/answer-value';
+import { scoreAnswer } from '../question-types/scoring';
 import { AppConfig } from '../config/app-config';
 import {
   AlreadyAnsweredException,
@@ -22,6 +24,7 @@ import { AnswerQuota } from './answer-quota';
 import {
   ANONYMOUS_KEY_PREFIX,
   SELF_REPORTED_KEY_PREFIX,
+  answerValueOf,
   type AnswerEvent,
   type AnswerRecord,
   type ReadAnswer,
@@ -29,7 +32,6 @@ import {
 } from './answer.types';
 import { AnswersRepository } from './answers.repository';
 import type { SubmitAnswerDto } from './dto/submit-answer.dto';
-import { scoreAnswer } from './scoring';
 
 /** What a token opens: one recipient's (or, in channel mode, the channel's) answer window. */
 export interface AnswerContext {
@@ -127,10 +129,11 @@ export class AnswersService {
     const context = await this.resolve(token);
     const { broadcast, delivery } = context;
     const { question } = broadcast;
-    if (input.choice >= question.options.length) {
+    const parsed = parseAnswer(question, { ...input });
+    if (!parsed.ok) {
       throw new BadRequestException({
-        message: `choice must be the index of one of the ${question.options.length} options (0 to ${question.options.length - 1})`,
-        details: [{ field: 'choice', errors: ['choice is not one of the options'] }],
+        message: parsed.reason,
+        details: [{ field: parsed.field, errors: [parsed.reason] }],
       });
     }
     const closedAt = context.acceptsUntil.getTime();
@@ -138,9 +141,9 @@ export class AnswersService {
     const who = identityOf(broadcast, delivery, input);
     const latencyMs = Math.max(0, now.getTime() - context.sentAt.getTime());
     // Anonymous: no speed factor, as the score would encode the latency (see identityOf).
-    const { correct, score } = scoreAnswer(
+    const { correct, credit, score } = scoreAnswer(
       question,
-      input.choice,
+      parsed.value,
       latencyMs,
       this.config.answers.speedScoring && !broadcast.anonymous,
     );
@@ -149,9 +152,9 @@ export class AnswersService {
       broadcast_id: broadcast._id,
       meeting_id: broadcast.meeting_id,
       ...who,
-      choice: input.choice,
+      ...parsed.value,
       correct,
-      credit: correct === null ? null : correct ? 1 : 0,
+      credit,
       score,
       answered_at: now,
       latency_ms: broadcast.anonymous ? null : latencyMs,
@@ -289,11 +292,7 @@ function identityOf(
 function answerEvent(answer: ReadAnswer): AnswerEvent {
   return {
     broadcastId: answer.broadcast_id.toHexString(),
-    ...(answer.choice !== undefined ? { choice: answer.choice } : {}),
-    ...(answer.choices !== undefined ? { choices: answer.choices } : {}),
-    ...(answer.value !== undefined ? { value: answer.value } : {}),
-    ...(answer.text !== undefined ? { text: answer.text } : {}),
-    ...(answer.order !== undefined ? { order: answer.order } : {}),
+    ...answerValueOf(answer),
     correct: answer.correct,
     credit: answer.credit,
     score: answer.score,
