@@ -345,4 +345,52 @@ describe('Anonymous questions (e2e: app + database + Zoom simulator)', () => {
     }
     expect(logger.lines.flatMap((l) => found(l, identities))).toEqual([]);
   });
+
+  it("the console's send form sends anonymously when its anonymous box is ticked", async () => {
+    const cookies = new Map<string, string>();
+    const jar = (res: request.Response) => {
+      const set = res.headers['set-cookie'] as unknown as string[] | undefined;
+      for (const c of set ?? []) {
+        const [name, value] = c.split(';')[0].split('=');
+        cookies.set(name, value);
+      }
+      return res;
+    };
+    const cookie = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const origin = new URL(url).origin;
+    const post = async (path: string, form: Record<string, string>) =>
+      jar(
+        await request(url)
+          .post(path)
+          .set({ cookie: cookie(), origin })
+          .type(FORM)
+          .send(new URLSearchParams(form).toString()),
+      );
+    const signIn = jar(await request(url).get('/console'));
+    const token = /name="_csrf" value="([^"]+)"/.exec(signIn.text)?.[1] ?? '';
+    expect((await post('/console/session', { api_key: TEST_API_KEY, _csrf: token })).status).toBe(
+      303,
+    );
+    const room = jar(
+      await request(url).get(`/console/meetings/${meetingId}`).set('cookie', cookie()),
+    );
+    const csrf = /<meta name="csrf-token" content="([^"]*)"/.exec(room.text)?.[1] ?? '';
+    const created = await request(url)
+      .post('/api/questions')
+      .set(auth)
+      .send({ title: 'Console', question_text: 'Sent from the console?', options: ['Yes', 'No'] })
+      .expect(201);
+    const form = { _csrf: csrf, question_id: created.body.id as string, anonymous: 'on' };
+
+    const channel = await post(`/console/meetings/${meetingId}/send`, { ...form, mode: 'channel' });
+    expect(channel.status).toBe(400);
+    expect(channel.text).toContain('cannot be sent with mode');
+
+    const direct = await post(`/console/meetings/${meetingId}/send`, { ...form, mode: 'direct' });
+    expect(direct.status).toBe(303);
+    const id = /\/console\/broadcasts\/([0-9a-f]{24})/.exec(String(direct.headers.location))?.[1];
+    const sent = await request(url).get(`/api/broadcasts/${id}`).set(auth).expect(200);
+    expect(sent.body.anonymous).toBe(true);
+    await waitForCompletion(id ?? '');
+  });
 });
