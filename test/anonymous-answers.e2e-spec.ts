@@ -393,4 +393,32 @@ describe('Anonymous questions (e2e: app + database + Zoom simulator)', () => {
     expect(sent.body.anonymous).toBe(true);
     await waitForCompletion(id ?? '');
   });
+
+  it('concurrent answers on one anonymous link: exactly one is stored, the others get 409', async () => {
+    const created = await request(url)
+      .post('/api/questions')
+      .set(auth)
+      .send({ title: 'Race', question_text: 'Quick?', options: ['Yes', 'No'] })
+      .expect(201);
+    const since = world.sim.messages().length;
+    const sent = await request(url)
+      .post(`/api/questions/${created.body.id as string}/send`)
+      .set(auth)
+      .send({ meeting_id: meetingId, anonymous: true })
+      .expect(202);
+    const broadcastId = sent.body.id as string;
+    await waitForCompletion(broadcastId);
+    const token = linksSince(world.sim, since).get(members[3].email) ?? '';
+    const statuses = await Promise.all(
+      [0, 1, 0, 1].map(async (choice) => {
+        const res = await request(url).post(`/q/${token}/answer`).send({ choice });
+        return res.status;
+      }),
+    );
+    expect(statuses.sort()).toEqual([200, 409, 409, 409]);
+    const stored = await connection
+      .collection('answers')
+      .countDocuments({ broadcast_id: new Types.ObjectId(broadcastId) });
+    expect(stored).toBe(1);
+  });
 });
