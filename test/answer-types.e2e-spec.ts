@@ -247,6 +247,11 @@ describe('Answering every question type (e2e: app + database + Zoom simulator)',
           .countDocuments({ broadcast_id: new Types.ObjectId(broadcastId) }),
       ).toBe(2);
       await post(tokens[0], c.json.body).expect(409);
+      // A question with a right answer can have it revealed; a rating has none.
+      await request(url)
+        .post(`/api/broadcasts/${broadcastId}/reveal`)
+        .set(auth)
+        .expect(c.json.credit === null ? 409 : 200);
     });
   }
 

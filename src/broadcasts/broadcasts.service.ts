@@ -19,6 +19,7 @@ import { isDuplicateKey } from '../database/duplicate-key';
 import { MeetingPerson, ParticipantsService } from '../participants/participants.service';
 import { QuestionsService } from '../questions/questions.service';
 import { ZoomMeetingsService } from '../zoom/zoom-meetings.service';
+import { isScored } from '../question-types/question-types';
 import { answerToken, hashAnswerToken } from './answer-link';
 import { BroadcastControlsReader } from './broadcast-controls.reader';
 import {
@@ -289,9 +290,9 @@ export class BroadcastsService {
    */
   async reveal(actor: Actor, id: Types.ObjectId): Promise<BroadcastControls> {
     const broadcast = await this.questionBroadcast(actor, id);
-    if (broadcast.question.correct_answer === null) {
+    if (!isScored(broadcast.question)) {
       throw new ConflictException(
-        `Broadcast ${id.toHexString()} sent a survey question: it has no right answer to reveal`,
+        `Broadcast ${id.toHexString()} sent a question without a right answer (a survey or a rating): there is nothing to reveal`,
       );
     }
     const now = this.clock.now();
