@@ -12,6 +12,7 @@ import request from 'supertest';
 import type { ZoomSimulator } from '../tools/zoom-simulator';
 import { hashAnswerToken } from '../src/broadcasts/answer-link';
 import type { AnswerEvent } from '../src/answers/answer.types';
+import { AnswersRepository } from '../src/answers/answers.repository';
 import { AnswersService } from '../src/answers/answers.service';
 import { TEST_API_KEY } from './utils/test-app';
 import { waitUntil } from './utils/wait';
@@ -420,5 +421,32 @@ describe('Anonymous questions (e2e: app + database + Zoom simulator)', () => {
       .collection('answers')
       .countDocuments({ broadcast_id: new Types.ObjectId(broadcastId) });
     expect(stored).toBe(1);
+  });
+
+  it('an anonymous answer that could not be stored frees its link for another try', async () => {
+    const created = await request(url)
+      .post('/api/questions')
+      .set(auth)
+      .send({ title: 'Retry', question_text: 'Again?', options: ['Yes', 'No'] })
+      .expect(201);
+    const since = world.sim.messages().length;
+    const sent = await request(url)
+      .post(`/api/questions/${created.body.id as string}/send`)
+      .set(auth)
+      .send({ meeting_id: meetingId, anonymous: true })
+      .expect(202);
+    const broadcastId = sent.body.id as string;
+    await waitForCompletion(broadcastId);
+    const token = linksSince(world.sim, since).get(members[3].email) ?? '';
+    // One failed write (the database refusing it), injected where the answer is written.
+    const repository = world.app.app.get(AnswersRepository, { strict: false });
+    jest.spyOn(repository, 'insertFirst').mockRejectedValueOnce(new Error('write refused'));
+    await request(url).post(`/q/${token}/answer`).send({ choice: 0 }).expect(500);
+    const delivery = await connection
+      .collection('deliveries')
+      .findOne({ broadcast_id: new Types.ObjectId(broadcastId), email: members[3].email });
+    expect(delivery?.answered).toBe(false);
+    await request(url).post(`/q/${token}/answer`).send({ choice: 1 }).expect(200);
+    await request(url).post(`/q/${token}/answer`).send({ choice: 1 }).expect(409);
   });
 });

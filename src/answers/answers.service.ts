@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -76,6 +76,7 @@ const QUOTA_MAX_KEYS = 100_000;
 export class AnswersService {
   /** 'answer' events (AnswerEvent) from this instance; the SSE stream also polls for others'. */
   readonly events = new EventEmitter();
+  private readonly logger = new Logger(AnswersService.name);
   /** Answers accepted per link per client address (ANSWERS_PER_LINK_PER_ADDRESS). */
   private readonly quota: AnswerQuota;
 
@@ -199,7 +200,12 @@ export class AnswersService {
       // A random 128-bit key met an existing one: not "already answered".
       throw new Error('Anonymous answer key collided');
     } catch (error) {
-      await this.broadcasts.unmarkAnswered(deliveryId).catch(() => undefined);
+      await this.broadcasts.unmarkAnswered(deliveryId).catch((undo: Error) => {
+        // No delivery id here: a line naming it at the answer's time is what this path avoids.
+        this.logger.error(
+          `An anonymous answer was not stored and its link could not be freed (${undo.message}): that link now answers 409`,
+        );
+      });
       throw error;
     }
   }
