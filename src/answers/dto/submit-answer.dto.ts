@@ -39,7 +39,10 @@ export class SubmitAnswerDto {
   choices?: unknown;
 
   @ApiPropertyOptional({
-    oneOf: [{ type: 'number' }, { type: 'string', pattern: '^\\s*[+-]?\\d*[.,]?\\d+\\s*$' }],
+    oneOf: [
+      { type: 'number' },
+      { type: 'string', pattern: '^\\s*[+-]?(\\d{1,15}([.,]\\d{1,15})?|[.,]\\d{1,15})\\s*$' },
+    ],
     example: 3.5,
     description: `rating: a whole number on the question's scale (min to max). numeric: a number of at most ${QUESTION_LIMITS.numeric.magnitude} in magnitude; as text a decimal point or a comma ("3,5" is 3.5), no thousands separators.`,
   })
