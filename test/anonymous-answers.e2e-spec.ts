@@ -345,6 +345,16 @@ describe('Anonymous questions (e2e: app + database + Zoom simulator)', () => {
       expect(e).toMatchObject({ broadcastId, anonymous: true });
     }
     expect(logger.lines.flatMap((l) => found(l, identities))).toEqual([]);
+
+    // The results tell who has not answered from the deliveries' flags (reminders go to them).
+    const results = await request(url)
+      .get(`/api/broadcasts/${broadcastId}/results`)
+      .set(auth)
+      .expect(200);
+    expect(results.body.responses).toEqual([]);
+    expect(results.body.non_responders.map((n: { name: string }) => n.name).sort()).toEqual(
+      [desmond.name, 'Guest Without Account'].sort(),
+    );
   });
 
   it("the console's send form sends anonymously when its anonymous box is ticked", async () => {
