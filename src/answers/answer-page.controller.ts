@@ -29,7 +29,7 @@ import { answerHtmlHeaders, answerPageHeaders } from './answer-page.headers';
 import { AnswerRateLimitGuard } from './answer-rate-limit.guard';
 import type { StoredAnswer } from './answer.types';
 import { AnswerContext, AnswersService } from './answers.service';
-import { AnswerResultDto } from './dto/answer.response';
+import { AnswerResultDto, toAnswerResult } from './dto/answer.response';
 import { SubmitAnswerDto } from './dto/submit-answer.dto';
 import { ANSWER_PAGE_CSS, ANSWER_PAGE_JS } from './page/answer-page.assets';
 import {
@@ -133,7 +133,7 @@ export class AnswerPageController {
   @ApiOperation({
     summary: 'Answer (form post or JSON)',
     description:
-      "The first answer is final. Accepted until the recipient's deadline plus ANSWER_GRACE_SECONDS. A form post (`application/x-www-form-urlencoded`) gets an HTML page back, JSON gets JSON. In channel mode (one shared link) `name` and `email` are required and the answer is recorded as self-reported under the lower-cased email (key `self:<email>`), never on a Zoom-identified person. Each link accepts at most ANSWERS_PER_LINK_PER_ADDRESS answers per client address (429). Rate limited per link and per IP.",
+      "The answer is the field of the question's type: `choice` (single, true_false), `choices` (multiple), `value` (rating, numeric), `text` (text) or `order` (ranking); the others are ignored. A value that does not fit the question is a 400 naming the field and the reason. The first answer is final. Accepted until the recipient's deadline plus ANSWER_GRACE_SECONDS. On an anonymous question the answer is stored with no link to the person; the link still takes one answer. A form post (`application/x-www-form-urlencoded`) gets an HTML page back, JSON gets JSON. In channel mode (one shared link) `name` and `email` are required and the answer is recorded as self-reported under the lower-cased email (key `self:<email>`), never on a Zoom-identified person. Each link accepts at most ANSWERS_PER_LINK_PER_ADDRESS answers per client address (429). Rate limited per link and per IP.",
   })
   @ApiParam(TOKEN_PARAM)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
@@ -144,7 +144,7 @@ export class AnswerPageController {
   )
   @ApiPageOrJsonError(
     HttpStatus.BAD_REQUEST,
-    `Not one of the options, or name/email missing in channel mode. ${PAGE_OR_JSON} (malformed JSON or an over-long token: always JSON)`,
+    `The answer does not fit the question (out of range, a duplicate, too many choices, not a permutation, too long, not a number: \`details\` names the field), or name/email missing in channel mode. ${PAGE_OR_JSON} (malformed JSON or an over-long token: always JSON)`,
   )
   @ApiPageOrJsonError(HttpStatus.NOT_FOUND, `Unknown link. ${PAGE_OR_JSON}`)
   @ApiPageOrJsonError(
@@ -163,22 +163,13 @@ export class AnswerPageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { context, answer } = await this.answers.submit(token, dto, request.ip);
-    // On a shared channel link anyone can answer again under another email, so revealing
-    // correctness at once would let people probe for the right option: keep it for the results.
-    const reveal = context.broadcast.mode !== 'channel';
-    const correct = reveal ? answer.correct : null;
-    const score = reveal ? answer.score : null;
+    const { context, answer } = await this.answers.submit(token, dto, {
+      clientAddress: request.ip,
+      acceptLanguage: request.headers['accept-language'],
+    });
+    const result = toAnswerResult(context, answer);
     if (wantsJson(request)) {
-      const body: AnswerResultDto = {
-        choice: answer.choice,
-        correct,
-        score,
-        points: context.broadcast.question.points,
-        latency_ms: answer.latency_ms,
-        answered_at: answer.answered_at.toISOString(),
-      };
-      await reply.status(HttpStatus.OK).headers(answerPageHeaders()).send(body);
+      await reply.status(HttpStatus.OK).headers(answerPageHeaders()).send(result);
       return;
     }
     const text = pageTextFor(request);
@@ -186,8 +177,8 @@ export class AnswerPageController {
       question: pageQuestion(context),
       text,
       answer: storedAnswerValue(answer),
-      correct,
-      score: score ?? 0,
+      correct: result.correct,
+      score: result.score ?? 0,
       justAnswered: true,
     });
     await reply.status(HttpStatus.OK).headers(answerHtmlHeaders(text.language)).send(page);

@@ -134,7 +134,8 @@ export class AnswersRepository {
   }
 
   /**
-   * Totals per person over every answer given in a meeting. Two $group stages only ($sum, $first:
+   * Totals per person over every answer given in a meeting, anonymous answers left out (they
+   * belong to nobody: each has a key of its own). Two $group stages only ($sum, $first:
    * operators the test database server is verified to support, tools/mongo-server/launch.spec.ts);
    * correct counts come from a second pipeline rather than $cond.
    */
@@ -149,7 +150,7 @@ export class AnswersRepository {
           email: string | null;
           self_reported: boolean | null;
         }>([
-          { $match: { meeting_id: meetingId } },
+          { $match: { meeting_id: meetingId, anonymous: { $ne: true } } },
           { $sort: { answered_at: -1 } },
           {
             $group: {
@@ -167,7 +168,7 @@ export class AnswersRepository {
         .exec(),
       this.answers
         .aggregate<{ _id: string; correct: number }>([
-          { $match: { meeting_id: meetingId, correct: true } },
+          { $match: { meeting_id: meetingId, correct: true, anonymous: { $ne: true } } },
           { $group: { _id: '$recipient_key', correct: { $sum: 1 } } },
         ])
         .exec(),

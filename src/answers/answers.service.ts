@@ -1,5 +1,6 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   acceptsAnswersUntil,
@@ -10,6 +11,9 @@ import {
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import { AnswerDelivery, DeliveryLookup } from '../broadcasts/delivery-lookup.service';
 import { Clock } from '../common/clock';
+import { negotiateLanguage } from '../common/i18n/languages';
+import { parseAnswer } from '../question-types/answer-value';
+import { scoreAnswer } from '../question-types/scoring';
 import { AppConfig } from '../config/app-config';
 import {
   AlreadyAnsweredException,
@@ -17,13 +21,17 @@ import {
   TooManyAnswersException,
 } from './answer-errors';
 import { AnswerQuota } from './answer-quota';
-import type { StoredAnswer } from './answer.types';
+import {
+  ANONYMOUS_KEY_PREFIX,
+  SELF_REPORTED_KEY_PREFIX,
+  answerValueOf,
+  type AnswerEvent,
+  type AnswerRecord,
+  type ReadAnswer,
+  type StoredAnswer,
+} from './answer.types';
 import { AnswersRepository } from './answers.repository';
 import type { SubmitAnswerDto } from './dto/submit-answer.dto';
-import { scoreAnswer } from './scoring';
-
-/** Answer keys of self-reported (channel) identities: no Zoom person key has this form. */
-export const SELF_REPORTED_KEY_PREFIX = 'self:';
 
 /** What a token opens: one recipient's (or, in channel mode, the channel's) answer window. */
 export interface AnswerContext {
@@ -41,21 +49,25 @@ export interface AnswerContext {
 
 export type PageState =
   | { kind: 'open'; context: AnswerContext; remainingMs: number }
-  | { kind: 'answered'; context: AnswerContext; answer: StoredAnswer }
+  /** `answer` is null on an anonymous question: the link no longer leads to its answer. */
+  | { kind: 'answered'; context: AnswerContext; answer: StoredAnswer | null }
   | { kind: 'closed'; context: AnswerContext };
 
 export interface SubmittedAnswer {
   context: AnswerContext;
-  answer: StoredAnswer;
+  /** The answer as stored (its value, scoring, and on an anonymous question no identity). */
+  answer: ReadAnswer;
 }
 
-/** Emitted on `AnswersService.events` as 'answer' after each stored answer (live results). */
-export interface AnswerEvent {
-  broadcastId: string;
-  choice: number;
-  correct: boolean | null;
-  score: number;
+/** What the answer path takes from the HTTP request besides the body. */
+export interface AnswerRequest {
+  /** request.ip: the socket peer, or behind a proxy named in TRUST_PROXY the address it forwards. */
+  clientAddress: string;
+  /** The Accept-Language header: the page language the answer is stored with. */
+  acceptLanguage: string | undefined;
 }
+
+export type { AnswerEvent } from './answer.types';
 
 /** (link, client address) pairs whose answer count is remembered per instance. */
 const QUOTA_MAX_KEYS = 100_000;
@@ -64,6 +76,7 @@ const QUOTA_MAX_KEYS = 100_000;
 export class AnswersService {
   /** 'answer' events (AnswerEvent) from this instance; the SSE stream also polls for others'. */
   readonly events = new EventEmitter();
+  private readonly logger = new Logger(AnswersService.name);
   /** Answers accepted per link per client address (ANSWERS_PER_LINK_PER_ADDRESS). */
   private readonly quota: AnswerQuota;
 
@@ -85,7 +98,12 @@ export class AnswersService {
   async pageState(token: string): Promise<PageState> {
     const now = this.clock.now();
     const context = await this.resolve(token);
-    if (context.broadcast.mode === 'direct') {
+    if (context.broadcast.anonymous) {
+      // Nothing leads from the link to its answer: only that it was answered.
+      if (await this.broadcasts.isAnswered(context.delivery._id)) {
+        return { kind: 'answered', context, answer: null };
+      }
+    } else if (context.broadcast.mode === 'direct') {
       const answer = await this.answers.findForRecipient(
         context.broadcast._id,
         context.delivery.recipient_key,
@@ -106,54 +124,45 @@ export class AnswersService {
   async submit(
     token: string,
     input: SubmitAnswerDto,
-    clientAddress: string,
+    request: AnswerRequest,
   ): Promise<SubmittedAnswer> {
     const now = this.clock.now();
     const context = await this.resolve(token);
     const { broadcast, delivery } = context;
     const { question } = broadcast;
-    if (input.choice >= question.options.length) {
+    const parsed = parseAnswer(question, { ...input });
+    if (!parsed.ok) {
       throw new BadRequestException({
-        message: `choice must be the index of one of the ${question.options.length} options (0 to ${question.options.length - 1})`,
-        details: [{ field: 'choice', errors: ['choice is not one of the options'] }],
+        message: parsed.reason,
+        details: [{ field: parsed.field, errors: [parsed.reason] }],
       });
     }
     const closedAt = context.acceptsUntil.getTime();
     if (now.getTime() > closedAt) throw new AnswersClosedException();
-    // A channel answer's identity is only what was typed; a direct answer's is the person Zoom
-    // identified, to whom the personal link was sent.
-    const who =
-      broadcast.mode === 'channel'
-        ? channelIdentity(input)
-        : {
-            recipient_key: delivery.recipient_key,
-            name: delivery.name,
-            email: delivery.email,
-            self_reported: false,
-          };
+    const who = identityOf(broadcast, delivery, input);
     const latencyMs = Math.max(0, now.getTime() - context.sentAt.getTime());
-    const { correct, score } = scoreAnswer(
+    // Anonymous: no speed factor, as the score would encode the latency (see identityOf).
+    const { correct, credit, score } = scoreAnswer(
       question,
-      input.choice,
+      parsed.value,
       latencyMs,
-      this.config.answers.speedScoring,
+      this.config.answers.speedScoring && !broadcast.anonymous,
     );
-    const answer: StoredAnswer = {
+    const answer: ReadAnswer = {
       _id: new Types.ObjectId(),
       broadcast_id: broadcast._id,
       meeting_id: broadcast.meeting_id,
-      recipient_key: who.recipient_key,
-      self_reported: who.self_reported,
-      name: who.name,
-      email: who.email,
-      delivery_id: delivery._id,
-      choice: input.choice,
+      ...who,
+      ...parsed.value,
       correct,
+      credit,
       score,
       answered_at: now,
-      latency_ms: latencyMs,
+      latency_ms: broadcast.anonymous ? null : latencyMs,
+      lang: negotiateLanguage(request.acceptLanguage),
+      anonymous: broadcast.anonymous,
     };
-    const quotaKey = AnswerQuota.key(delivery._id.toHexString(), clientAddress);
+    const quotaKey = AnswerQuota.key(delivery._id.toHexString(), request.clientAddress);
     if (!this.quota.reserve(quotaKey, new Date(closedAt), now.getTime())) {
       const limit = this.config.answers.perLinkPerAddress;
       throw new TooManyAnswersException(
@@ -163,7 +172,9 @@ export class AnswersService {
     }
     let stored: boolean;
     try {
-      stored = await this.answers.insertFirst(answer);
+      stored = broadcast.anonymous
+        ? await this.storeAnonymous(delivery._id, answer)
+        : await this.answers.insertFirst(answer);
     } catch (error) {
       this.quota.release(quotaKey);
       throw error;
@@ -172,14 +183,31 @@ export class AnswersService {
       this.quota.release(quotaKey);
       throw new AlreadyAnsweredException();
     }
-    const event: AnswerEvent = {
-      broadcastId: broadcast._id.toHexString(),
-      choice: answer.choice,
-      correct,
-      score,
-    };
-    this.events.emit('answer', event);
+    this.events.emit('answer', answerEvent(answer));
     return { context, answer };
+  }
+
+  /**
+   * An anonymous answer: the delivery counts it (once: a second answer on the link is refused
+   * there, as the unique index refuses it for other answers), then the answer is stored with a
+   * key of nobody. Counted first, so two concurrent answers on one link cannot both be stored;
+   * if the answer cannot be stored the count is taken back, so the person can try again.
+   */
+  private async storeAnonymous(deliveryId: Types.ObjectId, answer: ReadAnswer): Promise<boolean> {
+    if (!(await this.broadcasts.markAnswered(deliveryId))) return false;
+    try {
+      if (await this.answers.insertFirst(answer)) return true;
+      // A random 128-bit key met an existing one: not "already answered".
+      throw new Error('Anonymous answer key collided');
+    } catch (error) {
+      await this.broadcasts.unmarkAnswered(deliveryId).catch((undo: Error) => {
+        // No delivery id here: a line naming it at the answer's time is what this path avoids.
+        this.logger.error(
+          `An anonymous answer was not stored and its link could not be freed (${undo.message}): that link now answers 409`,
+        );
+      });
+      throw error;
+    }
   }
 
   private async resolve(token: string): Promise<AnswerContext> {
@@ -229,6 +257,53 @@ export class AnswersService {
 
 function linkNotFound(): NotFoundException {
   return new NotFoundException('This answer link is not valid');
+}
+
+type Identity = Pick<
+  AnswerRecord,
+  'recipient_key' | 'name' | 'email' | 'self_reported' | 'delivery_id'
+>;
+
+/**
+ * Who the stored answer says answered. Direct: the person Zoom identified, to whom the personal
+ * link was sent. Channel: only what was typed. Anonymous: nobody (docs/architecture.md §6): a
+ * random key, no name, email or delivery; the answer's latency is not kept either, since
+ * answered_at − latency_ms is the recipient's sent_at, which would name them.
+ */
+function identityOf(
+  broadcast: SentQuestionBroadcast,
+  delivery: AnswerDelivery,
+  input: SubmitAnswerDto,
+): Identity {
+  if (broadcast.anonymous) {
+    return {
+      recipient_key: `${ANONYMOUS_KEY_PREFIX}${randomBytes(16).toString('hex')}`,
+      name: '',
+      email: null,
+      self_reported: false,
+      delivery_id: null,
+    };
+  }
+  if (broadcast.mode === 'channel') return { ...channelIdentity(input), delivery_id: delivery._id };
+  return {
+    recipient_key: delivery.recipient_key,
+    name: delivery.name,
+    email: delivery.email,
+    self_reported: false,
+    delivery_id: delivery._id,
+  };
+}
+
+/** The live event of a stored answer: its value and scoring, never who gave it. */
+function answerEvent(answer: ReadAnswer): AnswerEvent {
+  return {
+    broadcastId: answer.broadcast_id.toHexString(),
+    ...answerValueOf(answer),
+    correct: answer.correct,
+    credit: answer.credit,
+    score: answer.score,
+    anonymous: answer.anonymous,
+  };
 }
 
 /**

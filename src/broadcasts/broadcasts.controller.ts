@@ -83,6 +83,7 @@ export class BroadcastsController {
       dto.question_link,
       dto.message ?? null,
       workKey,
+      dto.anonymous ?? false,
     );
     const state = await this.broadcasts.progressOf(
       created,
@@ -123,14 +124,12 @@ export class BroadcastsController {
     @Body() dto: SendQuestionDto,
     @IdempotencyWorkKey() workKey: string | null,
   ): Promise<BroadcastResponseDto> {
-    const created = await this.broadcasts.sendQuestion(
-      actor,
-      id,
-      dto.meeting_id,
-      dto.mode ?? 'direct',
-      dto.allow_duplicate ?? false,
+    const created = await this.broadcasts.sendQuestion(actor, id, dto.meeting_id, {
+      mode: dto.mode ?? 'direct',
+      allowDuplicate: dto.allow_duplicate ?? false,
+      anonymous: dto.anonymous ?? false,
       workKey,
-    );
+    });
     const state = await this.broadcasts.progressOf(created, 0);
     return toBroadcastResponse(state.broadcast, state.counts);
   }

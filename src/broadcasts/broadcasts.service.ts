@@ -1,4 +1,10 @@
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { createHash } from 'node:crypto';
 import { Model, Types } from 'mongoose';
@@ -13,6 +19,7 @@ import { isDuplicateKey } from '../database/duplicate-key';
 import { MeetingPerson, ParticipantsService } from '../participants/participants.service';
 import { QuestionsService } from '../questions/questions.service';
 import { ZoomMeetingsService } from '../zoom/zoom-meetings.service';
+import { isScored } from '../question-types/question-types';
 import { answerToken, hashAnswerToken } from './answer-link';
 import { BroadcastControlsReader } from './broadcast-controls.reader';
 import {
@@ -53,6 +60,19 @@ interface NewBroadcast {
   questionLink?: string;
   message?: string | null;
   allowDuplicate?: boolean;
+  /** SentBroadcast.anonymous (broadcast.types.ts). */
+  anonymous: boolean;
+  /** The request's Idempotency-Key work key (IdempotencyClaim), when it has one. */
+  workKey?: string | null;
+}
+
+/** How POST /api/questions/{id}/send (and the console's send form) sends a question. */
+export interface SendQuestionOptions {
+  mode: BroadcastMode;
+  /** Send though the question is still open in the meeting (see sendQuestion). */
+  allowDuplicate?: boolean;
+  /** An anonymous question (SentBroadcast.anonymous); refused with mode "channel". */
+  anonymous?: boolean;
   /** The request's Idempotency-Key work key (IdempotencyClaim), when it has one. */
   workKey?: string | null;
 }
@@ -143,21 +163,23 @@ export class BroadcastsService {
     actor: Actor,
     questionId: Types.ObjectId,
     meetingId: string,
-    mode: BroadcastMode,
-    allowDuplicate = false,
-    workKey: string | null = null,
+    options: SendQuestionOptions,
   ): Promise<CreatedBroadcast> {
+    const anonymous = options.anonymous ?? false;
+    refuseAnonymousChannel(options.mode, anonymous);
     const question = questionSnapshot(await this.questions.findById(actor, questionId));
     await this.requireSend(actor, meetingId);
+    const workKey = options.workKey ?? null;
     const done = await this.createdUnder(workKey);
     if (done) return done;
     return this.create({
       meetingId,
-      mode,
+      mode: options.mode,
       kind: 'question',
       questionId,
       question,
-      allowDuplicate,
+      allowDuplicate: options.allowDuplicate ?? false,
+      anonymous,
       workKey,
     });
   }
@@ -174,6 +196,7 @@ export class BroadcastsService {
     link: string,
     message: string | null,
     workKey: string | null = null,
+    anonymous = false,
   ): Promise<CreatedBroadcast> {
     await this.requireSend(actor, meetingId);
     const done = await this.createdUnder(workKey);
@@ -184,6 +207,7 @@ export class BroadcastsService {
       kind: 'link',
       questionLink: link,
       message,
+      anonymous,
       workKey,
     });
   }
@@ -266,9 +290,9 @@ export class BroadcastsService {
    */
   async reveal(actor: Actor, id: Types.ObjectId): Promise<BroadcastControls> {
     const broadcast = await this.questionBroadcast(actor, id);
-    if (broadcast.question.correct_answer === null) {
+    if (!isScored(broadcast.question)) {
       throw new ConflictException(
-        `Broadcast ${id.toHexString()} sent a survey question: it has no right answer to reveal`,
+        `Broadcast ${id.toHexString()} sent a question without a right answer (a survey or a rating): there is nothing to reveal`,
       );
     }
     const now = this.clock.now();
@@ -305,7 +329,30 @@ export class BroadcastsService {
     return controls;
   }
 
-  /** Every recipient's delivery record, by name. */
+  /**
+   * The answer path, for an anonymous question (SentBroadcast.anonymous): counts the answer given
+   * on this delivery's link; false when one was counted already (the answer is then refused).
+   * Records only that the recipient answered (Delivery.answered), which is how results tell who
+   * has not answered yet and reminders reach them.
+   */
+  async markAnswered(deliveryId: Types.ObjectId): Promise<boolean> {
+    return this.deliveries.markAnswered(deliveryId);
+  }
+
+  /** Takes back markAnswered when the answer could not be stored, so the person may try again. */
+  async unmarkAnswered(deliveryId: Types.ObjectId): Promise<void> {
+    await this.deliveries.unmarkAnswered(deliveryId);
+  }
+
+  /** Whether an anonymous question's recipient has answered (read fresh, never cached). */
+  async isAnswered(deliveryId: Types.ObjectId): Promise<boolean> {
+    return this.deliveries.isAnswered(deliveryId);
+  }
+
+  /**
+   * Every recipient's delivery record, by name. `answered` tells, for an anonymous question, who
+   * has answered (the answers cannot: they name no one); it is false on other broadcasts.
+   */
   async listDeliveries(id: Types.ObjectId): Promise<DeliveryDocument[]> {
     return this.deliveries.listForBroadcast(id);
   }
@@ -517,6 +564,7 @@ export class BroadcastsService {
       question: input.question ?? null,
       question_link: input.questionLink ?? null,
       message: input.message ?? null,
+      anonymous: input.anonymous,
       mode: input.mode,
       channel_id: channelId,
       opens_at: now,
@@ -577,6 +625,21 @@ export class BroadcastsService {
       answer_token_hash: hashAnswerToken(answerToken(this.config.answers.tokenSecret, _id)),
     };
   }
+}
+
+/**
+ * An anonymous question goes to each person by a personal link: the link is what lets the answer
+ * be counted once per person while the answer itself names no one (the delivery records that it
+ * was answered). A channel's one shared link has no such identity, only what people type, so one
+ * person could answer any number of times and nobody could be reminded: refused.
+ */
+function refuseAnonymousChannel(mode: BroadcastMode, anonymous: boolean): void {
+  if (!anonymous || mode !== 'channel') return;
+  throw new BadRequestException({
+    message:
+      'An anonymous question cannot be sent with mode "channel": a shared link has no identity by which to count one answer per person; send it with mode "direct"',
+    details: [{ field: 'anonymous', errors: ['anonymous is not possible with mode "channel"'] }],
+  });
 }
 
 function broadcastNotFound(id: Types.ObjectId): NotFoundException {

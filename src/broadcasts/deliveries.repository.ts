@@ -184,6 +184,38 @@ export class DeliveriesRepository {
     return result.modifiedCount;
   }
 
+  /**
+   * An anonymous question's answer is counted for this delivery: true for the first caller only,
+   * so a second answer on the same link is refused (the conditional update decides, on any
+   * instance). `timestamps: false`: updated_at must not become the answer's time
+   * (Delivery.answered).
+   */
+  async markAnswered(id: Types.ObjectId): Promise<boolean> {
+    const result = await this.deliveries
+      .updateOne(
+        { _id: id, answered: { $ne: true } },
+        { $set: { answered: true } },
+        {
+          timestamps: false,
+        },
+      )
+      .exec();
+    return result.modifiedCount === 1;
+  }
+
+  /** Takes back markAnswered when the answer itself could not be stored. */
+  async unmarkAnswered(id: Types.ObjectId): Promise<void> {
+    await this.deliveries
+      .updateOne({ _id: id, answered: true }, { $set: { answered: false } }, { timestamps: false })
+      .exec();
+  }
+
+  /** Whether markAnswered has counted an answer for this delivery. */
+  async isAnswered(id: Types.ObjectId): Promise<boolean> {
+    const found = await this.deliveries.exists({ _id: id, answered: true }).exec();
+    return found !== null;
+  }
+
   /** Not sent, and no post of it is in doubt (each one was refused or is known not to be there). */
   async markFailed(id: Types.ObjectId, owner: string, error: string): Promise<void> {
     await this.deliveries

@@ -219,7 +219,8 @@ export class ConsolePagesService {
         actor,
         new Types.ObjectId(questionId),
         meetingId,
-        mode,
+        // A checked checkbox posts its value ("on" unless the form sets one); unchecked, nothing.
+        { mode, anonymous: ['on', 'true', '1'].includes(field(body, 'anonymous')) },
       );
       return { broadcastId: created.broadcast._id.toHexString() };
     } catch (error) {

@@ -58,6 +58,11 @@ export class BroadcastResponseDto {
   @ApiProperty({ type: String, nullable: true }) question_title!: string | null;
   @ApiProperty({ type: String, nullable: true }) question_link!: string | null;
   @ApiProperty({ enum: BROADCAST_MODES }) mode!: BroadcastMode;
+  @ApiProperty({
+    description:
+      'Sent as an anonymous question: answers are stored with no link to who gave them (for a link broadcast, only recorded)',
+  })
+  anonymous!: boolean;
   @ApiProperty({ enum: ['sending', 'completed'] }) status!: 'sending' | 'completed';
   @ApiProperty({ type: String, format: 'date-time' }) opens_at!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) completed_at!: string | null;
@@ -159,6 +164,7 @@ export function toBroadcastResponse(
     question_title: broadcast.question?.title ?? null,
     question_link: broadcast.question_link,
     mode: broadcast.mode,
+    anonymous: broadcast.anonymous === true,
     status: counts.pending + counts.sending > 0 ? 'sending' : 'completed',
     opens_at: broadcast.opens_at.toISOString(),
     completed_at: iso(broadcast.completed_at),

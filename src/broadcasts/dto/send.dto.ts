@@ -47,6 +47,15 @@ export class SendLinkDto {
   @IsString()
   @Length(1, 1000)
   message?: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      "Marks the link as an anonymous question: recorded on the broadcast (shown as `anonymous` on GET /api/broadcasts/{id}) so the instructor's record says the linked form was sent as anonymous. This service collects no answers for a link (they go to the linked site), so nothing else changes: the message, recipients and delivery records are as without it.",
+  })
+  @IsOptional()
+  @IsBoolean()
+  anonymous?: boolean;
 }
 
 /** POST /api/questions/{id}/send */
@@ -75,6 +84,15 @@ export class SendQuestionDto {
   @IsOptional()
   @IsBoolean()
   allow_duplicate?: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'An anonymous question: each answer is stored with no link to the person who gave it (no person key, name, email or delivery), and each delivery records only that it was answered, so reminders still reach those who have not. Results show aggregates only; the leaderboard ignores the question. Refused (400) with mode "channel": a shared link has no identity by which to count one answer per person.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  anonymous?: boolean;
 }
 
 export class MeetingIdParamDto {

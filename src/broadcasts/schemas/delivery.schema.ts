@@ -57,6 +57,14 @@ export class Delivery {
   @Prop({ type: String, default: null }) answer_token_hash!: string | null;
   /** Reminders sent after the first message (POST /api/broadcasts/{id}/remind). */
   @Prop({ default: 0 }) reminders!: number;
+  /**
+   * An anonymous question's recipient has answered (set once, by the answer path, through
+   * BroadcastsService.markAnswered). Only *that* they answered: the answer itself names no one,
+   * and the write leaves updated_at alone so no time on this record pairs it with the answer's
+   * time (docs/architecture.md §6). False on every other broadcast's deliveries, whose answers
+   * carry the person's key.
+   */
+  @Prop({ type: Boolean, default: false }) answered!: boolean;
 
   created_at!: Date;
   updated_at!: Date;
