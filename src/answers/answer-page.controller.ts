@@ -27,7 +27,7 @@ import { ApiPageOrJson, ApiPageOrJsonError, HTML_PAGE } from './answer-page.api'
 import { AnswerPageExceptionFilter, wantsJson } from './answer-page.filter';
 import { answerHtmlHeaders, answerPageHeaders } from './answer-page.headers';
 import { AnswerRateLimitGuard } from './answer-rate-limit.guard';
-import type { StoredAnswer } from './answer.types';
+import { answerValueOf, type StoredAnswer } from './answer.types';
 import { AnswerContext, AnswersService } from './answers.service';
 import { AnswerResultDto, toAnswerResult } from './dto/answer.response';
 import { SubmitAnswerDto } from './dto/submit-answer.dto';
@@ -43,7 +43,6 @@ import {
 } from './page/answer-page.view';
 import { pageTextFor } from './page/i18n/page-text';
 import { applyMove, parseMove, rankingOrder } from './page/ranking-moves';
-import type { AnswerValue } from '../question-types/question-types';
 
 const PAGE_OR_JSON = 'A page for a form post, the JSON error body for a JSON post';
 const UNEXPECTED = 'Unexpected error (the JSON body carries a request_id to quote)';
@@ -119,7 +118,7 @@ export class AnswerPageController {
               question,
               text,
               // Null on an anonymous question: its link no longer leads to the answer.
-              answer: answered === null ? null : storedAnswerValue(answered),
+              answer: answered === null ? null : answerValueOf(answered),
               correct: answered?.correct ?? null,
               score: answered?.score ?? 0,
               justAnswered: false,
@@ -176,7 +175,7 @@ export class AnswerPageController {
     const page = renderAnsweredPage({
       question: pageQuestion(context),
       text,
-      answer: storedAnswerValue(answer),
+      answer: answerValueOf(answer),
       correct: result.correct,
       score: result.score ?? 0,
       justAnswered: true,
@@ -231,19 +230,5 @@ function rankingMoveState(
       order: applyMove(rankingOrder(question.options.length, q.order), move),
     },
     moved: move,
-  };
-}
-
-/** The value fields of a stored answer of any type (those absent or null are left out). */
-function storedAnswerValue(answer: object): AnswerValue {
-  const a = answer as Partial<Record<keyof AnswerValue, unknown>>;
-  const numbers = (v: unknown): number[] | undefined =>
-    Array.isArray(v) && v.every((n) => typeof n === 'number') ? v : undefined;
-  return {
-    choice: typeof a.choice === 'number' ? a.choice : undefined,
-    choices: numbers(a.choices),
-    value: typeof a.value === 'number' ? a.value : undefined,
-    text: typeof a.text === 'string' ? a.text : undefined,
-    order: numbers(a.order),
   };
 }

@@ -91,13 +91,15 @@ export function withAnswerDefaults(answer: StoredAnswer): ReadAnswer {
 }
 
 /** Only the value fields of an answer (AnswerValue), those it has. */
-export function answerValueOf(answer: AnswerValue): AnswerValue {
+export function answerValueOf(answer: {
+  [K in keyof AnswerValue]?: AnswerValue[K] | null;
+}): AnswerValue {
   const value: AnswerValue = {};
-  if (answer.choice !== undefined) value.choice = answer.choice;
-  if (answer.choices !== undefined) value.choices = answer.choices;
-  if (answer.value !== undefined) value.value = answer.value;
-  if (answer.text !== undefined) value.text = answer.text;
-  if (answer.order !== undefined) value.order = answer.order;
+  if (typeof answer.choice === 'number') value.choice = answer.choice;
+  if (Array.isArray(answer.choices)) value.choices = answer.choices;
+  if (typeof answer.value === 'number') value.value = answer.value;
+  if (typeof answer.text === 'string') value.text = answer.text;
+  if (Array.isArray(answer.order)) value.order = answer.order;
   return value;
 }
 
@@ -112,6 +114,8 @@ export interface AnswerEvent extends AnswerValue {
   credit: number | null;
   score: number;
   anonymous: boolean;
+  /** The answer page's language (a text answer's stop words); says nothing about who answered. */
+  lang: Language;
 }
 
 /** One person's totals over every answer given in a meeting (anonymous answers left out). */

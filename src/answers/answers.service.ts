@@ -303,6 +303,7 @@ function answerEvent(answer: ReadAnswer): AnswerEvent {
     credit: answer.credit,
     score: answer.score,
     anonymous: answer.anonymous,
+    lang: answer.lang,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { LeaderboardRow } from '../answers/answer.types';
+import { ANONYMOUS_KEY_PREFIX, type LeaderboardRow } from '../answers/answer.types';
 import {
   windowEnd,
   type BroadcastControls,
@@ -255,12 +255,6 @@ function responseRow(question: QuestionSnapshot, a: AnswerView): ResponseRowDto 
     answered_at: a.answered_at.toISOString(),
   };
 }
-
-/**
- * The recipient key of an anonymous answer: this prefix and random hex, no relation to anyone
- * (the answers module writes it).
- */
-export const ANONYMOUS_KEY_PREFIX = 'anon:';
 
 /**
  * Highest total first; then more right answers; then name. Equal totals and rights share a rank.
