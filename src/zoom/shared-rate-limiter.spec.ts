@@ -24,6 +24,11 @@ class ManualClock implements Clock {
     };
   }
 
+  /** Moves time on without running anything: the event loop was blocked. */
+  stall(ms: number): void {
+    this.time += ms;
+  }
+
   async advance(ms: number): Promise<void> {
     const end = this.time + ms;
     for (;;) {
@@ -154,7 +159,7 @@ describe('SharedRateLimiter', () => {
     limiter.close();
   });
 
-  it("a 429 on one instance pauses the others from their next booking, within the horizon", async () => {
+  it('a 429 on one instance pauses the others from their next booking, within the horizon', async () => {
     const a = instance();
     const b = instance();
     const grantsB: number[] = [];
@@ -213,6 +218,22 @@ describe('SharedRateLimiter', () => {
     await clock.advance(1000);
     expect(served).toBe(true);
     limiter.close();
+  });
+
+  it('after a stall of the event loop, the slots that passed are dropped, not sent in a burst', async () => {
+    const limiter = instance();
+    const grants: number[] = [];
+    busy(limiter, 20, grants);
+    await clock.advance(1000);
+    const before = grants.length;
+    clock.stall(500);
+    await clock.advance(0);
+    const stalledAt = clock.now();
+    expect(grants.filter((t) => t === stalledAt).length).toBeLessThanOrEqual(1);
+    await clock.advance(2000);
+    limiter.close();
+    expect(busiestWindow(grants)).toBeLessThanOrEqual(RATE + 1);
+    expect(grants.length - before).toBeGreaterThan(RATE); // and it goes on at the rate
   });
 
   it('rejects waiting callers on close', async () => {
