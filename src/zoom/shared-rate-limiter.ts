@@ -71,6 +71,8 @@ interface LabelState {
   queue: Waiter[];
   /** This instance's slots, ascending epoch ms. */
   slots: number[];
+  /** When the callers of the last second came: the pace slots are booked ahead for. */
+  recent: number[];
   /** The newest `bookedUntil` this instance knows of. */
   known: number;
   pausedUntil: number;
@@ -131,6 +133,7 @@ export class SharedRateLimiter implements ZoomRateBudget {
     const state = (rate: number): LabelState => ({
       rate,
       queue: [],
+      recent: [],
       slots: [],
       known: 0,
       pausedUntil: 0,
@@ -148,6 +151,7 @@ export class SharedRateLimiter implements ZoomRateBudget {
     if (this.closed) return Promise.reject(new RateLimiterClosedError());
     return new Promise<void>((resolve, reject) => {
       this.labels[label].queue.push({ resolve, reject });
+      this.labels[label].recent.push(this.clock.now());
       this.pump(label);
     });
   }
@@ -192,7 +196,7 @@ export class SharedRateLimiter implements ZoomRateBudget {
     if (this.closed) return;
     const now = this.clock.now();
     const interval = this.interval(label, now);
-    while (state.queue.length > 0 && state.slots.length > 0) {
+    while (state.slots.length > 0) {
       const slot = state.slots[0];
       // Too late: sent now it would crowd the next slots, which may be other instances'.
       if (slot < state.pausedUntil || now - slot > Math.max(interval / 2, LATE_FLOOR_MS)) {
@@ -201,23 +205,24 @@ export class SharedRateLimiter implements ZoomRateBudget {
       }
       // A timer that fires late as often as this process's do is set early by that much
       // (wakeAt), so a slot may go that much before its time: the same spread, centred.
-      if (slot > now + this.early(interval)) break;
+      if (state.queue.length === 0 || slot > now + this.early(interval)) break;
       state.slots.shift();
       state.queue.shift()?.resolve();
     }
     const wakeAt = state.queue.length > 0 && state.slots.length > 0 ? state.slots[0] : Infinity;
-    const missing = state.queue.length - state.slots.length;
-    // A booking round trip is worth it for a batch (or for every caller there is): one slot
-    // missing while more are held waits until more are missing.
-    const worthIt = Math.min(this.minBatch, state.queue.length);
+    // Slots for the callers waiting, plus those the recent pace will ask for before a booking
+    // made now could answer: a caller should find a slot booked, not wait for a round trip.
+    while (state.recent.length > 0 && state.recent[0] <= now - 1000) state.recent.shift();
+    const ahead = Math.ceil((state.recent.length * (3 * this.roundTripMs + interval)) / 1000);
+    const wanted = state.queue.length + ahead;
+    const missing = wanted - state.slots.length;
     const room = Math.max(1, Math.floor(this.horizonMs / interval)) - state.slots.length;
-    if (missing > 0 && missing >= worthIt && room > 0 && !state.booking) {
-      void this.book(
-        label,
-        this.nextStart(state, now, interval),
-        Math.min(missing, room),
-        interval,
-      );
+    // A round trip is worth a batch (or every slot wanted): with slots in hand, book when a
+    // batch fits, not one slot at a time.
+    const batch = Math.min(this.minBatch, wanted);
+    if (missing > 0 && room >= batch && !state.booking) {
+      const count = Math.min(room, Math.max(missing, batch));
+      void this.book(label, this.nextStart(state, now, interval), count, interval);
     }
     this.wakeAt(label, wakeAt);
   }
