@@ -242,7 +242,7 @@ describe('SharedRateLimiter', () => {
     const slow: BudgetStore = {
       book: (label, until) =>
         new Promise((resolve, reject) =>
-          clock.schedule(() => store.book(label, until).then(resolve, reject), 100),
+          clock.schedule(() => void store.book(label, until).then(resolve, reject), 100),
         ),
       pause: (label, until) => store.pause(label, until),
       pauseDaily: (pause) => store.pauseDaily(pause),
