@@ -9,8 +9,10 @@
  * - One instance closed mid-send: the other two finish, nobody is left out, and duplicates are
  *   bounded by what the closed instance had in flight.
  *
- * The bounds are the limiter's behaviour, not the machine's speed: the figures are printed so a
- * slow run can be told from a wrong one.
+ * No 429, nobody lost and bounded duplicates are always asserted. The per-second and 95 % bounds
+ * are the limiter's behaviour, not the machine's speed: they are asserted while this process's
+ * event-loop delay p99 stays under half a slot (25 ms), else printed with the delay
+ * (timingJudged), so a loaded machine can be told from a wrong limiter.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getConnectionToken } from '@nestjs/mongoose';
@@ -134,16 +136,9 @@ describe('Three instances, one Zoom budget (shared through MongoDB)', () => {
     expect(messagesPerRecipient(sim).size).toBe(FIRST_SEND);
     expect(Math.max(...messagesPerRecipient(sim).values())).toBe(1);
     expect(refused).toBe(0);
-    // The limiter hands out slots one interval apart and drops one it reaches more than half an
-    // interval late; the timing bounds hold while this process can run its timers that closely.
-    // Past that (a machine loaded by other work), the figures above are printed, not judged.
-    if (loopP99 < 1000 / RATE / 2) {
+    if (timingJudged(loopP99)) {
       expect(busiest.count).toBeLessThanOrEqual(RATE + 1);
       expect(seconds).toBeLessThanOrEqual(floor / 0.95);
-    } else {
-      console.warn(
-        `event loop p99 ${loopP99.toFixed(1)} ms > half a slot: timing bounds not judged`,
-      );
     }
     for (const sent of perInstance) expect(sent).toBeGreaterThan(FIRST_SEND / 10);
     expect(bookings / FIRST_SEND).toBeLessThan(0.5);
@@ -153,6 +148,8 @@ describe('Three instances, one Zoom budget (shared through MongoDB)', () => {
     const { meetingId } = await seedMeeting(sim, { members: SECOND_SEND });
     sim.reset();
 
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
     await sendQuestion(apps[0], meetingId, 'Closed mid-send');
     await waitUntil(() => sim.messages().length >= SECOND_SEND / 4, 60_000, 'a quarter sent', 50);
     const victim = apps[2];
@@ -165,17 +162,33 @@ describe('Three instances, one Zoom budget (shared through MongoDB)', () => {
       `all ${SECOND_SEND} recipients messaged after the close`,
       200,
     );
+    loop.disable();
+    const loopP99 = loop.percentile(99) / 1e6;
     const perRecipient = messagesPerRecipient(sim);
     const duplicates = [...perRecipient.values()].filter((n) => n > 1).length;
     console.log(
       `closed one of three instances mid-send: ${perRecipient.size}/${SECOND_SEND} recipients messaged, ` +
         `${duplicates} duplicates, ${sim.requests().filter((r) => r.status === 429).length} 429s, ` +
-        `busiest second ${sim.busiestWindow('medium').count}`,
+        `busiest second ${sim.busiestWindow('medium').count}, event-loop delay p99 ${loopP99.toFixed(1)} ms`,
     );
     expect(perRecipient.size).toBe(SECOND_SEND);
     expect(duplicates).toBeLessThanOrEqual(DELIVERY_CONCURRENCY);
-    expect(sim.busiestWindow('medium').count).toBeLessThanOrEqual(RATE + 1);
+    expect(sim.requests().filter((r) => r.status === 429)).toEqual([]);
+    if (timingJudged(loopP99)) {
+      expect(sim.busiestWindow('medium').count).toBeLessThanOrEqual(RATE + 1);
+    }
   }, 180_000);
+
+  /**
+   * The limiter hands out slots one interval apart and drops one it reaches more than half an
+   * interval late; the per-second bounds hold while this process runs its timers that closely.
+   * Past that (a machine loaded by other work), the figures are printed, not judged.
+   */
+  function timingJudged(loopP99: number): boolean {
+    if (loopP99 < 1000 / RATE / 2) return true;
+    console.warn(`event loop p99 ${loopP99.toFixed(1)} ms > half a slot: timing bounds not judged`);
+    return false;
+  }
 
   /** Sent deliveries per instance (each instance's worker signs what it sent). */
   async function sentByInstance(): Promise<number[]> {
