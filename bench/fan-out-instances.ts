@@ -1,6 +1,6 @@
 /**
  * Fan-out from one and from three instances on one shared Zoom budget (issue 17,
- * docs/architecture.md §16): 1,000 recipients through the compiled app, each instance its own
+ * docs/architecture.md §20): 1,000 recipients through the compiled app, each instance its own
  * process on one database, against the Zoom simulator (100 ms latency per call, Medium limit
  * 60/s). The baseline of the run: one instance pacing itself alone (ZOOM_RATE_BUDGET=process,
  * the per-process limiter). Then one instance on the shared budget, then three together, each

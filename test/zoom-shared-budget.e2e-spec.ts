@@ -1,5 +1,5 @@
 /**
- * Three instances of the app on one database share one Zoom budget (docs/architecture.md §16):
+ * Three instances of the app on one database share one Zoom budget (docs/architecture.md §20):
  * three Nest apps in this process, each with its own delivery worker, Zoom client and connection
  * pool, against one Zoom simulator enforcing 20 requests a second on Team Chat (Medium).
  *

@@ -45,7 +45,7 @@ export class AppConfig {
     rateLimits: ZoomRateLimits;
     /**
      * `shared`: one budget per account and label for every instance, booked in MongoDB
-     * (docs/architecture.md §16); `process`: each process paces itself alone (one instance only).
+     * (docs/architecture.md §20); `process`: each process paces itself alone (one instance only).
      */
     rateBudget: 'shared' | 'process';
     maxInFlight: number;

@@ -1,6 +1,6 @@
 /**
  * One Zoom budget per account and label for every instance of the service (docs/architecture.md
- * §16): the send slots are booked in one shared record per label, so N instances together send
+ * §20): the send slots are booked in one shared record per label, so N instances together send
  * at the configured rate, not N times it. The record is a schedule ("GCRA"): `bookedUntil` is
  * the end of the last slot anyone booked. An instance books a batch of k slots by raising it to
  * `start + k × interval` with an order-insensitive maximum (`$max`) and reads the value it had

@@ -10,7 +10,7 @@ import { ZoomBudget } from './schemas/zoom-budget.schema';
 import type { BudgetState, BudgetStore } from './shared-rate-limiter';
 
 /**
- * The shared budget's records in MongoDB (docs/architecture.md §16). Each operation is one
+ * The shared budget's records in MongoDB (docs/architecture.md §20). Each operation is one
  * update whose filter is exactly the unique `_id` and whose operators are `$max`: no read before
  * the write, no transaction, no write conflict between instances, and an exact unique-key lookup
  * on the test server too (§12).

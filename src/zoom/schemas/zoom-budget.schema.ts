@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 
 /**
- * The shared Zoom budget of one account and rate-limit label (docs/architecture.md §16): `_id`
+ * The shared Zoom budget of one account and rate-limit label (docs/architecture.md §20): `_id`
  * is `<account id>:<label>`, so every booking is one write on the unique key. Times are epoch
  * milliseconds as doubles (slots are a fraction of a millisecond apart at some rates), and every
  * field is only ever raised (`$max`), so concurrent writes from any number of instances commute.
