@@ -3,7 +3,7 @@
  * one bench's servers, pools and JIT state never carry into the next, and prints their output
  * under a header, after the machine's figures (results from a 2-core container shared with
  * other work are only comparable with that context). Each bench also runs alone:
- * `npm run bench:startup`, `bench:fan-out`, `bench:answers`, `bench:webhooks`,
+ * `npm run bench:startup`, `bench:fan-out`, `bench:fan-out-instances`, `bench:answers`, `bench:webhooks`,
  * `bench:presenter`.
  *
  *   npx ts-node --transpile-only bench/run-all.ts
@@ -25,6 +25,7 @@ interface BenchEntry {
 const BENCHES: BenchEntry[] = [
   { name: 'startup', file: 'startup.ts', args: [] },
   { name: 'fan-out', file: 'fan-out.ts', args: [] },
+  { name: 'fan-out-instances', file: 'fan-out-instances.ts', args: [] },
   { name: 'answer-burst', file: 'answer-burst.ts', args: [] },
   { name: 'webhook-ingest', file: 'webhook-ingest.ts', args: [] },
   { name: 'presenter', file: 'presenter.ts', args: [] },

@@ -36,6 +36,11 @@ export async function startCompiledApp(
   /** `src/dev/main.js` to let the development entry start the Zoom simulator (no ZOOM_* set). */
   entry = 'src/main.js',
 ): Promise<AppProcess> {
+  return startBuiltApp(compileApp(name), env, timeoutMs, nodeArgs, entry);
+}
+
+/** Compiles the app into node_modules/.cache/<name> and answers that directory. */
+export function compileApp(name: string): string {
   const buildDir = join(ROOT, 'node_modules', '.cache', name);
   execFileSync(
     process.execPath,
@@ -50,6 +55,17 @@ export async function startCompiledApp(
     ],
     { cwd: ROOT, stdio: 'inherit' },
   );
+  return buildDir;
+}
+
+/** Starts one more process of an app compileApp built (several instances share one build). */
+export async function startBuiltApp(
+  buildDir: string,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  nodeArgs: string[] = [],
+  entry = 'src/main.js',
+): Promise<AppProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, join(buildDir, entry)], {
     cwd: ROOT,

@@ -43,6 +43,11 @@ export class AppConfig {
     apiBaseUrl: string;
     oauthUrl: string;
     rateLimits: ZoomRateLimits;
+    /**
+     * `shared`: one budget per account and label for every instance, booked in MongoDB
+     * (docs/architecture.md §20); `process`: each process paces itself alone (one instance only).
+     */
+    rateBudget: 'shared' | 'process';
     maxInFlight: number;
     maxAttempts: number;
     timeoutMs: number;

@@ -7,7 +7,27 @@
  * and wakes them with the clock's timer. Unit-tested in rate-limiter.spec.ts with a manual clock.
  */
 
+import type { DailyLimitPause } from './daily-limit';
+
 export type ZoomRateLabel = 'light' | 'medium' | 'heavy';
+
+/**
+ * The account's budget as the Zoom client uses it: this process's own buckets (RateLimiter), or
+ * the one shared by every instance through MongoDB (SharedRateLimiter, shared-rate-limiter.ts).
+ */
+export interface ZoomRateBudget {
+  /** Resolves when this caller may send one request under `label`. */
+  acquire(label: ZoomRateLabel): Promise<void>;
+  /** Zoom answered 429 under `label`: pause and slow down (see TokenBucket.penalize). */
+  penalize(label: ZoomRateLabel, pauseMs: number): void;
+  /** A daily cap is spent: tell whoever else sends under this account. */
+  shareDailyLimit(pause: DailyLimitPause): void;
+  currentRate(label: ZoomRateLabel): number;
+  /** Rejects the callers waiting under `label` with `error`. */
+  rejectWaiting(label: ZoomRateLabel, error: Error): void;
+  /** Rejects every waiting caller and stops the timers (application shutdown). */
+  close(): void;
+}
 
 export interface Clock {
   /** Milliseconds on a monotonic scale. */
@@ -132,7 +152,7 @@ interface Waiter {
  * bucket has a token. FIFO keeps early callers from being starved by late ones, and one timer
  * (rather than every waiter polling) keeps a queue of thousands cheap.
  */
-export class RateLimiter {
+export class RateLimiter implements ZoomRateBudget {
   private readonly buckets: Record<ZoomRateLabel, TokenBucket>;
   private readonly queues: Record<ZoomRateLabel, Waiter[]> = { light: [], medium: [], heavy: [] };
   private readonly timers: Partial<Record<ZoomRateLabel, () => void>> = {};
@@ -169,6 +189,9 @@ export class RateLimiter {
   currentRate(label: ZoomRateLabel): number {
     return this.buckets[label].currentRate(this.clock.now());
   }
+
+  /** Nothing to share: this process is the only one that knows (its own pause is the client's). */
+  shareDailyLimit(): void {}
 
   /**
    * Rejects the callers waiting under `label` with `error` (a daily limit: they would all be

@@ -2,7 +2,15 @@ import { HttpService } from '@nestjs/axios';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AxiosResponse, isAxiosError } from 'axios';
 import { AppConfig } from '../config/app-config';
-import { InFlightLimit, RateLimiter, RateLimiterClosedError, ZoomRateLabel } from './rate-limiter';
+import {
+  InFlightLimit,
+  RateLimiter,
+  RateLimiterClosedError,
+  ZoomRateBudget,
+  ZoomRateLabel,
+} from './rate-limiter';
+import { SharedRateLimiter, wallClock } from './shared-rate-limiter';
+import { ZoomBudgetStore } from './zoom-budget.store';
 import {
   BARE_429_PAUSE_MS,
   backoffDelay,
@@ -75,13 +83,17 @@ interface Failure {
 @Injectable()
 export class ZoomHttpClient implements OnApplicationShutdown {
   private readonly logger = new Logger(ZoomHttpClient.name);
-  /** Per account (docs/zoom.md §4: the limit is the account's, shared by all its apps and callers). */
-  private readonly limiter: RateLimiter;
+  /**
+   * Per account (docs/zoom.md §4: the limit is the account's, shared by all its apps and callers):
+   * booked with every other instance in MongoDB, or this process's own (ZOOM_RATE_BUDGET).
+   */
+  private readonly limiter: ZoomRateBudget;
   private readonly inFlight: InFlightLimit;
   /** Labels whose daily cap is spent, until Zoom's reset (docs/zoom.md §4, §7). */
   private readonly daily = new DailyLimitPauses();
   /** Set on shutdown: waits and requests end, so a closing app is not held open by retries. */
   private closing = false;
+  private lastBudgetWarning = Number.NEGATIVE_INFINITY;
   /** Requests on the wire and retry waits, each with the function that ends it on shutdown. */
   private readonly pending = new Set<() => void>();
 
@@ -89,9 +101,53 @@ export class ZoomHttpClient implements OnApplicationShutdown {
     private readonly http: HttpService,
     private readonly tokens: ZoomTokenService,
     private readonly config: AppConfig,
+    budgets: ZoomBudgetStore,
   ) {
-    this.limiter = new RateLimiter(config.zoom.rateLimits);
+    this.limiter =
+      config.zoom.rateBudget === 'shared'
+        ? new SharedRateLimiter(
+            config.zoom.rateLimits,
+            budgets,
+            {
+              dailyLimitSeen: (pause) => this.dailyLimitSeen(pause),
+              storeFailed: (label, error) => this.budgetStoreFailed(label, error),
+            },
+            wallClock,
+          )
+        : new RateLimiter(config.zoom.rateLimits);
     this.inFlight = new InFlightLimit(config.zoom.maxInFlight);
+    const { light, medium, heavy } = config.zoom.rateLimits;
+    this.logger.log(
+      config.zoom.rateBudget === 'shared'
+        ? `Zoom rate budget: shared by every instance through MongoDB (zoom_budgets), ${light}/${medium}/${heavy} per second (light/medium/heavy) for the account`
+        : `Zoom rate budget: this process alone (ZOOM_RATE_BUDGET=process), ${light}/${medium}/${heavy} per second (light/medium/heavy); run one instance only`,
+    );
+  }
+
+  /** Another instance met the label's daily cap: pause it here too and fail who waits under it. */
+  private dailyLimitSeen(pause: DailyLimitPause): void {
+    const known = this.daily.active(pause.label, Date.now());
+    if (known && known.resetsAt >= pause.resetsAt) return;
+    this.daily.pause(pause);
+    const error = new ZoomDailyLimitError(
+      { code: 429, zoomMessage: pause.zoomMessage, trackingId: pause.trackingId },
+      pause.label,
+      pause.resetsAt,
+    );
+    this.limiter.rejectWaiting(pause.label, error);
+    this.logger.warn(
+      `Zoom daily limit (recorded by an instance): ${pause.label} calls paused until ${pause.resetsAt.toISOString()}`,
+    );
+  }
+
+  /** The shared budget could not be booked (the database is away): callers wait, it is retried. */
+  private budgetStoreFailed(label: ZoomRateLabel, error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastBudgetWarning < 10_000) return;
+    this.lastBudgetWarning = now;
+    this.logger.warn(
+      `Zoom rate budget (${label}) not reachable in MongoDB, retrying: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 
   /**
@@ -173,6 +229,12 @@ export class ZoomHttpClient implements OnApplicationShutdown {
             trackingId: failure.trackingId,
           });
           this.limiter.rejectWaiting(request.label, error);
+          this.limiter.shareDailyLimit({
+            label: request.label,
+            resetsAt: error.resetsAt,
+            zoomMessage: failure.message,
+            trackingId: failure.trackingId,
+          });
           this.logFailure(
             request,
             failure,

@@ -1,5 +1,8 @@
 import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ZoomBudget, ZoomBudgetSchema } from './schemas/zoom-budget.schema';
+import { ZoomBudgetStore } from './zoom-budget.store';
 import { ZoomChatRefusals } from './zoom-chat-refusals';
 import { ZoomChatService } from './zoom-chat.service';
 import { ZoomDiagnosticsService } from './zoom-diagnostics.service';
@@ -15,10 +18,14 @@ import { ZoomController } from './zoom.controller';
  * retry policy.
  */
 @Module({
-  imports: [HttpModule],
+  imports: [
+    HttpModule,
+    MongooseModule.forFeature([{ name: ZoomBudget.name, schema: ZoomBudgetSchema }]),
+  ],
   controllers: [ZoomController],
   providers: [
     ZoomTokenService,
+    ZoomBudgetStore,
     ZoomHttpClient,
     ZoomChatService,
     ZoomChatRefusals,

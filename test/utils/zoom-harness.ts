@@ -1,14 +1,19 @@
 /**
  * The zoom module on its own, wired to a running Zoom simulator over real HTTP: the real
  * ZoomModule providers (token service, HTTP client, chat and meetings services) with a test
- * configuration, and a logger that records what the module logs. No database is involved.
+ * configuration, and a logger that records what the module logs. No database is involved: the
+ * client paces itself alone (ZOOM_RATE_BUDGET=process, one instance), so the shared budget's
+ * MongoDB model is never used and stands in empty. The shared budget is tested through the app
+ * (test/zoom-shared-budget.e2e-spec.ts).
  */
 import { LoggerService, ModuleMetadata } from '@nestjs/common';
+import { getModelToken } from '@nestjs/mongoose';
 import { Test, TestingModule } from '@nestjs/testing';
 import type { ZoomSimulator } from '../../tools/zoom-simulator';
 import { AppConfig } from '../../src/config/app-config';
 import { parseEnv } from '../../src/config/env.schema';
 import { ZoomChatService } from '../../src/zoom/zoom-chat.service';
+import { ZoomBudget } from '../../src/zoom/schemas/zoom-budget.schema';
 import { ZoomHttpClient } from '../../src/zoom/zoom-http.client';
 import { ZoomMeetingsService } from '../../src/zoom/zoom-meetings.service';
 import { ZoomTokenService } from '../../src/zoom/zoom-token.service';
@@ -72,6 +77,7 @@ export async function startZoomHarness(
     // Required by the schema; nothing here touches a database.
     MONGO_URI: 'mongodb://127.0.0.1:1/unused',
     API_KEYS: 'zoom-harness-key-0123456789',
+    ZOOM_RATE_BUDGET: 'process',
     ...zoomEnv(sim, env),
   });
   const configModule: NonNullable<ModuleMetadata['imports']>[number] = {
@@ -82,6 +88,8 @@ export async function startZoomHarness(
   };
   const logs = new RecordingLogger();
   const moduleRef = await Test.createTestingModule({ imports: [configModule, ZoomModule] })
+    .overrideProvider(getModelToken(ZoomBudget.name))
+    .useValue({})
     .setLogger(logs)
     .compile();
   await moduleRef.init();

@@ -19,6 +19,8 @@ import {
 import { SimWorld, type CreateMeetingInput, type JoinInput } from './world';
 import { ZoomApi, type FaultState } from './zoom-api';
 import type {
+  BusiestWindow,
+  RateLabel,
   RecordedRequest,
   SentMessage,
   SimChannel,
@@ -80,6 +82,11 @@ export interface ZoomSimulator {
    */
   editMessage(id: string, message: string): void;
   requests(): RecordedRequest[];
+  /**
+   * The fullest sliding window (default 1 s) of requests of `label` that the per-second meter
+   * accepted, by the time it counted each (RecordedRequest.acceptedAt).
+   */
+  busiestWindow(label: RateLabel, windowMs?: number): BusiestWindow;
   tokenRequests(): number;
   /** Clears messages, requests, webhook deliveries, the token-request count; faults back to the start options. */
   reset(): void;
@@ -261,6 +268,9 @@ class ZoomSimulatorServer implements ZoomSimulator {
   }
   requests(): RecordedRequest[] {
     return this.api.requests();
+  }
+  busiestWindow(label: RateLabel, windowMs = 1000): BusiestWindow {
+    return this.api.busiestWindow(label, windowMs);
   }
   tokenRequests(): number {
     return this.api.tokenRequests;

@@ -158,6 +158,17 @@ export interface RecordedRequest {
   label: RateLabel | null;
   /** Epoch ms of arrival. */
   at: number;
+  /** Epoch ms when the per-second meter counted it (absent: refused, or never metered). */
+  acceptedAt?: number;
+}
+
+/** The most requests of one label the per-second meter let through in any window of a length. */
+export interface BusiestWindow {
+  /** Requests accepted within [startsAt, startsAt + windowMs). */
+  count: number;
+  /** Epoch ms of the first request of that window (null when there were none). */
+  startsAt: number | null;
+  windowMs: number;
 }
 
 export interface WebhookDelivery {

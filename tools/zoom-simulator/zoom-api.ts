@@ -8,6 +8,7 @@ import type { TokenStore } from './tokens';
 import { trackingId } from './webhooks';
 import { SimNotFoundError, type SimWorld } from './world';
 import type {
+  BusiestWindow,
   RateLabel,
   RecordedRequest,
   RetryAfterFormat,
@@ -116,6 +117,24 @@ export class ZoomApi {
     return this.recorded.map((r) => ({ ...r }));
   }
 
+  /**
+   * Sliding windows over the accepted requests of `label` (every window that starts at an
+   * accepted request, which covers the fullest one): what a check of "at most N per second" reads.
+   */
+  busiestWindow(label: RateLabel, windowMs: number): BusiestWindow {
+    const times = this.recorded
+      .filter((r) => r.label === label && r.acceptedAt !== undefined)
+      .map((r) => r.acceptedAt as number)
+      .sort((a, b) => a - b);
+    let best: BusiestWindow = { count: 0, startsAt: null, windowMs };
+    let end = 0;
+    for (let start = 0; start < times.length; start++) {
+      while (end < times.length && times[end] < times[start] + windowMs) end++;
+      if (end - start > best.count) best = { count: end - start, startsAt: times[start], windowMs };
+    }
+    return best;
+  }
+
   clearRecords(): void {
     this.recorded.length = 0;
     this.sent.length = 0;
@@ -171,6 +190,7 @@ export class ZoomApi {
       return this.tooManyRequests(answer, route.label, decision.limit, decision.retryAfterSeconds);
     }
     this.daily.count(route.label);
+    record.acceptedAt = Date.now();
     await route.handle(answer, () => readBody(req), url.searchParams, res);
   }
 

@@ -1,0 +1,172 @@
+/**
+ * Fan-out from one and from three instances on one shared Zoom budget (issue 17,
+ * docs/architecture.md §20): 1,000 recipients through the compiled app, each instance its own
+ * process on one database, against the Zoom simulator (100 ms latency per call, Medium limit
+ * 60/s). The baseline of the run: one instance pacing itself alone (ZOOM_RATE_BUDGET=process,
+ * the per-process limiter). Then one instance on the shared budget, then three together, each
+ * sending a new question to the same 1,000 people.
+ *
+ * Prints, for each: the time from the send request to the broadcast's completion, the share of
+ * the rate ceiling that is (floor / time), the 429s and the busiest 1-second window of accepted
+ * posts; and each shared run's share as a ratio to the baseline's (target >= 0.95: three
+ * instances keep the account's rate as busy as one does, and never exceed it).
+ *
+ *   npx ts-node --transpile-only bench/fan-out-instances.ts [recipients=1000]
+ */
+import { randomBytes } from 'node:crypto';
+import { startMongoServer } from '../tools/mongo-server/launch';
+import { startZoomSimulator, type ZoomSimulator } from '../tools/zoom-simulator';
+import { withDatabase } from '../test/utils/database';
+import { seedMeeting, SENDER_EMAIL } from '../test/utils/zoom-world';
+import { type AppProcess, compileApp, loadAverage, startBuiltApp } from './lib/processes';
+
+const RATE = 60;
+const LATENCY_MS = 100;
+const KEY = 'bench-instructor-key-0123456789';
+
+interface Run {
+  label: string;
+  instances: number;
+  seconds: number;
+  /** From the first accepted post to the end of the last one's slot. */
+  sendingSeconds: number;
+  delivered: number;
+  refused: number;
+  busiest: number;
+}
+
+async function api<T>(app: AppProcess, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(app.url + path, {
+    method,
+    headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function fanOut(
+  sim: ZoomSimulator,
+  via: AppProcess,
+  instances: number,
+  meetingId: string,
+): Promise<Run> {
+  const question = await api<{ id: string }>(via, 'POST', '/api/questions', {
+    title: `Bench ${instances}`,
+    question_text: 'Pick one',
+    options: ['A', 'B'],
+    correct_answer: 0,
+  });
+  // Budget booked by the seeding calls (none on Medium) and old records out of the way.
+  await new Promise((r) => setTimeout(r, 1500));
+  sim.reset();
+  const started = Date.now();
+  const sent = await api<{ id: string }>(via, 'POST', `/api/questions/${question.id}/send`, {
+    meeting_id: meetingId,
+  });
+  for (;;) {
+    const broadcast = await api<{ status: string }>(via, 'GET', `/api/broadcasts/${sent.id}`);
+    if (broadcast.status === 'completed') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const seconds = (Date.now() - started) / 1000;
+  const posts = sim
+    .requests()
+    .filter((r) => r.method === 'POST' && r.label === 'medium' && r.acceptedAt !== undefined)
+    .map((r) => r.acceptedAt as number)
+    .sort((a, b) => a - b);
+  return {
+    label: '',
+    instances,
+    seconds,
+    sendingSeconds: (posts[posts.length - 1] - posts[0] + 1000 / RATE) / 1000,
+    delivered: new Set(sim.messages().map((m) => m.to_contact)).size,
+    refused: sim.requests().filter((r) => r.status === 429).length,
+    busiest: sim.busiestWindow('medium', 1000).count,
+  };
+}
+
+function describe(run: Run, recipients: number): string[] {
+  const floor = recipients / RATE;
+  return [
+    `  ${run.label}: ${run.seconds.toFixed(2)} s send to completion, ` +
+      `${((floor / run.seconds) * 100).toFixed(1)} % of the rate ceiling ` +
+      `(posting ${run.sendingSeconds.toFixed(2)} s: ${((floor / run.sendingSeconds) * 100).toFixed(1)} %), ` +
+      `delivered ${run.delivered}/${recipients}, 429s ${run.refused}, busiest second ${run.busiest} (limit ${RATE})`,
+  ];
+}
+
+async function main(): Promise<void> {
+  const recipients = Number(process.argv[2] ?? 1000);
+  const mongo = await startMongoServer();
+  const sim = await startZoomSimulator({
+    latencyMs: LATENCY_MS,
+    rateLimits: { medium: RATE, heavy: 1000, light: 1000 },
+  });
+  sim.addUser({ email: SENDER_EMAIL, name: 'Quiz Host' });
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    MONGO_URI: withDatabase(mongo.uri, `bench_fanout_instances_${randomBytes(4).toString('hex')}`),
+    BASE_URL: 'http://127.0.0.1:3000',
+    API_KEYS: KEY,
+    ANSWER_TOKEN_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    ZOOM_ACCOUNT_ID: sim.accountId,
+    ZOOM_CLIENT_ID: sim.clientId,
+    ZOOM_CLIENT_SECRET: sim.clientSecret,
+    ZOOM_WEBHOOK_SECRET_TOKEN: sim.webhookSecretToken,
+    ZOOM_CHAT_SENDER: SENDER_EMAIL,
+    ZOOM_API_BASE_URL: sim.apiBaseUrl,
+    ZOOM_OAUTH_URL: sim.oauthUrl,
+    ZOOM_RATE_LIMIT_MEDIUM: String(RATE),
+    ZOOM_RATE_LIMIT_LIGHT: '1000',
+    ZOOM_RATE_LIMIT_HEAVY: '1000',
+    DELIVERY_CONCURRENCY: '20',
+    ZOOM_MAX_IN_FLIGHT: '20',
+  };
+  const apps: AppProcess[] = [];
+  try {
+    const build = compileApp('bench-fan-out-instances');
+    // Baseline: one instance pacing itself alone (the per-process limiter, ZOOM_RATE_BUDGET=process).
+    const alone = await startBuiltApp(build, { ...env, ZOOM_RATE_BUDGET: 'process' });
+    sim.setWebhookTarget(`${alone.url}/api/zoom/webhook`, { concurrency: 8 });
+    const { meetingId } = await seedMeeting(sim, { members: recipients });
+    const base = { ...(await fanOut(sim, alone, 1, meetingId)), label: '1 instance, own limiter ' };
+    await alone.stop();
+    // The same people, new questions: one instance, then three, on the shared budget.
+    apps.push(await startBuiltApp(build, env));
+    const one = {
+      ...(await fanOut(sim, apps[0], 1, meetingId)),
+      label: '1 instance, shared budget',
+    };
+    apps.push(await startBuiltApp(build, env), await startBuiltApp(build, env));
+    const three = {
+      ...(await fanOut(sim, apps[0], 3, meetingId)),
+      label: '3 instances, shared     ',
+    };
+
+    const share = (run: Run) => recipients / RATE / run.seconds;
+    console.log(
+      [
+        `fan-out from one and from three instances (shared Zoom budget): ${recipients} recipients, ` +
+          `simulator latency ${LATENCY_MS} ms, Medium limit ${RATE}/s for the account, load ${loadAverage()}`,
+        `  rate floor: ${(recipients / RATE).toFixed(2)} s`,
+        ...describe(base, recipients),
+        ...describe(one, recipients),
+        ...describe(three, recipients),
+        `  ratio to the single-instance baseline (own limiter): shared 1 instance ${(share(one) / share(base)).toFixed(3)}, ` +
+          `3 instances ${(share(three) / share(base)).toFixed(3)} (target >= 0.95); ` +
+          `busiest second with 3: ${three.busiest} against ${RATE} (target <= ${RATE + 1})`,
+      ].join('\n'),
+    );
+  } finally {
+    for (const app of apps) await app.stop();
+    await sim.close();
+    await mongo.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
