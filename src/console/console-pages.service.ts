@@ -1,13 +1,10 @@
 import { ConflictException, HttpException, HttpStatus, Injectable } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import { Types } from 'mongoose';
 import { hasRole, type Actor } from '../common/auth/actor';
 import { Clock } from '../common/clock';
-import { flattenValidationErrors } from '../common/errors/validation';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import { ParticipantsService, RECENT_MEETINGS } from '../participants/participants.service';
-import { CreateQuestionDto } from '../questions/dto/create-question.dto';
+import { checkQuestionBody } from '../questions/dto/check-question-body';
 import { DIFFICULTIES, QUESTION_DEFAULTS } from '../questions/question.types';
 import { QuestionsService } from '../questions/questions.service';
 import { ResultsService } from '../results/results.service';
@@ -111,15 +108,13 @@ export class ConsolePagesService {
     body: FormBody,
   ): Promise<{ page: string | null }> {
     const values = formValues(body);
-    const dto = plainToInstance(CreateQuestionDto, dtoFromForm(values));
-    const problems = flattenValidationErrors(
-      await validate(dto, { whitelist: true, forbidNonWhitelisted: true }),
-    );
-    if (problems.length === 0) {
-      if (id) await this.questionsService.replace(actor, id, dto);
-      else await this.questionsService.create(actor, dto);
+    const checked = await checkQuestionBody(dtoFromForm(values));
+    if (checked.ok) {
+      if (id) await this.questionsService.replace(actor, id, checked.dto);
+      else await this.questionsService.create(actor, checked.dto);
       return { page: null };
     }
+    const problems = checked.details;
     const errors: Partial<Record<keyof QuestionFormValues, string[]>> = {};
     for (const problem of problems) {
       const name = problem.field.split('.')[0] as keyof QuestionFormValues;
@@ -339,6 +334,7 @@ function dtoFromForm(values: QuestionFormValues): Record<string, unknown> {
 function humanize(message: string): string {
   return message
     .replace(/\s*\(\d+ to \d+\)/, '')
+    .replace(/: -?\d+ is outside options/, '')
     .replace(/^correct_answer must not be less than 0$/, 'correct_answer must be 1 or more')
     .replace(
       /\bcorrect_answer must be an index into options\b/,
