@@ -4,6 +4,7 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { QUESTION_LIMITS, type QuestionType } from '../../question-types/question-types';
+import { normalizeForMatch } from '../../question-types/text-match';
 import { DEFAULT_TEXT_MAX_LENGTH, TYPE_FIELDS } from '../question.types';
 
 /**
@@ -104,14 +105,14 @@ export class ScaleSpan implements ValidatorConstraintInterface {
 }
 
 /**
- * text: accepted answers are matched ignoring case, accents and spacing, so two that differ only
- * in those are the same answer twice.
+ * text: accepted answers are matched ignoring case, accents and spacing (normalizeForMatch), so
+ * two that differ only in those are the same answer twice.
  */
 @ValidatorConstraint({ name: 'distinctWhenMatched' })
 export class DistinctWhenMatched implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
     if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return true;
-    return new Set(value.map((v: string) => matchKey(v))).size === value.length;
+    return new Set(value.map((v: string) => normalizeForMatch(v))).size === value.length;
   }
 
   defaultMessage(): string {
@@ -174,9 +175,4 @@ function maxLengthOf(args: ValidationArguments): number {
   return typeof max === 'number' && Number.isInteger(max) && max > 0
     ? max
     : DEFAULT_TEXT_MAX_LENGTH;
-}
-
-/** How text answers are compared (case, accents and runs of spaces ignored). */
-function matchKey(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }
