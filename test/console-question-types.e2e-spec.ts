@@ -181,7 +181,7 @@ describe('Console question bank: every question type (e2e, no JavaScript)', () =
     });
     expect(multiple.status).toBe(400);
     expect(multiple.text).toMatch(
-      /id="correct_answers_error">Each right answer must be the number of one of the options</,
+      /id="correct_answers_error">Each correct choice must be the number of one of the options</,
     );
     const order = await browser.post('/console/questions', {
       _csrf: csrf,

@@ -496,7 +496,7 @@ function humanize(message: string): string {
     )
     .replace(
       /\bcorrect_answers must be indexes into options\b/,
-      'each right answer must be the number of one of the options',
+      'each correct choice must be the number of one of the options',
     )
     .replace(
       /\bcorrect_order must list every option index\b/,
@@ -504,11 +504,11 @@ function humanize(message: string): string {
     )
     .replace(/\bquestion_text\b/g, 'the question')
     .replace(/\btime_limit\b/g, 'the time to answer')
-    .replace(/\bcorrect_answers\b/g, 'the right answers')
+    .replace(/\bcorrect_answers\b/g, 'the correct choices')
     .replace(/\bcorrect_answer\b/g, 'the right answer')
     .replace(/\bcorrect_order\b/g, 'the right order')
     .replace(/\bcorrect_value\b/g, 'the right number')
-    .replace(/\bmax_choices\b/g, 'the most options one answer may pick')
+    .replace(/\bmax_choices\b/g, 'the most choices per answer')
     .replace(/\baccepted_answers\b/g, 'the accepted answers')
     .replace(/\bmax_length\b/g, 'the longest answer')
     .replace(/^(\w)/, (c) => c.toUpperCase());

@@ -296,8 +296,8 @@ export const FORM_FIELDS: Array<{ name: keyof QuestionFormValues; label: string 
   { name: 'question_text', label: 'Question' },
   { name: 'options', label: 'Options' },
   { name: 'correct_answer', label: 'Right answer' },
-  { name: 'correct_answers', label: 'Right answers' },
-  { name: 'max_choices', label: 'Most options one answer may pick' },
+  { name: 'correct_answers', label: 'Correct choices' },
+  { name: 'max_choices', label: 'Most choices per answer' },
   { name: 'true_false', label: 'The statement is' },
   { name: 'scale_min', label: 'Lowest rating' },
   { name: 'scale_max', label: 'Highest rating' },
@@ -452,10 +452,10 @@ ${values.options}</textarea>
         ${typeFields(
           ['multiple'],
           'Multiple choice',
-          html`${line('correct_answers', 'Right answers', {
+          html`${line('correct_answers', 'Correct choices', {
             hint: 'The numbers of every right option, separated by commas (e.g. 1, 3); leave empty for a survey.',
           })}
-          ${line('max_choices', 'Most options one answer may pick', {
+          ${line('max_choices', 'Most choices per answer', {
             hint: 'Leave empty for any number.',
             number: { min: 1, max: 10 },
           })}`,
