@@ -68,6 +68,8 @@ describe('Question bank API (e2e, real database)', () => {
       const res = await api().post('/api/questions').set(auth).send(valid).expect(201);
       expect(res.body).toEqual({
         id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        // A body without `type` is a single-choice question, as before types (issue 15).
+        type: 'single',
         ...valid,
         time_limit: 30,
         points: 10,
@@ -505,7 +507,8 @@ describe('Question bank API (e2e, real database)', () => {
       expect(doc.paths['/api/questions/{id}'].get.parameters[0].schema.pattern).toBe(
         '^[0-9a-fA-F]{24}$',
       );
-      expect(doc.components.schemas.CreateQuestionDto.required).toEqual(
+      // The body without `type` is the single-choice variant, which needs these.
+      expect(doc.components.schemas.SingleQuestionDto.required).toEqual(
         expect.arrayContaining(['title', 'question_text', 'options']),
       );
     });

@@ -1,6 +1,6 @@
 import { ZOOM_CHAT_MESSAGE_MAX_LENGTH } from '../zoom/zoom-chat.service';
-import { composeLinkMessage, composeQuestionMessage } from './message-composer';
-import { questionSnapshot } from './broadcast.types';
+import { composeLinkMessage, composeQuestionMessage, expectedAnswer } from './message-composer';
+import { questionSnapshot, type QuestionSnapshot } from './broadcast.types';
 
 const question = questionSnapshot({
   title: 'Capital',
@@ -64,5 +64,80 @@ describe('message composer', () => {
     const text = composeLinkMessage('m'.repeat(3000), link);
     expect(text.length).toBe(ZOOM_CHAT_MESSAGE_MAX_LENGTH);
     expect(text.endsWith(link)).toBe(true);
+  });
+
+  describe('says what kind of answer each type expects', () => {
+    const of = (fields: Partial<QuestionSnapshot>): QuestionSnapshot =>
+      questionSnapshot({ ...question, options: [], correct_answer: null, ...fields });
+
+    it.each<[string, Partial<QuestionSnapshot>, string]>([
+      [
+        'single',
+        { type: 'single', options: ['Berlin', 'Paris'] },
+        'Choose one:\n• Berlin\n• Paris',
+      ],
+      [
+        'multiple, any number',
+        { type: 'multiple', options: ['A', 'B', 'C'], correct_answers: [0] },
+        'Choose all that apply:\n• A\n• B\n• C',
+      ],
+      [
+        'multiple, at most 2',
+        { type: 'multiple', options: ['A', 'B', 'C'], max_choices: 2 },
+        'Choose up to 2:\n• A\n• B\n• C',
+      ],
+      [
+        'multiple, at most 1',
+        { type: 'multiple', options: ['A', 'B'], max_choices: 1 },
+        'Choose one:\n• A\n• B',
+      ],
+      ['true_false', { type: 'true_false' }, 'True or false?'],
+      [
+        'rating',
+        { type: 'rating', scale: { min: 1, max: 5, min_label: null, max_label: null } },
+        'Rate 1–5',
+      ],
+      [
+        'rating with labels',
+        { type: 'rating', scale: { min: 0, max: 10, min_label: 'Never', max_label: null } },
+        'Rate from 0 (Never) to 10',
+      ],
+      ['numeric', { type: 'numeric' }, 'Type a number'],
+      [
+        'numeric with a unit',
+        { type: 'numeric', correct_value: 3, unit: 'km' },
+        'Type a number (km)',
+      ],
+      ['text', { type: 'text', max_length: 200 }, 'Type a short answer'],
+      ['ranking', { type: 'ranking', options: ['X', 'Y'] }, 'Put the options in order:\n• X\n• Y'],
+    ])('%s', (_name, fields, hint) => {
+      const q = of(fields);
+      expect(expectedAnswer(q)).toBe(hint);
+      const text = composeQuestionMessage(q, link);
+      expect(text).toBe(
+        `📝 Live question: Capital\nWhat is the capital of France?\n${hint}\nAnswer within 30 s: ${link}`,
+      );
+    });
+
+    it('a question stored before types (no type) lists its options as single', () => {
+      const old = questionSnapshot({
+        title: 'Old',
+        question_text: 'Q?',
+        options: ['Yes', 'No'],
+        time_limit: 30,
+        points: 10,
+      });
+      expect(composeQuestionMessage(old, link)).toContain('Choose one:\n• Yes\n• No\n');
+    });
+
+    it('gives way first when the message is too long, before the question text', () => {
+      const options = Array.from({ length: 10 }, (_, i) => `${i}`.repeat(200));
+      const q = of({ type: 'ranking', options, question_text: 'Keep me whole' });
+      const text = composeQuestionMessage(q, link);
+      expect(text.length).toBe(ZOOM_CHAT_MESSAGE_MAX_LENGTH);
+      expect(text).toContain('\nKeep me whole\nPut the options in order:\n• 0000');
+      expect(text).toMatch(/…\nAnswer within 30 s: /);
+      expect(text.endsWith(link)).toBe(true);
+    });
   });
 });

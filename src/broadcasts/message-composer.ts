@@ -1,12 +1,14 @@
+import type { QuestionBody } from '../question-types/question-types';
 import { ZOOM_CHAT_MESSAGE_MAX_LENGTH } from '../zoom/zoom-chat.service';
 import type { QuestionSnapshot } from './broadcast.types';
 
 const ELLIPSIS = '…';
 
 /**
- * Builds the chat text so it always fits Zoom's limit (ZOOM_CHAT_MESSAGE_MAX_LENGTH): the link is never shortened
- * (a cut link is useless); the question text gives way first, then the title. Lengths are
- * counted in UTF-16 units, which is at least the number of characters Zoom counts.
+ * Builds the chat text so it always fits Zoom's limit (ZOOM_CHAT_MESSAGE_MAX_LENGTH): the link is
+ * never shortened (a cut link is useless); what kind of answer is expected gives way first (the
+ * page says it again), then the question text, then the title. Lengths are counted in UTF-16
+ * units, which is at least the number of characters Zoom counts.
  */
 export function composeQuestionMessage(
   question: QuestionSnapshot,
@@ -18,7 +20,49 @@ export function composeQuestionMessage(
   const head = reminder ? '⏰ Reminder, still open: ' : '📝 Live question: ';
   const seconds = reminder ? reminderSecondsLeft : question.time_limit;
   const tail = `\n${reminder ? 'Answer in the next' : 'Answer within'} ${seconds} s: ${link}`;
-  return fit([head, question.title, '\n', question.question_text, tail], [3, 1]);
+  return fit(
+    [head, question.title, '\n', question.question_text, '\n', expectedAnswer(question), tail],
+    [5, 3, 1],
+  );
+}
+
+/**
+ * In a few words, what kind of answer the question wants, so the chat alone says what the link
+ * will ask: the options for the types that pick from them, the scale, the unit.
+ */
+export function expectedAnswer(question: QuestionBody): string {
+  const list = (options: readonly string[]) => options.map((o) => `\n• ${o}`).join('');
+  switch (question.type) {
+    case 'single':
+      return `Choose one:${list(question.options)}`;
+    case 'multiple': {
+      const max = question.max_choices;
+      const how =
+        max === null || max >= question.options.length
+          ? 'Choose all that apply'
+          : max === 1
+            ? 'Choose one'
+            : `Choose up to ${max}`;
+      return `${how}:${list(question.options)}`;
+    }
+    case 'true_false':
+      return 'True or false?';
+    case 'rating': {
+      const scale = question.scale;
+      if (scale === null) return 'Give a rating';
+      const end = (value: number, label: string | null) =>
+        label === null ? String(value) : `${value} (${label})`;
+      return scale.min_label === null && scale.max_label === null
+        ? `Rate ${scale.min}–${scale.max}`
+        : `Rate from ${end(scale.min, scale.min_label)} to ${end(scale.max, scale.max_label)}`;
+    }
+    case 'numeric':
+      return question.unit === null ? 'Type a number' : `Type a number (${question.unit})`;
+    case 'text':
+      return 'Type a short answer';
+    case 'ranking':
+      return `Put the options in order:${list(question.options)}`;
+  }
 }
 
 export function composeLinkMessage(message: string | null, link: string): string {

@@ -1,20 +1,27 @@
 import { ConflictException, HttpException, HttpStatus, Injectable } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import { Types } from 'mongoose';
 import { hasRole, type Actor } from '../common/auth/actor';
 import { Clock } from '../common/clock';
-import { flattenValidationErrors } from '../common/errors/validation';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import { ParticipantsService, RECENT_MEETINGS } from '../participants/participants.service';
-import { CreateQuestionDto } from '../questions/dto/create-question.dto';
+import { checkQuestionBody } from '../questions/dto/check-question-body';
 import { DIFFICULTIES, QUESTION_DEFAULTS } from '../questions/question.types';
+import { describeAnswer } from '../question-types/describe';
+import {
+  DEFAULT_QUESTION_TYPE,
+  isScored,
+  QUESTION_LIMITS,
+  withTypeDefaults,
+  type QuestionBody,
+} from '../question-types/question-types';
+import { optionLetter } from './page/chart';
 import { QuestionsService } from '../questions/questions.service';
 import { ResultsService } from '../results/results.service';
 import {
   EMPTY_QUESTION_FORM,
   FORM_FIELDS,
   NOTICES,
+  QUESTION_KINDS,
   renderDeleteQuestion,
   renderMeetings,
   renderPresenter,
@@ -28,6 +35,9 @@ import {
 
 /** A posted form: urlencoded fields (a repeated field arrives as an array). */
 export type FormBody = Record<string, string | string[] | undefined>;
+
+/** A question as the bank's service answers it. */
+type BankQuestion = Awaited<ReturnType<QuestionsService['findById']>>;
 
 const PAGE_SIZE = 20;
 /** The live room's question picker: the newest questions of the bank. */
@@ -86,17 +96,7 @@ export class ConsolePagesService {
 
   async editForm(actor: Actor, csrf: string, id: Types.ObjectId): Promise<string> {
     const q = await this.questionsService.findById(actor, id);
-    return this.questionForm(actor, csrf, id.toHexString(), {
-      title: q.title,
-      question_text: q.question_text,
-      options: q.options.join('\n'),
-      correct_answer: q.correct_answer === null ? '' : String(q.correct_answer + 1),
-      time_limit: String(q.time_limit),
-      points: String(q.points),
-      difficulty: q.difficulty,
-      category: q.category,
-      tags: q.tags.join(', '),
-    });
+    return this.questionForm(actor, csrf, id.toHexString(), formOf(q));
   }
 
   /**
@@ -111,18 +111,16 @@ export class ConsolePagesService {
     body: FormBody,
   ): Promise<{ page: string | null }> {
     const values = formValues(body);
-    const dto = plainToInstance(CreateQuestionDto, dtoFromForm(values));
-    const problems = flattenValidationErrors(
-      await validate(dto, { whitelist: true, forbidNonWhitelisted: true }),
-    );
-    if (problems.length === 0) {
-      if (id) await this.questionsService.replace(actor, id, dto);
-      else await this.questionsService.create(actor, dto);
+    const checked = await checkQuestionBody(dtoFromForm(values));
+    if (checked.ok) {
+      if (id) await this.questionsService.replace(actor, id, checked.dto);
+      else await this.questionsService.create(actor, checked.dto);
       return { page: null };
     }
+    const problems = checked.details;
     const errors: Partial<Record<keyof QuestionFormValues, string[]>> = {};
     for (const problem of problems) {
-      const name = problem.field.split('.')[0] as keyof QuestionFormValues;
+      const name = formFieldOf(problem.field, values.type);
       const known = FORM_FIELDS.some((f) => f.name === name) ? name : 'title';
       errors[known] = [...(errors[known] ?? []), ...problem.errors.map(humanize)];
     }
@@ -283,47 +281,131 @@ export class ConsolePagesService {
   }
 }
 
-function toRow(q: {
-  _id: Types.ObjectId;
-  title: string;
-  question_text: string;
-  options: string[];
-  correct_answer: number | null;
-  time_limit: number;
-  points: number;
-  category: string;
-}): QuestionRow {
+function toRow(q: BankQuestion): QuestionRow {
+  const body = withTypeDefaults(q);
   return {
     id: q._id.toHexString(),
     title: q.title,
     question_text: q.question_text,
-    options: q.options,
-    correct_answer: q.correct_answer ?? null,
+    kind: QUESTION_KINDS[body.type],
+    asks: asksOf(body),
+    right: rightAnswerOf(body),
     time_limit: q.time_limit,
     points: q.points,
     category: q.category,
   };
 }
 
+/** What a question asks participants for, in the list's words. */
+function asksOf(q: QuestionBody): string {
+  switch (q.type) {
+    case 'rating':
+      return q.scale ? `${q.scale.min} to ${q.scale.max}` : '';
+    case 'numeric':
+      return q.unit ? `A number (${q.unit})` : 'A number';
+    case 'text':
+      return `Text, up to ${q.max_length ?? QUESTION_LIMITS.text.maxLength} characters`;
+    default:
+      return q.options.map((o, i) => `${optionLetter(i)}. ${o}`).join(', ');
+  }
+}
+
+/** The right answer in the list's words (option letters as the list shows them), or null. */
+function rightAnswerOf(q: QuestionBody): string | null {
+  if (!isScored(q)) return null;
+  const letter = (i: number) => `${optionLetter(i)}. ${q.options[i] ?? ''}`;
+  switch (q.type) {
+    case 'single':
+    case 'true_false':
+      return q.correct_answer === null ? null : letter(q.correct_answer);
+    case 'multiple':
+      return (q.correct_answers ?? []).map(letter).join(', ');
+    case 'numeric': {
+      const value = describeAnswer(q, { value: q.correct_value ?? 0 });
+      return q.tolerance ? `${value} (± ${q.tolerance})` : value;
+    }
+    case 'text':
+      return (q.accepted_answers ?? []).join(' / ');
+    case 'ranking':
+      return describeAnswer(q, { order: q.correct_order ?? [] }, String, (i) => optionLetter(i));
+    case 'rating':
+      return null;
+  }
+}
+
 function formValues(body: FormBody): QuestionFormValues {
   const values = { ...EMPTY_QUESTION_FORM };
   for (const { name } of FORM_FIELDS) values[name] = field(body, name);
+  if (values.type === '') values.type = DEFAULT_QUESTION_TYPE;
   return values;
 }
 
-/** The form's strings as the API's JSON body: options one per line, the right option 1-based. */
-function dtoFromForm(values: QuestionFormValues): Record<string, unknown> {
-  const number = (text: string): number | undefined =>
-    text.trim() === '' ? undefined : Number(text.trim());
-  const correct = number(values.correct_answer);
+/** A stored question as the form shows it: option numbers 1-based, lists one per line or comma. */
+function formOf(q: BankQuestion): QuestionFormValues {
+  const body = withTypeDefaults(q);
+  const numbers = (indexes: number[] | null) => (indexes ?? []).map((i) => i + 1).join(', ');
+  const text = (n: number | null) => (n === null ? '' : String(n));
   return {
-    title: values.title,
-    question_text: values.question_text,
-    options: values.options
+    ...EMPTY_QUESTION_FORM,
+    type: body.type,
+    title: q.title,
+    question_text: q.question_text,
+    options: body.type === 'true_false' ? '' : body.options.join('\n'),
+    correct_answer:
+      body.type === 'single' && body.correct_answer !== null ? String(body.correct_answer + 1) : '',
+    correct_answers: numbers(body.correct_answers),
+    max_choices: text(body.max_choices),
+    true_false:
+      body.type !== 'true_false' || body.correct_answer === null
+        ? ''
+        : body.correct_answer === 0
+          ? 'true'
+          : 'false',
+    scale_min: body.scale ? String(body.scale.min) : EMPTY_QUESTION_FORM.scale_min,
+    scale_max: body.scale ? String(body.scale.max) : EMPTY_QUESTION_FORM.scale_max,
+    min_label: body.scale?.min_label ?? '',
+    max_label: body.scale?.max_label ?? '',
+    correct_value: text(body.correct_value),
+    tolerance: body.correct_value === null || !body.tolerance ? '' : String(body.tolerance),
+    unit: body.unit ?? '',
+    accepted_answers: (body.accepted_answers ?? []).join('\n'),
+    max_length: body.max_length === null ? EMPTY_QUESTION_FORM.max_length : String(body.max_length),
+    correct_order: numbers(body.correct_order),
+    time_limit: String(q.time_limit),
+    points: String(q.points),
+    difficulty: q.difficulty,
+    category: q.category,
+    tags: q.tags.join(', '),
+  };
+}
+
+/**
+ * The form's strings as the API's JSON body, with the fields of the chosen type only (the
+ * form shows every type's part without JavaScript): options one per line, option numbers
+ * 1-based, lists separated by commas, a decimal comma accepted in numbers.
+ */
+function dtoFromForm(values: QuestionFormValues): Record<string, unknown> {
+  const trimmed = (text: string): string | undefined =>
+    text.trim() === '' ? undefined : text.trim();
+  const number = (text: string): number | undefined => {
+    const t = trimmed(text);
+    return t === undefined ? undefined : Number(t.replace(',', '.'));
+  };
+  const lines = (text: string) =>
+    text
       .split(/\r?\n/)
       .map((o) => o.trim())
-      .filter((o) => o !== ''),
-    correct_answer: correct === undefined ? null : correct - 1,
+      .filter((o) => o !== '');
+  const indexes = (text: string) =>
+    text
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n !== '')
+      .map((n) => Number(n) - 1);
+  const common = {
+    type: values.type,
+    title: values.title,
+    question_text: values.question_text,
     time_limit: number(values.time_limit) ?? QUESTION_DEFAULTS.time_limit,
     points: number(values.points) ?? QUESTION_DEFAULTS.points,
     difficulty: values.difficulty.trim() || QUESTION_DEFAULTS.difficulty,
@@ -333,20 +415,102 @@ function dtoFromForm(values: QuestionFormValues): Record<string, unknown> {
       .map((t) => t.trim())
       .filter((t) => t !== ''),
   };
+  const correct = number(values.correct_answer);
+  switch (values.type) {
+    case 'single':
+      return {
+        ...common,
+        options: lines(values.options),
+        correct_answer: correct === undefined ? null : correct - 1,
+      };
+    case 'multiple':
+      return {
+        ...common,
+        options: lines(values.options),
+        correct_answers: indexes(values.correct_answers),
+        max_choices: number(values.max_choices) ?? null,
+      };
+    case 'true_false':
+      return {
+        ...common,
+        correct_answer: values.true_false === 'true' ? 0 : values.true_false === 'false' ? 1 : null,
+      };
+    case 'rating':
+      return {
+        ...common,
+        scale: {
+          min: number(values.scale_min),
+          max: number(values.scale_max),
+          min_label: trimmed(values.min_label) ?? null,
+          max_label: trimmed(values.max_label) ?? null,
+        },
+      };
+    case 'numeric': {
+      const value = number(values.correct_value);
+      return {
+        ...common,
+        correct_value: value ?? null,
+        tolerance: number(values.tolerance) ?? null,
+        unit: trimmed(values.unit) ?? null,
+      };
+    }
+    case 'text':
+      return {
+        ...common,
+        accepted_answers: lines(values.accepted_answers),
+        max_length: number(values.max_length),
+      };
+    case 'ranking': {
+      const order = indexes(values.correct_order);
+      return {
+        ...common,
+        options: lines(values.options),
+        correct_order: order.length === 0 ? null : order,
+      };
+    }
+    default:
+      // An unknown type: the check names `type`.
+      return common;
+  }
+}
+
+/** The form field an API error names: the scale's parts and true/false's answer have their own. */
+function formFieldOf(apiField: string, type: string): keyof QuestionFormValues {
+  if (apiField === 'scale' || apiField === 'scale.min') return 'scale_min';
+  if (apiField === 'scale.max') return 'scale_max';
+  if (apiField === 'scale.min_label') return 'min_label';
+  if (apiField === 'scale.max_label') return 'max_label';
+  if (apiField === 'correct_answer' && type === 'true_false') return 'true_false';
+  return apiField.split('.')[0] as keyof QuestionFormValues;
 }
 
 /** The API's messages name JSON fields; the form names them as its labels do. */
 function humanize(message: string): string {
   return message
     .replace(/\s*\(\d+ to \d+\)/, '')
+    .replace(/: -?\d+ is outside options/, '')
     .replace(/^correct_answer must not be less than 0$/, 'correct_answer must be 1 or more')
     .replace(
       /\bcorrect_answer must be an index into options\b/,
       'the right answer must be the number of one of the options',
     )
+    .replace(
+      /\bcorrect_answers must be indexes into options\b/,
+      'each correct choice must be the number of one of the options',
+    )
+    .replace(
+      /\bcorrect_order must list every option index\b/,
+      'the right order must list every option number',
+    )
     .replace(/\bquestion_text\b/g, 'the question')
     .replace(/\btime_limit\b/g, 'the time to answer')
+    .replace(/\bcorrect_answers\b/g, 'the correct choices')
     .replace(/\bcorrect_answer\b/g, 'the right answer')
+    .replace(/\bcorrect_order\b/g, 'the right order')
+    .replace(/\bcorrect_value\b/g, 'the right number')
+    .replace(/\bmax_choices\b/g, 'the most choices per answer')
+    .replace(/\baccepted_answers\b/g, 'the accepted answers')
+    .replace(/\bmax_length\b/g, 'the longest answer')
     .replace(/^(\w)/, (c) => c.toUpperCase());
 }
 

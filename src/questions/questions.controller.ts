@@ -15,6 +15,7 @@ import {
   ApiBadRequestResponse,
   ApiBody,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -27,19 +28,34 @@ import { CurrentActor, RequireRole, type Actor } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
-import { CreateQuestionDto } from './dto/create-question.dto';
+import {
+  QUESTION_DTO_CLASSES,
+  questionVariantsSchema,
+  type CreateQuestionDto,
+} from './dto/create-question.dto';
 import { ListQuestionsQueryDto } from './dto/list-questions.dto';
 import {
+  QUESTION_RESPONSE_CLASSES,
+  QUESTION_RESPONSE_SCHEMA,
   QuestionListResponseDto,
-  QuestionResponseDto,
   toQuestionResponse,
+  type QuestionResponseDto,
 } from './dto/question.response';
-import { PatchQuestionDto } from './dto/patch-question.dto';
+import { PatchQuestionDto, type QuestionPatch } from './dto/patch-question.dto';
+import { QuestionBodyPipe, QuestionPatchPipe } from './dto/question-body.pipe';
 import { QuestionsService } from './questions.service';
+import type { QuestionType } from '../question-types/question-types';
 
 const NOT_YOURS = "No such question, or another instructor's";
+/** A question of any type: the type's fields, told apart by `type` (absent: single). */
+const QUESTION_BODY = {
+  description:
+    "A question of one type: `type` (absent means single) and that type's fields; a field of another type is a 400",
+  schema: questionVariantsSchema(QUESTION_DTO_CLASSES),
+};
 
 @ApiTags('questions')
+@ApiExtraModels(...Object.values(QUESTION_DTO_CLASSES), ...Object.values(QUESTION_RESPONSE_CLASSES))
 @RequireRole('instructor')
 @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body, query or id' })
 @Controller('api/questions')
@@ -49,10 +65,11 @@ export class QuestionsController {
   @Post()
   @Audited('question.created')
   @ApiOperation({ summary: 'Add a question to the bank' })
-  @ApiCreatedResponse({ type: QuestionResponseDto })
+  @ApiBody(QUESTION_BODY)
+  @ApiCreatedResponse({ schema: QUESTION_RESPONSE_SCHEMA })
   async create(
     @CurrentActor() actor: Actor,
-    @Body() dto: CreateQuestionDto,
+    @Body(QuestionBodyPipe) dto: CreateQuestionDto & { type: QuestionType },
   ): Promise<QuestionResponseDto> {
     return toQuestionResponse(await this.questions.create(actor, dto));
   }
@@ -71,7 +88,7 @@ export class QuestionsController {
   @Get(':id')
   @ApiOperation({ summary: 'One question' })
   @ApiObjectIdParam('id', 'Question id')
-  @ApiOkResponse({ type: QuestionResponseDto })
+  @ApiOkResponse({ schema: QUESTION_RESPONSE_SCHEMA })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_YOURS })
   async get(
     @CurrentActor() actor: Actor,
@@ -86,30 +103,35 @@ export class QuestionsController {
     summary: 'Replace a question (omitted optional fields return to their defaults)',
   })
   @ApiObjectIdParam('id', 'Question id')
-  @ApiOkResponse({ type: QuestionResponseDto })
+  @ApiBody(QUESTION_BODY)
+  @ApiOkResponse({ schema: QUESTION_RESPONSE_SCHEMA })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_YOURS })
   async replace(
     @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
-    @Body() dto: CreateQuestionDto,
+    @Body(QuestionBodyPipe) dto: CreateQuestionDto & { type: QuestionType },
   ): Promise<QuestionResponseDto> {
     return toQuestionResponse(await this.questions.replace(actor, id, dto));
   }
 
   @Patch(':id')
   @Audited('question.changed')
-  @ApiOperation({ summary: 'Change some fields of a question' })
+  @ApiOperation({
+    summary: 'Change some fields of a question',
+    description:
+      "The fields sent are laid over the stored question and the result is checked whole as the type it ends up as. A new `type` clears the old type's fields (options stay between single, multiple and ranking): the new type's required fields must be sent with it.",
+  })
   @ApiObjectIdParam('id', 'Question id')
   // No body (or `{}`) changes nothing and answers the question as it is.
   @ApiBody({ type: PatchQuestionDto, required: false })
-  @ApiOkResponse({ type: QuestionResponseDto })
+  @ApiOkResponse({ schema: QUESTION_RESPONSE_SCHEMA })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_YOURS })
   async patch(
     @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
-    @Body() dto: PatchQuestionDto,
+    @Body(QuestionPatchPipe) patch: QuestionPatch,
   ): Promise<QuestionResponseDto> {
-    return toQuestionResponse(await this.questions.patch(actor, id, dto));
+    return toQuestionResponse(await this.questions.patch(actor, id, patch));
   }
 
   @Delete(':id')

@@ -2,10 +2,13 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, Types } from 'mongoose';
 import type { Actor } from '../common/auth/actor';
-import { CreateQuestionDto } from './dto/create-question.dto';
+import { validationFailed } from '../common/errors/validation';
+import { DEFAULT_QUESTION_TYPE, type QuestionType } from '../question-types/question-types';
+import { checkQuestionBody } from './dto/check-question-body';
+import type { CreateQuestionDto } from './dto/create-question.dto';
 import { ListQuestionsQueryDto } from './dto/list-questions.dto';
-import { PatchQuestionDto } from './dto/patch-question.dto';
-import { QUESTION_DEFAULTS } from './question.types';
+import type { QuestionPatch } from './dto/patch-question.dto';
+import { mergePatch, toStoredQuestion } from './question-body';
 import { Question, QuestionDocument } from './schemas/question.schema';
 
 export interface QuestionPage {
@@ -20,13 +23,15 @@ export interface QuestionPage {
 export class QuestionsService {
   constructor(@InjectModel(Question.name) private readonly questions: Model<Question>) {}
 
-  /** The question belongs to its creator (null for a bootstrap key: then only admins see it). */
-  async create(actor: Actor, dto: CreateQuestionDto): Promise<QuestionDocument> {
-    return this.questions.create({
-      ...QUESTION_DEFAULTS,
-      ...withoutUndefined(dto),
-      owner_id: actor.instructorId,
-    });
+  /**
+   * The question belongs to its creator (null for a bootstrap key: then only admins see it).
+   * `dto` is a checked body (QuestionBodyPipe or checkQuestionBody).
+   */
+  async create(
+    actor: Actor,
+    dto: CreateQuestionDto & { type: QuestionType },
+  ): Promise<QuestionDocument> {
+    return this.questions.create({ ...toStoredQuestion(dto), owner_id: actor.instructorId });
   }
 
   /** The question if the actor may see it; anyone else's is 404, as if it did not exist. */
@@ -44,6 +49,10 @@ export class QuestionsService {
     if (query.difficulty !== undefined) filter.difficulty = query.difficulty;
     // `tag` is validated as a plain string, so it can never smuggle in a query operator.
     if (query.tag !== undefined) filter.tags = query.tag;
+    if (query.type !== undefined) {
+      // Questions stored before types have no `type`: they are single (withTypeDefaults).
+      filter.type = query.type === DEFAULT_QUESTION_TYPE ? { $in: [query.type, null] } : query.type;
+    }
     if (query.q !== undefined && query.q.trim() !== '') {
       // Taken literally: every regex character is escaped, so a search cannot be a pattern.
       const text = new RegExp(query.q.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
@@ -87,32 +96,29 @@ export class QuestionsService {
     };
   }
 
-  /** PUT: the body is a whole question; omitted optional fields go back to their defaults. */
+  /**
+   * PUT: the body is a whole question (checked); omitted optional fields go back to their
+   * defaults, and the fields of any other type (a PUT may change the type) are cleared.
+   */
   async replace(
     actor: Actor,
     id: Types.ObjectId,
-    dto: CreateQuestionDto,
+    dto: CreateQuestionDto & { type: QuestionType },
   ): Promise<QuestionDocument> {
     const question = await this.findById(actor, id);
-    question.set({ ...QUESTION_DEFAULTS, ...withoutUndefined(dto) });
+    question.set(toStoredQuestion(dto));
     return question.save();
   }
 
-  /** PATCH: only the fields sent; the merged question must still be consistent. */
-  async patch(actor: Actor, id: Types.ObjectId, dto: PatchQuestionDto): Promise<QuestionDocument> {
+  /**
+   * PATCH: the fields sent, laid over the stored question (mergePatch), and the result checked
+   * whole as the type it ends up as; then stored as a PUT of that result would be.
+   */
+  async patch(actor: Actor, id: Types.ObjectId, patch: QuestionPatch): Promise<QuestionDocument> {
     const question = await this.findById(actor, id);
-    const changes = withoutUndefined(dto);
-    const options = changes.options ?? question.options;
-    const correct = 'correct_answer' in changes ? changes.correct_answer : question.correct_answer;
-    if (correct !== null && correct !== undefined && correct >= options.length) {
-      throw new BadRequestException({
-        message: `correct_answer ${correct} points outside options (0 to ${options.length - 1}); send a new correct_answer with the new options`,
-        details: [
-          { field: 'correct_answer', errors: ['correct_answer must be an index into options'] },
-        ],
-      });
-    }
-    question.set(changes);
+    const checked = await checkQuestionBody(mergePatch(question, patch));
+    if (!checked.ok) throw validationFailed(checked.details);
+    question.set(toStoredQuestion(checked.dto));
     return question.save();
   }
 
@@ -134,10 +140,6 @@ function visibleTo(actor: Actor): FilterQuery<Question> {
 
 function questionNotFound(id: Types.ObjectId): NotFoundException {
   return new NotFoundException(`Question ${id.toHexString()} not found`);
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function encodeCursor(doc: QuestionDocument): string {

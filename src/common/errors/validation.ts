@@ -15,6 +15,18 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
   });
 }
 
+/** The validator's options of the global pipe, for code that validates a class itself. */
+export const VALIDATOR_OPTIONS = { whitelist: true, forbidNonWhitelisted: true } as const;
+
+/** The one 400 a validation failure answers: a summary message and the per-field details. */
+export function validationFailed(details: FieldErrorDto[]): BadRequestException {
+  const summary = details.flatMap((d) => d.errors).join('; ');
+  return new BadRequestException({ message: `Validation failed: ${summary}`, details });
+}
+
+/** The one message for a body that is not a JSON object. */
+export const NOT_AN_OBJECT = 'The request body must be a JSON object';
+
 const NOT_DTO: unknown[] = [String, Boolean, Number, Array, Object, Buffer];
 
 /**
@@ -31,7 +43,7 @@ class AppValidationPipe extends ValidationPipe {
       value !== undefined &&
       (value === null || typeof value !== 'object' || Array.isArray(value))
     ) {
-      throw new BadRequestException('The request body must be a JSON object');
+      throw new BadRequestException(NOT_AN_OBJECT);
     }
     return super.transform(value, metadata) as Promise<unknown>;
   }
@@ -40,14 +52,9 @@ class AppValidationPipe extends ValidationPipe {
 /** The single global pipe (registered as APP_PIPE so e2e tests get the very same one). */
 export function createValidationPipe(): ValidationPipe {
   return new AppValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
+    ...VALIDATOR_OPTIONS,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    exceptionFactory: (errors) => {
-      const details = flattenValidationErrors(errors);
-      const summary = details.flatMap((d) => d.errors).join('; ');
-      return new BadRequestException({ message: `Validation failed: ${summary}`, details });
-    },
+    exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
   });
 }

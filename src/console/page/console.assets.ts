@@ -66,6 +66,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .question-text { font-size: 1.2rem; font-weight: 600; white-space: pre-wrap; overflow-wrap: anywhere; }
 fieldset { border: 0; padding: 0; margin: 0 0 .9rem; min-width: 0; }
 legend { font-weight: 600; padding: 0; margin-bottom: .25rem; }
+.type-fields { border-left: 4px solid var(--line); padding-left: .8rem; }
+.type-fields[hidden] { display: none; }
 .choice { display: flex; gap: .5rem; align-items: center; min-height: 2.4rem; }
 .choice input { width: 1.2rem; height: 1.2rem; }
 .chart { width: 100%; height: auto; display: block; }
@@ -138,7 +140,7 @@ body.presenter .p-foot a { color: #cfe3ff; }
  * counts; it runs the countdown from the server's remaining milliseconds on the monotonic clock;
  * on the live room it also refreshes the parts the stream does not carry (non-responders,
  * leaderboard) by fetching the page again, at most every few seconds. It also stops a form from
- * being sent twice.
+ * being sent twice, and shows only the chosen type's part of the question form.
  */
 export const CONSOLE_JS = `
 (function () {
@@ -153,6 +155,20 @@ export const CONSOLE_JS = `
       form.setAttribute('data-submitting', 'true');
       setTimeout(function () { form.removeAttribute('data-submitting'); }, 5000);
     });
+  }
+  // The question form: only the chosen type's part is shown (without the script every part is,
+  // and the server reads only the chosen type's).
+  var typeSelect = document.querySelector('[data-question-form] select[name="type"]');
+  if (typeSelect) {
+    var showType = function () {
+      var parts = document.querySelectorAll('[data-question-form] [data-types]');
+      for (var p = 0; p < parts.length; p++) {
+        var types = parts[p].getAttribute('data-types').split(' ');
+        parts[p].hidden = types.indexOf(typeSelect.value) < 0;
+      }
+    };
+    typeSelect.addEventListener('change', showType);
+    showType();
   }
   var root = document.querySelector('[data-broadcast-id]');
   if (!root) return;

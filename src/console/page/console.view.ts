@@ -2,7 +2,7 @@ import type { Actor } from '../../common/auth/actor';
 import { html, type HtmlValue, type SafeHtml } from '../../common/html/html';
 import { withTypeDefaults, isScored } from '../../question-types/question-types';
 import type { ResultsQuestionDto } from '../../results/dto/results.response';
-import { renderChart, optionLetter, type ChartTally } from './chart';
+import { renderChart, type ChartTally } from './chart';
 import {
   CONSOLE_CSS_PATH,
   CONSOLE_CSS_VERSION,
@@ -124,8 +124,12 @@ export interface QuestionRow {
   id: string;
   title: string;
   question_text: string;
-  options: string[];
-  correct_answer: number | null;
+  /** The type's name in words ("Multiple choice"). */
+  kind: string;
+  /** What participants choose from or give, in words ("A. Berlin, B. Paris", "1 to 5"). */
+  asks: string;
+  /** The right answer in words, or null for a survey (no right answer). */
+  right: string | null;
   time_limit: number;
   points: number;
   category: string;
@@ -148,14 +152,9 @@ export function renderQuestions(input: {
           <strong>${q.title}</strong>
           <div class="muted">${q.question_text}</div>
         </td>
-        <td>${q.options.map((o, i) => html`${i > 0 ? ', ' : ''}${optionLetter(i)}. ${o}`)}</td>
-        <td>
-          ${
-            q.correct_answer === null
-              ? html`<span class="muted">Survey</span>`
-              : `${optionLetter(q.correct_answer)}. ${q.options[q.correct_answer] ?? ''}`
-          }
-        </td>
+        <td>${q.kind}</td>
+        <td>${q.asks}</td>
+        <td>${q.right === null ? html`<span class="muted">Survey</span>` : q.right}</td>
         <td class="num">${q.time_limit} s</td>
         <td>
           <a href="/console/questions/${q.id}/edit">Edit<span class="sr-only"> ${q.title}</span></a>
@@ -200,7 +199,8 @@ export function renderQuestions(input: {
                 <thead>
                   <tr>
                     <th scope="col">Question</th>
-                    <th scope="col">Options</th>
+                    <th scope="col">Type</th>
+                    <th scope="col">Options or answer</th>
                     <th scope="col">Right answer</th>
                     <th scope="col" class="num">Time</th>
                     <th scope="col">Actions</th>
@@ -228,10 +228,24 @@ export function renderQuestions(input: {
 
 /** The question form's fields as typed (strings), so a refused form comes back as it was. */
 export interface QuestionFormValues {
+  type: string;
   title: string;
   question_text: string;
   options: string;
   correct_answer: string;
+  correct_answers: string;
+  max_choices: string;
+  true_false: string;
+  scale_min: string;
+  scale_max: string;
+  min_label: string;
+  max_label: string;
+  correct_value: string;
+  tolerance: string;
+  unit: string;
+  accepted_answers: string;
+  max_length: string;
+  correct_order: string;
   time_limit: string;
   points: string;
   difficulty: string;
@@ -240,10 +254,24 @@ export interface QuestionFormValues {
 }
 
 export const EMPTY_QUESTION_FORM: QuestionFormValues = {
+  type: 'single',
   title: '',
   question_text: '',
   options: '',
   correct_answer: '',
+  correct_answers: '',
+  max_choices: '',
+  true_false: '',
+  scale_min: '1',
+  scale_max: '5',
+  min_label: '',
+  max_label: '',
+  correct_value: '',
+  tolerance: '',
+  unit: '',
+  accepted_answers: '',
+  max_length: '200',
+  correct_order: '',
   time_limit: '30',
   points: '100',
   difficulty: 'medium',
@@ -251,11 +279,36 @@ export const EMPTY_QUESTION_FORM: QuestionFormValues = {
   tags: '',
 };
 
+/** Each question type as the form names it. */
+export const QUESTION_KINDS: Record<string, string> = {
+  single: 'Single choice',
+  multiple: 'Multiple choice',
+  true_false: 'True or false',
+  rating: 'Rating scale',
+  numeric: 'Number',
+  text: 'Short text',
+  ranking: 'Ranking',
+};
+
 export const FORM_FIELDS: Array<{ name: keyof QuestionFormValues; label: string }> = [
+  { name: 'type', label: 'Type of question' },
   { name: 'title', label: 'Title' },
   { name: 'question_text', label: 'Question' },
   { name: 'options', label: 'Options' },
   { name: 'correct_answer', label: 'Right answer' },
+  { name: 'correct_answers', label: 'Correct choices' },
+  { name: 'max_choices', label: 'Most choices per answer' },
+  { name: 'true_false', label: 'The statement is' },
+  { name: 'scale_min', label: 'Lowest rating' },
+  { name: 'scale_max', label: 'Highest rating' },
+  { name: 'min_label', label: 'Label of the lowest rating' },
+  { name: 'max_label', label: 'Label of the highest rating' },
+  { name: 'correct_value', label: 'Right number' },
+  { name: 'tolerance', label: 'Tolerance' },
+  { name: 'unit', label: 'Unit' },
+  { name: 'accepted_answers', label: 'Accepted answers' },
+  { name: 'max_length', label: 'Longest answer' },
+  { name: 'correct_order', label: 'Right order' },
   { name: 'time_limit', label: 'Time to answer' },
   { name: 'points', label: 'Points' },
   { name: 'difficulty', label: 'Difficulty' },
@@ -285,6 +338,38 @@ export function renderQuestionForm(input: {
     errorOf(name)
       ? html`<p class="field-error" id="${name}_error">${(errorOf(name) ?? []).join('; ')}</p>`
       : null;
+  /** A one-line text or number field, with an optional hint. */
+  const line = (
+    name: keyof QuestionFormValues,
+    label: string,
+    options: { hint?: string; number?: { min: number; max: number }; decimal?: boolean } = {},
+  ): SafeHtml =>
+    html`<div class="field">
+      <label for="${name}">${label}</label>
+      ${options.hint ? html`<p class="hint" id="${name}_hint">${options.hint}</p>` : null}
+      ${errorText(name)}
+      <input
+        id="${name}"
+        name="${name}"
+        ${
+          options.number
+            ? html`type="number" min="${options.number.min}" max="${options.number.max}"`
+            : html`type="text"`
+        }
+        ${options.decimal ? html`inputmode="decimal"` : null}
+        value="${values[name]}"
+        ${described(name, options.hint !== undefined)}
+      />
+    </div>`;
+  /**
+   * The fields of some types: all are shown without JavaScript (only the chosen type's are read
+   * when saving); the console script hides those of the other types.
+   */
+  const typeFields = (types: string[], legend: string, body: SafeHtml): SafeHtml =>
+    html`<fieldset class="type-fields" data-types="${types.join(' ')}">
+      <legend>${legend}</legend>
+      ${body}
+    </fieldset>`;
   const summary = FORM_FIELDS.filter((f) => errorOf(f.name));
   const title = input.id ? 'Edit question' : 'New question';
   return layout(
@@ -310,8 +395,24 @@ export function renderQuestionForm(input: {
         method="post"
         action="${input.id ? `/console/questions/${input.id}` : '/console/questions'}"
         novalidate
+        data-question-form
       >
         ${csrfField(input.csrf)}
+        <div class="field">
+          <label for="type">Type of question</label>
+          <p class="hint" id="type_hint">
+            Then fill in the part for that type below; the other parts are ignored.
+          </p>
+          ${errorText('type')}
+          <select id="type" name="type" ${described('type', true)}>
+            ${Object.entries(QUESTION_KINDS).map(
+              ([value, label]) =>
+                html`<option value="${value}" ${values.type === value ? html`selected` : null}>
+                  ${label}
+                </option>`,
+            )}
+          </select>
+        </div>
         <div class="field">
           <label for="title">Title</label>
           ${errorText('title')}
@@ -329,30 +430,109 @@ export function renderQuestionForm(input: {
           <textarea id="question_text" name="question_text" ${described('question_text')}>
 ${values.question_text}</textarea>
         </div>
-        <div class="field">
-          <label for="options">Options</label>
-          <p class="hint" id="options_hint">One option per line, 2 to 10 options.</p>
-          ${errorText('options')}
-          <textarea id="options" name="options" ${described('options', true)}>
+        ${typeFields(
+          ['single', 'multiple', 'ranking'],
+          'Options (single choice, multiple choice, ranking)',
+          html`<div class="field">
+            <label for="options">Options</label>
+            <p class="hint" id="options_hint">One option per line, 2 to 10 options.</p>
+            ${errorText('options')}
+            <textarea id="options" name="options" ${described('options', true)}>
 ${values.options}</textarea>
-        </div>
-        <div class="field">
-          <label for="correct_answer">Right answer</label>
-          <p class="hint" id="correct_answer_hint">
-            The number of the right option (1 for the first line); leave empty for a survey.
-          </p>
-          ${errorText('correct_answer')}
-          <input
-            id="correct_answer"
-            name="correct_answer"
-            type="number"
-            min="1"
-            max="10"
-            inputmode="numeric"
-            value="${values.correct_answer}"
-            ${described('correct_answer', true)}
-          />
-        </div>
+          </div>`,
+        )}
+        ${typeFields(
+          ['single'],
+          'Single choice',
+          line('correct_answer', 'Right answer', {
+            hint: 'The number of the right option (1 for the first line); leave empty for a survey.',
+            number: { min: 1, max: 10 },
+          }),
+        )}
+        ${typeFields(
+          ['multiple'],
+          'Multiple choice',
+          html`${line('correct_answers', 'Correct choices', {
+            hint: 'The numbers of every right option, separated by commas (e.g. 1, 3); leave empty for a survey.',
+          })}
+          ${line('max_choices', 'Most choices per answer', {
+            hint: 'Leave empty for any number.',
+            number: { min: 1, max: 10 },
+          })}`,
+        )}
+        ${typeFields(
+          ['true_false'],
+          'True or false',
+          html`<div class="field">
+            <label for="true_false">The statement is</label>
+            ${errorText('true_false')}
+            <select id="true_false" name="true_false" ${described('true_false')}>
+              ${[
+                ['', 'No right answer (a survey)'],
+                ['true', 'True'],
+                ['false', 'False'],
+              ].map(
+                ([value, label]) =>
+                  html`<option
+                    value="${value}"
+                    ${values.true_false === value ? html`selected` : null}
+                  >
+                    ${label}
+                  </option>`,
+              )}
+            </select>
+          </div>`,
+        )}
+        ${typeFields(
+          ['rating'],
+          'Rating scale',
+          html`${line('scale_min', 'Lowest rating', { number: { min: -100, max: 100 } })}
+          ${line('scale_max', 'Highest rating', {
+            hint: '2 to 11 points from the lowest to the highest.',
+            number: { min: -100, max: 100 },
+          })}
+          ${line('min_label', 'Label of the lowest rating', { hint: 'Optional, e.g. “Not at all”.' })}
+          ${line('max_label', 'Label of the highest rating', { hint: 'Optional, e.g. “Very much”.' })}`,
+        )}
+        ${typeFields(
+          ['numeric'],
+          'Number',
+          html`${line('correct_value', 'Right number', {
+            hint: 'Leave empty for a survey.',
+            decimal: true,
+          })}
+          ${line('tolerance', 'Tolerance', {
+            hint: 'How far from the right number an answer may be and still be right; empty for exactly.',
+            decimal: true,
+          })}
+          ${line('unit', 'Unit', { hint: 'Optional, e.g. km.' })}`,
+        )}
+        ${typeFields(
+          ['text'],
+          'Short text',
+          html`<div class="field">
+              <label for="accepted_answers">Accepted answers</label>
+              <p class="hint" id="accepted_answers_hint">
+                One per line; case, accents and spaces do not matter. Leave empty for a survey (a
+                word cloud).
+              </p>
+              ${errorText('accepted_answers')}
+              <textarea
+                id="accepted_answers"
+                name="accepted_answers"
+                ${described('accepted_answers', true)}
+              >
+${values.accepted_answers}</textarea>
+            </div>
+            ${line('max_length', 'Longest answer (characters)', { number: { min: 1, max: 500 } })}`,
+        )}
+        ${typeFields(
+          ['ranking'],
+          'Ranking',
+          line('correct_order', 'Right order', {
+            hint: 'The option numbers from top to bottom, separated by commas (e.g. 3, 1, 2); leave empty for a survey.',
+          }),
+        )}
         <div class="field">
           <label for="time_limit">Time to answer (seconds)</label>
           ${errorText('time_limit')}

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBase64, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { QUESTION_TYPES, type QuestionType } from '../../question-types/question-types';
 import { DIFFICULTIES, type Difficulty } from '../question.types';
 
 export class ListQuestionsQueryDto {
@@ -52,6 +53,14 @@ export class ListQuestionsQueryDto {
   @IsString()
   @Length(1, 30)
   tag?: string;
+
+  @ApiPropertyOptional({
+    enum: QUESTION_TYPES,
+    description: 'Only questions of this type (single includes those stored before types)',
+  })
+  @IsOptional()
+  @IsIn(QUESTION_TYPES)
+  type?: QuestionType;
 
   @ApiPropertyOptional({
     minLength: 1,
