@@ -1,17 +1,16 @@
 /**
- * Answering every question type (issue 15) over real HTTP: a question of each type in the bank,
+ * Every question type (issue 15) end to end over real HTTP: created in the bank through the API,
  * sent through the Zoom simulator, answered on the personal links by JSON and by the page's form
- * (urlencoded, repeated fields for lists), with the stored value, credit and score checked, and a
- * 400 naming the field for each kind of bad value. Speed scoring is off so scores are exact.
- *
- * The bank questions are written straight to the database (the typed create is the questions
- * module's, tested in its own spec); everything after that goes through the API.
+ * (urlencoded, repeated fields for lists), with the stored value, credit and score checked, a 400
+ * naming the field for each kind of bad value, and then the instructor's results, CSV and the
+ * meeting leaderboard read back from those real answers. Speed scoring is off so scores are exact.
  */
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { Types } from 'mongoose';
 import request from 'supertest';
-import { withTypeDefaults, type QuestionBody } from '../src/question-types/question-types';
+import type { QuestionBody } from '../src/question-types/question-types';
+import { parseCsv } from './utils/csv';
 import { TEST_API_KEY } from './utils/test-app';
 import { waitUntil } from './utils/wait';
 import { SENDER_EMAIL, startZoomWorld, ZoomWorld } from './utils/zoom-world';
@@ -137,23 +136,21 @@ describe('Answering every question type (e2e: app + database + Zoom simulator)',
   });
   afterAll(async () => world.close());
 
-  /** A bank question as the questions module stores it: flat, every type field present. */
+  /** Creates the question in the bank through the API, as an instructor's client does. */
   async function bankQuestion(c: Case): Promise<string> {
-    const now = new Date();
-    const { insertedId } = await connection.collection('questions').insertOne({
-      ...withTypeDefaults(c.question),
-      title: `A ${c.question.type} question`,
-      question_text: `Answer this ${c.question.type} question`,
-      time_limit: 600,
-      points: POINTS,
-      difficulty: 'medium',
-      category: 'general',
-      tags: [],
-      owner_id: null,
-      created_at: now,
-      updated_at: now,
-    });
-    return insertedId.toHexString();
+    const created = await request(url)
+      .post('/api/questions')
+      .set(auth)
+      .send({
+        ...c.question,
+        title: `A ${c.question.type} question`,
+        question_text: `Answer this ${c.question.type} question`,
+        time_limit: 600,
+        points: POINTS,
+      })
+      .expect(201);
+    expect(created.body).toMatchObject({ type: c.question.type });
+    return created.body.id as string;
   }
 
   /** Sends it through the simulator; the personal tokens of the four members, in order. */
@@ -190,6 +187,9 @@ describe('Answering every question type (e2e: app + database + Zoom simulator)',
       .collection('answers')
       .findOne({ broadcast_id: new Types.ObjectId(broadcastId), email });
   }
+
+  /** Each member's expected points over the cases (the leaderboard's totals). */
+  const scored = new Map<string, number>();
 
   for (const c of CASES) {
     it(`${c.question.type}: answered by JSON and by form, scored, bad values refused`, async () => {
@@ -252,8 +252,58 @@ describe('Answering every question type (e2e: app + database + Zoom simulator)',
         .post(`/api/broadcasts/${broadcastId}/reveal`)
         .set(auth)
         .expect(c.json.credit === null ? 409 : 200);
+
+      // The instructor's results: the type's own summary over exactly these two answers.
+      const results = (
+        await request(url).get(`/api/broadcasts/${broadcastId}/results`).set(auth).expect(200)
+      ).body;
+      expect(results).toMatchObject({ type: c.question.type, answered: 2, anonymous: false });
+      expect(results.summary.type).toBe(c.question.type);
+      const byEmail = new Map(
+        (
+          results.responses as Array<{ email: string; answer_text: string; credit: number | null }>
+        ).map((r) => [r.email, r]),
+      );
+      expect(byEmail.get(emails[0])).toMatchObject({
+        answer_text: c.json.text,
+        credit: c.json.credit,
+      });
+      expect(byEmail.get(emails[1])?.credit).toBe(c.form.credit);
+
+      // The CSV: one row per person, the answer in words and its credit.
+      const csv = await request(url)
+        .get(`/api/broadcasts/${broadcastId}/results.csv`)
+        .set(auth)
+        .expect(200);
+      const [header, ...rows] = parseCsv(csv.text);
+      const col = (name: string): number => header.indexOf(name);
+      const row = rows.find((r) => r[col('email')] === emails[0]);
+      expect(row?.[col('type')]).toBe(c.question.type);
+      expect(row?.[col('answer')]).toBe(c.json.text);
+      expect(row?.[col('credit')]).toBe(c.json.credit === null ? '' : String(c.json.credit));
+      scored.set(
+        emails[0],
+        (scored.get(emails[0]) ?? 0) + Math.round(POINTS * (c.json.credit ?? 0)),
+      );
+      scored.set(
+        emails[1],
+        (scored.get(emails[1]) ?? 0) + Math.round(POINTS * (c.form.credit ?? 0)),
+      );
     });
   }
+
+  it('the meeting leaderboard adds up every type, partial credit included', async () => {
+    // Runs after the seven cases above (Jest keeps the file's order).
+    expect(scored.size).toBe(2);
+    const board = (
+      await request(url).get(`/api/meetings/${meetingId}/leaderboard`).set(auth).expect(200)
+    ).body as { items: Array<{ email: string; total: number; answered: number }> };
+    const totals = new Map(board.items.map((i) => [i.email, i]));
+    for (const [email, total] of scored) {
+      expect({ email, total: totals.get(email)?.total }).toEqual({ email, total });
+      expect(totals.get(email)?.answered).toBe(CASES.length);
+    }
+  });
 
   it('a value field of another type is ignored; an unknown field is refused', async () => {
     const { tokens } = await send(await bankQuestion(CASES[0]));
