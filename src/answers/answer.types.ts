@@ -76,18 +76,25 @@ export type ReadAnswer = AnswerRecord & { _id: Types.ObjectId };
 export function withAnswerDefaults(answer: StoredAnswer): ReadAnswer {
   return {
     ...answer,
-    credit:
-      answer.credit !== undefined
-        ? answer.credit
-        : answer.correct === null
-          ? null
-          : answer.correct
-            ? 1
-            : 0,
+    credit: storedCredit(answer),
     lang: answer.lang ?? DEFAULT_LANGUAGE,
     anonymous: answer.anonymous === true,
     self_reported: answer.self_reported === true,
   };
+}
+
+/**
+ * An answer's credit (0 to 1, null when not scored). Answers stored before partial credit have
+ * none: a right one counts 1, a wrong one 0, an unscored one null. The one place that rule lives
+ * (results read it too).
+ */
+export function storedCredit(answer: {
+  correct: boolean | null;
+  credit?: number | null;
+}): number | null {
+  if (typeof answer.credit === 'number') return answer.credit;
+  if (answer.credit === null) return null;
+  return answer.correct === null ? null : answer.correct ? 1 : 0;
 }
 
 /** Only the value fields of an answer (AnswerValue), those it has. */

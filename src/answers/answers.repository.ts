@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types, mongo } from 'mongoose';
+import { isDuplicateKey } from '../database/duplicate-key';
 import type { LeaderboardRow, StoredAnswer } from './answer.types';
 import { Answer } from './schemas/answer.schema';
 
-const DUPLICATE_KEY = 11000;
 /** Documents per insertMany: well under MongoDB's 100,000 writes and 48 MB per batch. */
 const MAX_BATCH = 500;
 
@@ -38,7 +38,8 @@ function settleBatch(batch: PendingInsert[], error: unknown): void {
   batch.forEach((p, index) => {
     const failed = byIndex.get(index);
     if (!failed) p.resolve(true);
-    else if (failed.code === DUPLICATE_KEY) p.resolve(false);
+    // A lost insert race on the unique (broadcast, person) index, as any engine reports it.
+    else if (isDuplicateKey(failed)) p.resolve(false);
     else p.reject(new Error(`Answer not stored: ${failed.errmsg ?? `code ${failed.code}`}`));
   });
 }

@@ -1,3 +1,4 @@
+import { storedCredit } from '../answers/answer.types';
 import type { QuestionSnapshot } from '../broadcasts/broadcast.types';
 import { isScored, scalePoints } from '../question-types/question-types';
 import { normalizeForMatch } from '../question-types/text-match';
@@ -29,10 +30,9 @@ export interface TallyAnswer {
   lang?: string | null;
 }
 
-/** An answer's credit, 0 to 1 (null: unscored), reading answers stored before the field. */
+/** An answer's credit, 0 to 1 (null: unscored): the answers module's rule (storedCredit). */
 export function creditOf(answer: Pick<TallyAnswer, 'correct' | 'credit'>): number | null {
-  if (typeof answer.credit === 'number') return answer.credit;
-  return answer.correct === true ? 1 : answer.correct === false ? 0 : null;
+  return storedCredit(answer);
 }
 
 export const percent = (part: number, whole: number): number =>
