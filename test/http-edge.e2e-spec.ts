@@ -130,4 +130,30 @@ describe('HTTP edge by deployment (e2e)', () => {
       await app.kill('SIGTERM');
     }
   }, 270_000);
+
+  describe('CSV request bodies', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp({ name: 'edge_csv' });
+    });
+    afterAll(async () => t?.close());
+
+    it('a route that expects JSON refuses a text/csv body with a 400, not a 500', async () => {
+      const res = await request(t.app.getHttpServer())
+        .post('/api/questions')
+        .set('X-API-Key', TEST_API_KEY)
+        .set('content-type', 'text/csv')
+        .send('title,question_text\r\nA,B\r\n');
+      expect(res.status).toBe(400);
+    });
+
+    it('a CSV body over the upload limit is a 413', async () => {
+      const res = await request(t.app.getHttpServer())
+        .post('/api/questions')
+        .set('X-API-Key', TEST_API_KEY)
+        .set('content-type', 'text/csv')
+        .send('x'.repeat(2 * 1024 * 1024 + 1));
+      expect(res.status).toBe(413);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import type { QuestionSnapshot } from '../broadcasts/broadcast.types';
 import { answerText } from './answer-text';
-import { toCsv, type CsvCell } from './csv';
+import { toCsv, type CsvCell } from '../common/csv/csv-write';
 import type { ResultsResponseDto } from './dto/results.response';
 import { compareText } from './word-cloud/word-frequencies';
 import { creditOf, textKey, type TallyAnswer } from './type-tally';
@@ -117,7 +117,8 @@ export function resultsCsv(
       null,
     ]),
   ];
-  return toCsv(RESULTS_CSV_HEADER, rows);
+  // Until the results route takes ?delimiter= (issue 18), the file it always wrote.
+  return toCsv(RESULTS_CSV_HEADER, rows, { delimiter: ',', bom: false });
 }
 
 /**
@@ -167,7 +168,7 @@ function anonymousCsv(
     n.in_meeting ? 'yes' : 'no',
     n.reason,
   ]);
-  return toCsv(ANONYMOUS_CSV_HEADER, [...answerRows, ...missing]);
+  return toCsv(ANONYMOUS_CSV_HEADER, [...answerRows, ...missing], { delimiter: ',', bom: false });
 }
 
 /** A key that sorts answers by value: numbers in numeric order, lists element by element. */

@@ -1,4 +1,4 @@
-import { csvCell, toCsv } from './csv';
+import { csvCell, toCsv } from './csv-write';
 
 describe('csvCell', () => {
   it('leaves plain text alone', () => {
@@ -42,7 +42,7 @@ describe('csvCell', () => {
 });
 
 describe('toCsv', () => {
-  it('ends every record, the last included, with CRLF', () => {
+  it('ends every record, the last included, with CRLF, after a byte-order mark by default', () => {
     expect(
       toCsv(
         ['a', 'b'],
@@ -51,6 +51,15 @@ describe('toCsv', () => {
           [null, '=cmd'],
         ],
       ),
-    ).toBe('a,b\r\n1,"x,y"\r\n,\'=cmd\r\n');
+    ).toBe('\uFEFFa,b\r\n1,"x,y"\r\n,\'=cmd\r\n');
+  });
+});
+
+describe('toCsv formats', () => {
+  it('starts with a byte-order mark when asked, and writes the semicolon variant with decimal commas', () => {
+    expect(toCsv(['a', 'b'], [[1.5, 'x;y']], { delimiter: ';', bom: true })).toBe(
+      '\uFEFFa;b\r\n1,5;"x;y"\r\n',
+    );
+    expect(toCsv(['a'], [['x,y']], { delimiter: ';', bom: false })).toBe('a\r\nx,y\r\n');
   });
 });
