@@ -1,3 +1,4 @@
+import { AttendanceService } from './attendance.service';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AccessModule } from '../access/access.module';
@@ -29,7 +30,8 @@ import { Participant, ParticipantSchema } from './schemas/participant.schema';
     OccurrencesRepository,
     ParticipantsSyncService,
     PresenceWriter,
+    AttendanceService,
   ],
-  exports: [ParticipantsService],
+  exports: [ParticipantsService, AttendanceService],
 })
 export class ParticipantsModule {}

@@ -1,3 +1,4 @@
+import { GradebookService } from './gradebook.service';
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { AnswersModule } from '../answers/answers.module';
@@ -15,7 +16,7 @@ import { ResultsService } from './results.service';
 @Module({
   imports: [AccessModule, AnswersModule, BroadcastsModule, ParticipantsModule],
   controllers: [ResultsController],
-  providers: [ResultsService, ResultsStreamService],
-  exports: [ResultsService],
+  providers: [ResultsService, ResultsStreamService, GradebookService],
+  exports: [ResultsService, GradebookService],
 })
 export class ResultsModule {}
