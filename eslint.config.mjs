@@ -13,6 +13,8 @@ export default tseslint.config(
       'jest.config.js',
       'test-results/**',
       'tools/mongo-server/target/**',
+      // mongosh scripts run inside the database containers, not by Node.
+      'deploy/**/*.js',
     ],
   },
   eslint.configs.recommended,

@@ -15,6 +15,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { InstructorsModule } from './instructors/instructors.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ParticipantsModule } from './participants/participants.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { QuestionsModule } from './questions/questions.module';
@@ -26,6 +27,7 @@ import { ZoomModule } from './zoom/zoom.module';
 @Module({
   imports: [
     ClockModule,
+    MetricsModule,
     DatabaseModule,
     IdempotencyModule,
     AuditModule,

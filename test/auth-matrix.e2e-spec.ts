@@ -108,6 +108,8 @@ const MATRIX: Record<string, Row> = {
 
   'GET /api/me': { role: 'assistant' },
 
+  'GET /metrics': { role: 'admin', expect: { admin: 200, bootstrap: 200 } },
+
   'GET /api/instructors': { role: 'admin' },
   'POST /api/instructors': {
     role: 'admin',

@@ -122,6 +122,10 @@ describe('Database outage (e2e)', () => {
     const hookHeaders = await fetch(`${url}/api/questions`, { headers: auth });
     expect(hookHeaders.status).toBe(503);
     expect(hookHeaders.headers.get('retry-after')).toMatch(/^\d+$/);
+    // The metrics answer through the outage (a bootstrap key needs no database) and show it.
+    const metrics = await timed('GET /metrics', () => request(url).get('/metrics').set(auth));
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toMatch(/^zlq_database_up 0$/m);
 
     mongo = await startMongoServer({ port });
     const deadline = Date.now() + 30_000;
@@ -133,6 +137,9 @@ describe('Database outage (e2e)', () => {
     }
     expect(status).toBe(200);
     await request(url).get('/health').expect(200);
+    expect((await request(url).get('/metrics').set(auth).expect(200)).text).toMatch(
+      /^zlq_database_up 1$/m,
+    );
 
     const log = app.output();
     if (process.env.OUTAGE_LOG) process.stdout.write(log);

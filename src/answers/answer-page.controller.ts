@@ -22,7 +22,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { Public } from '../common/auth/public.decorator';
+import { TIMED_ROUTE } from '../metrics/timed-route';
 import { ApiPageOrJson, ApiPageOrJsonError, HTML_PAGE } from './answer-page.api';
 import { AnswerPageExceptionFilter, wantsJson } from './answer-page.filter';
 import { answerHtmlHeaders, answerPageHeaders } from './answer-page.headers';
@@ -128,6 +130,7 @@ export class AnswerPageController {
   }
 
   @Post('q/:token/answer')
+  @RouteConfig({ [TIMED_ROUTE]: 'answer' })
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Answer (form post or JSON)',

@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import { AppConfig } from '../config/app-config';
 import { DatabaseAvailability } from '../database/database-availability.service';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { MetricsService } from '../metrics/metrics.service';
 import {
   ZoomApiError,
   ZoomConfigError,
@@ -72,6 +73,7 @@ export class DeliveryWorker
     @InjectModel(Broadcast.name) private readonly broadcasts: Model<Broadcast>,
     private readonly database: DatabaseAvailability,
     private readonly sentBroadcasts: SentBroadcasts,
+    private readonly metrics: MetricsService,
   ) {
     this.events.setMaxListeners(0);
   }
@@ -171,6 +173,7 @@ export class DeliveryWorker
       const outcome = await this.attempt(broadcast, delivery);
       // The outcome is known only here, in memory, until written: keep trying until it is.
       await this.persist(() => this.record(broadcast, delivery, outcome));
+      this.metrics.delivery(outcome.kind);
     } finally {
       clearInterval(heartbeat);
     }

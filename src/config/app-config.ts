@@ -25,6 +25,11 @@ export class AppConfig {
    * answer page's per-address limits keyed on it, is the real client's address behind them.
    */
   trustProxy!: TrustProxy;
+  /**
+   * METRICS_PORT: a second listener (on `host`) serving only GET /metrics without a key, for a
+   * Prometheus on the private network; null: metrics only as the admins' GET /metrics.
+   */
+  metricsPort!: number | null;
   /** Public URL of this service: answer links are built from it. */
   baseUrl!: string;
   mongoUri!: string;

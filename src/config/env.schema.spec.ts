@@ -130,6 +130,20 @@ describe('parseEnv', () => {
     }
   });
 
+  it('serves metrics on a port of their own only when METRICS_PORT is a port other than PORT', () => {
+    expect(parseEnv(base).metricsPort).toBeNull();
+    expect(parseEnv({ ...base, METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(parseEnv({ ...base, PORT: '0', METRICS_PORT: '0' }).metricsPort).toBe(0);
+    for (const bad of ['-1', '65536', 'metrics', '94.64']) {
+      expect(problems({ ...base, METRICS_PORT: bad })).toEqual([
+        expect.stringMatching(/^METRICS_PORT must be an integer from 0 to 65535/),
+      ]);
+    }
+    expect(problems({ ...base, PORT: '3000', METRICS_PORT: '3000' })).toEqual([
+      'METRICS_PORT must differ from PORT (both are 3000)',
+    ]);
+  });
+
   it('never echoes an API key in its complaint', () => {
     const found = problems({ ...base, API_KEYS: 'short-secret' });
     expect(found.join()).not.toContain('short-secret');

@@ -19,6 +19,7 @@ export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
   PORT: '3000',
   HOST: '0.0.0.0',
   TRUST_PROXY: '',
+  METRICS_PORT: '',
   MONGO_URI: '',
   BASE_URL: '',
   API_KEYS: '',
@@ -157,6 +158,11 @@ export function parseEnv(raw: RawEnv): AppConfig {
   const port = env.int('PORT', 0, 65535);
   const host = env.host('HOST');
   const trustProxy = env.trustProxy('TRUST_PROXY');
+  // Unset: metrics only as the admins' GET /metrics. 0 picks a free port (tests).
+  const metricsPort = env.str('METRICS_PORT') === '' ? null : env.int('METRICS_PORT', 0, 65535);
+  if (metricsPort !== null && metricsPort !== 0 && metricsPort === port) {
+    env.problems.push(`METRICS_PORT must differ from PORT (both are ${port})`);
+  }
 
   const mongoUri = env.str('MONGO_URI');
   if (mongoUri === '') {
@@ -214,6 +220,7 @@ export function parseEnv(raw: RawEnv): AppConfig {
     port,
     host,
     trustProxy,
+    metricsPort,
     baseUrl,
     mongoUri,
     apiKeys,

@@ -4,12 +4,14 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AppConfig } from '../config/app-config';
 import { DatabaseAvailability } from './database-availability.service';
 import { DatabaseAvailableGuard } from './database-available.guard';
+import { DatabaseMetrics } from './database-metrics';
 
 /**
  * The one Mongoose connection, from configuration. The same code serves production (a real
  * MongoDB or Atlas), development and tests (the local MongoDB-wire server): only MONGO_URI differs.
  * Also watches whether the database is reachable (DatabaseAvailability) and answers 503 at once
- * on every route while it is not (DatabaseAvailableGuard).
+ * on every route while it is not (DatabaseAvailableGuard), and reports its commands to the metrics
+ * (DatabaseMetrics).
  */
 @Global()
 @Module({
@@ -26,10 +28,16 @@ import { DatabaseAvailableGuard } from './database-available.guard';
         bufferCommands: false,
         // Schemas declare their indexes; building them at start keeps dev/test/prod identical.
         autoIndex: true,
+        // Every command raises an event, counted by name for GET /metrics (DatabaseMetrics).
+        monitorCommands: true,
       }),
     }),
   ],
-  providers: [DatabaseAvailability, { provide: APP_GUARD, useClass: DatabaseAvailableGuard }],
+  providers: [
+    DatabaseAvailability,
+    DatabaseMetrics,
+    { provide: APP_GUARD, useClass: DatabaseAvailableGuard },
+  ],
   exports: [DatabaseAvailability],
 })
 export class DatabaseModule {}

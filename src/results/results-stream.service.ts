@@ -11,6 +11,7 @@ import type { Actor } from '../common/auth/actor';
 import { AnswerEvent, AnswersService } from '../answers/answers.service';
 import { BroadcastsService, type ControlsEvent } from '../broadcasts/broadcasts.service';
 import { RECHECK_PROPERTY, type RequestWithRecheck } from '../common/auth/session-authenticator';
+import { MetricsService } from '../metrics/metrics.service';
 import type { TallyDto } from './dto/results.response';
 import { ResultsService } from './results.service';
 import { hasValueFor, STREAM_TEXT_ANSWERS, type TallyAnswer } from './type-tally';
@@ -53,6 +54,7 @@ export class ResultsStreamService implements OnModuleDestroy {
     private readonly results: ResultsService,
     private readonly answers: AnswersService,
     private readonly broadcasts: BroadcastsService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async stream(
@@ -163,9 +165,11 @@ export class ResultsStreamService implements OnModuleDestroy {
       this.answers.events.off('answer', onAnswer);
       this.broadcasts.events.off('controls', onControls);
       this.open.delete(close);
+      this.metrics.streamClosed();
       raw.end();
     };
     this.open.add(close);
+    this.metrics.streamOpened();
     this.answers.events.on('answer', onAnswer);
     this.broadcasts.events.on('controls', onControls);
     request.raw.on('close', close);

@@ -16,6 +16,7 @@ import type { FastifyRequest } from 'fastify';
 import { Public } from '../common/auth/public.decorator';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { WorksWithoutDatabase } from '../database/database-available.guard';
+import { TIMED_ROUTE } from '../metrics/timed-route';
 import { UrlValidationResponseDto, WebhookAckDto } from './dto/webhook.response';
 import { verifiedSecretOf, ZOOM_SIGNED_ROUTE } from './webhook-signature.hook';
 import { WebhookService } from './webhook.service';
@@ -32,7 +33,7 @@ export class WebhookController {
 
   @Post('webhook')
   @Public() // Zoom's signature is the credential (checked before parsing by WebhookSignatureHook)
-  @RouteConfig({ [ZOOM_SIGNED_ROUTE]: true })
+  @RouteConfig({ [ZOOM_SIGNED_ROUTE]: true, [TIMED_ROUTE]: 'webhook_ack' })
   // URL validation needs no database, and Zoom stops sending to an endpoint that fails it.
   @WorksWithoutDatabase(isUrlValidation)
   @HttpCode(HttpStatus.OK)

@@ -2,6 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AxiosResponse, isAxiosError } from 'axios';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import {
   InFlightLimit,
   RateLimiter,
@@ -102,6 +103,7 @@ export class ZoomHttpClient implements OnApplicationShutdown {
     private readonly tokens: ZoomTokenService,
     private readonly config: AppConfig,
     budgets: ZoomBudgetStore,
+    private readonly metrics: MetricsService,
   ) {
     this.limiter =
       config.zoom.rateBudget === 'shared'
@@ -218,6 +220,7 @@ export class ZoomHttpClient implements OnApplicationShutdown {
           },
           failure.answeredAt ?? Date.now(),
         );
+        this.metrics.zoomRateLimit(request.label, daily !== null);
         if (daily !== null) {
           // A daily cap (docs/zoom.md §4): hours away. Pause the label until the reset and fail
           // this call and every caller waiting under the label now, instead of a retry storm.
@@ -278,14 +281,18 @@ export class ZoomHttpClient implements OnApplicationShutdown {
     let timer: NodeJS.Timeout | undefined;
     let token: string | null = null;
     let response: AxiosResponse<unknown>;
+    let sentAt = 0;
     try {
+      const waitFrom = performance.now();
       await this.limiter.acquire(request.label).catch(shutdownError);
+      this.metrics.budgetWait(request.label, (performance.now() - waitFrom) / 1000);
       if (this.closing) throw new ZoomApiError(SHUTTING_DOWN);
       this.throwIfDailyPaused(request.label);
       // Taken at the last moment: a caller may have queued for long behind the rate limit.
       token = await this.tokens.getAccessToken();
       this.pending.add(abort);
       timer = setTimeout(abort, timeoutMs);
+      sentAt = performance.now();
       response = await this.http.axiosRef.request<unknown>({
         method: request.method,
         url,
@@ -304,6 +311,7 @@ export class ZoomHttpClient implements OnApplicationShutdown {
       });
     } catch (error) {
       if (!isAxiosError(error)) throw error;
+      if (sentAt > 0) this.observeCall(request, 0, sentAt); // 0: no answer came
       const code = error.code ?? 'ERR_NETWORK';
       const timedOut = code === 'ERR_CANCELED' || code === 'ECONNABORTED' || code === 'ETIMEDOUT';
       return {
@@ -325,6 +333,7 @@ export class ZoomHttpClient implements OnApplicationShutdown {
     }
 
     const answeredAt = Date.now();
+    this.observeCall(request, response.status, sentAt);
     const trackingId = trackingIdOf(response.headers);
     const kind = classifyStatus(response.status);
     if (kind === null) return { status: response.status, data: response.data as T, trackingId };
@@ -352,6 +361,12 @@ export class ZoomHttpClient implements OnApplicationShutdown {
       // come after the write: Zoom does not say which (docs/zoom.md §2).
       maybeApplied: kind === 'server',
     };
+  }
+
+  /** One request that went to Zoom, for the metrics: its route template, status and duration. */
+  private observeCall(request: ZoomRequest, status: number, sentAt: number): void {
+    const seconds = (performance.now() - sentAt) / 1000;
+    this.metrics.zoomCall(request.label, request.method, request.path, status, seconds);
   }
 
   /** A label paused by a daily limit fails at once, without asking Zoom. */

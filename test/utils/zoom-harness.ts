@@ -12,6 +12,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import type { ZoomSimulator } from '../../tools/zoom-simulator';
 import { AppConfig } from '../../src/config/app-config';
 import { parseEnv } from '../../src/config/env.schema';
+import { MetricsService } from '../../src/metrics/metrics.service';
 import { ZoomChatService } from '../../src/zoom/zoom-chat.service';
 import { ZoomBudget } from '../../src/zoom/schemas/zoom-budget.schema';
 import { ZoomHttpClient } from '../../src/zoom/zoom-http.client';
@@ -83,8 +84,9 @@ export async function startZoomHarness(
   const configModule: NonNullable<ModuleMetadata['imports']>[number] = {
     module: class HarnessConfigModule {},
     global: true,
-    providers: [{ provide: AppConfig, useValue: config }],
-    exports: [AppConfig],
+    // The client reports its calls to the metrics (a registry of the harness's own).
+    providers: [{ provide: AppConfig, useValue: config }, MetricsService],
+    exports: [AppConfig, MetricsService],
   };
   const logs = new RecordingLogger();
   const moduleRef = await Test.createTestingModule({ imports: [configModule, ZoomModule] })
