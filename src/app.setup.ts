@@ -8,7 +8,11 @@ import type { IncomingMessage } from 'node:http';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './common/auth/api-instructor-auth.decorator';
 import { documentCommonErrors } from './common/errors/document-common-errors';
 import { ErrorBodyDto, FieldErrorDto } from './common/errors/error-body';
-import { BODY_LIMIT_BYTES, CSV_BODY_LIMIT_BYTES } from './common/http/body-limit';
+import {
+  applyRouteBodyLimits,
+  BODY_LIMIT_BYTES,
+  CSV_BODY_LIMIT_BYTES,
+} from './common/http/body-limit';
 import { answerMethodNotAllowed } from './common/http/method-not-allowed';
 import { SERVICE_NAME, SERVICE_VERSION } from './common/http/service-info';
 import { AppConfig, type TrustProxy } from './config/app-config';
@@ -70,6 +74,7 @@ export async function setupApp(app: NestFastifyApplication): Promise<void> {
     void reply.header('x-request-id', request.id);
   });
   answerMethodNotAllowed(fastify);
+  applyRouteBodyLimits(fastify);
   // CSV uploads (a roster, a question bank) arrive as their text: a route that takes CSV reads
   // `@Body()` as a string and parses it with src/common/csv/csv-parse.ts. Over the limit: 413.
   // Routes that expect JSON refuse a string body with a 400 (the validation pipe).
