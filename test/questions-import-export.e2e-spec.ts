@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getModelToken } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
 import request from 'supertest';
+import { Question } from '../src/questions/schemas/question.schema';
 import { parseCsv } from './utils/csv';
 import { createInstructor, type CreatedInstructor } from './utils/instructors';
 import { createTestApp, TEST_API_KEY, type TestApp } from './utils/test-app';
@@ -228,6 +231,25 @@ describe('Question bank import and export (e2e)', () => {
         { index: 2, field: '', reason: 'a question must be a JSON object' },
       ]),
     );
+    expect(await bankSize(other)).toBe(0);
+  });
+
+  it('an insert that fails part-way leaves nothing behind', async () => {
+    const other = await newInstructor();
+    const model = t.app.get<Model<Question>>(getModelToken(Question.name));
+    const insertMany = model.insertMany.bind(model);
+    // The database stores the first two, then the connection "drops": what got in is taken out.
+    const spy = jest.spyOn(model, 'insertMany').mockImplementationOnce((async (docs: unknown[]) => {
+      await insertMany(docs.slice(0, 2));
+      throw new Error('connection lost mid-insert');
+    }) as never);
+    try {
+      const res = await request(t.url).post('/api/questions/import').set(as(other)).send(BANK);
+      expect(res.status).toBe(500);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
     expect(await bankSize(other)).toBe(0);
   });
 
