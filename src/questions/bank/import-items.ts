@@ -19,3 +19,8 @@ export interface ImportItem {
 export function describeRef(ref: ItemRef): string {
   return 'line' in ref ? `line ${ref.line}` : `questions[${ref.index}]`;
 }
+
+/** An item's place in its file, for listing problems in file order. */
+export function positionOf(ref: ItemRef): number {
+  return 'line' in ref ? ref.line : ref.index;
+}

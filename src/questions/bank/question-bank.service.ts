@@ -19,7 +19,13 @@ import {
   toExportedQuestion,
   type BankDocument,
 } from './question-bank-format';
-import { describeRef, type ImportItem, type ImportProblem, type ItemRef } from './import-items';
+import {
+  describeRef,
+  positionOf,
+  type ImportItem,
+  type ImportProblem,
+  type ItemRef,
+} from './import-items';
 import { isZoomPollHeader, zoomPollItems } from './zoom-poll-csv';
 
 /** The most questions one import may hold (a term's bank; more is a 413, split the file). */
@@ -87,8 +93,9 @@ export class QuestionBankService {
 
     const duplicates = await this.duplicates(actor, checked);
     if (problems.length > 0) {
-      const all =
-        onDuplicate === 'fail' ? [...problems, ...duplicates.map(duplicateProblem)] : problems;
+      const all = (
+        onDuplicate === 'fail' ? [...problems, ...duplicates.map(duplicateProblem)] : problems
+      ).sort((a, b) => positionOf(a) - positionOf(b));
       throw new BadRequestException({
         message: `Import refused, nothing was imported: ${all.length} problem(s), first ${describeRef(all[0])} ${all[0].field}: ${all[0].reason}`,
         details: all,
