@@ -187,6 +187,18 @@ describe('Question bank import and export (e2e)', () => {
       .set(as(other))
       .expect(200);
     expect(got.body).toMatchObject({ title: BANK[0].title, owner_id: other.id });
+
+    // Another version of the document, or another document, is refused with the reason.
+    const document = { format: 'zoom-live-questions/questions', version: 2, questions: [] };
+    const newer = await request(t.url).post('/api/questions/import').set(as(other)).send(document);
+    expect(newer.status).toBe(400);
+    expect(newer.body.message).toContain('version 2');
+    const stranger = await request(t.url)
+      .post('/api/questions/import')
+      .set(as(other))
+      .send({ questions: [BANK[0]] });
+    expect(stranger.status).toBe(400);
+    expect(await bankSize(other)).toBe(3);
   });
 
   it('a malformed CSV line is reported with its number, and nothing is imported', async () => {
