@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './common/auth/api-instructor-auth.decorator';
 import { documentCommonErrors } from './common/errors/document-common-errors';
-import { ErrorBodyDto, FieldErrorDto } from './common/errors/error-body';
+import { ErrorBodyDto, FieldErrorDto, FileProblemDto } from './common/errors/error-body';
 import {
   applyRouteBodyLimits,
   BODY_LIMIT_BYTES,
@@ -63,7 +63,9 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     )
     .build();
   return documentCommonErrors(
-    SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodyDto, FieldErrorDto] }),
+    SwaggerModule.createDocument(app, config, {
+      extraModels: [ErrorBodyDto, FieldErrorDto, FileProblemDto],
+    }),
   );
 }
 

@@ -22,7 +22,6 @@ import {
   BankDocumentDto,
   ExportQuestionsCsvQueryDto,
   ExportQuestionsQueryDto,
-  ImportProblemDto,
   ImportQuestionsQueryDto,
   ImportResultDto,
 } from './dto/question-bank.dto';
@@ -50,7 +49,7 @@ const IMPORT_BODY = {
 
 /** The question bank in and out (issue 18): GET export, export.csv; POST import. */
 @ApiTags('questions')
-@ApiExtraModels(ImportProblemDto, BankDocumentDto)
+@ApiExtraModels(BankDocumentDto)
 @RequireRole('instructor')
 @Controller('api/questions')
 export class QuestionBankController {
@@ -101,10 +100,12 @@ export class QuestionBankController {
   @ApiCreatedResponse({ type: ImportResultDto })
   @ApiBadRequestResponse({
     type: ErrorBodyDto,
-    description:
-      'A malformed file or bad questions: `details` lists each problem (ImportProblemDto)',
+    description: 'A malformed file or bad questions: `details` lists each problem (FileProblemDto)',
   })
-  @ApiConflictResponse({ type: ErrorBodyDto, description: 'Duplicates: `details` lists them' })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'Duplicates: `details` lists them (FileProblemDto)',
+  })
   @ApiPayloadTooLargeResponse({ type: ErrorBodyDto, description: 'Too many questions or bytes' })
   async import(
     @CurrentActor() actor: Actor,

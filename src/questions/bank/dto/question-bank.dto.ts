@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { CsvFormatQueryDto } from '../../../common/csv/csv-format';
+import { FileProblemDto } from '../../../common/errors/error-body';
 import { IsOptionalNonNull } from '../../../common/validation/is-optional-non-null';
 import { QUESTION_DTO_CLASSES, questionVariantsSchema } from '../../dto/create-question.dto';
 import { ListQuestionsQueryDto } from '../../dto/list-questions.dto';
@@ -57,27 +58,7 @@ export class BankDocumentDto {
   questions!: Record<string, unknown>[];
 }
 
-export class ImportProblemDto {
-  @ApiPropertyOptional({
-    type: 'integer',
-    description: 'CSV: the line the record starts on (header = 1)',
-  })
-  line?: number;
-
-  @ApiPropertyOptional({ type: 'integer', description: 'JSON: the index in the questions array' })
-  index?: number;
-
-  @ApiProperty({
-    description: 'The field (or CSV column); empty for the whole line',
-    example: 'options',
-  })
-  field!: string;
-
-  @ApiProperty({ example: 'options must be distinct' })
-  reason!: string;
-}
-
-export class SkippedQuestionDto extends PickType(ImportProblemDto, [
+export class SkippedQuestionDto extends PickType(FileProblemDto, [
   'line',
   'index',
   'reason',
