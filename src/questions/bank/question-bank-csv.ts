@@ -7,7 +7,7 @@ import type { ImportItem, ImportProblem } from './import-items';
 
 /**
  * The question bank as CSV: one row per question, columns named after the create body's fields
- * (docs/architecture.md §22). Lists of text (options, accepted answers, tags) take one column per
+ * (docs/architecture.md §23). Lists of text (options, accepted answers, tags) take one column per
  * item (`option_1`, `option_2`, …), as many as the longest list in the file, so any text (commas,
  * semicolons, quotes, line breaks) goes through exactly; lists of indexes (correct_answers,
  * correct_order) are one cell joined by ";". The scale is four columns. An empty cell is a field

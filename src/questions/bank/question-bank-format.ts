@@ -5,7 +5,7 @@ import type { QuestionDocument } from '../schemas/question.schema';
 /**
  * The question bank's own file format (GET /api/questions/export, POST /api/questions/import):
  * a versioned JSON document whose questions are POST /api/questions bodies, so each one imports
- * through the very check a single create runs (checkQuestionBody). docs/architecture.md §22.
+ * through the very check a single create runs (checkQuestionBody). docs/architecture.md §23.
  */
 export const BANK_FORMAT = 'zoom-live-questions/questions';
 export const BANK_FORMAT_VERSION = 1;

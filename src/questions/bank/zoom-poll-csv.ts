@@ -3,7 +3,7 @@ import type { QuestionType } from '../../question-types/question-types';
 import type { ImportItem, ImportProblem } from './import-items';
 
 /**
- * Zoom's CSV layout for importing meeting polls and quizzes (docs/architecture.md §22, the README
+ * Zoom's CSV layout for importing meeting polls and quizzes (docs/architecture.md §23, the README
  * table says what maps): a header row, then one question per row with the question, its type,
  * up to ten answers in numbered columns and, for a quiz, the right answer(s) by their text.
  * Header names are matched ignoring case, spaces and punctuation ("Answer 1", "answer1").
