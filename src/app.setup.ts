@@ -7,8 +7,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './common/auth/api-instructor-auth.decorator';
 import { documentCommonErrors } from './common/errors/document-common-errors';
-import { ErrorBodyDto, FieldErrorDto } from './common/errors/error-body';
-import { BODY_LIMIT_BYTES, CSV_BODY_LIMIT_BYTES } from './common/http/body-limit';
+import { ErrorBodyDto, FieldErrorDto, FileProblemDto } from './common/errors/error-body';
+import {
+  applyRouteBodyLimits,
+  BODY_LIMIT_BYTES,
+  CSV_BODY_LIMIT_BYTES,
+} from './common/http/body-limit';
 import { answerMethodNotAllowed } from './common/http/method-not-allowed';
 import { SERVICE_NAME, SERVICE_VERSION } from './common/http/service-info';
 import { AppConfig, type TrustProxy } from './config/app-config';
@@ -59,7 +63,9 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     )
     .build();
   return documentCommonErrors(
-    SwaggerModule.createDocument(app, config, { extraModels: [ErrorBodyDto, FieldErrorDto] }),
+    SwaggerModule.createDocument(app, config, {
+      extraModels: [ErrorBodyDto, FieldErrorDto, FileProblemDto],
+    }),
   );
 }
 
@@ -70,6 +76,7 @@ export async function setupApp(app: NestFastifyApplication): Promise<void> {
     void reply.header('x-request-id', request.id);
   });
   answerMethodNotAllowed(fastify);
+  applyRouteBodyLimits(fastify);
   // CSV uploads (a roster, a question bank) arrive as their text: a route that takes CSV reads
   // `@Body()` as a string and parses it with src/common/csv/csv-parse.ts. Over the limit: 413.
   // Routes that expect JSON refuse a string body with a 400 (the validation pipe).

@@ -563,7 +563,9 @@ describe('Answer page and results (e2e, seeded database)', () => {
       const csv = await request(url).get(`/api/broadcasts/${id}/results.csv`).set(auth).expect(200);
       expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(csv.headers['content-disposition']).toBe(`attachment; filename="results-${id}.csv"`);
-      const lines = csv.text.split('\r\n');
+      // UTF-8 with a byte-order mark (spreadsheet apps); the lines as written after it.
+      expect(csv.text.startsWith('\uFEFF')).toBe(true);
+      const lines = csv.text.slice(1).split('\r\n');
       expect(lines).toHaveLength(5);
       expect(lines[4]).toBe('');
       expect(lines[0]).toBe(

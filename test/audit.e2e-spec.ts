@@ -191,6 +191,9 @@ describe('Audit log (e2e: app + database + Zoom simulator)', () => {
     expect(actionOf('/api/questions/{id}', 'put')).toBe('question.replaced');
     expect(actionOf('/api/questions/{id}', 'patch')).toBe('question.changed');
     expect(actionOf('/api/questions/{id}', 'delete')).toBe('question.deleted');
+    expect(actionOf('/api/questions/export', 'get')).toBe('questions.exported');
+    expect(actionOf('/api/questions/export.csv', 'get')).toBe('questions.exported');
+    expect(actionOf('/api/questions/import', 'post')).toBe('questions.imported');
     expect(actionOf('/api/questions/{id}/send', 'post')).toBe('question.sent');
     expect(actionOf('/api/send-question', 'post')).toBe('link.sent');
     expect(actionOf('/api/broadcasts/{id}/retry', 'post')).toBe('broadcast.retried');

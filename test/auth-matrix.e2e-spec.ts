@@ -166,6 +166,14 @@ const MATRIX: Record<string, Row> = {
     call: () => ({ body: QUESTION }),
     expect: { owner: 201, other: 201 },
   },
+  'GET /api/questions/export': { role: 'instructor', expect: { owner: 200, other: 200 } },
+  'GET /api/questions/export.csv': { role: 'instructor', expect: { owner: 200, other: 200 } },
+  'POST /api/questions/import': {
+    role: 'instructor',
+    // A new title each call: the same question twice in one bank is a duplicate (409).
+    call: () => ({ body: [{ ...QUESTION, title: `Imported ${++unique}` }] }),
+    expect: { owner: 201, other: 201, admin: 201, bootstrap: 201 },
+  },
   'GET /api/questions/{id}': {
     role: 'instructor',
     call: question,

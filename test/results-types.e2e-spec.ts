@@ -13,6 +13,8 @@ import { AnswersService } from '../src/answers/answers.service';
 import type { QuestionSnapshot } from '../src/broadcasts/broadcast.types';
 import { Broadcast } from '../src/broadcasts/schemas/broadcast.schema';
 import { Delivery } from '../src/broadcasts/schemas/delivery.schema';
+import { RESULTS_CSV_HEADER } from '../src/results/results-csv';
+import { parseCsv } from './utils/csv';
 import { createTestApp, TEST_API_KEY, type TestApp } from './utils/test-app';
 import { questionOf, seedAnswered, type GivenAnswer, type SeedOptions } from './utils/seed-results';
 import { waitUntil } from './utils/wait';
@@ -46,10 +48,18 @@ describe('Results per question type (e2e)', () => {
 
   const results = async (id: string) =>
     (await request(t.url).get(`/api/broadcasts/${id}/results`).set(auth).expect(200)).body;
-  const csv = async (id: string): Promise<string[]> =>
-    (await request(t.url).get(`/api/broadcasts/${id}/results.csv`).set(auth).expect(200)).text
+  /** The CSV's lines as written (quoting and neutralising visible), after its byte-order mark. */
+  const csv = async (id: string): Promise<string[]> => {
+    const { text } = await request(t.url)
+      .get(`/api/broadcasts/${id}/results.csv`)
+      .set(auth)
+      .expect(200);
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    return text
+      .slice(1)
       .split('\r\n')
       .filter((line) => line !== '');
+  };
 
   it('single keeps the original fields; CSV keeps the original columns first', async () => {
     const { id } = await seed(snapshot({ options: ['Berlin', 'Paris'], correct_answer: 1 }), [
@@ -168,6 +178,21 @@ describe('Results per question type (e2e)', () => {
     expect(buckets.reduce((n, b) => n + b.count, 0)).toBe(5);
     expect(r).toMatchObject({ correct_count: 3, correct_percent: 60 });
     expect((await csv(id))[2]).toMatch(/,numeric,9\.5 km,9\.5,1$/);
+
+    // The `;` variant for spreadsheets that expect it: read back, the same columns, decimal commas.
+    const semi = await request(t.url)
+      .get(`/api/broadcasts/${id}/results.csv?delimiter=semicolon`)
+      .set(auth)
+      .expect(200);
+    expect(semi.text.startsWith('\uFEFF')).toBe(true);
+    const [header, ...rows] = parseCsv(semi.text, ';');
+    expect(header).toEqual(RESULTS_CSV_HEADER);
+    const value = header.indexOf('value');
+    expect(rows.map((row) => row[value]).sort()).toEqual(['10', '11', '30', '8', '9,5']);
+    await request(t.url)
+      .get(`/api/broadcasts/${id}/results.csv?delimiter=tab`)
+      .set(auth)
+      .expect(400);
   });
 
   it('text: answers grouped and word counts without the stop words of each answer’s language', async () => {

@@ -29,6 +29,9 @@ export const AUDIT_ACTIONS = {
   'question.replaced': { target: 'question', targetId: ['param.id'] },
   'question.changed': { target: 'question', targetId: ['param.id'] },
   'question.deleted': { target: 'question', targetId: ['param.id'] },
+  // The bank in and out (bank/question-bank.controller.ts): the import's counts, no ids.
+  'questions.exported': { target: 'question' },
+  'questions.imported': { target: 'question', details: 'response' },
   // Sends (broadcasts.controller.ts): the target is the broadcast the send created.
   'question.sent': {
     target: 'broadcast',

@@ -44,20 +44,7 @@ export class QuestionsService {
   /** Newest first; page numbers for simple UIs, or a keyset cursor that stays stable under inserts. */
   async list(actor: Actor, query: ListQuestionsQueryDto): Promise<QuestionPage> {
     const limit = query.limit ?? 20;
-    const filter: FilterQuery<Question> = { ...visibleTo(actor) };
-    if (query.category !== undefined) filter.category = query.category;
-    if (query.difficulty !== undefined) filter.difficulty = query.difficulty;
-    // `tag` is validated as a plain string, so it can never smuggle in a query operator.
-    if (query.tag !== undefined) filter.tags = query.tag;
-    if (query.type !== undefined) {
-      // Questions stored before types have no `type`: they are single (withTypeDefaults).
-      filter.type = query.type === DEFAULT_QUESTION_TYPE ? { $in: [query.type, null] } : query.type;
-    }
-    if (query.q !== undefined && query.q.trim() !== '') {
-      // Taken literally: every regex character is escaped, so a search cannot be a pattern.
-      const text = new RegExp(query.q.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
-      filter.$or = [{ title: text }, { question_text: text }];
-    }
+    const filter = listFilter(actor, query);
 
     const pageFilter: FilterQuery<Question> = { ...filter };
     let skip = 0;
@@ -94,6 +81,52 @@ export class QuestionsService {
       page,
       next_cursor: hasMore && last ? encodeCursor(last) : null,
     };
+  }
+
+  /** Every question the actor may see that matches the list's filters, oldest first (an export). */
+  async findAllForExport(actor: Actor, query: QuestionFilters): Promise<QuestionDocument[]> {
+    return this.questions.find(listFilter(actor, query)).sort({ created_at: 1, _id: 1 }).exec();
+  }
+
+  /**
+   * The questions of `ownerId`'s bank (what an import by that owner adds to) whose title is one
+   * of `titles`: the import compares title and question text with them to refuse duplicates.
+   */
+  async findInBankByTitles(
+    ownerId: string | null,
+    titles: readonly string[],
+  ): Promise<Pick<Question, 'title' | 'question_text'>[]> {
+    if (titles.length === 0) return [];
+    return this.questions
+      .find({ owner_id: { $eq: ownerId }, title: { $in: [...titles] } })
+      .select({ title: 1, question_text: 1 })
+      .lean()
+      .exec();
+  }
+
+  /**
+   * Stores checked bodies as the actor's questions, all or none in effect: without a transaction
+   * (the test server has none, docs/architecture.md §12) the ids are chosen here, the insert is
+   * ordered (it stops at the first failure), and on a failure every document of this call that
+   * did get in is deleted again before the error goes on. Returns the ids in the bodies' order.
+   */
+  async insertAll(
+    actor: Actor,
+    dtos: readonly (CreateQuestionDto & { type: QuestionType })[],
+  ): Promise<Types.ObjectId[]> {
+    const ids = dtos.map(() => new Types.ObjectId());
+    const docs = dtos.map((dto, i) => ({
+      _id: ids[i],
+      ...toStoredQuestion(dto),
+      owner_id: actor.instructorId,
+    }));
+    try {
+      await this.questions.insertMany(docs, { ordered: true });
+    } catch (error) {
+      await this.questions.deleteMany({ _id: { $in: ids } }).exec();
+      throw error;
+    }
+    return ids;
   }
 
   /**
@@ -136,6 +169,31 @@ export class QuestionsService {
 function visibleTo(actor: Actor): FilterQuery<Question> {
   // `$ne: null`: a non-admin without an instructor record (none exists today) owns nothing.
   return actor.role === 'admin' ? {} : { owner_id: { $eq: actor.instructorId, $ne: null } };
+}
+
+/** The list's filters, without its paging: what an export narrows the bank with too. */
+export type QuestionFilters = Pick<
+  ListQuestionsQueryDto,
+  'category' | 'difficulty' | 'tag' | 'type' | 'q'
+>;
+
+/** The one reading of the list's filters, on top of the ownership rule (visibleTo). */
+function listFilter(actor: Actor, query: QuestionFilters): FilterQuery<Question> {
+  const filter: FilterQuery<Question> = { ...visibleTo(actor) };
+  if (query.category !== undefined) filter.category = query.category;
+  if (query.difficulty !== undefined) filter.difficulty = query.difficulty;
+  // `tag` is validated as a plain string, so it can never smuggle in a query operator.
+  if (query.tag !== undefined) filter.tags = query.tag;
+  if (query.type !== undefined) {
+    // Questions stored before types have no `type`: they are single (withTypeDefaults).
+    filter.type = query.type === DEFAULT_QUESTION_TYPE ? { $in: [query.type, null] } : query.type;
+  }
+  if (query.q !== undefined && query.q.trim() !== '') {
+    // Taken literally: every regex character is escaped, so a search cannot be a pattern.
+    const text = new RegExp(query.q.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+    filter.$or = [{ title: text }, { question_text: text }];
+  }
+  return filter;
 }
 
 function questionNotFound(id: Types.ObjectId): NotFoundException {

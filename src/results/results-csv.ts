@@ -1,5 +1,6 @@
 import type { QuestionSnapshot } from '../broadcasts/broadcast.types';
 import { answerText } from './answer-text';
+import type { CsvFormat } from '../common/csv/csv-format';
 import { toCsv, type CsvCell } from '../common/csv/csv-write';
 import type { ResultsResponseDto } from './dto/results.response';
 import { compareText } from './word-cloud/word-frequencies';
@@ -74,8 +75,9 @@ export function resultsCsv(
   results: ResultsResponseDto,
   question: QuestionSnapshot,
   answers: TallyAnswer[],
+  format: CsvFormat,
 ): string {
-  if (results.anonymous) return anonymousCsv(results, question, answers);
+  if (results.anonymous) return anonymousCsv(results, question, answers, format);
   const rows = [
     ...results.responses.map((r) => [
       r.name,
@@ -117,8 +119,7 @@ export function resultsCsv(
       null,
     ]),
   ];
-  // Until the results route takes ?delimiter= (issue 18), the file it always wrote.
-  return toCsv(RESULTS_CSV_HEADER, rows, { delimiter: ',', bom: false });
+  return toCsv(RESULTS_CSV_HEADER, rows, format);
 }
 
 /**
@@ -132,6 +133,7 @@ function anonymousCsv(
   results: ResultsResponseDto,
   question: QuestionSnapshot,
   answers: TallyAnswer[],
+  format: CsvFormat,
 ): string {
   const groups = new Map<string, { answer: TallyAnswer; count: number }>();
   for (const answer of answers) {
@@ -168,7 +170,7 @@ function anonymousCsv(
     n.in_meeting ? 'yes' : 'no',
     n.reason,
   ]);
-  return toCsv(ANONYMOUS_CSV_HEADER, [...answerRows, ...missing], { delimiter: ',', bom: false });
+  return toCsv(ANONYMOUS_CSV_HEADER, [...answerRows, ...missing], format);
 }
 
 /** A key that sorts answers by value: numbers in numeric order, lists element by element. */

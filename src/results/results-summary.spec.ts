@@ -13,6 +13,9 @@ import {
 } from './results-summary';
 import { resultsCsv } from './results-csv';
 
+/** The rows as written, without the byte-order mark downloads start with (csv-write.spec.ts). */
+const PLAIN = { delimiter: ',', bom: false } as const;
+
 const question: QuestionSnapshot = questionSnapshot({
   title: 'Capital',
   question_text: 'Capital of France?',
@@ -207,7 +210,7 @@ describe('resultsCsv', () => {
       graceSeconds: 0,
       now: t0,
     });
-    const lines = resultsCsv(r, question, [answer('a', 1, 9)]).split('\r\n');
+    const lines = resultsCsv(r, question, [answer('a', 1, 9)], PLAIN).split('\r\n');
     // The original columns unchanged, the per-type ones after them.
     expect(lines[0]).toBe(
       'name,email,person_key,answered,choice,choice_text,correct,score,latency_ms,answered_at,in_meeting,status,identity,type,answer,value,credit',
@@ -242,7 +245,7 @@ describe('resultsCsv', () => {
     });
     expect(r).toMatchObject({ answered: 1, answered_verified: 0, answered_self_reported: 1 });
     expect(r.responses[0].identity).toBe('self_reported');
-    expect(resultsCsv(r, question, [claimed]).split('\r\n')[1]).toMatch(
+    expect(resultsCsv(r, question, [claimed], PLAIN).split('\r\n')[1]).toMatch(
       /^Mallory,a@x\.example,self:a@x\.example,.*,self_reported,single,Paris,1,1$/,
     );
   });
@@ -374,7 +377,7 @@ describe('anonymous questions', () => {
   });
 
   it('CSV: one row per distinct value with its count, sorted by value, no time or key; then non-responders', () => {
-    const csv = resultsCsv(summarize(input), numeric, [...answers, anon(7, 3)]);
+    const csv = resultsCsv(summarize(input), numeric, [...answers, anon(7, 3)], PLAIN);
     expect(csv.split('\r\n')).toEqual([
       'answered,answer,value,count,correct,credit,name,email,person_key,in_meeting,status',
       'yes,5 km,5,1,yes,1,,,,,answered',
@@ -400,7 +403,7 @@ describe('anonymous questions', () => {
       credit: null,
     });
     const rows = (list: AnswerView[]) =>
-      resultsCsv(summarize({ ...input, question: text, answers: list }), text, list)
+      resultsCsv(summarize({ ...input, question: text, answers: list }), text, list, PLAIN)
         .split('\r\n')
         .filter((l) => l.startsWith('yes'));
     const one = rows([said('zebra', 1), said('Apple', 2), said('mango', 3)]);

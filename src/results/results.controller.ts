@@ -1,4 +1,14 @@
-import { Controller, Get, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
@@ -14,6 +24,8 @@ import { Types } from 'mongoose';
 import { MeetingIdParamDto } from '../broadcasts/dto/send.dto';
 import { Audited } from '../audit/audited.decorator';
 import { CurrentActor, RequireRole, type Actor } from '../common/auth/actor';
+import { CsvFormatQueryDto, csvFormatOf } from '../common/csv/csv-format';
+import { csvDownloadHeaders } from '../common/csv/csv-reply';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
@@ -71,7 +83,7 @@ export class ResultsController {
   @ApiOperation({
     summary: 'Results as CSV (RFC 4180, spreadsheet-safe)',
     description:
-      'One row per answer, then one per non-responder; the original columns first, then `type`, `answer` (in words), `value` (machine-readable: option index, indices joined by ";", the number, the text, or the ranked indices joined by ";") and `credit`. An anonymous question has its own columns (answered, answer, value, count, correct, credit, name, email, person_key, in_meeting, status): one row per distinct answer with its count, sorted by the answer, never a time or a person; then one row per non-responder. CRLF line ends; cells starting with =, +, -, @, tab or CR are prefixed with an apostrophe so no spreadsheet runs them as formulas.',
+      'One row per answer, then one per non-responder; the original columns first, then `type`, `answer` (in words), `value` (machine-readable: option index, indices joined by ";", the number, the text, or the ranked indices joined by ";") and `credit`. An anonymous question has its own columns (answered, answer, value, count, correct, credit, name, email, person_key, in_meeting, status): one row per distinct answer with its count, sorted by the answer, never a time or a person; then one row per non-responder. UTF-8 with a byte-order mark (spreadsheet apps then read accents right), CRLF line ends; `?delimiter=semicolon` for spreadsheets that expect ";" (numbers then have a decimal comma); cells starting with =, +, -, @, tab or CR are prefixed with an apostrophe so no spreadsheet runs them as formulas.',
   })
   @ApiObjectIdParam('id', 'Broadcast id')
   // Content types per response, no @ApiProduces: that would relabel the JSON errors as CSV.
@@ -85,13 +97,11 @@ export class ResultsController {
   async csv(
     @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+    @Query() query: CsvFormatQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const csv = await this.results.csv(actor, id);
-    void reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="results-${id.toHexString()}.csv"`)
-      .header('cache-control', 'no-store');
+    const csv = await this.results.csv(actor, id, csvFormatOf(query));
+    csvDownloadHeaders(reply, `results-${id.toHexString()}.csv`);
     return csv;
   }
 

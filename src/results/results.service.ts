@@ -13,6 +13,7 @@ import type {
   ResultsResponseDto,
   ResultsStateDto,
 } from './dto/results.response';
+import type { CsvFormat } from '../common/csv/csv-format';
 import { resultsCsv } from './results-csv';
 import {
   answeredRecipients,
@@ -58,10 +59,15 @@ export class ResultsService {
   }
 
   /** GET .../results.csv: the results, and for an anonymous question the answers grouped. */
-  async csv(actor: Actor, id: Types.ObjectId, now = new Date()): Promise<string> {
+  async csv(
+    actor: Actor,
+    id: Types.ObjectId,
+    format: CsvFormat,
+    now = new Date(),
+  ): Promise<string> {
     const broadcast = await this.questionBroadcast(actor, id);
     const { results, answers } = await this.summarize(broadcast, now);
-    return resultsCsv(results, broadcast.question, answers);
+    return resultsCsv(results, broadcast.question, answers, format);
   }
 
   private async summarize(

@@ -1,4 +1,4 @@
-import { parseCsv } from './csv-parse';
+import { fromCsvCell, parseCsv } from './csv-parse';
 import { toCsv } from './csv-write';
 
 describe('parseCsv', () => {
@@ -77,5 +77,21 @@ describe('parseCsv', () => {
         ...rows,
       ]);
     }
+  });
+});
+
+describe('fromCsvCell', () => {
+  it.each(['=1+1', '-5 degrees', '@home', "'=already quoted", "''+x"])(
+    'reads back exactly what csvCell wrote for %j',
+    (text) => {
+      const written = toCsv(['a'], [[text]], { delimiter: ',', bom: false });
+      const parsed = parseCsv(written);
+      expect(parsed.ok && fromCsvCell(parsed.records[1].fields[0])).toBe(text);
+    },
+  );
+
+  it("keeps an author's apostrophe before anything but a formula character", () => {
+    expect(fromCsvCell("'tis")).toBe("'tis");
+    expect(fromCsvCell('plain')).toBe('plain');
   });
 });

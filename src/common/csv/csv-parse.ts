@@ -1,3 +1,5 @@
+import { FORMULA_START } from './csv-write';
+
 /**
  * The one CSV reader for uploads (a roster, a question bank): RFC 4180 as spreadsheet apps write
  * it. CRLF or LF line ends, quoted fields with doubled quotes and line breaks inside, a leading
@@ -82,4 +84,13 @@ export function parseCsv(text: string, delimiter: ',' | ';' = ','): CsvParseResu
   if (quoted) return { ok: false, line: recordLine, reason: 'a quoted field is never closed' };
   if (field !== '' || fields.length > 0 || fieldStarted) endRecord();
   return { ok: true, records };
+}
+
+/**
+ * A text cell as its author wrote it: the apostrophe csvCell (csv-write.ts) puts before a cell a
+ * spreadsheet would run as a formula is taken off again, so what we export imports back exactly.
+ * An apostrophe before anything else is the author's own and stays.
+ */
+export function fromCsvCell(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell) ? cell.slice(1) : cell;
 }

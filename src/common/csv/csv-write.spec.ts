@@ -63,3 +63,10 @@ describe('toCsv formats', () => {
     expect(toCsv(['a'], [['x,y']], { delimiter: ';', bom: false })).toBe('a\r\nx,y\r\n');
   });
 });
+
+describe('csvCell and an apostrophe already in front of a formula', () => {
+  it("adds one more, so the author's own apostrophe survives a read back", () => {
+    expect(csvCell("'=x")).toBe("''=x");
+    expect(csvCell("'tis")).toBe("'tis");
+  });
+});

@@ -10,7 +10,12 @@ import { DEFAULT_CSV_FORMAT } from './csv-format';
  */
 export type CsvCell = string | number | boolean | null | undefined;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * A cell a spreadsheet would run as a formula: it starts with =, +, -, @, tab or CR, or with
+ * apostrophes and then one of those (so a text that already starts with an apostrophe before a
+ * formula character gets one more, and fromCsvCell in csv-parse.ts gives the text back exactly).
+ */
+export const FORMULA_START = /^'*[=+\-@\t\r]/;
 const UTF8_BOM = '\uFEFF';
 
 export function csvCell(value: CsvCell, delimiter: CsvFormat['delimiter'] = ','): string {
