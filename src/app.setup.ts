@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './common/auth/api-instructor-auth.decorator';
 import { documentCommonErrors } from './common/errors/document-common-errors';
-import { ErrorBodyDto, FieldErrorDto, FileProblemDto } from './common/errors/error-body';
+import {
+  ErrorBodyDto,
+  FieldErrorDto,
+  FileProblemDto,
+  LineErrorDto,
+} from './common/errors/error-body';
+import { applyRequestContent } from './common/http/api-request-content.decorator';
 import {
   applyRouteBodyLimits,
   BODY_LIMIT_BYTES,
@@ -62,11 +68,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       BEARER_SCHEME,
     )
     .build();
-  return documentCommonErrors(
-    SwaggerModule.createDocument(app, config, {
-      extraModels: [ErrorBodyDto, FieldErrorDto, FileProblemDto],
-    }),
-  );
+  const document = SwaggerModule.createDocument(app, config, {
+    extraModels: [ErrorBodyDto, FieldErrorDto, FileProblemDto, LineErrorDto],
+  });
+  return documentCommonErrors(applyRequestContent(document));
 }
 
 /** Everything main.ts and the e2e tests must set up identically on the Nest application. */

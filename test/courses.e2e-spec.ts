@@ -1,0 +1,238 @@
+import request from 'supertest';
+import { createInstructor, type CreatedInstructor } from './utils/instructors';
+import { TEST_API_KEY } from './utils/test-app';
+import { startZoomWorld, type ZoomWorld } from './utils/zoom-world';
+
+/**
+ * Courses (issue 18) over HTTP against the real app, database and Zoom simulator: CRUD owned
+ * like questions, the meeting check when a course names meetings and when its records are read,
+ * paging, and the roster in CSV and JSON, all or nothing.
+ */
+describe('Courses (e2e)', () => {
+  let world: ZoomWorld;
+  let url: string;
+  let owner: CreatedInstructor;
+  let other: CreatedInstructor;
+  let adminRecord: CreatedInstructor;
+  let assistant: CreatedInstructor;
+  /** Hosted by the owner (Zoom says so). */
+  let ownMeeting: string;
+  let ownSecondMeeting: string;
+  /** Hosted by the other instructor. */
+  let othersMeeting: string;
+
+  const as = (who: CreatedInstructor | string) => ({
+    'X-API-Key': typeof who === 'string' ? who : who.key,
+  });
+  const api = () => request(url);
+  const createCourse = async (
+    who: CreatedInstructor,
+    body: Record<string, unknown> = { title: 'Physics 101', meeting_ids: [ownMeeting] },
+  ): Promise<string> =>
+    (await api().post('/api/courses').set(as(who)).send(body).expect(201)).body.id as string;
+
+  beforeAll(async () => {
+    world = await startZoomWorld({ app: { name: 'courses' } });
+    url = world.app.url;
+    // One at a time: the test server can fail concurrent inserts under a unique index.
+    owner = await createInstructor(world.app, { role: 'instructor' });
+    other = await createInstructor(world.app, { role: 'instructor' });
+    adminRecord = await createInstructor(world.app, { role: 'admin' });
+    assistant = await createInstructor(world.app, { role: 'assistant' });
+    ownMeeting = String(world.sim.createMeeting({ topic: 'Physics', hostEmail: owner.email }).id);
+    ownSecondMeeting = String(
+      world.sim.createMeeting({ topic: 'Physics lab', hostEmail: owner.email }).id,
+    );
+    othersMeeting = String(world.sim.createMeeting({ topic: 'Chem', hostEmail: other.email }).id);
+  }, 120_000);
+  afterAll(async () => world?.close());
+
+  describe('CRUD and ownership', () => {
+    it('creates a course (meetings deduplicated, numbers accepted as JSON numbers) and reads it back', async () => {
+      const res = await api()
+        .post('/api/courses')
+        .set(as(owner))
+        .send({ title: 'Physics 101', meeting_ids: [ownMeeting, Number(ownMeeting)] })
+        .expect(201);
+      expect(res.body).toEqual({
+        id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        title: 'Physics 101',
+        meeting_ids: [ownMeeting],
+        owner_id: owner.id,
+        roster_size: 0,
+        roster_updated_at: null,
+        created_at: expect.any(String),
+        updated_at: expect.any(String),
+      });
+      const read = await api().get(`/api/courses/${res.body.id}`).set(as(owner)).expect(200);
+      expect(read.body).toEqual(res.body);
+    });
+
+    it("answers another instructor's course 404 on every route; an admin sees and changes it", async () => {
+      const id = await createCourse(owner);
+      for (const [method, path] of [
+        ['get', `/api/courses/${id}`],
+        ['patch', `/api/courses/${id}`],
+        ['delete', `/api/courses/${id}`],
+        ['get', `/api/courses/${id}/roster`],
+        ['get', `/api/courses/${id}/roster.csv`],
+        ['put', `/api/courses/${id}/roster`],
+        ['get', `/api/courses/${id}/gradebook`],
+        ['get', `/api/courses/${id}/gradebook.csv`],
+        ['get', `/api/courses/${id}/attendance`],
+        ['get', `/api/courses/${id}/attendance.csv`],
+      ] as const) {
+        const res = await api()
+          [method](path)
+          .set(as(other))
+          .send(
+            method === 'put' ? { students: [] } : method === 'patch' ? { title: 'x' } : undefined,
+          );
+        expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
+      }
+      const listed = await api().get('/api/courses').set(as(other)).expect(200);
+      expect(listed.body.items.map((c: { id: string }) => c.id)).not.toContain(id);
+
+      await api().get(`/api/courses/${id}`).set(as(adminRecord)).expect(200);
+      await api().get(`/api/courses/${id}`).set(as(TEST_API_KEY)).expect(200);
+      await api()
+        .patch(`/api/courses/${id}`)
+        .set(as(adminRecord))
+        .send({ title: 'Renamed by an admin' })
+        .expect(200);
+      const read = await api().get(`/api/courses/${id}`).set(as(owner)).expect(200);
+      expect(read.body.title).toBe('Renamed by an admin');
+    });
+
+    it('refuses an assistant on every course route (403)', async () => {
+      await api().get('/api/courses').set(as(assistant)).expect(403);
+      await api()
+        .post('/api/courses')
+        .set(as(assistant))
+        .send({ title: 'x', meeting_ids: [] })
+        .expect(403);
+    });
+
+    it('patches the title and the meetings, and deletes', async () => {
+      const id = await createCourse(owner);
+      const patched = await api()
+        .patch(`/api/courses/${id}`)
+        .set(as(owner))
+        .send({
+          title: 'Physics 102',
+          meeting_ids: [ownSecondMeeting, ownMeeting, ownSecondMeeting],
+        })
+        .expect(200);
+      expect(patched.body).toMatchObject({
+        title: 'Physics 102',
+        meeting_ids: [ownSecondMeeting, ownMeeting],
+      });
+      // No body changes nothing.
+      const same = await api().patch(`/api/courses/${id}`).set(as(owner)).send({}).expect(200);
+      expect(same.body.title).toBe('Physics 102');
+      await api().delete(`/api/courses/${id}`).set(as(owner)).expect(204);
+      await api().get(`/api/courses/${id}`).set(as(owner)).expect(404);
+      await api().delete(`/api/courses/${id}`).set(as(owner)).expect(404);
+    });
+
+    it('answers bad input 400 naming the field', async () => {
+      const bad = async (body: unknown, field: string) => {
+        const res = await api()
+          .post('/api/courses')
+          .set(as(owner))
+          .send(body as object);
+        expect(res.status).toBe(400);
+        expect(res.body.details).toEqual(
+          expect.arrayContaining([expect.objectContaining({ field })]),
+        );
+      };
+      await bad({ meeting_ids: [] }, 'title');
+      await bad({ title: '   ', meeting_ids: [] }, 'title');
+      await bad({ title: 'x'.repeat(201) }, 'title');
+      await bad({ title: 'T', meeting_ids: ['abc'] }, 'meeting_ids');
+      await bad({ title: 'T', meeting_ids: '123456789' }, 'meeting_ids');
+      await bad({ title: 'T', meeting_ids: null }, 'meeting_ids');
+      await bad(
+        { title: 'T', meeting_ids: Array.from({ length: 101 }, (_, i) => String(100000000 + i)) },
+        'meeting_ids',
+      );
+      await bad({ title: 'T', owner_id: owner.id }, 'owner_id');
+      await api().get('/api/courses/not-an-id').set(as(owner)).expect(400);
+      await api().get('/api/courses?limit=0').set(as(owner)).expect(400);
+      await api().get('/api/courses?cursor=bm90LWEtY3Vyc29y').set(as(owner)).expect(400);
+    });
+  });
+
+  describe('meeting access', () => {
+    it('refuses a course naming a meeting the caller cannot read (403 naming it), at create and patch', async () => {
+      const created = await api()
+        .post('/api/courses')
+        .set(as(owner))
+        .send({ title: 'Sneaky', meeting_ids: [ownMeeting, othersMeeting] })
+        .expect(403);
+      expect(created.body.message).toContain(othersMeeting);
+      const id = await createCourse(owner);
+      const patched = await api()
+        .patch(`/api/courses/${id}`)
+        .set(as(owner))
+        .send({ meeting_ids: [ownMeeting, othersMeeting] })
+        .expect(403);
+      expect(patched.body.message).toContain(othersMeeting);
+      const read = await api().get(`/api/courses/${id}`).set(as(owner)).expect(200);
+      expect(read.body.meeting_ids).toEqual([ownMeeting]);
+      // An admin may name any meeting.
+      await api()
+        .post('/api/courses')
+        .set(as(adminRecord))
+        .send({ title: 'Admin', meeting_ids: [othersMeeting] })
+        .expect(201);
+    });
+
+    it('checks the meetings again when the records are read: a withdrawn grant is 403', async () => {
+      // The other instructor grants the owner their meeting, the owner names it, then the grant goes.
+      await api()
+        .put(`/api/meetings/${othersMeeting}/instructors/${owner.id}`)
+        .set(as(other))
+        .send({ role: 'instructor' })
+        .expect(200);
+      const id = await createCourse(owner, { title: 'Shared', meeting_ids: [othersMeeting] });
+      // While granted the records route gets past the check (the computation is another module's).
+      const before = await api().get(`/api/courses/${id}/gradebook`).set(as(owner));
+      expect([200, 501]).toContain(before.status);
+      await api()
+        .delete(`/api/meetings/${othersMeeting}/instructors/${owner.id}`)
+        .set(as(other))
+        .expect(204);
+      for (const path of ['gradebook', 'gradebook.csv', 'attendance', 'attendance.csv']) {
+        const res = await api().get(`/api/courses/${id}/${path}`).set(as(owner));
+        expect({ path, status: res.status }).toEqual({ path, status: 403 });
+        expect(res.body.message).toContain(othersMeeting);
+      }
+      // The course itself stays the owner's: its title can still change.
+      await api().patch(`/api/courses/${id}`).set(as(owner)).send({ title: 'Renamed' }).expect(200);
+    });
+  });
+
+  it('lists newest first, by page and by cursor, only the caller’s own', async () => {
+    const lister = await createInstructor(world.app, { role: 'instructor' });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push(await createCourse(lister, { title: `Course ${i}`, meeting_ids: [] }));
+    }
+    const newestFirst = [...ids].reverse();
+    const first = await api().get('/api/courses?limit=2').set(as(lister)).expect(200);
+    expect(first.body).toMatchObject({ total: 5, limit: 2, page: 1 });
+    expect(first.body.items.map((c: { id: string }) => c.id)).toEqual(newestFirst.slice(0, 2));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const path: string = `/api/courses?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await api().get(path).set(as(lister)).expect(200);
+      seen.push(...page.body.items.map((c: { id: string }) => c.id));
+      cursor = page.body.next_cursor;
+    } while (cursor !== null);
+    expect(seen).toEqual(newestFirst);
+    const third = await api().get('/api/courses?limit=2&page=3').set(as(lister)).expect(200);
+    expect(third.body.items.map((c: { id: string }) => c.id)).toEqual(newestFirst.slice(4));
+  });
+});
