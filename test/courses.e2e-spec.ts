@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { parseCsv } from './utils/csv';
 import { createInstructor, type CreatedInstructor } from './utils/instructors';
 import { TEST_API_KEY } from './utils/test-app';
 import { startZoomWorld, type ZoomWorld } from './utils/zoom-world';
@@ -234,5 +235,157 @@ describe('Courses (e2e)', () => {
     expect(seen).toEqual(newestFirst);
     const third = await api().get('/api/courses?limit=2&page=3').set(as(lister)).expect(200);
     expect(third.body.items.map((c: { id: string }) => c.id)).toEqual(newestFirst.slice(4));
+  });
+
+  describe('roster', () => {
+    const putCsv = (id: string, text: string, query = '') =>
+      api()
+        .put(`/api/courses/${id}/roster${query}`)
+        .set(as(owner))
+        .set('Content-Type', 'text/csv')
+        .send(text);
+    const rosterOf = async (id: string) =>
+      (await api().get(`/api/courses/${id}/roster`).set(as(owner)).expect(200)).body;
+
+    it('takes JSON, answers the roster, and counts students without an email', async () => {
+      const id = await createCourse(owner);
+      const res = await api()
+        .put(`/api/courses/${id}/roster`)
+        .set(as(owner))
+        .send({
+          students: [
+            { name: 'Ada Lovelace', email: 'Ada@Example.edu', student_id: 's1' },
+            { name: 'Alan Turing', student_id: 's2' },
+          ],
+        })
+        .expect(200);
+      expect(res.body).toEqual({
+        course_id: id,
+        students: [
+          { name: 'Ada Lovelace', email: 'ada@example.edu', student_id: 's1' },
+          { name: 'Alan Turing', email: null, student_id: 's2' },
+        ],
+        count: 2,
+        without_email: 1,
+        roster_updated_at: expect.any(String),
+      });
+      expect(await rosterOf(id)).toEqual(res.body);
+      const course = await api().get(`/api/courses/${id}`).set(as(owner)).expect(200);
+      expect(course.body).toMatchObject({ roster_size: 2, roster_updated_at: expect.any(String) });
+    });
+
+    it('takes CSV as spreadsheets write it: BOM, CRLF, quoted commas and quotes, columns in any order', async () => {
+      const id = await createCourse(owner);
+      const text =
+        '\uFEFFStudent_ID,Email,NAME\r\n' +
+        's1,ada@example.edu,"Lovelace, Ada"\r\n' +
+        's2,grace@example.edu,"Grace ""Amazing"" Hopper"\r\n' +
+        's3,,"Multi\r\nLine"\r\n';
+      const res = await putCsv(id, text).expect(200);
+      expect(res.body.students).toEqual([
+        { name: 'Lovelace, Ada', email: 'ada@example.edu', student_id: 's1' },
+        { name: 'Grace "Amazing" Hopper', email: 'grace@example.edu', student_id: 's2' },
+        { name: 'Multi\r\nLine', email: null, student_id: 's3' },
+      ]);
+      // LF line ends and no BOM too; the upload replaces the whole roster.
+      await putCsv(id, 'name,email\nAlan Turing,alan@example.edu\n').expect(200);
+      expect((await rosterOf(id)).students).toEqual([
+        { name: 'Alan Turing', email: 'alan@example.edu', student_id: null },
+      ]);
+      // A ";"-separated file, as spreadsheets in decimal-comma locales save it.
+      await putCsv(
+        id,
+        'name;email\r\n"Turing; Alan";alan@example.edu\r\n',
+        '?delimiter=semicolon',
+      ).expect(200);
+      expect((await rosterOf(id)).students[0].name).toBe('Turing; Alan');
+    });
+
+    it('downloads the roster as CSV (BOM, CRLF, formulas neutralised, ";" on request) that uploads again as it was', async () => {
+      const id = await createCourse(owner);
+      const students = [
+        { name: 'Lovelace, Ada', email: 'ada@example.edu', student_id: 's1' },
+        { name: '=HYPERLINK("http://evil.example")', email: null, student_id: 's2' },
+      ];
+      await api().put(`/api/courses/${id}/roster`).set(as(owner)).send({ students }).expect(200);
+      const res = await api().get(`/api/courses/${id}/roster.csv`).set(as(owner)).expect(200);
+      expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(res.headers['content-disposition']).toBe(`attachment; filename="roster-${id}.csv"`);
+      expect(res.text.startsWith('\uFEFFname,email,student_id\r\n')).toBe(true);
+      expect(parseCsv(res.text)).toEqual([
+        ['name', 'email', 'student_id'],
+        ['Lovelace, Ada', 'ada@example.edu', 's1'],
+        [`'=HYPERLINK("http://evil.example")`, '', 's2'],
+      ]);
+      const semicolon = await api()
+        .get(`/api/courses/${id}/roster.csv?delimiter=semicolon`)
+        .set(as(owner))
+        .expect(200);
+      expect(parseCsv(semicolon.text, ';')[1]).toEqual(['Lovelace, Ada', 'ada@example.edu', 's1']);
+      // The download is the upload format: it goes back in unchanged (the apostrophe stays text).
+      const again = await putCsv(id, res.text).expect(200);
+      expect(again.body.students[0]).toEqual(students[0]);
+    });
+
+    it('refuses a file with bad lines whole: one error per bad line, the previous roster kept', async () => {
+      const id = await createCourse(owner);
+      await putCsv(id, 'name,email\r\nAda,ada@example.edu\r\n').expect(200);
+      const before = await rosterOf(id);
+      const bad = [
+        'name,email,student_id', // 1
+        'Bob,bob@example.edu,s1', // 2: fine
+        ',carl@example.edu,s2', // 3: no name
+        'Dora,not-an-email,s3', // 4
+        'Eve,BOB@example.edu,s4', // 5: the email of line 2
+        'Fay,fay@example.edu,s1', // 6: the student id of line 2
+      ].join('\r\n');
+      const res = await putCsv(id, bad).expect(400);
+      expect(res.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: expect.stringContaining('Roster not stored: 4 lines have errors'),
+        details: [
+          { line: 3, field: 'name', reason: 'required' },
+          { line: 4, field: 'email', reason: 'not a valid email address' },
+          { line: 5, field: 'email', reason: 'also on line 2' },
+          { line: 6, field: 'student_id', reason: 'also on line 2' },
+        ],
+      });
+      expect(await rosterOf(id)).toEqual(before);
+      // JSON alike: entries numbered from 1.
+      const json = await api()
+        .put(`/api/courses/${id}/roster`)
+        .set(as(owner))
+        .send({ students: [{ name: 'Gus', email: 'gus@example.edu' }, { email: 'x@example.edu' }] })
+        .expect(400);
+      expect(json.body.details).toEqual([{ line: 2, field: 'name', reason: 'required' }]);
+      expect(await rosterOf(id)).toEqual(before);
+    });
+
+    it('refuses over-limit rosters (413), other media types (415) and bodies that are not a roster (400)', async () => {
+      const id = await createCourse(owner);
+      await putCsv(id, 'name,email\r\nAda,ada@example.edu\r\n').expect(200);
+      const before = await rosterOf(id);
+      const lines = Array.from({ length: 5001 }, (_, i) => `S${i},s${i}@example.edu`);
+      const tooMany = await putCsv(id, ['name,email', ...lines].join('\r\n')).expect(413);
+      expect(tooMany.body.message).toBe('A roster holds at most 5000 students; this one has 5001');
+      await putCsv(id, `name,email\r\n${'x'.repeat(2 * 1024 * 1024)},a@example.edu\r\n`).expect(
+        413,
+      );
+      await api()
+        .put(`/api/courses/${id}/roster`)
+        .set(as(owner))
+        .set('Content-Type', 'text/plain')
+        .send('name,email\nAda,ada@example.edu\n')
+        .expect(415);
+      const notRoster = await api()
+        .put(`/api/courses/${id}/roster`)
+        .set(as(owner))
+        .send([{ name: 'Ada', email: 'ada@example.edu' }])
+        .expect(400);
+      expect(notRoster.body.message).toContain('{"students"');
+      await putCsv(id, 'name,email', '?delimiter=tab').expect(400);
+      expect(await rosterOf(id)).toEqual(before);
+    });
   });
 });

@@ -62,7 +62,11 @@ export function readRosterUpload(upload: RosterUpload): RosterResult {
  */
 export function rosterFromCsv(text: string, delimiter: CsvFormat['delimiter']): RosterResult {
   const parsed = parseCsv(text, delimiter);
-  if (!parsed.ok) return failed({ line: parsed.line, field: 'file', reason: parsed.reason });
+  if (!parsed.ok) {
+    const firstLine = text.split(/\r?\n|\r/, 1)[0];
+    const reason = parsed.reason + delimiterHint(firstLine, delimiter);
+    return failed({ line: parsed.line, field: 'file', reason });
+  }
   const [header, ...records] = parsed.records;
   if (!header) {
     return failed({ line: 1, field: 'header', reason: `the file is empty: ${HEADER_RULE}` });
@@ -222,14 +226,10 @@ function readHeader(
   for (const cell of cells) {
     const name = cell.trim().toLowerCase();
     if (!isRosterField(name)) {
-      const other = delimiter === ',' ? ';' : ',';
-      const hint = cell.includes(other)
-        ? ` (is the file separated by "${other}"? then add ?delimiter=${other === ';' ? 'semicolon' : 'comma'})`
-        : '';
       errors.push({
         line: 1,
         field: 'header',
-        reason: `unknown column "${cell.slice(0, 40)}"; ${HEADER_RULE}${hint}`,
+        reason: `unknown column "${cell.slice(0, 40)}"; ${HEADER_RULE}${delimiterHint(cell, delimiter)}`,
       });
       fields.push(null);
     } else if (seen.has(name)) {
@@ -247,6 +247,13 @@ function readHeader(
     errors.push({ line: 1, field: 'header', reason: `missing columns: ${HEADER_RULE}` });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, fields };
+}
+
+/** When `text` (the header) holds the other delimiter and not this one: the likely fix. */
+function delimiterHint(text: string, delimiter: CsvFormat['delimiter']): string {
+  const other = delimiter === ',' ? ';' : ',';
+  if (!text.includes(other) || text.includes(delimiter)) return '';
+  return ` (is the file separated by "${other}"? then add ?delimiter=${other === ';' ? 'semicolon' : 'comma'})`;
 }
 
 function failed(error: LineErrorDto): RosterResult {
