@@ -387,5 +387,27 @@ describe('Courses (e2e)', () => {
       await putCsv(id, 'name,email', '?delimiter=tab').expect(400);
       expect(await rosterOf(id)).toEqual(before);
     });
+
+    it('takes an erased person off every roster (DELETE /api/people/{email}), and no one else', async () => {
+      const first = await createCourse(owner);
+      const second = await createCourse(owner);
+      const students = [
+        { name: 'Erin Erased', email: 'erin.erased@example.edu', student_id: 'e1' },
+        { name: 'Kim Kept', email: 'kim@example.edu', student_id: 'k1' },
+      ];
+      for (const id of [first, second]) {
+        await api().put(`/api/courses/${id}/roster`).set(as(owner)).send({ students }).expect(200);
+      }
+      const erased = await api()
+        .delete(`/api/people/${encodeURIComponent('Erin.Erased@Example.EDU')}`)
+        .set(as(TEST_API_KEY))
+        .expect(200);
+      expect(erased.body.removed.roster_entries).toBe(2);
+      for (const id of [first, second]) {
+        expect((await rosterOf(id)).students).toEqual([students[1]]);
+        const course = await api().get(`/api/courses/${id}`).set(as(owner)).expect(200);
+        expect(course.body.roster_size).toBe(1);
+      }
+    });
   });
 });

@@ -12,6 +12,7 @@ import type { Actor } from '../common/auth/actor';
 import { ownedBy } from '../common/auth/owner-filter';
 import { Clock } from '../common/clock';
 import type { CourseRecordsInput } from '../common/course-records';
+import type { PersonIdentity } from '../common/personal-data';
 import { uploadRejected } from '../common/errors/validation';
 import { newestFirstPage, type NewestFirstPage } from '../common/paging/newest-first';
 import type { CreateCourseDto, ListCoursesQueryDto, PatchCourseDto } from './dto/course.dto';
@@ -153,6 +154,21 @@ export class CoursesService {
       meeting_ids: [...course.meeting_ids],
       roster: course.roster.map(({ name, email, student_id }) => ({ name, email, student_id })),
     };
+  }
+
+  /**
+   * Erasure (docs/architecture.md §14): the person's line in every roster that names their email
+   * (lower-cased in both), and the count of rosters it was in. Emails are unique in a roster, so
+   * each course loses exactly one line.
+   */
+  async erasePerson(person: PersonIdentity): Promise<number> {
+    const result = await this.courses
+      .updateMany(
+        { 'roster.email': person.email },
+        { $pull: { roster: { email: person.email } }, $inc: { roster_size: -1 } },
+      )
+      .exec();
+    return result.modifiedCount;
   }
 
   /**
