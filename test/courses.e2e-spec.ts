@@ -410,4 +410,23 @@ describe('Courses (e2e)', () => {
       }
     });
   });
+
+  it('documents the roster upload as text/csv and JSON, each with its own schema, and every route as an instructor route', async () => {
+    const doc = (await api().get('/docs-json').expect(200)).body;
+    const put = doc.paths['/api/courses/{id}/roster'].put;
+    expect(put.requestBody.content).toEqual({
+      'application/json': { schema: { $ref: '#/components/schemas/RosterUploadDto' } },
+      'text/csv': { schema: { type: 'string' }, example: expect.stringContaining('name,email') },
+    });
+    expect(put['x-request-content']).toBeUndefined();
+    expect(put['x-audit-action']).toBe('course.roster_replaced');
+    expect(Object.keys(put.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '404', '413', '415']),
+    );
+    const courseOps = Object.entries(doc.paths as Record<string, Record<string, object>>)
+      .filter(([path]) => path.startsWith('/api/courses'))
+      .flatMap(([, ops]) => Object.values(ops) as Array<{ 'x-required-role'?: string }>);
+    expect(courseOps).toHaveLength(12);
+    expect(new Set(courseOps.map((op) => op['x-required-role']))).toEqual(new Set(['instructor']));
+  });
 });
