@@ -94,6 +94,11 @@ describe('rosterFromCsv', () => {
     ]);
     expect(errors(rosterFromCsv('email,student_id\n', ','))[0].reason).toContain('missing columns');
     expect(errors(rosterFromCsv('name\nAda\n', ','))[0].reason).toContain('missing columns');
+    // Blank lines before the header: errors name the header's own line.
+    expect(errors(rosterFromCsv('\r\n\r\nname,mail\r\n', ','))[0]).toMatchObject({
+      line: 3,
+      field: 'header',
+    });
     expect(errors(rosterFromCsv('', ','))[0]).toMatchObject({ line: 1, field: 'header' });
     expect(errors(rosterFromCsv('\uFEFF', ','))[0]).toMatchObject({ line: 1, field: 'header' });
   });

@@ -1,6 +1,6 @@
 import { isEmail } from 'class-validator';
 import type { RosterEntry } from '../common/course-records';
-import { parseCsv } from '../common/csv/csv-parse';
+import { parseCsv, type CsvRecord } from '../common/csv/csv-parse';
 import type { CsvFormat } from '../common/csv/csv-format';
 import type { LineErrorDto } from '../common/errors/error-body';
 
@@ -71,7 +71,7 @@ export function rosterFromCsv(text: string, delimiter: CsvFormat['delimiter']): 
   if (!header) {
     return failed({ line: 1, field: 'header', reason: `the file is empty: ${HEADER_RULE}` });
   }
-  const columns = readHeader(header.fields, delimiter);
+  const columns = readHeader(header, delimiter);
   if (!columns.ok) return { ok: false, errors: columns.errors };
   if (records.length > MAX_ROSTER_STUDENTS) return { ok: false, tooMany: records.length };
 
@@ -215,25 +215,26 @@ function isRosterField(name: string): name is RosterField {
   return (ROSTER_FIELDS as readonly string[]).includes(name);
 }
 
-/** Which roster field each column holds (null: none, never: unknown columns are errors). */
+/** Which roster field each column of the header row holds; unknown or repeated columns are errors. */
 function readHeader(
-  cells: string[],
+  header: CsvRecord,
   delimiter: CsvFormat['delimiter'],
 ): { ok: true; fields: (RosterField | null)[] } | { ok: false; errors: LineErrorDto[] } {
   const errors: LineErrorDto[] = [];
   const fields: (RosterField | null)[] = [];
   const seen = new Set<RosterField>();
-  for (const cell of cells) {
+  const { line } = header;
+  for (const cell of header.fields) {
     const name = cell.trim().toLowerCase();
     if (!isRosterField(name)) {
       errors.push({
-        line: 1,
+        line,
         field: 'header',
         reason: `unknown column "${cell.slice(0, 40)}"; ${HEADER_RULE}${delimiterHint(cell, delimiter)}`,
       });
       fields.push(null);
     } else if (seen.has(name)) {
-      errors.push({ line: 1, field: 'header', reason: `column "${name}" appears twice` });
+      errors.push({ line, field: 'header', reason: `column "${name}" appears twice` });
       fields.push(null);
     } else {
       seen.add(name);
@@ -244,7 +245,7 @@ function readHeader(
     errors.length === 0 &&
     (!seen.has('name') || (!seen.has('email') && !seen.has('student_id')))
   ) {
-    errors.push({ line: 1, field: 'header', reason: `missing columns: ${HEADER_RULE}` });
+    errors.push({ line, field: 'header', reason: `missing columns: ${HEADER_RULE}` });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, fields };
 }
