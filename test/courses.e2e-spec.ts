@@ -158,6 +158,23 @@ describe('Courses (e2e)', () => {
         'meeting_ids',
       );
       await bad({ title: 'T', owner_id: owner.id }, 'owner_id');
+      // PATCH alike; an explicit null is refused, never stored.
+      const id = await createCourse(owner);
+      for (const [body, field] of [
+        [{ title: null }, 'title'],
+        [{ meeting_ids: null }, 'meeting_ids'],
+        [{ title: '' }, 'title'],
+        [{ meeting_ids: ['12'] }, 'meeting_ids'],
+        [{ roster: [] }, 'roster'],
+      ] as const) {
+        const res = await api().patch(`/api/courses/${id}`).set(as(owner)).send(body);
+        expect({ body, status: res.status }).toEqual({ body, status: 400 });
+        expect(res.body.details).toEqual(
+          expect.arrayContaining([expect.objectContaining({ field })]),
+        );
+      }
+      const unchanged = await api().get(`/api/courses/${id}`).set(as(owner)).expect(200);
+      expect(unchanged.body).toMatchObject({ title: 'Physics 101', meeting_ids: [ownMeeting] });
       await api().get('/api/courses/not-an-id').set(as(owner)).expect(400);
       await api().get('/api/courses?limit=0').set(as(owner)).expect(400);
       await api().get('/api/courses?cursor=bm90LWEtY3Vyc29y').set(as(owner)).expect(400);

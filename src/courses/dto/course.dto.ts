@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsString, Length, Matches } from 'class-validator';
 import { PageQueryDto } from '../../common/paging/newest-first';
@@ -18,31 +19,54 @@ const MEETING_IDS_MESSAGE = `each of meeting_ids must be ${MEETING_NUMBER_RULE}`
 const eachMeetingNumberFromJson = ({ value }: { value: unknown }): unknown =>
   Array.isArray(value) ? value.map((v: unknown) => meetingNumberFromJson({ value: v })) : value;
 
+/** The meetings of a course: both POST and PATCH take them by this one rule. */
+function MeetingIds(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: [String],
+      maxItems: MAX_COURSE_MEETINGS,
+      example: ['85746352413'],
+      description: `Zoom meeting numbers (${MEETING_NUMBER_RULE}); a recurring meeting's number covers all its occurrences. Duplicates are dropped. You must be able to read each meeting (its host, a grant, or an admin).`,
+    }),
+    IsOptionalNonNull(),
+    Transform(eachMeetingNumberFromJson),
+    IsArray(),
+    ArrayMaxSize(MAX_COURSE_MEETINGS),
+    IsString({ each: true, message: MEETING_IDS_MESSAGE }),
+    Matches(MEETING_NUMBER_PATTERN, { each: true, message: MEETING_IDS_MESSAGE }),
+  );
+}
+
+const TITLE = { minLength: 1, maxLength: TITLE_MAX, example: 'Physics 101, autumn term' };
+
 /** POST /api/courses. */
 export class CreateCourseDto {
-  @ApiProperty({ minLength: 1, maxLength: TITLE_MAX, example: 'Physics 101, autumn term' })
+  @ApiProperty(TITLE)
   @IsString()
   @Length(1, TITLE_MAX)
   @Matches(/\S/, { message: 'title must not be blank' })
   title!: string;
 
-  @ApiPropertyOptional({
-    type: [String],
-    maxItems: MAX_COURSE_MEETINGS,
-    example: ['85746352413'],
-    description: `Zoom meeting numbers (${MEETING_NUMBER_RULE}); a recurring meeting's number covers all its occurrences. Duplicates are dropped. You must be able to read each meeting (its host, a grant, or an admin). Default: none.`,
-  })
-  @IsOptionalNonNull()
-  @Transform(eachMeetingNumberFromJson)
-  @IsArray()
-  @ArrayMaxSize(MAX_COURSE_MEETINGS)
-  @IsString({ each: true, message: MEETING_IDS_MESSAGE })
-  @Matches(MEETING_NUMBER_PATTERN, { each: true, message: MEETING_IDS_MESSAGE })
+  /** Default: none yet. */
+  @MeetingIds()
   meeting_ids?: string[];
 }
 
-/** PATCH /api/courses/{id}: the fields sent; meeting_ids replaces the whole list. */
-export class PatchCourseDto extends PartialType(CreateCourseDto) {}
+/**
+ * PATCH /api/courses/{id}: the fields sent; meeting_ids replaces the whole list. An explicit
+ * null is refused (IsOptionalNonNull), never stored.
+ */
+export class PatchCourseDto {
+  @ApiPropertyOptional(TITLE)
+  @IsOptionalNonNull()
+  @IsString()
+  @Length(1, TITLE_MAX)
+  @Matches(/\S/, { message: 'title must not be blank' })
+  title?: string;
+
+  @MeetingIds()
+  meeting_ids?: string[];
+}
 
 /** GET /api/courses: the common paging, newest first. */
 export class ListCoursesQueryDto extends PageQueryDto {}
