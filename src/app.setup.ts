@@ -7,13 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './common/auth/api-instructor-auth.decorator';
 import { documentCommonErrors } from './common/errors/document-common-errors';
-import {
-  ErrorBodyDto,
-  FieldErrorDto,
-  FileProblemDto,
-  LineErrorDto,
-} from './common/errors/error-body';
-import { applyRequestContent } from './common/http/api-request-content.decorator';
+import { ErrorBodyDto, FieldErrorDto, FileProblemDto } from './common/errors/error-body';
 import {
   applyRouteBodyLimits,
   BODY_LIMIT_BYTES,
@@ -68,10 +62,11 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       BEARER_SCHEME,
     )
     .build();
-  const document = SwaggerModule.createDocument(app, config, {
-    extraModels: [ErrorBodyDto, FieldErrorDto, FileProblemDto, LineErrorDto],
-  });
-  return documentCommonErrors(applyRequestContent(document));
+  return documentCommonErrors(
+    SwaggerModule.createDocument(app, config, {
+      extraModels: [ErrorBodyDto, FieldErrorDto, FileProblemDto],
+    }),
+  );
 }
 
 /** Everything main.ts and the e2e tests must set up identically on the Nest application. */

@@ -34,7 +34,7 @@ import { csvDownloadHeaders } from '../common/csv/csv-reply';
 import { toCsv } from '../common/csv/csv-write';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
-import { ApiRequestContent } from '../common/http/api-request-content.decorator';
+import { BodyLimit, CSV_BODY_LIMIT_BYTES } from '../common/http/body-limit';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { CourseRecordsService } from './course-records.service';
 import { CoursesService } from './courses.service';
@@ -60,6 +60,17 @@ const CSV_FILE = {
 };
 const CSV_DESCRIPTION =
   'RFC 4180, UTF-8 with a byte-order mark, CRLF line ends; `?delimiter=semicolon` for spreadsheet locales with a decimal comma. Cells starting with =, +, -, @, tab or CR are prefixed with an apostrophe so no spreadsheet runs them as formulas.';
+/** The roster as CSV or JSON, each with its own schema. */
+const ROSTER_BODY = {
+  required: true,
+  content: {
+    'application/json': { schema: { $ref: getSchemaPath(RosterUploadDto) } },
+    'text/csv': {
+      schema: { type: 'string' },
+      example: 'name,email,student_id\r\n"Lovelace, Ada",ada@example.edu,s1001\r\n',
+    },
+  },
+};
 const MEETING_CHECK =
   "403 naming a meeting of the course you may no longer read (its host's or an admin's grant was withdrawn)";
 
@@ -154,24 +165,20 @@ export class CoursesController {
   }
 
   @Put(':id/roster')
+  // A JSON roster of a few thousand students is larger than the JSON default (BODY_LIMIT_BYTES).
+  @BodyLimit(CSV_BODY_LIMIT_BYTES)
   @Audited('course.roster_replaced')
   @ApiOperation({
     summary: 'Replace the roster, from a CSV file or JSON',
-    description: `All or nothing: with any bad line nothing is stored (the previous roster stays) and the 400 lists every bad line in \`details\` as {line, field, reason}. CSV: a header row naming the columns ${ROSTER_FIELDS.join(', ')} in any order and any case (name, and email or student_id or both; any other column is refused), UTF-8 with or without a byte-order mark, CRLF or LF, quoted fields as RFC 4180; \`?delimiter=semicolon\` for a file separated by ";". JSON: {"students": [...]}, where \`line\` in an error is the entry's position from 1. Rules: a name; an email, valid and unique in the roster (stored lower-case), or a student_id, unique, or both. A student without an email is kept but cannot be matched to Zoom participants (counted in \`without_email\`). At most ${MAX_ROSTER_STUDENTS} students.`,
+    description: `All or nothing: with any bad line nothing is stored (the previous roster stays) and the 400 lists every problem in \`details\` as {line (CSV) or index (JSON), field, reason}. CSV: a header row naming the columns ${ROSTER_FIELDS.join(', ')} in any order and any case (name, and email or student_id or both; any other column is refused), UTF-8 with or without a byte-order mark, CRLF or LF, quoted fields as RFC 4180; \`?delimiter=semicolon\` for a file separated by ";". JSON: {"students": [...]}. Rules: a name; an email, valid and unique in the roster (stored lower-case), or a student_id, unique, or both. A student without an email is kept but cannot be matched to Zoom participants (counted in \`without_email\`). At most ${MAX_ROSTER_STUDENTS} students and 2 MiB (413).`,
+    requestBody: ROSTER_BODY,
   })
   @ApiObjectIdParam('id', 'Course id')
-  @ApiRequestContent('The roster', {
-    'application/json': { schema: { $ref: getSchemaPath(RosterUploadDto) } },
-    'text/csv': {
-      schema: { type: 'string' },
-      example: 'name,email,student_id\r\n"Lovelace, Ada",ada@example.edu,s1001\r\n',
-    },
-  })
   @ApiOkResponse({ type: RosterResponseDto })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_YOURS })
   @ApiPayloadTooLargeResponse({
     type: ErrorBodyDto,
-    description: `More than ${MAX_ROSTER_STUDENTS} students, or a body over the limit (CSV 2 MiB, JSON 100 kB)`,
+    description: `More than ${MAX_ROSTER_STUDENTS} students, or a body over 2 MiB`,
   })
   async replaceRoster(
     @CurrentActor() actor: Actor,

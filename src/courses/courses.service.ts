@@ -13,7 +13,7 @@ import { ownedBy } from '../common/auth/owner-filter';
 import { Clock } from '../common/clock';
 import type { CourseRecordsInput } from '../common/course-records';
 import type { PersonIdentity } from '../common/personal-data';
-import { uploadRejected } from '../common/errors/validation';
+import type { FileProblemDto } from '../common/errors/error-body';
 import { newestFirstPage, type NewestFirstPage } from '../common/paging/newest-first';
 import type { CreateCourseDto, ListCoursesQueryDto, PatchCourseDto } from './dto/course.dto';
 import { MAX_ROSTER_STUDENTS, readRosterUpload, type RosterUpload } from './roster';
@@ -124,7 +124,7 @@ export class CoursesService {
         );
       }
       if ('malformed' in checked) throw new BadRequestException(checked.malformed);
-      throw uploadRejected('Roster', checked.errors);
+      throw rosterRejected(checked.errors);
     }
     const updated = await this.courses
       .findOneAndUpdate(
@@ -186,6 +186,25 @@ export class CoursesService {
 /** Courses are owned like questions (ownedBy, src/common/auth/owner-filter.ts). */
 function visibleTo(actor: Actor): FilterQuery<Course> {
   return ownedBy(actor);
+}
+
+/**
+ * The 400 of a roster with bad lines: every problem in `details` (FileProblemDto, as the question
+ * bank's import answers), the first few in the message; nothing was stored.
+ */
+function rosterRejected(problems: FileProblemDto[]): BadRequestException {
+  const shown = problems
+    .slice(0, 3)
+    .map(
+      (p) =>
+        `${p.line !== undefined ? `line ${p.line}` : `index ${p.index}`}, ${p.field}: ${p.reason}`,
+    )
+    .join('; ');
+  const more = problems.length > 3 ? `; and ${problems.length - 3} more in details` : '';
+  return new BadRequestException({
+    message: `Roster not stored: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} (${shown}${more})`,
+    details: problems,
+  });
 }
 
 function courseNotFound(id: Types.ObjectId): NotFoundException {

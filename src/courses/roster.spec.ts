@@ -134,7 +134,7 @@ describe('rosterFromCsv', () => {
 });
 
 describe('rosterFromJson', () => {
-  it('reads {students: [...]} by the same rules, numbering entries from 1', () => {
+  it('reads {students: [...]} by the same rules, naming entries by their index', () => {
     expect(
       roster(
         rosterFromJson({
@@ -156,14 +156,15 @@ describe('rosterFromJson', () => {
             'Bob',
             { name: 'Carl', email: 'ada@example.edu', section: 'B' },
             { name: 42, email: 'dora@example.edu' },
-            { name: 'Eve', email: 'eve@example.edu' },
+            { name: 'Eve', email: 'ADA@example.edu', student_id: 's5' },
           ],
         }),
       ),
     ).toEqual([
-      { line: 2, field: 'student', reason: expect.stringContaining('must be an object') },
-      { line: 3, field: 'section', reason: expect.stringContaining('unknown field') },
-      { line: 4, field: 'name', reason: 'must be text' },
+      { index: 1, field: 'student', reason: expect.stringContaining('must be an object') },
+      { index: 2, field: 'section', reason: expect.stringContaining('unknown field') },
+      { index: 3, field: 'name', reason: 'must be text' },
+      { index: 4, field: 'email', reason: 'also at index 0' },
     ]);
   });
 
@@ -208,7 +209,7 @@ describe('readRosterUpload', () => {
 describe('checkRoster', () => {
   it('keeps the errors found before it, in line order', () => {
     const result = checkRoster(
-      [{ line: 3, values: { name: '', email: 'x@example.edu' } }],
+      [{ where: { line: 3 }, values: { name: '', email: 'x@example.edu' } }],
       [{ line: 5, field: 'line', reason: 'earlier' }],
     );
     expect(errors(result).map((e) => e.line)).toEqual([3, 5]);

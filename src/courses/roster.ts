@@ -2,7 +2,7 @@ import { isEmail } from 'class-validator';
 import type { RosterEntry } from '../common/course-records';
 import { parseCsv, type CsvRecord } from '../common/csv/csv-parse';
 import type { CsvFormat } from '../common/csv/csv-format';
-import type { LineErrorDto } from '../common/errors/error-body';
+import type { FileProblemDto } from '../common/errors/error-body';
 
 /**
  * A course's roster as uploaded (PUT /api/courses/{id}/roster): a CSV file or a JSON list, read
@@ -20,16 +20,18 @@ export const ROSTER_FIELDS = ['name', 'email', 'student_id'] as const;
 export type RosterField = (typeof ROSTER_FIELDS)[number];
 const MAX_LENGTH: Record<RosterField, number> = { name: 200, email: 254, student_id: 64 };
 
+/** Where a student is in the upload: the CSV line its record starts on, or its JSON index. */
+export type RosterPlace = { line: number } | { index: number };
+
 /** One student as sent, before the rules: each field absent (undefined), null or text. */
 export interface RosterRow {
-  /** The CSV line the record starts on, or the JSON entry's position (1-based). */
-  line: number;
+  where: RosterPlace;
   values: Partial<Record<RosterField, unknown>>;
 }
 
 export type RosterResult =
   | { ok: true; roster: RosterEntry[] }
-  | { ok: false; errors: LineErrorDto[] }
+  | { ok: false; errors: FileProblemDto[] }
   | { ok: false; tooMany: number }
   /** The body is not a roster at all (JSON only): the reason. */
   | { ok: false; malformed: string }
@@ -75,7 +77,7 @@ export function rosterFromCsv(text: string, delimiter: CsvFormat['delimiter']): 
   if (!columns.ok) return { ok: false, errors: columns.errors };
   if (records.length > MAX_ROSTER_STUDENTS) return { ok: false, tooMany: records.length };
 
-  const errors: LineErrorDto[] = [];
+  const errors: FileProblemDto[] = [];
   const rows: RosterRow[] = [];
   for (const record of records) {
     if (record.fields.length !== header.fields.length) {
@@ -90,14 +92,14 @@ export function rosterFromCsv(text: string, delimiter: CsvFormat['delimiter']): 
     columns.fields.forEach((field, index) => {
       if (field !== null) values[field] = record.fields[index];
     });
-    rows.push({ line: record.line, values });
+    rows.push({ where: { line: record.line }, values });
   }
   return checkRoster(rows, errors);
 }
 
 /**
- * A JSON roster: `{"students": [{name, email, student_id}, ...]}`; `line` in an error is the
- * entry's position, from 1. A field not among those three is refused, like a CSV column.
+ * A JSON roster: `{"students": [{name, email, student_id}, ...]}`; an error names the entry by
+ * its `index` in the array. A field not among those three is refused, like a CSV column.
  */
 export function rosterFromJson(body: unknown): RosterResult {
   const students =
@@ -117,13 +119,12 @@ export function rosterFromJson(body: unknown): RosterResult {
     };
   }
   if (students.length > MAX_ROSTER_STUDENTS) return { ok: false, tooMany: students.length };
-  const errors: LineErrorDto[] = [];
+  const errors: FileProblemDto[] = [];
   const rows: RosterRow[] = [];
   students.forEach((student: unknown, index) => {
-    const line = index + 1;
     if (typeof student !== 'object' || student === null || Array.isArray(student)) {
       errors.push({
-        line,
+        index,
         field: 'student',
         reason: 'must be an object {name, email, student_id}',
       });
@@ -131,9 +132,9 @@ export function rosterFromJson(body: unknown): RosterResult {
     }
     const unknown = Object.keys(student).filter((k) => !isRosterField(k));
     for (const key of unknown) {
-      errors.push({ line, field: key.slice(0, 40), reason: `unknown field; ${FIELDS_RULE}` });
+      errors.push({ index, field: key.slice(0, 40), reason: `unknown field; ${FIELDS_RULE}` });
     }
-    if (unknown.length === 0) rows.push({ line, values: student });
+    if (unknown.length === 0) rows.push({ where: { index }, values: student });
   });
   return checkRoster(rows, errors);
 }
@@ -142,25 +143,28 @@ export function rosterFromJson(body: unknown): RosterResult {
  * The rules of a roster line, one place for CSV and JSON: a name; an email, valid, lower-cased and
  * unique in the roster, or a student id, unique, or both. A line without an email is kept but no
  * Zoom participant can be matched to it (Zoom names people by email): the response counts them.
- * Every bad line is reported, in line order; `earlier` are errors found before these rules.
+ * Every bad line is reported, in file order; `earlier` are problems found before these rules.
  */
-export function checkRoster(rows: RosterRow[], earlier: LineErrorDto[] = []): RosterResult {
+export function checkRoster(rows: RosterRow[], earlier: FileProblemDto[] = []): RosterResult {
   const errors = [...earlier];
   const roster: RosterEntry[] = [];
-  const emailLine = new Map<string, number>();
-  const idLine = new Map<string, number>();
-  for (const { line, values } of rows) {
-    const problems: LineErrorDto[] = [];
+  const emailAt = new Map<string, RosterPlace>();
+  const idAt = new Map<string, RosterPlace>();
+  for (const { where, values } of rows) {
+    const problems: FileProblemDto[] = [];
+    const problem = (field: RosterField, reason: string): void => {
+      problems.push({ ...where, field, reason });
+    };
     const text = (field: RosterField): string | null => {
       const value = values[field];
       if (value === undefined || value === null) return null;
       if (typeof value !== 'string') {
-        problems.push({ line, field, reason: 'must be text' });
+        problem(field, 'must be text');
         return null;
       }
       const trimmed = value.trim();
       if (trimmed.length > MAX_LENGTH[field]) {
-        problems.push({ line, field, reason: `longer than ${MAX_LENGTH[field]} characters` });
+        problem(field, `longer than ${MAX_LENGTH[field]} characters`);
         return null;
       }
       return trimmed === '' ? null : trimmed;
@@ -170,31 +174,24 @@ export function checkRoster(rows: RosterRow[], earlier: LineErrorDto[] = []): Ro
     const studentId = text('student_id');
     const email = rawEmail?.toLowerCase() ?? null;
     if (name === null && !problems.some((p) => p.field === 'name')) {
-      problems.push({ line, field: 'name', reason: 'required' });
+      problem('name', 'required');
     }
     if (email !== null) {
       if (!isEmail(email)) {
-        problems.push({ line, field: 'email', reason: 'not a valid email address' });
-      } else if (emailLine.has(email)) {
-        problems.push({ line, field: 'email', reason: `also on line ${emailLine.get(email)}` });
+        problem('email', 'not a valid email address');
       } else {
-        emailLine.set(email, line);
+        const first = emailAt.get(email);
+        if (first) problem('email', `also ${placeIn(first)}`);
+        else emailAt.set(email, where);
       }
     }
     if (studentId !== null) {
-      if (idLine.has(studentId)) {
-        const first = idLine.get(studentId);
-        problems.push({ line, field: 'student_id', reason: `also on line ${first}` });
-      } else {
-        idLine.set(studentId, line);
-      }
+      const first = idAt.get(studentId);
+      if (first) problem('student_id', `also ${placeIn(first)}`);
+      else idAt.set(studentId, where);
     }
     if (email === null && studentId === null && !problems.some((p) => p.field !== 'name')) {
-      problems.push({
-        line,
-        field: 'email',
-        reason: 'an email or a student_id is required to tell students apart',
-      });
+      problem('email', 'an email or a student_id is required to tell students apart');
     }
     errors.push(...problems);
     if (problems.length === 0 && name !== null) {
@@ -202,7 +199,7 @@ export function checkRoster(rows: RosterRow[], earlier: LineErrorDto[] = []): Ro
     }
   }
   if (errors.length > 0) {
-    return { ok: false, errors: errors.sort((a, b) => a.line - b.line) };
+    return { ok: false, errors: errors.sort((a, b) => positionOf(a) - positionOf(b)) };
   }
   return { ok: true, roster };
 }
@@ -219,8 +216,8 @@ function isRosterField(name: string): name is RosterField {
 function readHeader(
   header: CsvRecord,
   delimiter: CsvFormat['delimiter'],
-): { ok: true; fields: (RosterField | null)[] } | { ok: false; errors: LineErrorDto[] } {
-  const errors: LineErrorDto[] = [];
+): { ok: true; fields: (RosterField | null)[] } | { ok: false; errors: FileProblemDto[] } {
+  const errors: FileProblemDto[] = [];
   const fields: (RosterField | null)[] = [];
   const seen = new Set<RosterField>();
   const { line } = header;
@@ -257,6 +254,14 @@ function delimiterHint(text: string, delimiter: CsvFormat['delimiter']): string 
   return ` (is the file separated by "${other}"? then add ?delimiter=${other === ';' ? 'semicolon' : 'comma'})`;
 }
 
-function failed(error: LineErrorDto): RosterResult {
+function placeIn(where: RosterPlace): string {
+  return 'line' in where ? `on line ${where.line}` : `at index ${where.index}`;
+}
+
+function positionOf(problem: FileProblemDto): number {
+  return problem.line ?? problem.index ?? 0;
+}
+
+function failed(error: FileProblemDto): RosterResult {
   return { ok: false, errors: [error] };
 }

@@ -36,24 +36,6 @@ export class FileProblemDto {
   reason!: string;
 }
 
-/**
- * One bad line of an upload (a CSV file, or an entry of a JSON list: its 1-based position), so
- * the sender can fix every line at once. An upload with any bad line stores nothing.
- */
-export class LineErrorDto {
-  @ApiProperty({
-    example: 4,
-    description: 'The line (CSV, the header is line 1) or entry (JSON, from 1)',
-  })
-  line!: number;
-
-  @ApiProperty({ example: 'email', description: 'The column or field at fault' })
-  field!: string;
-
-  @ApiProperty({ example: 'not a valid email address' })
-  reason!: string;
-}
-
 /** The one error body every failure answers with, validation errors included. */
 export class ErrorBodyDto {
   @ApiProperty({ example: 400 })
@@ -73,11 +55,10 @@ export class ErrorBodyDto {
     oneOf: [
       { type: 'array', items: { $ref: getSchemaPath(FieldErrorDto) } },
       { type: 'array', items: { $ref: getSchemaPath(FileProblemDto) } },
-      { type: 'array', items: { $ref: getSchemaPath(LineErrorDto) } },
       { type: 'object', additionalProperties: true },
     ],
   })
-  details?: FieldErrorDto[] | FileProblemDto[] | LineErrorDto[] | Record<string, unknown>;
+  details?: FieldErrorDto[] | FileProblemDto[] | Record<string, unknown>;
 
   @ApiPropertyOptional({ description: 'Request id, also in the server log (500 only)' })
   request_id?: string;

@@ -4,7 +4,7 @@ import {
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
-import { FieldErrorDto, LineErrorDto } from './error-body';
+import { FieldErrorDto } from './error-body';
 
 /** Flattens nested class-validator errors to `items.0.title`-style field paths. */
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldErrorDto[] {
@@ -22,23 +22,6 @@ export const VALIDATOR_OPTIONS = { whitelist: true, forbidNonWhitelisted: true }
 export function validationFailed(details: FieldErrorDto[]): BadRequestException {
   const summary = details.flatMap((d) => d.errors).join('; ');
   return new BadRequestException({ message: `Validation failed: ${summary}`, details });
-}
-
-/**
- * The one 400 an upload with bad lines answers (a roster, a question bank): every bad line at
- * once in `details`, the first few in the message; nothing of the upload was stored.
- */
-export function uploadRejected(what: string, errors: LineErrorDto[]): BadRequestException {
-  const lines = new Set(errors.map((e) => e.line)).size;
-  const shown = errors
-    .slice(0, 3)
-    .map((e) => `line ${e.line}, ${e.field}: ${e.reason}`)
-    .join('; ');
-  const more = errors.length > 3 ? `; and ${errors.length - 3} more in details` : '';
-  return new BadRequestException({
-    message: `${what} not stored: ${lines} ${lines === 1 ? 'line has' : 'lines have'} errors (${shown}${more})`,
-    details: errors,
-  });
 }
 
 /** The one message for a body that is not a JSON object. */
