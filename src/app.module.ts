@@ -7,6 +7,7 @@ import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { ClockModule } from './common/clock';
 import { ConsoleModule } from './console/console.module';
+import { CoursesModule } from './courses/courses.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/errors/validation';
 import { AppConfig } from './config/app-config';
@@ -43,6 +44,7 @@ import { ZoomModule } from './zoom/zoom.module';
     WebhookModule,
     PrivacyModule,
     ConsoleModule,
+    CoursesModule,
   ],
   providers: [
     // Registered here rather than in main.ts so e2e tests run the very same pipe, guard and filter.

@@ -47,6 +47,8 @@ interface Fixtures {
   grantee: CreatedInstructor;
   questionId: string;
   broadcastId: string;
+  /** The owner's course, naming the meeting. */
+  courseId: string;
   owner: CreatedInstructor;
   /** An account admins change in PATCH /api/instructors/{id} (not a caller). */
   target: CreatedInstructor;
@@ -88,6 +90,14 @@ const MEETING_READ: Partial<Record<Caller, Outcome>> = { owner: 200, other: 403,
 const BROADCAST_READ: Partial<Record<Caller, Outcome>> = { owner: 200, other: 404, assistant: 200 };
 
 const question = (f: Fixtures): Call => ({ params: { id: f.questionId } });
+const course = (f: Fixtures): Call => ({ params: { id: f.courseId } });
+/** Courses are owned like questions: another instructor's is 404, admins see every one. */
+const OWNERS_COURSE = (status: number): Partial<Record<Caller, Outcome>> => ({
+  owner: status,
+  admin: status,
+  bootstrap: status,
+  other: 404,
+});
 const broadcast = (f: Fixtures): Call => ({ params: { id: f.broadcastId } });
 const meeting = (f: Fixtures): Call => ({ params: { meeting_id: f.meetingId } });
 
@@ -292,6 +302,58 @@ const MATRIX: Record<string, Row> = {
     expect: { owner: 204, admin: 204, bootstrap: 204, other: 403 },
   },
   'GET /api/meetings': { role: 'assistant' },
+  'GET /api/courses': { role: 'instructor', expect: { owner: 200, other: 200 } },
+  // Naming a meeting needs read access to it: the owner hosts it, the other instructor may not.
+  'POST /api/courses': {
+    role: 'instructor',
+    call: (f) => ({ body: { title: 'Physics 101', meeting_ids: [f.meetingId] } }),
+    expect: { owner: 201, admin: 201, bootstrap: 201, other: 403 },
+  },
+  'GET /api/courses/{id}': { role: 'instructor', call: course, expect: OWNERS_COURSE(200) },
+  'PATCH /api/courses/{id}': {
+    role: 'instructor',
+    call: (f) => ({ ...course(f), body: { title: 'Renamed' } }),
+    expect: OWNERS_COURSE(200),
+  },
+  'DELETE /api/courses/{id}': {
+    role: 'instructor',
+    // A fresh course of the owner's each time, so every caller finds one to delete.
+    call: async (f) => {
+      const created = await request(f.url)
+        .post('/api/courses')
+        .set('X-API-Key', f.owner.key)
+        .send({ title: 'To delete', meeting_ids: [f.meetingId] })
+        .expect(201);
+      return { params: { id: created.body.id as string } };
+    },
+    expect: OWNERS_COURSE(204),
+  },
+  'PUT /api/courses/{id}/roster': {
+    role: 'instructor',
+    call: (f) => ({
+      ...course(f),
+      body: { students: [{ name: 'Ada Lovelace', email: 'ada@example.edu' }] },
+    }),
+    expect: OWNERS_COURSE(200),
+  },
+  'GET /api/courses/{id}/roster': { role: 'instructor', call: course, expect: OWNERS_COURSE(200) },
+  'GET /api/courses/{id}/roster.csv': {
+    role: 'instructor',
+    call: course,
+    expect: OWNERS_COURSE(200),
+  },
+  'GET /api/courses/{id}/gradebook': { role: 'instructor', call: course, expect: { other: 404 } },
+  'GET /api/courses/{id}/gradebook.csv': {
+    role: 'instructor',
+    call: course,
+    expect: { other: 404 },
+  },
+  'GET /api/courses/{id}/attendance': { role: 'instructor', call: course, expect: { other: 404 } },
+  'GET /api/courses/{id}/attendance.csv': {
+    role: 'instructor',
+    call: course,
+    expect: { other: 404 },
+  },
 };
 
 /** The outcome a row expects for a caller: its own entry, else what the role decides. */
@@ -402,8 +464,16 @@ describe('Route x role matrix (e2e: every operation in the OpenAPI document x ev
       .set(asOwner)
       .send({ meeting_id: meetingId })
       .expect(202);
+    const courseId = (
+      await request(t.url)
+        .post('/api/courses')
+        .set(asOwner)
+        .send({ title: 'Physics 101', meeting_ids: [meetingId] })
+        .expect(201)
+    ).body.id as string;
     fixtures = {
       meetingId,
+      courseId,
       grantee,
       questionId,
       broadcastId: sent.body.id as string,

@@ -172,6 +172,7 @@ describe('Erasure of one person (e2e: app + database + Zoom simulator)', () => {
         answers: 2,
         idempotency_keys: 1,
         meeting_hosts: 0,
+        roster_entries: 0,
       },
     });
 
@@ -206,6 +207,7 @@ describe('Erasure of one person (e2e: app + database + Zoom simulator)', () => {
         answers: 2,
         idempotency_keys: 1,
         meeting_hosts: 0,
+        roster_entries: 0,
       },
     });
   });
@@ -251,6 +253,7 @@ describe('Erasure of one person (e2e: app + database + Zoom simulator)', () => {
         answers: 0,
         idempotency_keys: 0,
         meeting_hosts: 0,
+        roster_entries: 0,
       },
     });
     // Long but valid: up to 254 characters fit in the path.

@@ -72,6 +72,15 @@ export const AUDIT_ACTIONS = {
     targetId: ['param.instructor_id'],
     meetingId: ['param.meeting_id'],
   },
+  // Courses (issue 18; courses.controller.ts). CSV downloads of people's records are audited,
+  // as results.exported is.
+  'course.created': { target: 'course', targetId: ['response.id'] },
+  'course.changed': { target: 'course', targetId: ['param.id'] },
+  'course.deleted': { target: 'course', targetId: ['param.id'] },
+  'course.roster_replaced': { target: 'course', targetId: ['param.id'], details: 'response' },
+  'course.roster_exported': { target: 'course', targetId: ['param.id'] },
+  'course.gradebook_exported': { target: 'course', targetId: ['param.id'] },
+  'course.attendance_exported': { target: 'course', targetId: ['param.id'] },
 } as const satisfies Record<string, AuditActionSpec>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

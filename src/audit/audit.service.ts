@@ -1,8 +1,9 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { FilterQuery, Model, Types } from 'mongoose';
+import { FilterQuery, Model } from 'mongoose';
 import type { Actor } from '../common/auth/actor';
 import { Clock } from '../common/clock';
+import { decodeTimeCursor, encodeTimeCursor } from '../common/paging/newest-first';
 import { AUDIT_ACTIONS, type AuditAction } from './audit-actions';
 import { AuditPageDto, toAuditEntryDto } from './dto/audit-entry.response';
 import { ListAuditQueryDto } from './dto/list-audit.dto';
@@ -70,7 +71,7 @@ export class AuditService {
       };
     }
     if (query.cursor !== undefined) {
-      const { at, id } = decodeCursor(query.cursor);
+      const { at, id } = decodeTimeCursor(query.cursor);
       filter.$and = [{ $or: [{ at: { $lt: at } }, { at, _id: { $lt: id } }] }];
     }
     const found = await this.entries
@@ -82,18 +83,7 @@ export class AuditService {
     const last = items[items.length - 1];
     return {
       items: items.map(toAuditEntryDto),
-      next_cursor:
-        found.length > limit && last
-          ? Buffer.from(`${last.at.getTime()}:${last._id.toHexString()}`).toString('base64url')
-          : null,
+      next_cursor: found.length > limit && last ? encodeTimeCursor(last.at, last._id) : null,
     };
   }
-}
-
-function decodeCursor(cursor: string): { at: Date; id: Types.ObjectId } {
-  const match = /^(\d{1,15}):([0-9a-f]{24})$/.exec(
-    Buffer.from(cursor, 'base64url').toString('utf8'),
-  );
-  if (!match) throw new BadRequestException('cursor is not a cursor this API issued');
-  return { at: new Date(Number(match[1])), id: new Types.ObjectId(match[2]) };
 }

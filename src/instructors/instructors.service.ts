@@ -1,26 +1,16 @@
-import {
-  BadRequestException,
-  ConflictException,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, Types } from 'mongoose';
 import type { Role } from '../common/auth/actor';
 import { Clock } from '../common/clock';
+import { newestFirstPage, type NewestFirstPage } from '../common/paging/newest-first';
 import { isDuplicateKey } from '../database/duplicate-key';
 import { CredentialCache } from './credential-cache';
 import { CreateInstructorDto, PatchInstructorDto } from './dto/create-instructor.dto';
 import { ListInstructorsQueryDto } from './dto/list-instructors.dto';
 import { Instructor, InstructorDocument } from './schemas/instructor.schema';
 
-export interface InstructorPage {
-  items: InstructorDocument[];
-  total: number;
-  limit: number;
-  page: number | null;
-  next_cursor: string | null;
-}
+export type InstructorPage = NewestFirstPage<InstructorDocument>;
 
 /** Instructor accounts: who they are, their role, and whether they are disabled. */
 @Injectable()
@@ -79,43 +69,11 @@ export class InstructorsService {
     return this.instructors.findById(id).exec();
   }
 
-  /** Newest first; page numbers, or a keyset cursor that stays stable under inserts. */
+  /** Newest first, by page or keyset cursor (newestFirstPage). */
   async list(query: ListInstructorsQueryDto): Promise<InstructorPage> {
-    const limit = query.limit ?? 20;
     const filter: FilterQuery<Instructor> = {};
     if (query.role !== undefined) filter.role = query.role;
-    const pageFilter: FilterQuery<Instructor> = { ...filter };
-    let skip = 0;
-    let page: number | null = null;
-    if (query.cursor !== undefined) {
-      const { createdAt, id } = decodeCursor(query.cursor);
-      pageFilter.$or = [
-        { created_at: { $lt: createdAt } },
-        { created_at: createdAt, _id: { $lt: id } },
-      ];
-    } else {
-      page = query.page ?? 1;
-      skip = (page - 1) * limit;
-    }
-    const [items, total] = await Promise.all([
-      this.instructors
-        .find(pageFilter)
-        .sort({ created_at: -1, _id: -1 })
-        .skip(skip)
-        .limit(limit + 1)
-        .exec(),
-      this.instructors.countDocuments(filter).exec(),
-    ]);
-    const hasMore = items.length > limit;
-    const pageItems = hasMore ? items.slice(0, limit) : items;
-    const last = pageItems[pageItems.length - 1];
-    return {
-      items: pageItems,
-      total,
-      limit,
-      page,
-      next_cursor: hasMore && last ? encodeCursor(last) : null,
-    };
+    return newestFirstPage(this.instructors, filter, query);
   }
 
   /**
@@ -148,16 +106,4 @@ function notFound(id: Types.ObjectId): NotFoundException {
 
 function duplicateEmail(email: string): ConflictException {
   return new ConflictException(`An instructor with email ${email.toLowerCase()} already exists`);
-}
-
-function encodeCursor(doc: InstructorDocument): string {
-  return Buffer.from(`${doc.created_at.getTime()}:${doc._id.toHexString()}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: Types.ObjectId } {
-  const match = /^(\d{1,15}):([0-9a-f]{24})$/.exec(
-    Buffer.from(cursor, 'base64url').toString('utf8'),
-  );
-  if (!match) throw new BadRequestException('cursor is not a cursor this API issued');
-  return { createdAt: new Date(Number(match[1])), id: new Types.ObjectId(match[2]) };
 }

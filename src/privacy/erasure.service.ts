@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { MeetingAccessService } from '../access/meeting-access.service';
 import { AnswerRecordsService } from '../answers/answer-records.service';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
+import { CoursesService } from '../courses/courses.service';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ParticipantsService } from '../participants/participants.service';
 import type { ErasedCountsDto } from './dto/erase-person.dto';
 
 /**
  * The right to erasure (docs/architecture.md §14): one person's participant records, deliveries
- * and answers in every meeting, and the meetings Zoom said they host. Who they are to Zoom (user ids, person keys) is read from the
+ * and answers in every meeting, the meetings Zoom said they host, and their line in course rosters. Who they are to Zoom (user ids, person keys) is read from the
  * participant records given with their email; those go last, so an erasure cut short and asked
  * again still finds everything else.
  */
@@ -20,6 +21,7 @@ export class ErasureService {
     private readonly answers: AnswerRecordsService,
     private readonly idempotency: IdempotencyService,
     private readonly access: MeetingAccessService,
+    private readonly courses: CoursesService,
   ) {}
 
   async erase(email: string): Promise<ErasedCountsDto> {
@@ -28,6 +30,7 @@ export class ErasureService {
     const deliveries = await this.broadcasts.erasePerson(person);
     const idempotencyKeys = await this.idempotency.erasePerson(person);
     const meetingHosts = await this.access.erasePerson(person);
+    const rosterEntries = await this.courses.erasePerson(person);
     const participants = await this.participants.erasePerson(person);
     return {
       participants,
@@ -35,6 +38,7 @@ export class ErasureService {
       answers,
       idempotency_keys: idempotencyKeys,
       meeting_hosts: meetingHosts,
+      roster_entries: rosterEntries,
     };
   }
 }

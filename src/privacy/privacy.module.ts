@@ -4,6 +4,7 @@ import { AccessModule } from '../access/access.module';
 import { AnswersModule } from '../answers/answers.module';
 import { AuditModule } from '../audit/audit.module';
 import { BroadcastsModule } from '../broadcasts/broadcasts.module';
+import { CoursesModule } from '../courses/courses.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { ErasureService } from './erasure.service';
 import { JobLeasesRepository } from './job-leases.repository';
@@ -24,6 +25,7 @@ import { JobLease, JobLeaseSchema } from './schemas/job-lease.schema';
     BroadcastsModule,
     AnswersModule,
     AuditModule,
+    CoursesModule,
   ],
   controllers: [PeopleController],
   providers: [RetentionService, ErasureService, JobLeasesRepository],

@@ -1,8 +1,10 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, Types } from 'mongoose';
 import type { Actor } from '../common/auth/actor';
+import { ownedBy } from '../common/auth/owner-filter';
 import { validationFailed } from '../common/errors/validation';
+import { newestFirstPage, type NewestFirstPage } from '../common/paging/newest-first';
 import { DEFAULT_QUESTION_TYPE, type QuestionType } from '../question-types/question-types';
 import { checkQuestionBody } from './dto/check-question-body';
 import type { CreateQuestionDto } from './dto/create-question.dto';
@@ -11,13 +13,7 @@ import type { QuestionPatch } from './dto/patch-question.dto';
 import { mergePatch, toStoredQuestion } from './question-body';
 import { Question, QuestionDocument } from './schemas/question.schema';
 
-export interface QuestionPage {
-  items: QuestionDocument[];
-  total: number;
-  limit: number;
-  page: number | null;
-  next_cursor: string | null;
-}
+export type QuestionPage = NewestFirstPage<QuestionDocument>;
 
 @Injectable()
 export class QuestionsService {
@@ -41,46 +37,9 @@ export class QuestionsService {
     return question;
   }
 
-  /** Newest first; page numbers for simple UIs, or a keyset cursor that stays stable under inserts. */
+  /** Newest first, by page or keyset cursor (newestFirstPage). */
   async list(actor: Actor, query: ListQuestionsQueryDto): Promise<QuestionPage> {
-    const limit = query.limit ?? 20;
-    const filter = listFilter(actor, query);
-
-    const pageFilter: FilterQuery<Question> = { ...filter };
-    let skip = 0;
-    let page: number | null = null;
-    if (query.cursor !== undefined) {
-      const { createdAt, id } = decodeCursor(query.cursor);
-      // $and, not $or at the top: a search (q) already uses $or.
-      pageFilter.$and = [
-        {
-          $or: [{ created_at: { $lt: createdAt } }, { created_at: createdAt, _id: { $lt: id } }],
-        },
-      ];
-    } else {
-      page = query.page ?? 1;
-      skip = (page - 1) * limit;
-    }
-
-    const [items, total] = await Promise.all([
-      this.questions
-        .find(pageFilter)
-        .sort({ created_at: -1, _id: -1 })
-        .skip(skip)
-        .limit(limit + 1)
-        .exec(),
-      this.questions.countDocuments(filter).exec(),
-    ]);
-    const hasMore = items.length > limit;
-    const pageItems = hasMore ? items.slice(0, limit) : items;
-    const last = pageItems[pageItems.length - 1];
-    return {
-      items: pageItems,
-      total,
-      limit,
-      page,
-      next_cursor: hasMore && last ? encodeCursor(last) : null,
-    };
+    return newestFirstPage(this.questions, listFilter(actor, query), query);
   }
 
   /** Every question the actor may see that matches the list's filters, oldest first (an export). */
@@ -161,14 +120,9 @@ export class QuestionsService {
   }
 }
 
-/**
- * The one ownership rule: an admin sees every question; anyone else only their own. Questions
- * stored before ownership existed (no owner_id) and a bootstrap key's (owner_id null) match no
- * instructor, so they are the admins'.
- */
+/** Questions are owned (ownedBy, src/common/auth/owner-filter.ts). */
 function visibleTo(actor: Actor): FilterQuery<Question> {
-  // `$ne: null`: a non-admin without an instructor record (none exists today) owns nothing.
-  return actor.role === 'admin' ? {} : { owner_id: { $eq: actor.instructorId, $ne: null } };
+  return ownedBy(actor);
 }
 
 /** The list's filters, without its paging: what an export narrows the bank with too. */
@@ -198,16 +152,4 @@ function listFilter(actor: Actor, query: QuestionFilters): FilterQuery<Question>
 
 function questionNotFound(id: Types.ObjectId): NotFoundException {
   return new NotFoundException(`Question ${id.toHexString()} not found`);
-}
-
-function encodeCursor(doc: QuestionDocument): string {
-  return Buffer.from(`${doc.created_at.getTime()}:${doc._id.toHexString()}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: Types.ObjectId } {
-  const match = /^(\d{1,15}):([0-9a-f]{24})$/.exec(
-    Buffer.from(cursor, 'base64url').toString('utf8'),
-  );
-  if (!match) throw new BadRequestException('cursor is not a cursor this API issued');
-  return { createdAt: new Date(Number(match[1])), id: new Types.ObjectId(match[2]) };
 }

@@ -14,6 +14,14 @@ export function isMeetingNumber(value: unknown): value is string {
 }
 
 /**
+ * For class-transformer's @Transform on a meeting number in a JSON body: clients often send
+ * meeting numbers as JSON numbers; a safe integer becomes its digits, anything else is left to
+ * fail the pattern.
+ */
+export const meetingNumberFromJson = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+
+/**
  * A meeting number or occurrence UUID as a path parameter. Zoom requires a UUID that starts with
  * `/` or contains `//` to be URL-encoded twice (docs/zoom.md §5): encoded once, its slashes still read
  * as path separators on Zoom's side. The HTTP client encodes every path parameter once, so this

@@ -10,12 +10,12 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { MEETING_NUMBER_PATTERN, MEETING_NUMBER_RULE } from '../../zoom/meeting-id';
+import {
+  meetingNumberFromJson,
+  MEETING_NUMBER_PATTERN,
+  MEETING_NUMBER_RULE,
+} from '../../zoom/meeting-id';
 import { BROADCAST_MODES, type BroadcastMode } from '../broadcast.types';
-
-/** Zoom meeting numbers are digits; clients often send them as JSON numbers. */
-const meetingIdToString = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
 
 const MEETING_ID_MESSAGE = `meeting_id must be ${MEETING_NUMBER_RULE}`;
 
@@ -34,7 +34,7 @@ export class SendLinkDto {
   question_link!: string;
 
   @ApiProperty({ example: '85746352413', description: 'Zoom meeting number' })
-  @Transform(meetingIdToString)
+  @Transform(meetingNumberFromJson)
   @IsString({ message: MEETING_ID_MESSAGE })
   @Matches(MEETING_NUMBER_PATTERN, { message: MEETING_ID_MESSAGE })
   meeting_id!: string;
@@ -61,7 +61,7 @@ export class SendLinkDto {
 /** POST /api/questions/{id}/send */
 export class SendQuestionDto {
   @ApiProperty({ example: '85746352413', description: 'Zoom meeting number' })
-  @Transform(meetingIdToString)
+  @Transform(meetingNumberFromJson)
   @IsString({ message: MEETING_ID_MESSAGE })
   @Matches(MEETING_NUMBER_PATTERN, { message: MEETING_ID_MESSAGE })
   meeting_id!: string;

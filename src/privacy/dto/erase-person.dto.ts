@@ -26,6 +26,8 @@ export class ErasedCountsDto {
       'Remembered hosts of meetings (what Zoom said) that named the person; asked of Zoom again when needed',
   })
   meeting_hosts!: number;
+  @ApiProperty({ description: 'Course rosters the person was taken off (one line each)' })
+  roster_entries!: number;
 }
 
 export class ErasureResponseDto {

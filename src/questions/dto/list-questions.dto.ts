@@ -1,42 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBase64, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { PageQueryDto } from '../../common/paging/newest-first';
 import { QUESTION_TYPES, type QuestionType } from '../../question-types/question-types';
 import { DIFFICULTIES, type Difficulty } from '../question.types';
 
-export class ListQuestionsQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 1,
-    maximum: 100000,
-    default: 1,
-    description: 'Page number (ignored when cursor is given)',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page?: number;
-
-  @ApiPropertyOptional({
-    description: 'Opaque cursor from a previous next_cursor',
-    minLength: 1,
-    pattern: '^[A-Za-z0-9_-]+$',
-  })
-  @IsOptional()
-  @IsString()
-  @IsBase64({ urlSafe: true }, { message: 'cursor is not a cursor this API issued' })
-  cursor?: string;
-
+/** The question bank's filters on top of the common paging (limit, page, cursor). */
+export class ListQuestionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 50 })
   @IsOptional()
   @IsString()
