@@ -1,0 +1,47 @@
+import type { Participant } from './schemas/participant.schema';
+
+/** [start, end) in ms (event_ts). */
+export type Interval = readonly [number, number];
+
+/**
+ * The facts of one join record that its time in the meeting comes from: the newest join, leave
+ * and waiting-room entry (docs/architecture.md §9).
+ */
+export type JoinFacts = Pick<Participant, 'join_ts' | 'leave_ts' | 'waiting_ts'>;
+
+/**
+ * When one join (one device's session) was in the meeting, docs/architecture.md §22: from its
+ * join (an admit from the waiting room is a join) to the first of its leave, a move back into the
+ * waiting room, and the meeting's end that is not older than the join; an open join runs to
+ * `openUntil` (now). Waiting-room time is never presence. A record keeps the newest of each
+ * fact only, so a join moved to the waiting room and admitted again counts from the last admit.
+ * Null when the record has no join (only a waiting-room stay) or the stay is empty.
+ */
+export function joinInterval(
+  r: JoinFacts,
+  endedTs: number | null,
+  openUntil: number,
+): Interval | null {
+  const start = r.join_ts;
+  if (start === null) return null;
+  const ends = [r.leave_ts, r.waiting_ts, endedTs].filter(
+    (t): t is number => t !== null && t >= start,
+  );
+  const end = ends.length > 0 ? Math.min(...ends) : Math.max(start, openUntil);
+  return end > start ? [start, end] : null;
+}
+
+/**
+ * The union of intervals (several devices at once count once): disjoint, sorted, touching ones
+ * merged, and its length in ms.
+ */
+export function unionOf(intervals: readonly Interval[]): { merged: Interval[]; ms: number } {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const merged: Array<[number, number]> = [];
+  for (const [start, end] of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  return { merged, ms: merged.reduce((sum, [s, e]) => sum + (e - s), 0) };
+}
