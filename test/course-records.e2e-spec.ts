@@ -251,6 +251,7 @@ describe('Course gradebook and attendance (e2e: app + database + Zoom simulator)
 
   async function send(q: AskedQuestion, index: number): Promise<void> {
     const questionId = await bankQuestion(q);
+    clock.set(at(q.k, SEND_AT_MIN));
     const since = world.sim.messages().length;
     const sent = await request(url)
       .post(`/api/questions/${questionId}/send`)
@@ -312,7 +313,6 @@ describe('Course gradebook and attendance (e2e: app + database + Zoom simulator)
     for (let k = 0; k < 3; k++) {
       await webhook(meetingEvent('started', { meetingId, uuid: UUIDS[k], ts: at(k, 0) }));
       await post(k, 0, SEND_AT_MIN);
-      clock.set(at(k, SEND_AT_MIN));
       for (const [i, q] of QUESTIONS.entries()) if (q.k === k) await send(q, i);
       await post(k, SEND_AT_MIN, LENGTH_MIN);
       await webhook(meetingEvent('ended', { meetingId, uuid: UUIDS[k], ts: at(k, LENGTH_MIN) }));
