@@ -429,13 +429,15 @@ describe('Course gradebook and attendance (e2e: app + database + Zoom simulator)
     const service = world.app.app.get(AttendanceService);
     const strict = await service.attendance(
       { meeting_ids: [meetingId], roster },
-      { present_min_percent: 90, partial_min_percent: 10 },
+      { present_min_percent: 60, partial_min_percent: 10 },
     );
     const row14 = strict.rows[14].occurrences.map((c) => c.status);
     expect(row14).toEqual(
-      [0, 1, 2].map((k) => expectedStatus(expectedMinutes(k, 14).minutes, 90, 10)),
+      [0, 1, 2].map((k) => expectedStatus(expectedMinutes(k, 14).minutes, 60, 10)),
     );
-    expect(row14).toEqual(['partial', 'partial', 'partial']);
+    // 39 of 60 minutes: partial by the defaults, present from 60 %; 8 minutes: partial from 10 %.
+    expect(row14).toEqual(['present', 'present', 'present']);
+    expect(strict.rows[11].occurrences[0].status).toBe('partial');
     await expect(
       service.attendance(
         { meeting_ids: [meetingId], roster },
@@ -559,6 +561,87 @@ describe('Course gradebook and attendance (e2e: app + database + Zoom simulator)
           String(r.absent),
         ]),
       );
+    }
+  });
+
+  it('over HTTP: the course routes answer the same records, thresholds and delimiter from the query', async () => {
+    const created = await request(url)
+      .post('/api/courses')
+      .set(auth)
+      .send({ title: 'Chemistry 101', meeting_ids: [meetingId] })
+      .expect(201);
+    const id = created.body.id as string;
+    await request(url)
+      .put(`/api/courses/${id}/roster`)
+      .set(auth)
+      .send({ students: roster })
+      .expect(200);
+    const input = { meeting_ids: [meetingId], roster };
+    const json = <T>(value: T): unknown => JSON.parse(JSON.stringify(value));
+    const gradebook = world.app.app.get(GradebookService);
+    const attendance = world.app.app.get(AttendanceService);
+
+    const book = await request(url).get(`/api/courses/${id}/gradebook`).set(auth).expect(200);
+    expect(book.body).toEqual(json(await gradebook.gradebook(input)));
+    const thresholds = { present_min_percent: 60, partial_min_percent: 10 };
+    const report = await request(url)
+      .get(`/api/courses/${id}/attendance`)
+      .query(thresholds)
+      .set(auth)
+      .expect(200);
+    expect(report.body).toEqual(json(await attendance.attendance(input, thresholds)));
+    expect(report.body.rows[14].occurrences.map((c: { status: string }) => c.status)).toEqual([
+      'present',
+      'present',
+      'present',
+    ]);
+
+    const bookCsv = await request(url)
+      .get(`/api/courses/${id}/gradebook.csv?delimiter=semicolon`)
+      .set(auth)
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => done(null, text));
+      })
+      .expect(200);
+    expect(bookCsv.headers['content-type']).toMatch(/^text\/csv/);
+    const semicolon = { delimiter: ';', bom: true } as const;
+    expect(parseCsv(bookCsv.body as string, ';')).toEqual(
+      parseCsv(await gradebook.gradebookCsv(input, semicolon), ';'),
+    );
+    const attendanceCsv = await request(url)
+      .get(`/api/courses/${id}/attendance.csv`)
+      .query({ ...thresholds, delimiter: 'semicolon' })
+      .set(auth)
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => done(null, text));
+      })
+      .expect(200);
+    const rows = parseCsv(attendanceCsv.body as string, ';');
+    expect(rows).toEqual(
+      parseCsv(await attendance.attendanceCsv(input, thresholds, semicolon), ';'),
+    );
+    expect(rows[15].slice(4, 8)).toEqual([
+      '39',
+      'present',
+      new Date(at(0, 1)).toISOString(),
+      new Date(at(0, 40)).toISOString(),
+    ]);
+
+    for (const bad of [
+      { present_min_percent: 150 },
+      { partial_min_percent: 'x' },
+      { present_min_percent: 50, partial_min_percent: 60 },
+    ]) {
+      const res = await request(url).get(`/api/courses/${id}/attendance`).query(bad).set(auth);
+      expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
     }
   });
 });
