@@ -7,7 +7,7 @@ import { OccurrencesRepository, OccurrenceRecord } from './occurrences.repositor
 import { OccurrenceEvent, ParticipantEvent } from './participant-events';
 import { ParticipantsRepository } from './participants.repository';
 import { groupByPerson, MeetingPerson, toPerson } from './people';
-import { joinInterval, unionOf, type Interval } from './presence-intervals';
+import { joinInterval, occurrenceEnds, unionOf, type Interval } from './presence-intervals';
 import { PresenceWriter } from './presence-writer';
 
 export type { MeetingPerson } from './people';
@@ -33,7 +33,10 @@ export interface OccurrencePresence {
   uuid: string;
   /** Its first event's time (meeting.started, or the first join when that was missed). */
   start: Date;
-  /** meeting.ended's time, else now (still running, or its end never came). */
+  /**
+   * meeting.ended's time; else the next occurrence's first event (its end never came); else now
+   * (still running).
+   */
   end: Date;
   ended: boolean;
   first_event_ts: number;
@@ -209,10 +212,14 @@ export class ParticipantsService {
    */
   async presenceIn(meetingIds: string[], now: Date): Promise<OccurrencePresence[]> {
     const occurrences = await this.occurrences.listForMeetings(meetingIds);
+    const ends = occurrenceEnds(occurrences);
     return Promise.all(
       occurrences.map(async (occurrence) => {
-        const endedTs = occurrence.ended_ts;
-        const records = await this.participants.findByOccurrence(scopeOf(occurrence), endedTs);
+        const endedTs = ends.get(`${occurrence.meeting_id}|${occurrence.uuid}`) ?? null;
+        const records = await this.participants.findByOccurrence(
+          scopeOf(occurrence),
+          occurrence.ended_ts,
+        );
         const byPerson = new Map<string, typeof records>();
         for (const r of records) {
           const group = byPerson.get(r.person_key) ?? [];
@@ -245,7 +252,7 @@ export class ParticipantsService {
           uuid: occurrence.uuid,
           start: new Date(startTs),
           end: new Date(endedTs ?? Math.max(now.getTime(), startTs)),
-          ended: endedTs !== null,
+          ended: occurrence.ended_ts !== null,
           first_event_ts: occurrence.first_event_ts,
           people,
         };

@@ -1,4 +1,4 @@
-import { joinInterval, unionOf } from './presence-intervals';
+import { joinInterval, occurrenceEnds, unionOf } from './presence-intervals';
 
 const join = (
   join_ts: number | null,
@@ -60,5 +60,17 @@ describe('joinInterval (one join record)', () => {
     expect(joinInterval(join(100, null, 130), null, 1000)).toEqual([100, 130]);
     // Only ever in the waiting room.
     expect(joinInterval(join(null, 200, 50), null, 1000)).toBeNull();
+  });
+});
+
+describe('occurrenceEnds (where open joins of an occurrence stop)', () => {
+  it('meeting.ended, else the next occurrence of the same meeting, else still running', () => {
+    const ends = occurrenceEnds([
+      { meeting_id: '1', uuid: 'c', first_event_ts: 300, ended_ts: null },
+      { meeting_id: '1', uuid: 'a', first_event_ts: 100, ended_ts: 150 },
+      { meeting_id: '1', uuid: 'b', first_event_ts: 200, ended_ts: null },
+      { meeting_id: '2', uuid: 'z', first_event_ts: 250, ended_ts: null },
+    ]);
+    expect(Object.fromEntries(ends)).toEqual({ '1|a': 150, '1|b': 300, '1|c': null, '2|z': null });
   });
 });

@@ -45,3 +45,31 @@ export function unionOf(intervals: readonly Interval[]): { merged: Interval[]; m
   }
   return { merged, ms: merged.reduce((sum, [s, e]) => sum + (e - s), 0) };
 }
+
+export interface OccurrenceSpan {
+  meeting_id: string;
+  uuid: string;
+  first_event_ts: number;
+  ended_ts: number | null;
+}
+
+/**
+ * When each occurrence's open joins end (keyed `meeting_id|uuid`): its meeting.ended; else the
+ * first event of the same meeting's next occurrence, since occurrences of one meeting never
+ * overlap (a missed meeting.ended must not stretch its open joins over the weeks up to now);
+ * else null: it is running, and its open joins run to now.
+ */
+export function occurrenceEnds(occurrences: readonly OccurrenceSpan[]): Map<string, number | null> {
+  const ends = new Map<string, number | null>();
+  const byMeeting = new Map<string, OccurrenceSpan[]>();
+  for (const o of occurrences)
+    byMeeting.set(o.meeting_id, [...(byMeeting.get(o.meeting_id) ?? []), o]);
+  for (const list of byMeeting.values()) {
+    const sorted = [...list].sort((a, b) => a.first_event_ts - b.first_event_ts);
+    sorted.forEach((o, i) => {
+      const next = sorted[i + 1];
+      ends.set(`${o.meeting_id}|${o.uuid}`, o.ended_ts ?? next?.first_event_ts ?? null);
+    });
+  }
+  return ends;
+}
