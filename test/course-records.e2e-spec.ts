@@ -5,7 +5,7 @@
  * question closed), driven as Zoom would: signed webhooks (signed by the Zoom simulator) at chosen
  * event times, questions sent through the simulator's Team Chat, answered on the personal links.
  * The expected gradebook and attendance are computed here from the event log this test wrote,
- * by the definitions of docs/architecture.md §22 and independently of the service's code, and
+ * by the definitions of docs/architecture.md §25 and independently of the service's code, and
  * compared with the JSON and with the CSVs read back (both delimiters).
  */
 import request from 'supertest';

@@ -146,7 +146,7 @@ export interface RecipientFacts {
 }
 
 /**
- * The occurrence a question was asked in (docs/architecture.md §22), the one rule: the one
+ * The occurrence a question was asked in (docs/architecture.md §25), the one rule: the one
  * recorded at send; for a broadcast older than that record, the occurrence of its meeting that
  * was current when it opened, as the send picks it (the latest first event not after opens_at).
  * Null when its meeting has no occurrence that old.

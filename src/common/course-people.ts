@@ -1,7 +1,7 @@
 import type { RosterEntry } from './course-records';
 
 /**
- * How a course's records put one person on one row (issue 18, docs/architecture.md §22): the
+ * How a course's records put one person on one row (issue 18, docs/architecture.md §25): the
  * gradebook and the attendance both use these, so a person is on the same row in both.
  */
 

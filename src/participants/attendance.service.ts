@@ -38,7 +38,7 @@ export function courseOccurrences(occurrences: OccurrencePresence[]): CourseOccu
 
 /**
  * present / partial / absent from the time in the meeting and the occurrence's length
- * (docs/architecture.md §22). No time at all is absent whatever the thresholds.
+ * (docs/architecture.md §25). No time at all is absent whatever the thresholds.
  */
 export function attendanceStatus(
   ms: number,

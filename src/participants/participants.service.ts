@@ -12,7 +12,7 @@ import { PresenceWriter } from './presence-writer';
 
 export type { MeetingPerson } from './people';
 
-/** One person's time in one occurrence (course attendance, docs/architecture.md §22). */
+/** One person's time in one occurrence (course attendance, docs/architecture.md §25). */
 export interface PersonPresence {
   person_key: string;
   name: string;
@@ -207,7 +207,7 @@ export class ParticipantsService {
 
   /**
    * Every occurrence of these meetings, oldest first, with each person's time in it (a course's
-   * attendance and gradebook, docs/architecture.md §22): one indexed read of the occurrences and
+   * attendance and gradebook, docs/architecture.md §25): one indexed read of the occurrences and
    * one per occurrence of its joins. A join still open runs to the meeting's end, else `now`.
    */
   async presenceIn(meetingIds: string[], now: Date): Promise<OccurrencePresence[]> {

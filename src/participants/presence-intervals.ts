@@ -10,7 +10,7 @@ export type Interval = readonly [number, number];
 export type JoinFacts = Pick<Participant, 'join_ts' | 'leave_ts' | 'waiting_ts'>;
 
 /**
- * When one join (one device's session) was in the meeting, docs/architecture.md §22: from its
+ * When one join (one device's session) was in the meeting, docs/architecture.md §25: from its
  * join (an admit from the waiting room is a join) to the first of its leave, a move back into the
  * waiting room, and the meeting's end that is not older than the join; an open join runs to
  * `openUntil` (now). Waiting-room time is never presence. A record keeps the newest of each

@@ -1,7 +1,7 @@
 import type { DeliveryStatus } from '../broadcasts/broadcast.types';
 
 /**
- * A gradebook cell (docs/architecture.md §22): points, `answered` (a question that counts
+ * A gradebook cell (docs/architecture.md §25): points, `answered` (a question that counts
  * participation only: anonymous, or of a type with no right answer), or the reason for none.
  */
 export const GRADEBOOK_CELL_STATUSES = [

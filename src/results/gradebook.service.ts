@@ -31,7 +31,7 @@ interface Column {
 }
 
 /**
- * A course's gradebook (issue 18, docs/architecture.md §22) from the answers, deliveries and
+ * A course's gradebook (issue 18, docs/architecture.md §25) from the answers, deliveries and
  * joins of its meetings: one column per question asked, one row per person (CourseRows), each
  * cell by gradebookCell. A handful of indexed reads for the whole course (occurrences and their
  * joins, broadcasts, their deliveries in batches, the meetings' answers), never one per cell.

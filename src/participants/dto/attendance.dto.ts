@@ -9,7 +9,7 @@ export const DEFAULT_PARTIAL_MIN_PERCENT = 25;
 
 /**
  * Thresholds of GET /api/courses/{id}/attendance, in percent of each occurrence's length
- * (docs/architecture.md §22): present at `present_min_percent` or more, partial at
+ * (docs/architecture.md §25): present at `present_min_percent` or more, partial at
  * `partial_min_percent` or more (and some time in the meeting), else absent.
  */
 export class AttendanceQueryDto {
