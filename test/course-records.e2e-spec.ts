@@ -106,6 +106,8 @@ interface AskedQuestion {
   title: string;
   body: Record<string, unknown>;
   anonymous: boolean;
+  /** Channel mode: one shared link, people type their email (self-reported, §3). */
+  channel?: boolean;
   /** Who answers what (null: does not answer). */
   answerOf: (p: number) => Record<string, unknown> | null;
   /** The credit of an answer, for the expected points. */
@@ -155,6 +157,16 @@ const QUESTIONS: AskedQuestion[] = [
     body: { type: 'true_false', correct_answer: 0 },
     anonymous: false,
     answerOf: (p) => (p % 3 === 1 ? null : { choice: p % 7 === 0 ? 1 : 0 }),
+    creditOf: (a) => (a.choice === 0 ? 1 : 0),
+  },
+  {
+    k: 2,
+    title: 'In the chat: which is a noble gas?',
+    body: { type: 'single', options: ['Neon', 'Nitrogen'], correct_answer: 0 },
+    anonymous: false,
+    channel: true,
+    // A few type their own email; person 10 (late) too, since an answer counts whenever it came.
+    answerOf: (p) => (p <= 4 || p === 10 ? { choice: p % 2 } : null),
     creditOf: (a) => (a.choice === 0 ? 1 : 0),
   },
 ];
@@ -256,7 +268,10 @@ describe('Course gradebook and attendance (e2e: app + database + Zoom simulator)
     const sent = await request(url)
       .post(`/api/questions/${questionId}/send`)
       .set(auth)
-      .send({ meeting_id: meetingId, anonymous: q.anonymous })
+      .send({
+        meeting_id: meetingId,
+        ...(q.channel ? { mode: 'channel' } : { anonymous: q.anonymous }),
+      })
       .expect(202);
     const broadcastId = sent.body.id as string;
     await waitUntil(
@@ -270,8 +285,29 @@ describe('Course gradebook and attendance (e2e: app + database + Zoom simulator)
     for (const m of world.sim.messages().slice(since)) {
       const token = /\/q\/([A-Za-z0-9_-]+)/.exec(m.message)?.[1];
       if (token && m.to_contact) tokenOf.set(m.to_contact, token);
+      if (token && m.to_channel) tokenOf.set('channel', token);
     }
     clock.set(at(q.k, ANSWER_AT_MIN));
+    if (q.channel) {
+      const token = tokenOf.get('channel') as string;
+      for (const [p, person] of people.entries()) {
+        const answer = q.answerOf(p);
+        if (!answer) continue;
+        await request(url)
+          .post(`/q/${token}/answer`)
+          .set('X-Forwarded-For', `198.51.100.${p + 1}`)
+          .send({ ...answer, name: person.name, email: person.email })
+          .expect(200);
+        given[index].set(p, answer);
+      }
+      // An email no one in the course has: no row, no credit for anyone.
+      await request(url)
+        .post(`/q/${token}/answer`)
+        .set('X-Forwarded-For', '198.51.100.200')
+        .send({ choice: 0, name: 'Nobody', email: 'nobody@nowhere.example' })
+        .expect(200);
+      return;
+    }
     for (const [p, person] of people.entries()) {
       const token = tokenOf.get(person.email);
       if (token) recipients[index].add(p);
@@ -284,10 +320,20 @@ describe('Course gradebook and attendance (e2e: app + database + Zoom simulator)
 
   beforeAll(async () => {
     world = await startZoomWorld({
-      app: { env: { SPEED_SCORING: 'false' }, customize: (b) => clock.install(b) },
+      // Behind a proxy (127.0.0.1): each person answers the shared channel link from their own
+      // address, as a class does, not all from one (PER_LINK_LIMIT in src/answers/answer-rate-limit.guard.ts).
+      app: {
+        env: { SPEED_SCORING: 'false', TRUST_PROXY: '127.0.0.1' },
+        customize: (b) => clock.install(b),
+      },
     });
     url = world.app.url;
-    const meeting = world.sim.createMeeting({ topic: 'Chemistry 101', hostEmail: SENDER_EMAIL });
+    // The sender hosts it, so it is a member of the meeting's chat channel (docs/zoom.md §2).
+    const meeting = world.sim.createMeeting({
+      topic: 'Chemistry 101',
+      hostEmail: SENDER_EMAIL,
+      continuousChat: true,
+    });
     meetingId = String(meeting.id);
     for (let p = 0; p < PEOPLE; p++) {
       const onRoster = p < ROSTER_SIZE;
@@ -352,7 +398,9 @@ describe('Course gradebook and attendance (e2e: app + database + Zoom simulator)
     if (recipients[i].has(p)) return 'no_answer';
     const { first } = expectedMinutes(q.k, p);
     if (first === null) return 'absent';
-    return first > SEND_AT_MIN + TIME_LIMIT_S / 60 ? 'late' : 'not_reached';
+    if (first > SEND_AT_MIN + TIME_LIMIT_S / 60) return 'late';
+    // The channel message reached everyone in the meeting by the window's close.
+    return q.channel ? 'no_answer' : 'not_reached';
   }
 
   /** Rows in order: the roster, then the extras by name. */
@@ -457,12 +505,14 @@ describe('Course gradebook and attendance (e2e: app + database + Zoom simulator)
       [1, 2, 'How was the pace?', true, 0],
       [2, 1, 'Compounds', false, POINTS],
       [3, 1, QUESTIONS[3].title, false, POINTS],
+      [3, 2, QUESTIONS[4].title, false, POINTS],
     ]);
     expect(book.questions.map((q) => q.column)).toEqual([
       '2026-11-03 #1 Q1 Capitals (10 points)',
       '2026-11-03 #1 Q2 How was the pace? (anonymous)',
       '2026-11-10 #2 Q1 Compounds (10 points)',
       `2026-11-17 #3 Q1 ${QUESTIONS[3].title} (10 points)`,
+      `2026-11-17 #3 Q2 ${QUESTIONS[4].title} (10 points)`,
     ]);
     const actual = book.rows.map((r) => ({
       email: r.email,
@@ -480,7 +530,7 @@ describe('Course gradebook and attendance (e2e: app + database + Zoom simulator)
         cells,
         totals: [
           cells.reduce<number>((s, c) => s + (typeof c === 'number' ? c : 0), 0),
-          3 * POINTS,
+          QUESTIONS.filter((q) => !q.anonymous).length * POINTS,
           answered,
           asked,
           asked === 0 ? null : Math.round((answered / asked) * 10_000) / 10_000,

@@ -86,11 +86,8 @@ export class GradebookService {
     for (const a of answers) {
       if (a.anonymous) continue;
       const broadcastId = a.broadcast_id.toHexString();
-      // A typed identity (channel mode) lands on the row of that email, if there is one.
       const row = a.self_reported
-        ? a.email && rows.has(rowKeyOf({ email: a.email, zoom_user_id: null, person_key: '' }))
-          ? rowKeyOf({ email: a.email, zoom_user_id: null, person_key: '' })
-          : undefined
+        ? typedRow(rows, a.email)
         : rowOfRecipient.get(`${broadcastId}|${a.recipient_key}`);
       if (row !== undefined) scores.set(`${broadcastId}|${row}`, a.score);
     }
@@ -231,6 +228,16 @@ export class GradebookService {
       };
     });
   }
+}
+
+/**
+ * A typed identity (channel mode, docs/architecture.md §3) lands on the row of that email when
+ * there is one, and never makes a row: anyone can type anyone's email.
+ */
+function typedRow(rows: CourseRows, email: string | null): string | undefined {
+  if (!email) return undefined;
+  const key = rowKeyOf({ email, zoom_user_id: null, person_key: '' });
+  return rows.has(key) ? key : undefined;
 }
 
 function round(value: number, decimals: number): number {
