@@ -321,7 +321,8 @@ describe('Course gradebook and attendance (e2e: app + database + Zoom simulator)
   beforeAll(async () => {
     world = await startZoomWorld({
       // Behind a proxy (127.0.0.1): each person answers the shared channel link from their own
-      // address, as a class does, not all from one (PER_LINK_LIMIT in src/answers/answer-rate-limit.guard.ts).
+      // address, as a class does, not all from one (PER_LINK_LIMIT in
+      // src/answers/answer-rate-limit.guard.ts).
       app: {
         env: { SPEED_SCORING: 'false', TRUST_PROXY: '127.0.0.1' },
         customize: (b) => clock.install(b),
