@@ -46,12 +46,16 @@ export class GradebookService {
   ) {}
 
   async gradebook(input: CourseRecordsInput): Promise<GradebookResponseDto> {
-    const [occurrences, asked, answers] = await Promise.all([
+    const [occurrences, [asked, recipients], answers] = await Promise.all([
       this.participants.presenceIn(input.meeting_ids, this.clock.now()),
-      this.broadcasts.questionsAsked(input.meeting_ids),
+      this.broadcasts
+        .questionsAsked(input.meeting_ids)
+        .then(
+          async (questions) =>
+            [questions, await this.broadcasts.recipientsOf(questions.map((q) => q.id))] as const,
+        ),
       this.answers.scoresForMeetings(input.meeting_ids),
     ]);
-    const recipients = await this.broadcasts.recipientsOf(asked.map((q) => q.id));
     const rows = new CourseRows(input.roster);
 
     // First join per occurrence and row.
