@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { emailMatcher, type PersonIdentity } from '../common/personal-data';
-import type { LeaderboardRow, StoredAnswer } from './answer.types';
+import type { AnswerScore, LeaderboardRow, StoredAnswer } from './answer.types';
 import { AnswersRepository } from './answers.repository';
 
 /**
@@ -15,6 +15,11 @@ export class AnswerRecordsService {
   /** Every answer to a broadcast, oldest first. */
   async listForBroadcast(broadcastId: Types.ObjectId): Promise<StoredAnswer[]> {
     return this.answers.listForBroadcast(broadcastId);
+  }
+
+  /** A course's gradebook: every answer given in these meetings, its score and whose it is. */
+  async scoresForMeetings(meetingIds: string[]): Promise<AnswerScore[]> {
+    return this.answers.scoresForMeetings(meetingIds);
   }
 
   async countForBroadcast(broadcastId: Types.ObjectId): Promise<number> {

@@ -135,3 +135,15 @@ export interface LeaderboardRow {
   answered: number;
   correct: number;
 }
+
+/** What a course's gradebook reads of one stored answer (AnswerRecordsService.scoresForMeetings). */
+export interface AnswerScore {
+  broadcast_id: Types.ObjectId;
+  recipient_key: string;
+  email: string | null;
+  score: number;
+  credit: number | null;
+  correct: boolean | null;
+  self_reported: boolean;
+  anonymous: boolean;
+}

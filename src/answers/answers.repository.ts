@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types, mongo } from 'mongoose';
 import { isDuplicateKey } from '../database/duplicate-key';
-import type { LeaderboardRow, StoredAnswer } from './answer.types';
+import type { AnswerScore, LeaderboardRow, StoredAnswer } from './answer.types';
 import { Answer } from './schemas/answer.schema';
 
 /** Documents per insertMany: well under MongoDB's 100,000 writes and 48 MB per batch. */
@@ -128,6 +128,35 @@ export class AnswersRepository {
       .sort({ answered_at: 1, _id: 1 })
       .lean<StoredAnswer[]>()
       .exec();
+  }
+
+  /**
+   * Every answer given in these meetings, with only what a course's gradebook reads (the
+   * `meeting_id` index).
+   */
+  async scoresForMeetings(meetingIds: string[]): Promise<AnswerScore[]> {
+    const rows = await this.answers
+      .find(
+        { meeting_id: { $in: meetingIds } },
+        {
+          _id: 0,
+          broadcast_id: 1,
+          recipient_key: 1,
+          email: 1,
+          score: 1,
+          credit: 1,
+          correct: 1,
+          self_reported: 1,
+          anonymous: 1,
+        },
+      )
+      .lean<Array<Omit<AnswerScore, 'self_reported' | 'anonymous'> & Partial<AnswerScore>>>()
+      .exec();
+    return rows.map((r) => ({
+      ...r,
+      self_reported: r.self_reported === true,
+      anonymous: r.anonymous === true,
+    }));
   }
 
   async countForBroadcast(broadcastId: Types.ObjectId): Promise<number> {

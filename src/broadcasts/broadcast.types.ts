@@ -119,3 +119,54 @@ export function acceptsAnswersUntil(closesAt: Date, closedAt: Date | null, grace
   const withGrace = new Date(closesAt.getTime() + graceMs);
   return closedAt !== null && closedAt < withGrace ? closedAt : withGrace;
 }
+
+/** A question broadcast as a course's gradebook reads it (BroadcastsService.questionsAsked). */
+export interface AskedQuestion {
+  id: Types.ObjectId;
+  meeting_id: string;
+  question: QuestionSnapshot;
+  anonymous: boolean;
+  mode: BroadcastMode;
+  opens_at: Date;
+  closed_at: Date | null;
+  /** As stored: null on broadcasts older than the field (see occurrenceOfBroadcast). */
+  occurrence_uuid: string | null;
+}
+
+/** One recipient of a question as a course's gradebook reads it (BroadcastsService.recipientsOf). */
+export interface RecipientFacts {
+  broadcast_id: Types.ObjectId;
+  recipient_key: string;
+  name: string;
+  email: string | null;
+  zoom_user_id: string | null;
+  status: DeliveryStatus;
+  /** An anonymous question's recipient answered (docs/architecture.md §19). */
+  answered: boolean;
+}
+
+/**
+ * The occurrence a question was asked in (docs/architecture.md §25), the one rule: the one
+ * recorded at send; for a broadcast older than that record, the occurrence of its meeting that
+ * was current when it opened, as the send picks it (the latest first event not after opens_at).
+ * Null when its meeting has no occurrence that old.
+ */
+export function occurrenceOfBroadcast(
+  broadcast: Pick<AskedQuestion, 'meeting_id' | 'opens_at' | 'occurrence_uuid'>,
+  occurrences: ReadonlyArray<{ meeting_id: string; uuid: string; first_event_ts: number }>,
+): string | null {
+  if (broadcast.occurrence_uuid !== null) return broadcast.occurrence_uuid;
+  let current: { uuid: string; first_event_ts: number } | null = null;
+  for (const o of occurrences) {
+    if (o.meeting_id !== broadcast.meeting_id) continue;
+    if (o.first_event_ts > broadcast.opens_at.getTime()) continue;
+    if (
+      current === null ||
+      o.first_event_ts > current.first_event_ts ||
+      (o.first_event_ts === current.first_event_ts && o.uuid > current.uuid)
+    ) {
+      current = o;
+    }
+  }
+  return current?.uuid ?? null;
+}

@@ -25,6 +25,8 @@ import { BroadcastControlsReader } from './broadcast-controls.reader';
 import {
   isQuestionBroadcast,
   questionSnapshot,
+  type AskedQuestion,
+  type RecipientFacts,
   type BroadcastControls,
   type BroadcastKind,
   type BroadcastMode,
@@ -357,6 +359,35 @@ export class BroadcastsService {
     return this.deliveries.listForBroadcast(id);
   }
 
+  /**
+   * A course's gradebook: every question (not link) broadcast to these meetings, oldest first,
+   * by the `{meeting_id, created_at}` index.
+   */
+  async questionsAsked(meetingIds: string[]): Promise<AskedQuestion[]> {
+    const rows = await this.broadcasts
+      .find({ meeting_id: { $in: meetingIds }, kind: 'question' })
+      .sort({ meeting_id: 1, created_at: 1 })
+      .lean<Broadcast[]>()
+      .exec();
+    return rows
+      .filter((b) => b.question !== null)
+      .map((b) => ({
+        id: (b as Broadcast & { _id: Types.ObjectId })._id,
+        meeting_id: b.meeting_id,
+        question: questionSnapshot(b.question as QuestionSnapshot),
+        anonymous: b.anonymous === true,
+        mode: b.mode,
+        opens_at: b.opens_at,
+        closed_at: b.closed_at ?? null,
+        occurrence_uuid: b.occurrence_uuid ?? null,
+      }));
+  }
+
+  /** A course's gradebook: the recipients of these broadcasts, what reached them, no tokens. */
+  async recipientsOf(broadcastIds: Types.ObjectId[]): Promise<RecipientFacts[]> {
+    return this.deliveries.factsForBroadcasts(broadcastIds);
+  }
+
   async state(id: Types.ObjectId): Promise<BroadcastState> {
     const broadcast = await this.get(id);
     const [counts, deliveries] = await Promise.all([
@@ -481,7 +512,9 @@ export class BroadcastsService {
   }
 
   private async create(input: NewBroadcast): Promise<CreatedBroadcast> {
-    const people = await this.participants.currentPeople(input.meetingId);
+    const { occurrence_uuid: occurrenceUuid, people } = await this.participants.currentAttendees(
+      input.meetingId,
+    );
     let channelId: string | null = null;
     if (input.mode === 'channel') {
       const meeting = await this.meetings.getMeeting(input.meetingId);
@@ -517,7 +550,7 @@ export class BroadcastsService {
       }
     }
     try {
-      return await this.write(id, input, channelId, people);
+      return await this.write(id, input, channelId, people, occurrenceUuid);
     } catch (error) {
       // A run of the same request that overtook this one (its lock ran out) wrote it first.
       const other = isDuplicateKey(error) ? await this.createdUnder(input.workKey ?? null) : null;
@@ -554,6 +587,7 @@ export class BroadcastsService {
     input: NewBroadcast,
     channelId: string | null,
     people: MeetingPerson[],
+    occurrenceUuid: string | null,
   ): Promise<CreatedBroadcast> {
     const now = new Date();
     const broadcast = await this.broadcasts.create({
@@ -567,7 +601,9 @@ export class BroadcastsService {
       anonymous: input.anonymous,
       mode: input.mode,
       channel_id: channelId,
-      opens_at: now,
+      // The Clock's time, as the answer window's rules read it (a test sets both).
+      opens_at: this.clock.now(),
+      occurrence_uuid: occurrenceUuid,
     });
 
     const records: NewDelivery[] =

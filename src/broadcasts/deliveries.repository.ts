@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import type { DeliveryStatus } from './broadcast.types';
+import type { DeliveryStatus, RecipientFacts } from './broadcast.types';
 import { Delivery, DeliveryDocument } from './schemas/delivery.schema';
+
+/** Broadcast ids per read of a course's deliveries: bounded `$in` lists. */
+const FACTS_BATCH = 200;
 
 export type DeliveryCounts = Record<DeliveryStatus, number> & { total: number };
 
@@ -329,6 +332,34 @@ export class DeliveriesRepository {
 
   async listForBroadcast(broadcastId: Types.ObjectId): Promise<DeliveryDocument[]> {
     return this.deliveries.find({ broadcast_id: broadcastId }).sort({ name: 1, _id: 1 }).exec();
+  }
+
+  /**
+   * Who each of these broadcasts went to and what reached them (a course's gradebook): the
+   * unique `{broadcast_id, recipient_key}` index's prefix, in batches of ids.
+   */
+  async factsForBroadcasts(broadcastIds: Types.ObjectId[]): Promise<RecipientFacts[]> {
+    const facts: RecipientFacts[] = [];
+    for (let i = 0; i < broadcastIds.length; i += FACTS_BATCH) {
+      const rows = await this.deliveries
+        .find(
+          { broadcast_id: { $in: broadcastIds.slice(i, i + FACTS_BATCH) } },
+          {
+            _id: 0,
+            broadcast_id: 1,
+            recipient_key: 1,
+            name: 1,
+            email: 1,
+            zoom_user_id: 1,
+            status: 1,
+            answered: 1,
+          },
+        )
+        .lean<RecipientFacts[]>()
+        .exec();
+      for (const r of rows) facts.push({ ...r, answered: r.answered === true });
+    }
+    return facts;
   }
 
   /** Every delivery of these broadcasts (retention). */

@@ -3,6 +3,8 @@ import type { Types } from 'mongoose';
 import type { Actor } from '../common/auth/actor';
 import type { CsvFormat } from '../common/csv/csv-format';
 import { AttendanceService } from '../participants/attendance.service';
+import type { AttendanceQueryDto, AttendanceResponseDto } from '../participants/dto/attendance.dto';
+import type { GradebookResponseDto } from '../results/dto/gradebook.dto';
 import { GradebookService } from '../results/gradebook.service';
 import { CoursesService } from './courses.service';
 
@@ -19,7 +21,7 @@ export class CourseRecordsService {
     private readonly attendances: AttendanceService,
   ) {}
 
-  async gradebook(actor: Actor, id: Types.ObjectId): Promise<unknown> {
+  async gradebook(actor: Actor, id: Types.ObjectId): Promise<GradebookResponseDto> {
     return this.gradebooks.gradebook(await this.courses.recordsOf(actor, id));
   }
 
@@ -27,14 +29,18 @@ export class CourseRecordsService {
     return this.gradebooks.gradebookCsv(await this.courses.recordsOf(actor, id), format);
   }
 
-  async attendance(actor: Actor, id: Types.ObjectId, thresholds: unknown): Promise<unknown> {
+  async attendance(
+    actor: Actor,
+    id: Types.ObjectId,
+    thresholds: AttendanceQueryDto,
+  ): Promise<AttendanceResponseDto> {
     return this.attendances.attendance(await this.courses.recordsOf(actor, id), thresholds);
   }
 
   async attendanceCsv(
     actor: Actor,
     id: Types.ObjectId,
-    thresholds: unknown,
+    thresholds: AttendanceQueryDto,
     format: CsvFormat,
   ): Promise<string> {
     const input = await this.courses.recordsOf(actor, id);

@@ -30,6 +30,12 @@ import { Types } from 'mongoose';
 import { Audited } from '../audit/audited.decorator';
 import { CurrentActor, RequireRole, type Actor } from '../common/auth/actor';
 import { CsvFormatQueryDto, csvFormatOf } from '../common/csv/csv-format';
+import {
+  AttendanceCsvQueryDto,
+  AttendanceQueryDto,
+  AttendanceResponseDto,
+} from '../participants/dto/attendance.dto';
+import { GradebookResponseDto } from '../results/dto/gradebook.dto';
 import { csvDownloadHeaders } from '../common/csv/csv-reply';
 import { toCsv } from '../common/csv/csv-write';
 import { ErrorBodyDto } from '../common/errors/error-body';
@@ -233,12 +239,12 @@ export class CoursesController {
   @Get(':id/gradebook')
   @ApiOperation({ summary: "The course's gradebook: each student's scores over its meetings" })
   @ApiObjectIdParam('id', 'Course id')
-  @ApiOkResponse({ description: 'The gradebook' })
+  @ApiOkResponse({ type: GradebookResponseDto, description: 'The gradebook' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_YOURS })
   async gradebook(
     @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
-  ): Promise<unknown> {
+  ): Promise<GradebookResponseDto> {
     return this.records.gradebook(actor, id);
   }
 
@@ -268,13 +274,14 @@ export class CoursesController {
     description: MEETING_CHECK,
   })
   @ApiObjectIdParam('id', 'Course id')
-  @ApiOkResponse({ description: 'The attendance' })
+  @ApiOkResponse({ type: AttendanceResponseDto, description: 'The attendance' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_YOURS })
   async attendance(
     @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
-  ): Promise<unknown> {
-    return this.records.attendance(actor, id, {});
+    @Query() query: AttendanceQueryDto,
+  ): Promise<AttendanceResponseDto> {
+    return this.records.attendance(actor, id, query);
   }
 
   @Get(':id/attendance.csv')
@@ -289,10 +296,11 @@ export class CoursesController {
   async attendanceCsv(
     @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
-    @Query() query: CsvFormatQueryDto,
+    @Query() query: AttendanceCsvQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const csv = await this.records.attendanceCsv(actor, id, {}, csvFormatOf(query));
+    const { delimiter, ...thresholds } = query;
+    const csv = await this.records.attendanceCsv(actor, id, thresholds, csvFormatOf({ delimiter }));
     csvDownloadHeaders(reply, `attendance-${id.toHexString()}.csv`);
     return csv;
   }

@@ -142,6 +142,15 @@ export class OccurrencesRepository {
     return current;
   }
 
+  /** Every occurrence of these meetings, oldest first (a course's records). */
+  async listForMeetings(meetingIds: string[]): Promise<OccurrenceRecord[]> {
+    return this.occurrences
+      .find({ meeting_id: { $in: meetingIds } })
+      .sort({ first_event_ts: 1, uuid: 1 })
+      .lean<OccurrenceRecord[]>()
+      .exec();
+  }
+
   async find(meetingId: string, uuid: string): Promise<OccurrenceRecord | null> {
     return this.occurrences
       .findOne({ meeting_id: meetingId, uuid })

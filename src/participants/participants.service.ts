@@ -7,9 +7,47 @@ import { OccurrencesRepository, OccurrenceRecord } from './occurrences.repositor
 import { OccurrenceEvent, ParticipantEvent } from './participant-events';
 import { ParticipantsRepository } from './participants.repository';
 import { groupByPerson, MeetingPerson, toPerson } from './people';
+import { joinInterval, occurrenceEnds, unionOf, type Interval } from './presence-intervals';
 import { PresenceWriter } from './presence-writer';
 
 export type { MeetingPerson } from './people';
+
+/** One person's time in one occurrence (course attendance, docs/architecture.md §25). */
+export interface PersonPresence {
+  person_key: string;
+  name: string;
+  email: string | null;
+  zoom_user_id: string | null;
+  /** Their time in the meeting: the union of their joins' intervals (ms), disjoint, sorted. */
+  intervals: Interval[];
+  /** Total of `intervals`, ms. */
+  ms: number;
+  first_join: Date;
+  /** The end of their last interval; null while they are still in the meeting. */
+  last_leave: Date | null;
+}
+
+/** One occurrence of a course's meetings with everyone who was in it (at least one join). */
+export interface OccurrencePresence {
+  meeting_id: string;
+  uuid: string;
+  /** Its first event's time (meeting.started, or the first join when that was missed). */
+  start: Date;
+  /**
+   * meeting.ended's time; else the next occurrence's first event (its end never came); else now
+   * (still running).
+   */
+  end: Date;
+  ended: boolean;
+  first_event_ts: number;
+  people: PersonPresence[];
+}
+
+/** Who a send goes to: the meeting's current occurrence and the people in it now. */
+export interface CurrentAttendees {
+  occurrence_uuid: string | null;
+  people: MeetingPerson[];
+}
 
 /** `waiting`: in the waiting room, not in the meeting (docs/zoom.md §7); `all`: everyone. */
 export const PRESENCE_FILTERS = ['joined', 'waiting', 'left', 'all'] as const;
@@ -150,8 +188,13 @@ export class ParticipantsService {
    * recipients). Empty when the meeting has not started, has ended, or is unknown.
    */
   async currentPeople(meetingId: string): Promise<MeetingPerson[]> {
+    return (await this.currentAttendees(meetingId)).people;
+  }
+
+  /** currentPeople, with the occurrence they are in (a broadcast records it at send). */
+  async currentAttendees(meetingId: string): Promise<CurrentAttendees> {
     const occurrence = await this.occurrences.current(meetingId);
-    if (!occurrence) return [];
+    if (!occurrence) return { occurrence_uuid: null, people: [] };
     const people: MeetingPerson[] = [];
     const records = this.participants.streamByPerson(scopeOf(occurrence), {
       joinedOnly: true,
@@ -159,7 +202,62 @@ export class ParticipantsService {
       endedTs: occurrence.ended_ts,
     });
     for await (const group of groupByPerson(records)) people.push(toPerson(group, occurrence));
-    return people;
+    return { occurrence_uuid: occurrence.uuid, people };
+  }
+
+  /**
+   * Every occurrence of these meetings, oldest first, with each person's time in it (a course's
+   * attendance and gradebook, docs/architecture.md §25): one indexed read of the occurrences and
+   * one per occurrence of its joins. A join still open runs to the meeting's end, else `now`.
+   */
+  async presenceIn(meetingIds: string[], now: Date): Promise<OccurrencePresence[]> {
+    const occurrences = await this.occurrences.listForMeetings(meetingIds);
+    const ends = occurrenceEnds(occurrences);
+    return Promise.all(
+      occurrences.map(async (occurrence) => {
+        const endedTs = ends.get(`${occurrence.meeting_id}|${occurrence.uuid}`) ?? null;
+        const records = await this.participants.findByOccurrence(
+          scopeOf(occurrence),
+          occurrence.ended_ts,
+        );
+        const byPerson = new Map<string, typeof records>();
+        for (const r of records) {
+          const group = byPerson.get(r.person_key) ?? [];
+          group.push(r);
+          byPerson.set(r.person_key, group);
+        }
+        const people: PersonPresence[] = [];
+        for (const [, group] of [...byPerson].sort(([a], [b]) => (a < b ? -1 : 1))) {
+          const intervals = group
+            .map((r) => joinInterval(r, endedTs, now.getTime()))
+            .filter((i): i is Interval => i !== null);
+          if (intervals.length === 0) continue;
+          const { merged, ms } = unionOf(intervals);
+          const open = endedTs === null && group.some((r) => r.status === 'joined');
+          const who = toPerson(group, occurrence);
+          people.push({
+            person_key: who.person_key,
+            name: who.name,
+            email: who.email,
+            zoom_user_id: who.zoom_user_id,
+            intervals: merged,
+            ms,
+            first_join: new Date(merged[0][0]),
+            last_leave: open ? null : new Date(merged[merged.length - 1][1]),
+          });
+        }
+        const startTs = occurrence.first_event_ts;
+        return {
+          meeting_id: occurrence.meeting_id,
+          uuid: occurrence.uuid,
+          start: new Date(startTs),
+          end: new Date(endedTs ?? Math.max(now.getTime(), startTs)),
+          ended: occurrence.ended_ts !== null,
+          first_event_ts: occurrence.first_event_ts,
+          people,
+        };
+      }),
+    );
   }
 
   /**

@@ -61,6 +61,12 @@ export class Broadcast {
   @Prop({ type: String, default: null }) channel_id!: string | null;
 
   @Prop({ required: true }) opens_at!: Date;
+  /**
+   * The meeting occurrence (`object.uuid`) the question was sent in: the one its recipients were
+   * in. Null on broadcasts stored before it was recorded (occurrenceOfBroadcast in
+   * broadcast.types.ts places those), and when the meeting had no occurrence on record.
+   */
+  @Prop({ type: String, default: null }) occurrence_uuid!: string | null;
   /** Set once every delivery has finished (sent, failed or unreachable). */
   @Prop({ type: Date, default: null }) completed_at!: Date | null;
   /**
