@@ -342,17 +342,25 @@ const MATRIX: Record<string, Row> = {
     call: course,
     expect: OWNERS_COURSE(200),
   },
-  'GET /api/courses/{id}/gradebook': { role: 'instructor', call: course, expect: { other: 404 } },
+  'GET /api/courses/{id}/gradebook': {
+    role: 'instructor',
+    call: course,
+    expect: OWNERS_COURSE(200),
+  },
   'GET /api/courses/{id}/gradebook.csv': {
     role: 'instructor',
     call: course,
-    expect: { other: 404 },
+    expect: OWNERS_COURSE(200),
   },
-  'GET /api/courses/{id}/attendance': { role: 'instructor', call: course, expect: { other: 404 } },
+  'GET /api/courses/{id}/attendance': {
+    role: 'instructor',
+    call: course,
+    expect: OWNERS_COURSE(200),
+  },
   'GET /api/courses/{id}/attendance.csv': {
     role: 'instructor',
     call: course,
-    expect: { other: 404 },
+    expect: OWNERS_COURSE(200),
   },
 };
 
