@@ -231,7 +231,7 @@ export class DeliveryWorker
   private async next(): Promise<ClaimedDelivery | null> {
     if (this.queue.length === 0) await this.claim();
     const delivery = this.queue.shift() ?? null;
-    if (delivery && this.queue.length < this.config.delivery.concurrency / 2) {
+    if (delivery && !this.stopping && this.queue.length < this.config.delivery.concurrency / 2) {
       this.claim().catch((error: Error) => {
         if (!isDatabaseUnavailable(error)) {
           this.logger.warn(`Claiming ahead failed: ${error.message}`);
@@ -261,6 +261,14 @@ export class DeliveryWorker
       this.config.delivery.concurrency,
     );
     if (claimed.length === 0) this.lastEmptyClaim = Math.max(this.lastEmptyClaim, claim);
+    if (this.stopping) {
+      // Shutdown began while this claim was in flight: give the records back at once.
+      await this.deliveries.releaseClaims(
+        claimed.filter((d) => !this.held.has(d._id.toHexString())).map((d) => d._id),
+        this.owner,
+      );
+      return;
+    }
     for (const delivery of claimed) {
       const key = delivery._id.toHexString();
       // Already ours (its lease ran out while this sender held it, e.g. the database was away):
