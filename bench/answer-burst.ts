@@ -11,6 +11,12 @@
  * child process so the load generator does not share its event loop. MONGO_URI is used if set;
  * otherwise the local MongoDB-wire test server is started (it shares this machine's 2 cores).
  *
+ * Issue 17: the app counts its own database commands (driver command monitoring,
+ * bench/lib/app-commands.ts preloaded), and each burst prints commands per answer and app CPU per
+ * answer as a ratio to a no-database route measured in the same process and run: the same POST
+ * to links that cannot be tokens (HTTP, JSON body, guards, the answer route up to the token
+ * check, a 404, no database), same arrival schedule and connections.
+ *
  * The seeding and burst helpers are exported for test/answers-burst.e2e-spec.ts.
  */
 import mongoose, { Model, Types } from 'mongoose';
@@ -22,8 +28,20 @@ import { answerToken, hashAnswerToken } from '../src/broadcasts/answer-link';
 import { Broadcast, BroadcastSchema } from '../src/broadcasts/schemas/broadcast.schema';
 import { Delivery, DeliverySchema } from '../src/broadcasts/schemas/delivery.schema';
 import { startMongoServer } from '../tools/mongo-server/launch';
-import { childDatabasePid, ownCpuMs, processCpuMs, startCompiledApp } from './lib/processes';
+import { join } from 'node:path';
+import { freePort } from '../test/fixtures/app-process';
+import { withCommandMonitoring } from '../test/utils/command-monitor';
 import { withDatabase } from '../test/utils/database';
+import {
+  BENCH_DB_OPTIONS,
+  benchDbJit,
+  childDatabasePid,
+  loadAverage,
+  ownCpuMs,
+  processCpuMs,
+  ROOT,
+  startCompiledApp,
+} from './lib/processes';
 
 export interface BurstModels {
   broadcasts: Model<Broadcast>;
@@ -164,12 +182,68 @@ function line(label: string, samples: number[], wallMs: number): string {
   );
 }
 
+/** Issue 17, at saturation: database commands per answer, and app CPU per answer. */
+const TARGET_COMMANDS = 1;
+const TARGET_CPU_RATIO = 3;
+
 interface Bench {
   url: string;
   appCpuMs(): number;
   dbCpuMs(): number;
+  /** Database commands the app has started so far (bench/lib/app-commands.ts). */
+  appCommands(): Promise<number>;
+  /** The same, by command name. */
+  appCommandsByName(): Promise<Record<string, number>>;
   secret: string;
   models: BurstModels & { answers: Model<Answer> };
+}
+
+interface BurstFigures {
+  pass: boolean;
+  /** App CPU per request, ms. */
+  appCpu: number;
+  /** Database commands the app started per request. */
+  commands: number;
+}
+
+/**
+ * The no-database route of the same run: the same POSTs, schedule and connections, to links
+ * that cannot be tokens (answered 404 before any database work).
+ */
+async function noDatabaseBurst(
+  b: Bench,
+  n: number,
+  spreadMs: number,
+  label: string,
+  agent: http.Agent | false = false,
+): Promise<BurstFigures> {
+  // The answer routes' per-IP flood guard (3,000, refilling 300/s) must not turn these into 429s.
+  await refillIpBucket();
+  const commandsBefore = await b.appCommands();
+  const cpuBefore = b.appCpuMs();
+  const run = Math.random().toString(36).slice(2, 8);
+  const { results, wallMs } = await scheduled(n, spreadMs, (i) =>
+    postAnswer(b.url, `x${run}${i}`, i % 4, agent),
+  );
+  const appCpu = (b.appCpuMs() - cpuBefore) / n;
+  const commands = ((await b.appCommands()) - commandsBefore) / n;
+  const notFound = results.filter((r) => r.status === 404).length;
+  console.log(
+    line(
+      label,
+      results.map((r) => r.ms),
+      wallMs,
+    ),
+  );
+  console.log(
+    `${''.padEnd(40)} 404 ${notFound}/${n}; app CPU ${appCpu.toFixed(3)} ms and ${commands.toFixed(3)} database commands per request`,
+  );
+  return { pass: notFound === n, appCpu, commands };
+}
+
+/** Lets the per-IP token bucket of the answer routes refill between bursts from one address. */
+async function refillIpBucket(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 4000));
 }
 
 async function httpBurst(
@@ -178,8 +252,12 @@ async function httpBurst(
   spreadMs: number,
   label: string,
   agent: http.Agent | false = false,
-): Promise<boolean> {
+  baseline?: BurstFigures,
+): Promise<BurstFigures> {
   const seeded = await seedBurstBroadcast(b.models, b.secret, n);
+  await refillIpBucket();
+  const commandsBefore = await b.appCommands();
+  const byNameBefore = await b.appCommandsByName();
   const cpuBefore = { app: b.appCpuMs(), db: b.dbCpuMs(), client: ownCpuMs() };
   const { results, wallMs } = await scheduled(n, spreadMs, (i) =>
     postAnswer(b.url, seeded.tokens[i], i % 4, agent),
@@ -189,6 +267,12 @@ async function httpBurst(
     db: (b.dbCpuMs() - cpuBefore.db) / n,
     client: (ownCpuMs() - cpuBefore.client) / n,
   };
+  const commands = ((await b.appCommands()) - commandsBefore) / n;
+  const byName = Object.entries(await b.appCommandsByName())
+    .map(([name, count]) => [name, count - (byNameBefore[name] ?? 0)] as const)
+    .filter(([, count]) => count > 0)
+    .map(([name, count]) => `${name} ${count}`)
+    .join(', ');
   const ok = results.filter((r) => r.status >= 200 && r.status < 300).length;
   const failed = results.filter((r) => r.status >= 500 || r.status === 0).length;
   const filter = { broadcast_id: seeded.broadcastId };
@@ -212,7 +296,22 @@ async function httpBurst(
   console.log(
     `${''.padEnd(40)} CPU per answer: app ${cpu.app.toFixed(2)} ms, database ${cpu.db.toFixed(2)} ms, load generator ${cpu.client.toFixed(2)} ms`,
   );
-  return ok === n && stored === n && distinct === n && failed === 0;
+  if (baseline) {
+    const ratio = cpu.app / baseline.appCpu;
+    console.log(
+      `${''.padEnd(40)} ${commands.toFixed(3)} database commands per answer (target <= ${TARGET_COMMANDS}: ` +
+        `${commands <= TARGET_COMMANDS ? 'met' : 'NOT met'}); app CPU ${ratio.toFixed(2)} x the no-database ` +
+        `route's ${baseline.appCpu.toFixed(3)} ms (target <= ${TARGET_CPU_RATIO}: ${ratio <= TARGET_CPU_RATIO ? 'met' : 'NOT met'})`,
+    );
+  } else {
+    console.log(`${''.padEnd(40)} ${commands.toFixed(3)} database commands per answer`);
+  }
+  console.log(`${''.padEnd(40)} commands: ${byName}`);
+  return {
+    pass: ok === n && stored === n && distinct === n && failed === 0,
+    appCpu: cpu.app,
+    commands,
+  };
 }
 
 async function modelBaseline(b: Bench, n: number, spreadMs: number, label: string): Promise<void> {
@@ -240,7 +339,7 @@ async function modelBaseline(b: Bench, n: number, spreadMs: number, label: strin
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 1000);
   const spreadMs = Number(process.argv[3] ?? 1000);
-  const mongo = process.env.MONGO_URI ? null : await startMongoServer();
+  const mongo = process.env.MONGO_URI ? null : await startMongoServer(BENCH_DB_OPTIONS);
   const dbUri = withDatabase(
     process.env.MONGO_URI ?? mongo?.uri ?? '',
     `zlq_bench_answers_${randomBytes(3).toString('hex')}`,
@@ -248,26 +347,41 @@ async function main(): Promise<void> {
   const secret = randomBytes(32).toString('hex');
   // ANSWER_BURST_CPU_PROF=<dir> writes a V8 CPU profile of the app (open it in Chrome DevTools).
   const profile = process.env.ANSWER_BURST_CPU_PROF;
+  // The app counts its own database commands (bench/lib/app-commands.ts, preloaded).
+  const commandsPort = await freePort();
   const app = await startCompiledApp(
     'answer-burst-app',
     {
       NODE_ENV: 'test',
-      MONGO_URI: dbUri,
+      MONGO_URI: withCommandMonitoring(dbUri),
+      BENCH_COMMANDS_PORT: String(commandsPort),
       API_KEYS: 'bench-instructor-key-0123456789',
       ANSWER_TOKEN_SECRET: secret,
       LOG_LEVEL: 'warn',
     },
     60_000,
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      join(ROOT, 'bench', 'lib', 'app-commands.ts'),
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+    ],
     // No ZOOM_* set: the development entry starts the Zoom simulator, as before.
     'src/dev/main.js',
   );
+  const appCommands = async () => {
+    const res = await fetch(`http://127.0.0.1:${commandsPort}/`);
+    return (await res.json()) as { total: number; byName: Record<string, number> };
+  };
   const connection = await mongoose.createConnection(dbUri).asPromise();
   const dbPid = mongo ? childDatabasePid() : undefined;
   const bench: Bench = {
     url: app.url,
     appCpuMs: () => app.cpuMs(),
     dbCpuMs: () => processCpuMs(dbPid),
+    appCommands: async () => (await appCommands()).total,
+    appCommandsByName: async () => (await appCommands()).byName,
     secret,
     models: {
       broadcasts: connection.model(Broadcast.name, BroadcastSchema),
@@ -278,23 +392,29 @@ async function main(): Promise<void> {
   let pass = true;
   try {
     await bench.models.answers.init();
+    await bench.appCommands(); // counting starts here, after boot and index builds
+    console.log(`load average at start: ${loadAverage()}; ${benchDbJit()}`);
     // Warm-up (JIT, connection pool): its own broadcast, not reported.
     await httpBurst(bench, 300, 300, 'warm-up (not counted)');
+    await noDatabaseBurst(bench, 300, 300, 'warm-up, no database (not counted)');
     console.log(`\nAnswer burst: ${n} answers, one broadcast; the app in its own process\n`);
-    pass = (await httpBurst(bench, n, spreadMs, `HTTP, arrivals over ${spreadMs} ms`)) && pass;
+    const spread = `arrivals over ${spreadMs} ms`;
+    const spreadBase = await noDatabaseBurst(bench, n, spreadMs, `no-database route, ${spread}`);
+    const spreadRun = await httpBurst(bench, n, spreadMs, `HTTP, ${spread}`, false, spreadBase);
+    pass = spreadRun.pass && spreadBase.pass && pass;
     const pool = new http.Agent({ keepAlive: true, maxSockets: 64 });
-    pass =
-      (await httpBurst(
-        bench,
-        n,
-        spreadMs,
-        `HTTP via 64 pooled connections, ${spreadMs} ms`,
-        pool,
-      )) && pass;
+    const pooledLabel = `64 pooled connections, ${spreadMs} ms`;
+    const poolBase = await noDatabaseBurst(bench, n, spreadMs, `no-database, ${pooledLabel}`, pool);
+    const poolRun = await httpBurst(bench, n, spreadMs, `HTTP via ${pooledLabel}`, pool, poolBase);
+    pass = poolRun.pass && poolBase.pass && pass;
     pool.destroy();
     await modelBaseline(bench, n, spreadMs, `baseline Model.create, over ${spreadMs} ms`);
-    pass = (await httpBurst(bench, n, 0, 'HTTP, all at once')) && pass;
+    // Saturation: every answer at once.
+    const onceBase = await noDatabaseBurst(bench, n, 0, 'no-database route, all at once');
+    const onceRun = await httpBurst(bench, n, 0, 'HTTP, all at once', false, onceBase);
+    pass = onceRun.pass && onceBase.pass && pass;
     await modelBaseline(bench, n, 0, 'baseline Model.create, all at once');
+    console.log(`\nload average at end: ${loadAverage()}`);
   } finally {
     await connection.close();
     await app.stop();

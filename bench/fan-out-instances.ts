@@ -18,7 +18,14 @@ import { startMongoServer } from '../tools/mongo-server/launch';
 import { startZoomSimulator, type ZoomSimulator } from '../tools/zoom-simulator';
 import { withDatabase } from '../test/utils/database';
 import { seedMeeting, SENDER_EMAIL } from '../test/utils/zoom-world';
-import { type AppProcess, compileApp, loadAverage, startBuiltApp } from './lib/processes';
+import {
+  type AppProcess,
+  BENCH_DB_OPTIONS,
+  benchDbJit,
+  compileApp,
+  loadAverage,
+  startBuiltApp,
+} from './lib/processes';
 
 const RATE = 60;
 const LATENCY_MS = 100;
@@ -98,7 +105,7 @@ function describe(run: Run, recipients: number): string[] {
 
 async function main(): Promise<void> {
   const recipients = Number(process.argv[2] ?? 1000);
-  const mongo = await startMongoServer();
+  const mongo = await startMongoServer(BENCH_DB_OPTIONS);
   const sim = await startZoomSimulator({
     latencyMs: LATENCY_MS,
     rateLimits: { medium: RATE, heavy: 1000, light: 1000 },
@@ -149,7 +156,7 @@ async function main(): Promise<void> {
     console.log(
       [
         `fan-out from one and from three instances (shared Zoom budget): ${recipients} recipients, ` +
-          `simulator latency ${LATENCY_MS} ms, Medium limit ${RATE}/s for the account, load ${loadAverage()}`,
+          `simulator latency ${LATENCY_MS} ms, Medium limit ${RATE}/s for the account, load ${loadAverage()}; ${benchDbJit()}`,
         `  rate floor: ${(recipients / RATE).toFixed(2)} s`,
         ...describe(base, recipients),
         ...describe(one, recipients),

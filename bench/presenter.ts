@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { Broadcast } from '../src/broadcasts/schemas/broadcast.schema';
 import { Delivery } from '../src/broadcasts/schemas/delivery.schema';
 import { startMongoServer } from '../tools/mongo-server/launch';
+import { BENCH_DB_OPTIONS } from './lib/processes';
 import { launchBrowser } from '../test/utils/browser';
 import { createTestApp, TEST_API_KEY } from '../test/utils/test-app';
 import { percentile, postAnswer, scheduled, seedBurstBroadcast } from './answer-burst';
@@ -49,7 +50,7 @@ function summary(label: string, values: number[]): string {
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 1000);
   const spreadMs = Number(process.argv[3] ?? 1000);
-  const mongo = process.env.MONGO_URI ? null : await startMongoServer();
+  const mongo = process.env.MONGO_URI ? null : await startMongoServer(BENCH_DB_OPTIONS);
   process.env.MONGO_URI ??= mongo?.uri;
   const app = await createTestApp({
     name: `bench_presenter_${randomBytes(3).toString('hex')}`,

@@ -27,7 +27,7 @@ import { percentile } from './answer-burst';
 import { join } from 'node:path';
 import { freePort } from '../test/fixtures/app-process';
 import { withCommandMonitoring } from '../test/utils/command-monitor';
-import { loadAverage, ownCpuMs, ROOT, startCompiledApp } from './lib/processes';
+import { benchDbJit, loadAverage, ownCpuMs, ROOT, startCompiledApp } from './lib/processes';
 import {
   Bench,
   CONNECTIONS,
@@ -328,7 +328,9 @@ async function main(): Promise<void> {
     'event mix: ~75 % joins of new participants, ~10 % retried joins (same bytes), ~15 % leaves; ' +
       `${MEETING_SIZE} participants per meeting; a step stops after 2 x its length + 5 s`,
   );
-  console.log(`load average at start: ${loadAverage()} (${availableParallelism()} CPUs)`);
+  console.log(
+    `load average at start: ${loadAverage()} (${availableParallelism()} CPUs); ${benchDbJit()}`,
+  );
 
   const runId = randomBytes(3).toString('hex');
   const database = await openBenchDatabase(`zlq_bench_webhooks_${runId}`);

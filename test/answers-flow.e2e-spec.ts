@@ -7,6 +7,7 @@ import request from 'supertest';
 import type { ZoomSimulator } from '../tools/zoom-simulator';
 import { SettableClock } from './utils/settable-clock';
 import { TEST_API_KEY } from './utils/test-app';
+import { waitUntil } from './utils/wait';
 import { SENDER_EMAIL, startZoomWorld, ZoomWorld } from './utils/zoom-world';
 
 const auth = { 'X-API-Key': TEST_API_KEY };
@@ -176,6 +177,17 @@ describe('Answering a question sent through Zoom (e2e: app + database + Zoom sim
     // Same link, same window: the reminder does not restart anyone's clock.
     expect(linksByRecipient(sim, sentBefore).get(members[2].email)).toBe(cy);
     await request(url).post(`/q/${cy}/answer`).send({ choice: 1 }).expect(200);
+    // The reminders' outcomes are recorded after Zoom accepted them (grouped with other outcomes,
+    // docs/architecture.md §5): a remind before then finds them still being sent.
+    await waitUntil(
+      async () => {
+        const state = await request(url).get(`/api/broadcasts/${broadcastId}`).set(auth);
+        const counts = state.body.counts as { pending: number; sending: number };
+        return counts.pending === 0 && counts.sending === 0;
+      },
+      10_000,
+      'the reminders recorded as sent',
+    );
     const after = await request(url)
       .post(`/api/broadcasts/${broadcastId}/remind`)
       .set(auth)

@@ -137,3 +137,17 @@ export function loadAverage(): string {
     return 'n/a';
   }
 }
+
+/**
+ * How the benches start the MongoDB-wire test server: with the JVM's full JIT (a bench runs long
+ * enough for C2 to pay off), unless BENCH_DB_FAST_START=1 asks for the fast start that
+ * development and the tests use (tools/mongo-server/launch.ts), e.g. to compare with older runs.
+ */
+export const BENCH_DB_OPTIONS = { fullJit: process.env.BENCH_DB_FAST_START !== '1' };
+
+/** One line for a bench's output: which JIT the test server ran with. */
+export function benchDbJit(): string {
+  return BENCH_DB_OPTIONS.fullJit
+    ? 'test database server: full JIT (BENCH_DB_FAST_START=1 for the fast start)'
+    : 'test database server: fast start (C1 only)';
+}

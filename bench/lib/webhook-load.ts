@@ -7,7 +7,7 @@ import mongoose, { mongo } from 'mongoose';
 import { withDatabase } from '../../test/utils/database';
 import { participantEvent, zoomSignature } from '../../test/utils/webhook-helpers';
 import { startMongoServer } from '../../tools/mongo-server/launch';
-import { childDatabasePid, processCpuMs } from './processes';
+import { BENCH_DB_OPTIONS, childDatabasePid, processCpuMs } from './processes';
 
 /** Participants per meeting occurrence (Zoom's usual meeting cap is 300-1,000). */
 export const MEETING_SIZE = 500;
@@ -167,7 +167,7 @@ export interface BenchDatabase {
 
 /** MONGO_URI if set, else a MongoDB-wire server of its own; a fresh database named `name`. */
 export async function openBenchDatabase(name: string): Promise<BenchDatabase> {
-  const server = process.env.MONGO_URI ? null : await startMongoServer();
+  const server = process.env.MONGO_URI ? null : await startMongoServer(BENCH_DB_OPTIONS);
   const uri = withDatabase(process.env.MONGO_URI ?? server?.uri ?? '', name);
   const connection = await mongoose.createConnection(uri).asPromise();
   const db = connection.db;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
+import { AnyBulkWriteOperation, Model, Types } from 'mongoose';
 import type { DeliveryStatus, RecipientFacts } from './broadcast.types';
 import { Delivery, DeliveryDocument } from './schemas/delivery.schema';
 
@@ -22,6 +22,12 @@ export type NewDelivery = Pick<
   | 'answer_token_hash'
 > & { _id: Types.ObjectId };
 
+/** A delivery as a claim hands it to the sender: the record with the claim applied. */
+export type ClaimedDelivery = Delivery & { _id: Types.ObjectId };
+
+/** A delivery's outcome as the writes that record it (outcomeWrites), applied in their order. */
+export type OutcomeWrites = AnyBulkWriteOperation<Delivery>[];
+
 /**
  * Every state change of a delivery is one atomic, conditional update: the conditions (status,
  * lease owner) are what make two sender instances, a crash and a retry safe together.
@@ -40,90 +46,144 @@ export class DeliveriesRepository {
   }
 
   /**
-   * Claims the oldest claimable record: pending and due, or `sending` whose lease expired (its
-   * sender crashed or stalled). The lease is the claim; it is renewed while the call runs.
+   * Claims up to `max` of the oldest claimable records: pending and due, or `sending` whose lease
+   * expired (its sender crashed or stalled). The lease is the claim; the sender renews it while
+   * it holds the record (renewLeases). One read and one conditional update for the whole batch
+   * (docs/architecture.md §5): the update takes a record only if it is still exactly as read
+   * (same `updated_at`, still claimable), so a record another sender claimed, or anyone changed,
+   * in between is left alone. When the update took fewer than read (another instance raced for
+   * them), a third command reads back which ones are this claim's: the lease end `leaseUntil`,
+   * unique to this claim within the process (the caller makes it so), and the owner name them.
    */
-  async claimNext(
+  async claimBatch(
     owner: string,
-    leaseMs: number,
+    leaseUntil: Date,
+    max: number,
     now = new Date(),
-  ): Promise<DeliveryDocument | null> {
-    return this.deliveries
-      .findOneAndUpdate(
-        { status: { $in: ['pending', 'sending'] }, available_at: { $lte: now } },
-        {
-          $set: {
-            status: 'sending',
-            lease_owner: owner,
-            available_at: new Date(now.getTime() + leaseMs),
-          },
-          $inc: { attempts: 1 },
-        },
-        { sort: { available_at: 1 }, returnDocument: 'after' },
-      )
+  ): Promise<ClaimedDelivery[]> {
+    const claimable = { status: { $in: ['pending', 'sending'] }, available_at: { $lte: now } };
+    const found = await this.deliveries
+      .find(claimable)
+      .sort({ available_at: 1 })
+      .limit(max)
+      .lean<ClaimedDelivery[]>()
       .exec();
-  }
-
-  /** Keeps a long-running call's claim alive; false when another sender has taken it over. */
-  async renewLease(id: Types.ObjectId, owner: string, leaseMs: number): Promise<boolean> {
+    if (found.length === 0) return [];
+    const claim = { status: 'sending' as const, lease_owner: owner, available_at: leaseUntil };
     const result = await this.deliveries
-      .updateOne(
-        { _id: id, status: 'sending', lease_owner: owner },
-        { $set: { available_at: new Date(Date.now() + leaseMs) } },
+      .updateMany(
+        {
+          ...claimable,
+          $or: found.map((d) => ({ _id: d._id, updated_at: d.updated_at })),
+        },
+        { $set: claim, $inc: { attempts: 1 } },
       )
       .exec();
-    return result.modifiedCount === 1;
+    if (result.modifiedCount === found.length) {
+      return found.map((d) => ({ ...d, ...claim, attempts: d.attempts + 1 }));
+    }
+    if (result.modifiedCount === 0) return [];
+    return this.deliveries
+      .find({ _id: { $in: found.map((d) => d._id) }, ...claim })
+      .lean<ClaimedDelivery[]>()
+      .exec();
   }
 
   /**
-   * Just before a Team Chat post: from here until its outcome is recorded, the delivery is in
-   * doubt (posted_at). False when this sender no longer holds the lease: then it must not post.
+   * Keeps the claims this sender holds alive (one command for all of them); a record another
+   * sender has taken over, or that was cancelled, is left alone.
    */
-  async markPosting(id: Types.ObjectId, owner: string, at: Date): Promise<boolean> {
-    const result = await this.deliveries
-      .updateOne({ _id: id, status: 'sending', lease_owner: owner }, { $set: { posted_at: at } })
+  async renewLeases(ids: Types.ObjectId[], owner: string, leaseMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.deliveries
+      .updateMany(
+        { _id: { $in: ids }, status: 'sending', lease_owner: owner },
+        { $set: { available_at: new Date(Date.now() + leaseMs) } },
+      )
       .exec();
-    return result.matchedCount === 1;
+  }
+
+  /**
+   * Gives back claims this sender took but will not work on (it is shutting down): claimable
+   * again at once, the claim's attempt not counted. Only records not yet marked for posting.
+   */
+  async releaseClaims(ids: Types.ObjectId[], owner: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.deliveries
+      .updateMany(
+        { _id: { $in: ids }, status: 'sending', lease_owner: owner, posted_at: null },
+        {
+          $set: { status: 'pending', lease_owner: null, available_at: new Date() },
+          $inc: { attempts: -1 },
+        },
+      )
+      .exec();
+  }
+
+  /**
+   * Just before Team Chat posts: from here until its outcome is recorded, each delivery is in
+   * doubt (posted_at). Answers the ids still held by this sender (marked); for the others it no
+   * longer holds the lease (taken over, or cancelled by a close) and must not post. One update
+   * for all of them; a read back only when it did not mark them all.
+   */
+  async markPosting(ids: Types.ObjectId[], owner: string, at: Date): Promise<Types.ObjectId[]> {
+    const held = { status: 'sending', lease_owner: owner };
+    const result = await this.deliveries
+      .updateMany({ _id: { $in: ids }, ...held }, { $set: { posted_at: at } })
+      .exec();
+    if (result.matchedCount === ids.length) return ids;
+    const marked = await this.deliveries
+      .find({ _id: { $in: ids }, ...held, posted_at: at }, { _id: 1 })
+      .lean<Array<{ _id: Types.ObjectId }>>()
+      .exec();
+    return marked.map((d) => d._id);
+  }
+
+  /** Writes the outcomes of several claims in one ordered bulk write (outcomeWrites). */
+  async recordOutcomes(writes: OutcomeWrites): Promise<void> {
+    if (writes.length === 0) return;
+    await this.deliveries.bulkWrite(writes, { ordered: true });
   }
 
   /**
    * Zoom accepted the message. Recorded whoever holds the lease now: the message is out, and
    * marking it sent stops any other sender from sending it again. The first send opens the
-   * recipient's answer window; a reminder never moves it.
+   * recipient's answer window; a reminder never moves it: the first write applies only to a
+   * record never sent, the second (in order, recordOutcomes) to one sent before.
    */
-  async markSent(
+  sentWrites(
     id: Types.ObjectId,
     owner: string,
     messageId: string | null,
     timeLimitSeconds: number | null,
-  ): Promise<void> {
+  ): OutcomeWrites {
     const sentAt = new Date();
     const done = {
-      status: 'sent',
+      status: 'sent' as const,
       zoom_message_id: messageId,
       sent_by: owner,
       last_error: null,
       lease_owner: null,
       posted_at: null,
     };
-    const first = await this.deliveries
-      .updateOne(
-        { _id: id, status: { $ne: 'sent' }, sent_at: null },
-        {
-          $set: {
-            ...done,
-            sent_at: sentAt,
-            closes_at:
-              timeLimitSeconds === null
-                ? null
-                : new Date(sentAt.getTime() + timeLimitSeconds * 1000),
+    return [
+      {
+        updateOne: {
+          filter: { _id: id, status: { $ne: 'sent' }, sent_at: null },
+          update: {
+            $set: {
+              ...done,
+              sent_at: sentAt,
+              closes_at:
+                timeLimitSeconds === null
+                  ? null
+                  : new Date(sentAt.getTime() + timeLimitSeconds * 1000),
+            },
           },
         },
-      )
-      .exec();
-    if (first.matchedCount === 0) {
-      await this.deliveries.updateOne({ _id: id, status: { $ne: 'sent' } }, { $set: done }).exec();
-    }
+      },
+      { updateOne: { filter: { _id: id, status: { $ne: 'sent' } }, update: { $set: done } } },
+    ];
   }
 
   /** Whether some recipient of the broadcast may still answer (window end after `since`). */
@@ -220,46 +280,34 @@ export class DeliveriesRepository {
   }
 
   /** Not sent, and no post of it is in doubt (each one was refused or is known not to be there). */
-  async markFailed(id: Types.ObjectId, owner: string, error: string): Promise<void> {
-    await this.deliveries
-      .updateOne(
-        { _id: id, status: 'sending', lease_owner: owner },
-        { $set: { status: 'failed', last_error: error, lease_owner: null, posted_at: null } },
-      )
-      .exec();
+  failedWrites(id: Types.ObjectId, owner: string, error: string): OutcomeWrites {
+    return held(id, owner, {
+      status: 'failed',
+      last_error: error,
+      lease_owner: null,
+      posted_at: null,
+    });
   }
 
   /**
    * A post went out and whether it landed could not be found out: not sent again by the sender
    * (posted_at is kept, so an explicit retry knows it is in doubt).
    */
-  async markUnconfirmed(id: Types.ObjectId, owner: string, error: string): Promise<void> {
-    await this.deliveries
-      .updateOne(
-        { _id: id, status: 'sending', lease_owner: owner },
-        { $set: { status: 'unconfirmed', last_error: error, lease_owner: null } },
-      )
-      .exec();
+  unconfirmedWrites(id: Types.ObjectId, owner: string, error: string): OutcomeWrites {
+    return held(id, owner, { status: 'unconfirmed', last_error: error, lease_owner: null });
   }
 
   /**
    * A reminder could not be sent: the first message did go out, so the record stays `sent` (its
    * answer window and counts unchanged) and only notes the error.
    */
-  async markReminderFailed(id: Types.ObjectId, owner: string, error: string): Promise<void> {
-    await this.deliveries
-      .updateOne(
-        { _id: id, status: 'sending', lease_owner: owner },
-        {
-          $set: {
-            status: 'sent',
-            last_error: `Reminder not sent: ${error}`,
-            lease_owner: null,
-            posted_at: null,
-          },
-        },
-      )
-      .exec();
+  reminderFailedWrites(id: Types.ObjectId, owner: string, error: string): OutcomeWrites {
+    return held(id, owner, {
+      status: 'sent',
+      last_error: `Reminder not sent: ${error}`,
+      lease_owner: null,
+      posted_at: null,
+    });
   }
 
   /**
@@ -267,27 +315,20 @@ export class DeliveriesRepository {
    * may have landed (no answer came), so posted_at stays and the next attempt confirms first;
    * otherwise Zoom refused it and posted_at is cleared.
    */
-  async scheduleRetry(
+  retryWrites(
     id: Types.ObjectId,
     owner: string,
     error: string,
     at: Date,
     inDoubt: boolean,
-  ): Promise<void> {
-    await this.deliveries
-      .updateOne(
-        { _id: id, status: 'sending', lease_owner: owner },
-        {
-          $set: {
-            status: 'pending',
-            last_error: error,
-            lease_owner: null,
-            available_at: at,
-            ...(inDoubt ? {} : { posted_at: null }),
-          },
-        },
-      )
-      .exec();
+  ): OutcomeWrites {
+    return held(id, owner, {
+      status: 'pending',
+      last_error: error,
+      lease_owner: null,
+      available_at: at,
+      ...(inDoubt ? {} : { posted_at: null }),
+    });
   }
 
   /**
@@ -390,4 +431,16 @@ export class DeliveriesRepository {
       .exec();
     return open !== null;
   }
+}
+
+/** An outcome of a claim this sender still holds: applied only while it holds the lease. */
+function held(id: Types.ObjectId, owner: string, set: Partial<Delivery>): OutcomeWrites {
+  return [
+    {
+      updateOne: {
+        filter: { _id: id, status: 'sending', lease_owner: owner },
+        update: { $set: set },
+      },
+    },
+  ];
 }

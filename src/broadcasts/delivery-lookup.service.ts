@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { emailMatcher, type PersonIdentity } from '../common/personal-data';
+import { ANSWER_PATH_BATCH_INTERVAL_MS, KeyedBatcher } from '../database/keyed-batcher';
 import { hashAnswerToken } from './answer-link';
 import { isAnswerTokenShaped } from './broadcast.types';
 import { Delivery } from './schemas/delivery.schema';
@@ -30,15 +31,11 @@ const MAX_WARMED_BROADCASTS = 1_000;
 /** Hashes per `$in` query. */
 const MAX_BATCH = 500;
 
-interface Waiter {
-  resolve(delivery: AnswerDelivery | null): void;
-  reject(error: unknown): void;
-}
-
 /**
  * Finds the delivery an answer link belongs to, on the hot path of an answer burst, where reading
  * it once per request would double the database work per answer (a read, then the insert):
- * - lookups arriving in the same event-loop turn go to the database as one `$in` query;
+ * - lookups are grouped (KeyedBatcher, src/database/keyed-batcher.ts): those arriving in the same
+ *   event-loop turn, or while a lookup is in flight, go to the database as one `$in` query;
  * - the first lookup for a broadcast also loads all its sent recipients in the background, so
  *   later ones are answered from memory.
  *
@@ -55,10 +52,15 @@ export class DeliveryLookup {
   private readonly logger = new Logger(DeliveryLookup.name);
   private readonly byHash = new Map<string, AnswerDelivery>();
   private readonly warmed = new Set<string>();
-  private pending = new Map<string, Waiter[]>();
-  private flushScheduled = false;
+  private readonly lookups: KeyedBatcher<string, AnswerDelivery>;
 
-  constructor(@InjectModel(Delivery.name) private readonly deliveries: Model<Delivery>) {}
+  constructor(@InjectModel(Delivery.name) private readonly deliveries: Model<Delivery>) {
+    this.lookups = new KeyedBatcher(
+      (hashes) => this.load(hashes),
+      MAX_BATCH,
+      ANSWER_PATH_BATCH_INTERVAL_MS,
+    );
+  }
 
   /** The delivery an answer link's token belongs to; null for an unknown or malformed token. */
   byToken(token: string): Promise<AnswerDelivery | null> {
@@ -67,15 +69,7 @@ export class DeliveryLookup {
     const hash = hashAnswerToken(token);
     const cached = this.byHash.get(hash);
     if (cached) return Promise.resolve(cached);
-    return new Promise((resolve, reject) => {
-      const waiters = this.pending.get(hash);
-      if (waiters) waiters.push({ resolve, reject });
-      else this.pending.set(hash, [{ resolve, reject }]);
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => void this.flush());
-      }
-    });
+    return this.lookups.get(hash);
   }
 
   /**
@@ -94,31 +88,20 @@ export class DeliveryLookup {
     }
   }
 
-  private async flush(): Promise<void> {
-    this.flushScheduled = false;
-    const batch = this.pending;
-    this.pending = new Map();
-    const hashes = [...batch.keys()];
-    for (let i = 0; i < hashes.length; i += MAX_BATCH) {
-      const chunk = hashes.slice(i, i + MAX_BATCH);
-      try {
-        const rows = await this.deliveries
-          .find({ answer_token_hash: { $in: chunk } }, FIELDS)
-          .lean<Row[]>()
-          .exec();
-        const found = new Map(rows.map((row) => [row.answer_token_hash, toDelivery(row)]));
-        for (const hash of chunk) {
-          const delivery = found.get(hash) ?? null;
-          if (delivery) {
-            this.remember(hash, delivery);
-            this.warm(delivery.broadcast_id);
-          }
-          for (const waiter of batch.get(hash) ?? []) waiter.resolve(delivery);
-        }
-      } catch (error) {
-        for (const hash of chunk) for (const waiter of batch.get(hash) ?? []) waiter.reject(error);
-      }
+  private async load(hashes: string[]): Promise<Map<string, AnswerDelivery>> {
+    const rows = await this.deliveries
+      .find({ answer_token_hash: { $in: hashes } }, FIELDS)
+      .lean<Row[]>()
+      .exec();
+    const found = new Map<string, AnswerDelivery>();
+    for (const row of rows) {
+      if (row.answer_token_hash === null) continue;
+      const delivery = toDelivery(row);
+      found.set(row.answer_token_hash, delivery);
+      this.remember(row.answer_token_hash, delivery);
+      this.warm(delivery.broadcast_id);
     }
+    return found;
   }
 
   private remember(hash: string, delivery: AnswerDelivery): void {

@@ -6,13 +6,15 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { Model, Types } from 'mongoose';
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AppConfig } from '../config/app-config';
 import { DatabaseAvailability } from '../database/database-availability.service';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { GroupCommit } from '../database/group-commit';
+import { KeyedBatcher } from '../database/keyed-batcher';
 import { MetricsService } from '../metrics/metrics.service';
 import {
   ZoomApiError,
@@ -22,14 +24,24 @@ import {
 } from '../zoom/zoom-api.error';
 import { ZoomChatService, type ZoomChatTarget } from '../zoom/zoom-chat.service';
 import { answerToken, answerUrl } from './answer-link';
-import { DeliveriesRepository } from './deliveries.repository';
+import {
+  type ClaimedDelivery,
+  DeliveriesRepository,
+  type OutcomeWrites,
+} from './deliveries.repository';
 import { composeLinkMessage, composeQuestionMessage } from './message-composer';
 import type { SentBroadcast } from './broadcast.types';
 import { Broadcast } from './schemas/broadcast.schema';
-import { DeliveryDocument } from './schemas/delivery.schema';
 import { SentBroadcasts } from './sent-broadcasts.service';
 
 const SHUTDOWN_WAIT_MS = 10_000;
+/**
+ * Outcomes are written together (docs/architecture.md §5): at most one bulk write per this many
+ * milliseconds while sends keep finishing; the first outcome after a quiet spell goes at once.
+ */
+const OUTCOME_INTERVAL_MS = 100;
+/** Operations per outcome bulk write and records per posting mark. */
+const MAX_BATCH = 500;
 
 /** What one claim of a delivery came to, held in memory until the database has it. */
 type Outcome =
@@ -43,8 +55,10 @@ type Outcome =
 
 /**
  * The durable sender. Any number of instances may run it against one database: each claims
- * delivery records atomically with a lease (DeliveriesRepository.claimNext), so a message is sent
- * once; a crashed instance's leases expire and are claimed again. Zoom calls go through the zoom
+ * delivery records in batches with a lease (DeliveriesRepository.claimBatch), so a message is sent
+ * once; a crashed instance's leases expire and are claimed again. A claimed batch waits in memory
+ * for a free lane, its leases renewed together; the posting marks of lanes that are ready
+ * together are one write, and so are the outcomes of a short window (docs/architecture.md §5). Zoom calls go through the zoom
  * module's client, which holds the account's rate limit and retries what was certainly not
  * applied. A post whose answer never came is confirmed through Zoom's list of sent messages before
  * any resend, and an outcome is kept in memory until the database has it (docs/architecture.md).
@@ -63,7 +77,18 @@ export class DeliveryWorker
   private polls = 0;
   private claims = 0;
   private lastEmptyClaim = 0;
+  /** Claimed and not yet taken by a lane, oldest first. */
+  private queue: ClaimedDelivery[] = [];
+  /** Every claim this sender holds (queued or in a lane), by id: renewed together, never twice. */
+  private readonly held = new Map<string, ClaimedDelivery>();
+  /** The claim in flight, shared by every lane waiting for work. */
+  private claiming: Promise<void> | null = null;
+  /** The latest claim's lease end: each claim's is unique in this process (claimBatch). */
+  private lastLeaseUntil = 0;
+  private readonly postings: KeyedBatcher<string, true>;
+  private readonly outcomes: GroupCommit<OutcomeWrites>;
   private poller?: NodeJS.Timeout;
+  private heartbeat?: NodeJS.Timeout;
   private idle?: { promise: Promise<void>; resolve: () => void };
 
   constructor(
@@ -76,6 +101,19 @@ export class DeliveryWorker
     private readonly metrics: MetricsService,
   ) {
     this.events.setMaxListeners(0);
+    this.postings = new KeyedBatcher(async (keys) => {
+      const ids = keys.map((key) => new Types.ObjectId(key));
+      const marked = await this.deliveries.markPosting(ids, this.owner, new Date());
+      return new Map(marked.map((id) => [id.toHexString(), true as const]));
+    }, MAX_BATCH);
+    this.outcomes = new GroupCommit(
+      async (batch) => {
+        await this.deliveries.recordOutcomes(batch.flat());
+        return batch.map(() => null);
+      },
+      MAX_BATCH,
+      OUTCOME_INTERVAL_MS,
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -86,6 +124,9 @@ export class DeliveryWorker
       this.kick();
     }, this.config.delivery.pollIntervalMs);
     this.poller.unref();
+    const leaseMs = this.config.delivery.leaseSeconds * 1000;
+    this.heartbeat = setInterval(() => this.renewLeases(leaseMs), leaseMs / 3);
+    this.heartbeat.unref();
     this.kick();
   }
 
@@ -97,13 +138,46 @@ export class DeliveryWorker
 
   async beforeApplicationShutdown(): Promise<void> {
     this.onModuleDestroy();
-    if (this.lanes === 0) return;
+    await this.releaseQueued();
+    if (this.lanes === 0) {
+      clearInterval(this.heartbeat);
+      return;
+    }
     // Let in-flight sends finish so their outcome is recorded; past the wait, their leases simply
     // expire and another instance (or the next start) finishes them.
     await Promise.race([
       this.idlePromise(),
       new Promise((r) => setTimeout(r, SHUTDOWN_WAIT_MS).unref()),
     ]);
+    clearInterval(this.heartbeat);
+  }
+
+  /** Claims no lane has started are given back, so another instance takes them at once. */
+  private async releaseQueued(): Promise<void> {
+    const queued = this.queue;
+    this.queue = [];
+    for (const d of queued) this.held.delete(d._id.toHexString());
+    if (!this.database.available) return; // their leases run out instead
+    await this.deliveries
+      .releaseClaims(
+        queued.map((d) => d._id),
+        this.owner,
+      )
+      .catch((error: Error) =>
+        this.logger.warn(
+          `Could not give back ${queued.length} claimed deliveries: ${error.message}`,
+        ),
+      );
+  }
+
+  /** One write keeps every claim this sender holds alive (the heartbeat). */
+  private renewLeases(leaseMs: number): void {
+    if (this.held.size === 0 || !this.database.available) return;
+    const ids = [...this.held.values()].map((d) => d._id);
+    this.deliveries.renewLeases(ids, this.owner, leaseMs).catch((error: Error) => {
+      if (!this.database.available) return; // the outage is logged once, elsewhere
+      this.logger.warn(`Lease renewal failed for ${ids.length} deliveries: ${error.message}`);
+    });
   }
 
   /**
@@ -131,17 +205,12 @@ export class DeliveryWorker
   }
 
   private async lane(): Promise<void> {
-    const leaseMs = this.config.delivery.leaseSeconds * 1000;
     try {
       while (!this.stopping && this.database.available) {
-        const claim = ++this.claims;
-        const delivery = await this.deliveries.claimNext(this.owner, leaseMs);
-        if (!delivery) {
-          this.lastEmptyClaim = Math.max(this.lastEmptyClaim, claim);
-          return;
-        }
+        const delivery = await this.next();
+        if (!delivery) return;
         this.kick();
-        await this.deliver(delivery, leaseMs);
+        await this.deliver(delivery);
       }
     } catch (error) {
       // A database hiccup ends this lane only; the poller starts a new one. An outage is logged
@@ -155,29 +224,85 @@ export class DeliveryWorker
     }
   }
 
-  private async deliver(delivery: DeliveryDocument, leaseMs: number): Promise<void> {
-    const broadcast = await this.sentBroadcasts.get(delivery.broadcast_id);
-    if (!broadcast) {
-      await this.deliveries.markFailed(delivery._id, this.owner, 'Broadcast no longer exists');
+  /**
+   * The next claimed delivery for a lane, claiming a batch when none is waiting; null when there
+   * is no work. Claims ahead while half a batch is left, so lanes rarely wait for a claim.
+   */
+  private async next(): Promise<ClaimedDelivery | null> {
+    if (this.queue.length === 0) await this.claim();
+    const delivery = this.queue.shift() ?? null;
+    if (delivery && !this.stopping && this.queue.length < this.config.delivery.concurrency / 2) {
+      this.claim().catch((error: Error) => {
+        if (!isDatabaseUnavailable(error)) {
+          this.logger.warn(`Claiming ahead failed: ${error.message}`);
+        }
+      });
+    }
+    return delivery;
+  }
+
+  /** One claim at a time per process; lanes that need work meanwhile wait for that one. */
+  private claim(): Promise<void> {
+    this.claiming ??= this.claimBatch().finally(() => (this.claiming = null));
+    return this.claiming;
+  }
+
+  private async claimBatch(): Promise<void> {
+    const claim = ++this.claims;
+    // Unique per claim in this process: claimBatch names its own records by owner and lease end.
+    const leaseUntil = Math.max(
+      Date.now() + this.config.delivery.leaseSeconds * 1000,
+      this.lastLeaseUntil + 1,
+    );
+    this.lastLeaseUntil = leaseUntil;
+    const claimed = await this.deliveries.claimBatch(
+      this.owner,
+      new Date(leaseUntil),
+      this.config.delivery.concurrency,
+    );
+    if (claimed.length === 0) this.lastEmptyClaim = Math.max(this.lastEmptyClaim, claim);
+    if (this.stopping) {
+      // Shutdown began while this claim was in flight: give the records back at once.
+      await this.deliveries.releaseClaims(
+        claimed.filter((d) => !this.held.has(d._id.toHexString())).map((d) => d._id),
+        this.owner,
+      );
       return;
     }
-    const heartbeat = setInterval(() => {
-      this.deliveries.renewLease(delivery._id, this.owner, leaseMs).catch((error: Error) => {
-        if (!this.database.available) return; // the outage is logged once, elsewhere
-        this.logger.warn(
-          `Lease renewal failed for delivery ${delivery._id.toHexString()}: ${error.message}`,
-        );
-      });
-    }, leaseMs / 3);
-    try {
-      const outcome = await this.attempt(broadcast, delivery);
-      // The outcome is known only here, in memory, until written: keep trying until it is.
-      await this.persist(() => this.record(broadcast, delivery, outcome));
-      this.metrics.delivery(outcome.kind);
-    } finally {
-      clearInterval(heartbeat);
+    for (const delivery of claimed) {
+      const key = delivery._id.toHexString();
+      // Already ours (its lease ran out while this sender held it, e.g. the database was away):
+      // the copy held goes on; a second one would post it twice.
+      if (this.held.has(key)) continue;
+      this.held.set(key, delivery);
+      this.queue.push(delivery);
     }
-    await this.afterDelivery(broadcast);
+  }
+
+  private async deliver(delivery: ClaimedDelivery): Promise<void> {
+    let broadcast: SentBroadcast | null;
+    try {
+      broadcast = await this.sentBroadcasts.get(delivery.broadcast_id);
+      const outcome = broadcast ? await this.attempt(broadcast, delivery) : null;
+      const { writes, retryAfterMs } =
+        broadcast && outcome
+          ? this.record(broadcast, delivery, outcome)
+          : {
+              writes: this.deliveries.failedWrites(
+                delivery._id,
+                this.owner,
+                'Broadcast no longer exists',
+              ),
+              retryAfterMs: null,
+            };
+      // The outcome is known only here, in memory, until written: keep trying until it is.
+      if (writes.length > 0) await this.persist(() => this.outcomes.submit(writes));
+      if (outcome) this.metrics.delivery(outcome.kind);
+      if (retryAfterMs !== null) setTimeout(() => this.kick(), retryAfterMs + 10).unref();
+    } finally {
+      this.held.delete(delivery._id.toHexString());
+    }
+    if (broadcast) await this.afterDelivery(broadcast);
   }
 
   /**
@@ -185,7 +310,7 @@ export class DeliveryWorker
    * outcome was never recorded) is first looked up in Zoom's list of sent messages, and posted
    * again only when it is not there (docs/zoom.md §7): Team Chat has no idempotency key.
    */
-  private async attempt(broadcast: SentBroadcast, delivery: DeliveryDocument): Promise<Outcome> {
+  private async attempt(broadcast: SentBroadcast, delivery: ClaimedDelivery): Promise<Outcome> {
     let text: string;
     try {
       text = this.messageFor(broadcast, delivery);
@@ -222,7 +347,8 @@ export class DeliveryWorker
 
     // Written before the post, so that whoever finds this delivery unfinished (after a crash, or
     // a lease lost while the database was away) confirms instead of posting again.
-    if (!(await this.deliveries.markPosting(delivery._id, this.owner, new Date()))) {
+    // Lanes ready together (released by one outcome write) mark their posts in one write.
+    if (!(await this.postings.get(delivery._id.toHexString()))) {
       return { kind: 'lease-lost' };
     }
     try {
@@ -243,32 +369,42 @@ export class DeliveryWorker
     }
   }
 
-  /** Writes an outcome; the conditions in the repository make a late or repeated write harmless. */
-  private async record(
+  /**
+   * The writes that record an outcome, and when to look for a retry's turn; the conditions in the
+   * repository make a late or repeated write harmless.
+   */
+  private record(
     broadcast: SentBroadcast,
-    delivery: DeliveryDocument,
+    delivery: ClaimedDelivery,
     outcome: Outcome,
-  ): Promise<void> {
+  ): { writes: OutcomeWrites; retryAfterMs: number | null } {
     const id = delivery._id;
     const reminder = delivery.sent_at !== null;
+    const done = (writes: OutcomeWrites) => ({ writes, retryAfterMs: null });
     switch (outcome.kind) {
       case 'lease-lost':
-        return;
+        return done([]);
       case 'sent':
-        return this.deliveries.markSent(
-          id,
-          this.owner,
-          outcome.messageId,
-          broadcast.question?.time_limit ?? null,
+        return done(
+          this.deliveries.sentWrites(
+            id,
+            this.owner,
+            outcome.messageId,
+            broadcast.question?.time_limit ?? null,
+          ),
         );
       case 'failed':
-        return reminder
-          ? this.deliveries.markReminderFailed(id, this.owner, outcome.reason)
-          : this.deliveries.markFailed(id, this.owner, outcome.reason);
+        return done(
+          reminder
+            ? this.deliveries.reminderFailedWrites(id, this.owner, outcome.reason)
+            : this.deliveries.failedWrites(id, this.owner, outcome.reason),
+        );
       case 'unconfirmed':
-        return reminder
-          ? this.deliveries.markReminderFailed(id, this.owner, outcome.reason)
-          : this.deliveries.markUnconfirmed(id, this.owner, outcome.reason);
+        return done(
+          reminder
+            ? this.deliveries.reminderFailedWrites(id, this.owner, outcome.reason)
+            : this.deliveries.unconfirmedWrites(id, this.owner, outcome.reason),
+        );
       case 'retry': {
         // The Zoom client already retried within this attempt; wait longer before the next one.
         // A post in doubt waits at least one more HTTP timeout, so that one Zoom applies late is
@@ -277,15 +413,16 @@ export class DeliveryWorker
           Math.min(60_000, 2000 * 2 ** (delivery.attempts - 1)) * (0.5 + Math.random() / 2),
           outcome.inDoubt ? this.config.zoom.timeoutMs : 0,
         );
-        await this.deliveries.scheduleRetry(
-          id,
-          this.owner,
-          outcome.reason,
-          new Date(Date.now() + backoffMs),
-          outcome.inDoubt,
-        );
-        setTimeout(() => this.kick(), backoffMs + 10).unref();
-        return;
+        return {
+          writes: this.deliveries.retryWrites(
+            id,
+            this.owner,
+            outcome.reason,
+            new Date(Date.now() + backoffMs),
+            outcome.inDoubt,
+          ),
+          retryAfterMs: backoffMs,
+        };
       }
     }
   }
@@ -317,20 +454,20 @@ export class DeliveryWorker
    * fit (message-composer.ts, a rule that may change between versions) or reworded by Zoom, while
    * the link is kept whole.
    */
-  private markerOf(broadcast: SentBroadcast, delivery: DeliveryDocument, text: string): string {
+  private markerOf(broadcast: SentBroadcast, delivery: ClaimedDelivery, text: string): string {
     return broadcast.kind === 'link'
       ? broadcast.question_link || text
       : answerToken(this.config.answers.tokenSecret, delivery._id);
   }
 
-  private linkFor(delivery: DeliveryDocument): string {
+  private linkFor(delivery: ClaimedDelivery): string {
     return answerUrl(
       this.config.baseUrl,
       answerToken(this.config.answers.tokenSecret, delivery._id),
     );
   }
 
-  private messageFor(broadcast: SentBroadcast, delivery: DeliveryDocument): string {
+  private messageFor(broadcast: SentBroadcast, delivery: ClaimedDelivery): string {
     if (broadcast.kind === 'link')
       return composeLinkMessage(broadcast.message, broadcast.question_link ?? '');
     const link = this.linkFor(delivery);
@@ -345,6 +482,8 @@ export class DeliveryWorker
   private async afterDelivery(broadcast: SentBroadcast): Promise<void> {
     const id = broadcast._id.toHexString();
     this.events.emit('progress', id);
+    // A delivery of it this sender still holds: not finished, no need to ask the database.
+    for (const held of this.held.values()) if (held.broadcast_id.equals(broadcast._id)) return;
     if (await this.deliveries.hasOpenWork(broadcast._id)) return;
     await this.broadcasts
       .updateOne({ _id: broadcast._id, completed_at: null }, { $set: { completed_at: new Date() } })

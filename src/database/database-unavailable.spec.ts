@@ -23,6 +23,18 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(reset)).toBe(true);
   });
 
+  it('takes a bulk write the driver could not send for an outage, and one a document failed in not', () => {
+    const { mongo } = mongoose;
+    const lost = new mongo.MongoNetworkError('connection 8 to x closed');
+    const result = {} as ConstructorParameters<typeof mongo.MongoBulkWriteError>[1];
+    expect(isDatabaseUnavailable(new mongo.MongoBulkWriteError(lost, result))).toBe(true);
+    const refused = new mongo.MongoBulkWriteError(
+      { message: 'E11000 duplicate key', code: 11000, writeErrors: [] },
+      result,
+    );
+    expect(isDatabaseUnavailable(refused)).toBe(false);
+  });
+
   it("takes the driver's own network errors for an outage, the pool cleared among them", () => {
     const { mongo } = mongoose;
     expect(isDatabaseUnavailable(new mongo.MongoNetworkError('connection 3 to x closed'))).toBe(

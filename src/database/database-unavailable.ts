@@ -28,8 +28,21 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     error instanceof mongo.MongoNotConnectedError ||
     error instanceof mongo.MongoTopologyClosedError ||
     error instanceof mongoose.Error.MongooseServerSelectionError ||
-    isDroppedDatabaseSocket(error)
+    isDroppedDatabaseSocket(error) ||
+    isFailedBulkWrite(error)
   );
+}
+
+/**
+ * A bulk write the driver could not send: it wraps whatever it caught (a network error among
+ * them) in a MongoBulkWriteError with no per-document errors and the original as its
+ * `errorResponse` (the driver's bulk/common.js), so the sender's grouped outcome writes
+ * (docs/architecture.md §5) would not read as an outage without looking inside.
+ */
+function isFailedBulkWrite(error: unknown): boolean {
+  if (!(error instanceof mongoose.mongo.MongoBulkWriteError)) return false;
+  const inner: unknown = error.errorResponse;
+  return inner !== error && inner instanceof Error && isDatabaseUnavailable(inner);
 }
 
 /**

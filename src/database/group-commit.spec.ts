@@ -63,4 +63,29 @@ describe('GroupCommit', () => {
     await Promise.all([1, 2, 3, 4, 5].map((i) => commits.submit(i)));
     expect(sizes).toEqual([2, 2, 1]);
   });
+
+  it('with minIntervalMs, holds the next batch until that long after the previous one started', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+    try {
+      const batches: number[][] = [];
+      const commits = new GroupCommit<number>(
+        (items) => {
+          batches.push(items);
+          return Promise.resolve(items.map(() => null));
+        },
+        100,
+        100,
+      );
+      await commits.submit(1); // after a quiet spell: written at once
+      const later = [2, 3].map((i) => commits.submit(i));
+      await new Promise((r) => setImmediate(r));
+      expect(batches).toEqual([[1]]);
+      const more = commits.submit(4);
+      jest.advanceTimersByTime(100);
+      await Promise.all([...later, more]);
+      expect(batches).toEqual([[1], [2, 3, 4]]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -21,6 +21,12 @@ export interface StartMongoServerOptions {
   log?: (line: string) => void;
   /** How long to wait for the LISTENING line. The source launcher compiles on every start. */
   startTimeoutMs?: number;
+  /**
+   * The JVM's full tiered JIT (C2) instead of the fast-start C1-only flag: slower to start and
+   * to warm up, faster once warm. For benchmarks (bench/, see BENCHMARKS.md); development and
+   * tests keep the fast start.
+   */
+  fullJit?: boolean;
 }
 
 export interface MongoServerHandle {
@@ -152,7 +158,7 @@ export function startMongoServer(opts: StartMongoServerOptions = {}): Promise<Mo
   const args = [
     // Faster JVM start for a short-lived dev/test server; throughput is plenty with C1 only.
     '-XX:+UseSerialGC',
-    '-XX:TieredStopAtLevel=1',
+    ...(opts.fullJit ? [] : ['-XX:TieredStopAtLevel=1']),
     '-cp',
     join(root, LIB_DIR, '*'),
     join(root, LAUNCHER),
