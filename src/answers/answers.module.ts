@@ -6,11 +6,13 @@ import { AnswerRateLimitGuard } from './answer-rate-limit.guard';
 import { AnswerRecordsService } from './answer-records.service';
 import { AnswersRepository } from './answers.repository';
 import { AnswersService } from './answers.service';
+import { LiveAnswersService } from './live/live-answers.service';
 import { Answer, AnswerSchema } from './schemas/answer.schema';
 
 /**
  * The participant's side: the answer page behind each personal link, answer submission and
- * scoring; owns the answers collection. Exports AnswersService (its 'answer' events) and
+ * scoring; owns the answers collection. Exports AnswersService (its 'answer' events),
+ * LiveAnswersService (every instance's answers of a followed broadcast, for the live stream) and
  * AnswerRecordsService (reads of stored answers) for the results module.
  */
 @Module({
@@ -19,7 +21,13 @@ import { Answer, AnswerSchema } from './schemas/answer.schema';
     BroadcastsModule,
   ],
   controllers: [AnswerPageController],
-  providers: [AnswersRepository, AnswersService, AnswerRecordsService, AnswerRateLimitGuard],
-  exports: [AnswersService, AnswerRecordsService],
+  providers: [
+    AnswersRepository,
+    AnswersService,
+    AnswerRecordsService,
+    AnswerRateLimitGuard,
+    LiveAnswersService,
+  ],
+  exports: [AnswersService, AnswerRecordsService, LiveAnswersService],
 })
 export class AnswersModule {}

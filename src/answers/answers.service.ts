@@ -74,7 +74,7 @@ const QUOTA_MAX_KEYS = 100_000;
 
 @Injectable()
 export class AnswersService {
-  /** 'answer' events (AnswerEvent) from this instance; the SSE stream also polls for others'. */
+  /** 'answer' events (AnswerEvent) from this instance; LiveAnswersService adds other instances'. */
   readonly events = new EventEmitter();
   private readonly logger = new Logger(AnswersService.name);
   /** Answers accepted per link per client address (ANSWERS_PER_LINK_PER_ADDRESS). */
@@ -298,6 +298,7 @@ function identityOf(
 function answerEvent(answer: ReadAnswer): AnswerEvent {
   return {
     broadcastId: answer.broadcast_id.toHexString(),
+    answerId: answer._id.toHexString(),
     ...answerValueOf(answer),
     correct: answer.correct,
     credit: answer.credit,
