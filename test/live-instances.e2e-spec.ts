@@ -55,6 +55,10 @@ describe('Two instances on one database: live results and credentials (e2e)', ()
   const open: Array<() => void> = [];
   /** A's queries on the answers collection, as the driver sent them. */
   const answerQueries: Array<{ name: string; filter: Record<string, unknown> }> = [];
+  /** Both apps' commands, by `name collection`. */
+  const commands = new Map<string, number>();
+  const commandCount = (prefix: string): number =>
+    [...commands].reduce((sum, [key, n]) => sum + (key.startsWith(prefix) ? n : 0), 0);
 
   beforeAll(async () => {
     const env = { MONGO_URI: withCommandMonitoring(testMongoUri('live_instances')) };
@@ -63,6 +67,16 @@ describe('Two instances on one database: live results and credentials (e2e)', ()
     broadcasts = a.app.get(getModelToken(Broadcast.name));
     deliveries = a.app.get(getModelToken(Delivery.name));
     await Promise.all([broadcasts.init(), deliveries.init()]);
+    for (const app of [a, b]) {
+      app.app
+        .get<Connection>(getConnectionToken())
+        .getClient()
+        .on('commandStarted', (event) => {
+          const collection = event.command[event.commandName] as unknown;
+          const key = `${event.commandName} ${typeof collection === 'string' ? collection : ''}`;
+          commands.set(key, (commands.get(key) ?? 0) + 1);
+        });
+    }
     a.app
       .get<Connection>(getConnectionToken())
       .getClient()
@@ -90,7 +104,10 @@ describe('Two instances on one database: live results and credentials (e2e)', ()
   });
 
   /** A sent question with `people` personal links, stored as the send would have stored it. */
-  async function seed(people: number): Promise<{ id: string; tokens: string[] }> {
+  async function seed(
+    people: number,
+    mode: 'direct' | 'channel' = 'direct',
+  ): Promise<{ id: string; tokens: string[] }> {
     const sentAt = new Date();
     const broadcast = await broadcasts.create({
       meeting_id: String(meetingSeq++),
@@ -103,8 +120,8 @@ describe('Two instances on one database: live results and credentials (e2e)', ()
         time_limit: 600,
         points: 1,
       },
-      mode: 'direct',
-      channel_id: null,
+      mode,
+      channel_id: mode === 'channel' ? 'chan-1' : null,
       opens_at: sentAt,
     });
     const secret = a.config.answers.tokenSecret;
@@ -113,7 +130,7 @@ describe('Two instances on one database: live results and credentials (e2e)', ()
       ids.map((id, i) => ({
         _id: id,
         broadcast_id: broadcast._id,
-        recipient_key: `u-${i}`,
+        recipient_key: mode === 'channel' ? 'channel:chan-1' : `u-${i}`,
         name: `Student ${i}`,
         email: `student${i}@example.com`,
         status: 'sent',
@@ -259,6 +276,55 @@ describe('Two instances on one database: live results and credentials (e2e)', ()
     // The last stream of a broadcast gone: the poll no longer follows it; none left: no poll.
     open.splice(0).forEach((close) => close());
     await waitUntil(() => live.followed === 0, 10_000, 'the feed to follow nothing');
+  });
+
+  it('a link takes ANSWERS_PER_LINK_PER_ADDRESS answers from one address across both instances', async () => {
+    const limit = a.config.answers.perLinkPerAddress;
+    const tries = 3 * limit;
+    const answer = (i: number, token: string) =>
+      request((i % 2 === 0 ? a : b).url)
+        .post(`/q/${token}/answer`)
+        .send({ choice: 0, name: `P${i}`, email: `p${i}@example.com` });
+
+    // One after another, alternating A and B (each instance alone would take `limit`).
+    const one = await seed(1, 'channel');
+    const before = commandCount('');
+    const beforeQuota = commandCount('update answer_quotas');
+    const statuses: number[] = [];
+    for (let i = 0; i < tries; i++) statuses.push((await answer(i, one.tokens[0])).status);
+    expect(statuses.filter((st) => st === 200)).toHaveLength(limit);
+    expect(statuses.filter((st) => st !== 200).every((st) => st === 429)).toBe(true);
+    const quotaCommands = commandCount('update answer_quotas') - beforeQuota;
+    console.log(
+      `channel link, ${tries} answers one by one through A and B, limit ${limit}: ` +
+        `${statuses.filter((st) => st === 200).length} accepted; ` +
+        `${(commandCount('') - before) / tries} database commands per answer, of which ` +
+        `${quotaCommands / tries} on the shared counters (${quotaCommands} for ${tries})`,
+    );
+
+    // All at once: the shared count still holds, the reservations batched.
+    const burst = await seed(1, 'channel');
+    const burstBefore = commandCount('update answer_quotas');
+    const results = await Promise.all(
+      Array.from({ length: tries }, (_, i) => answer(i, burst.tokens[0])),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(limit);
+    expect(results.filter((r) => r.status !== 200).every((r) => r.status === 429)).toBe(true);
+    console.log(
+      `channel link, ${tries} answers at once: ${limit} accepted; ` +
+        `${commandCount('update answer_quotas') - burstBefore} commands on the shared counters`,
+    );
+
+    // A personal link takes one answer anyway (the unique index): no shared count, no command.
+    const direct = await seed(4);
+    const directBefore = commandCount('update answer_quotas');
+    for (const [i, token] of direct.tokens.entries()) {
+      await request((i % 2 === 0 ? a : b).url)
+        .post(`/q/${token}/answer`)
+        .send({ choice: 0 })
+        .expect(200);
+    }
+    expect(commandCount('update answer_quotas')).toBe(directBefore);
   });
 
   /** Waits until B refuses what A ended; prints and returns how long that took. */

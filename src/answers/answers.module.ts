@@ -2,11 +2,14 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { BroadcastsModule } from '../broadcasts/broadcasts.module';
 import { AnswerPageController } from './answer-page.controller';
+import { AnswerQuotaRepository } from './answer-quota.repository';
+import { AnswerQuotaService } from './answer-quota.service';
 import { AnswerRateLimitGuard } from './answer-rate-limit.guard';
 import { AnswerRecordsService } from './answer-records.service';
 import { AnswersRepository } from './answers.repository';
 import { AnswersService } from './answers.service';
 import { LiveAnswersService } from './live/live-answers.service';
+import { AnswerQuotaCounter, AnswerQuotaCounterSchema } from './schemas/answer-quota.schema';
 import { Answer, AnswerSchema } from './schemas/answer.schema';
 
 /**
@@ -17,7 +20,10 @@ import { Answer, AnswerSchema } from './schemas/answer.schema';
  */
 @Module({
   imports: [
-    MongooseModule.forFeature([{ name: Answer.name, schema: AnswerSchema }]),
+    MongooseModule.forFeature([
+      { name: Answer.name, schema: AnswerSchema },
+      { name: AnswerQuotaCounter.name, schema: AnswerQuotaCounterSchema },
+    ]),
     BroadcastsModule,
   ],
   controllers: [AnswerPageController],
@@ -26,6 +32,8 @@ import { Answer, AnswerSchema } from './schemas/answer.schema';
     AnswersService,
     AnswerRecordsService,
     AnswerRateLimitGuard,
+    AnswerQuotaRepository,
+    AnswerQuotaService,
     LiveAnswersService,
   ],
   exports: [AnswersService, AnswerRecordsService, LiveAnswersService],
