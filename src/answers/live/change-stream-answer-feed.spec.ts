@@ -87,7 +87,7 @@ describe('ChangeStreamAnswerFeed', () => {
     void following.then(() => (ready = true));
     await Promise.resolve();
     expect(ready).toBe(false);
-    streams[0].emit('init', {});
+    streams[0].emit('resumeTokenChanged', { _data: 'opened' });
     await following;
     expect(streams[0].options).toEqual({});
   });
@@ -95,7 +95,7 @@ describe('ChangeStreamAnswerFeed', () => {
   it('delivers each insert as a live answer with its id and value, nothing of the person', async () => {
     const { feed, streams, received } = setup();
     const following = feed.follow([A]);
-    streams[0].emit('init', {});
+    streams[0].emit('resumeTokenChanged', { _data: 'opened' });
     await following;
     const doc = answerDoc(A, 0);
     streams[0].insert(doc, { _data: 'token-1' });
@@ -116,7 +116,7 @@ describe('ChangeStreamAnswerFeed', () => {
   it('a new set of broadcasts reopens from the last resume token; the old stream is closed and ignored', async () => {
     const { feed, streams, received } = setup();
     const first = feed.follow([A]);
-    streams[0].emit('init', {});
+    streams[0].emit('resumeTokenChanged', { _data: 'opened' });
     await first;
     streams[0].insert(answerDoc(A, 1), { _data: 'token-1' });
     streams[0].emit('resumeTokenChanged', { _data: 'token-2' });
@@ -138,7 +138,7 @@ describe('ChangeStreamAnswerFeed', () => {
     jest.useFakeTimers();
     const { feed, streams, gaps } = setup();
     const first = feed.follow([A]);
-    streams[0].emit('init', {});
+    streams[0].emit('resumeTokenChanged', { _data: 'opened' });
     await first;
     streams[0].insert(answerDoc(A, 0), { _data: 'token-1' });
     streams[0].emit('error', Object.assign(new Error('not primary'), { code: 10107 }));
@@ -154,7 +154,7 @@ describe('ChangeStreamAnswerFeed', () => {
     jest.useFakeTimers();
     const { feed, streams, gaps } = setup();
     const first = feed.follow([A]);
-    streams[0].emit('init', {});
+    streams[0].emit('resumeTokenChanged', { _data: 'opened' });
     await first;
     streams[0].insert(answerDoc(A, 0), { _data: 'token-1' });
     streams[0].emit('error', Object.assign(new Error('history lost'), { code: 286 }));
@@ -162,7 +162,7 @@ describe('ChangeStreamAnswerFeed', () => {
     expect(streams).toHaveLength(2);
     expect(streams[1].options).toEqual({});
     expect(gaps).toEqual([]);
-    streams[1].emit('init', {});
+    streams[1].emit('resumeTokenChanged', { _data: 'opened' });
     await Promise.resolve();
     await Promise.resolve();
     expect(gaps).toEqual([[A]]);

@@ -24,7 +24,7 @@ export interface AnswerChange {
 /** What the feed uses of the driver's ChangeStream (a fake in the unit test). */
 export interface AnswerChangeStream {
   on(event: 'change', listener: (change: AnswerChange) => void): unknown;
-  on(event: 'init' | 'resumeTokenChanged', listener: (value: unknown) => void): unknown;
+  on(event: 'resumeTokenChanged', listener: (token: unknown) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   close(): Promise<void>;
 }
@@ -96,8 +96,9 @@ export class ChangeStreamAnswerFeed implements AnswerFeed {
       resumed ? { resumeAfter: this.token } : {},
     );
     this.stream = stream;
+    let markStarted: () => void = () => undefined;
     const started = new Promise<void>((resolve) => {
-      stream.on('init', () => resolve());
+      markStarted = resolve;
       setTimeout(resolve, OPEN_WAIT_MS).unref();
     });
     stream.on('change', (change) => {
@@ -105,8 +106,12 @@ export class ChangeStreamAnswerFeed implements AnswerFeed {
       this.token = change._id;
       if (change.fullDocument) this.sink.answers([toLiveAnswer(change.fullDocument)]);
     });
+    // The driver sets the first token from the opening aggregate's answer (its
+    // postBatchResumeToken): from then on the server has the stream, and no insert is missed.
     stream.on('resumeTokenChanged', (token) => {
-      if (stream === this.stream && token !== undefined) this.token = token;
+      if (stream !== this.stream || token === undefined || token === null) return;
+      this.token = token;
+      markStarted();
     });
     stream.on('error', (error) => {
       if (stream !== this.stream) return;

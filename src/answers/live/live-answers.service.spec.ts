@@ -24,7 +24,7 @@ function setup(setName: string | null | Error, hasIndex = true) {
       });
       watches.push({ pipeline, close: stream.close });
       // The server answers at once.
-      setImmediate(() => stream.emit('init', {}));
+      setImmediate(() => stream.emit('resumeTokenChanged', { _data: 'opened' }));
       return stream;
     }),
   };
