@@ -146,15 +146,22 @@ export class ResultsStreamService implements OnModuleInit, OnModuleDestroy {
       if (wait <= 0) sendAnswers();
       else flush = setTimeout(sendAnswers, wait);
     };
-    /** Reads the counts; answers heard meanwhile are added after (once each). */
+    /** Reads the counts; answers heard meanwhile are added after (once each), also on failure. */
+    let haveCounts = false;
     const readCounts = async (): Promise<void> => {
       pending ??= [];
-      const fresh = await this.results.tally(broadcast);
-      counts = fresh.counts;
-      counted = fresh.ids;
-      const heard = pending;
-      pending = null;
-      for (const answer of heard) if (hasValueFor(broadcast.question, answer)) add(answer);
+      try {
+        const fresh = await this.results.tally(broadcast);
+        counts = fresh.counts;
+        counted = fresh.ids;
+        haveCounts = true;
+      } finally {
+        const heard = pending ?? [];
+        pending = null;
+        if (haveCounts) {
+          for (const answer of heard) if (hasValueFor(broadcast.question, answer)) add(answer);
+        }
+      }
     };
     let recounting = false;
     let recountAgain = false;
@@ -166,8 +173,7 @@ export class ResultsStreamService implements OnModuleInit, OnModuleDestroy {
         await readCounts();
         event('snapshot');
       } catch {
-        // A database hiccup: keep the counts; the feed's next count check tries again.
-        pending = null;
+        // A database hiccup: the counts so far stand; the feed's next count check tries again.
       } finally {
         recounting = false;
         if (recountAgain) {
