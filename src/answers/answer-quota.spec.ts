@@ -17,6 +17,14 @@ describe('AnswerQuota', () => {
     expect(quota.reserve('a', later, 0)).toBe(false);
   });
 
+  it('a key spent elsewhere (the shared count) is refused here from then on', () => {
+    const quota = new AnswerQuota({ perKey: 3, maxKeys: 10 });
+    expect(quota.reserve('a', later, 0)).toBe(true);
+    quota.spend('a');
+    expect(quota.reserve('a', later, 0)).toBe(false);
+    expect(quota.reserve('b', later, 0)).toBe(true);
+  });
+
   it('forgets a key once its link has closed, and stays within maxKeys', () => {
     const quota = new AnswerQuota({ perKey: 1, maxKeys: 10 });
     expect(quota.reserve('a', later, 0)).toBe(true);

@@ -19,9 +19,9 @@ interface Slot {
  * requests: a slot is reserved before the insert and given back when the answer is not stored
  * (already answered, an error), so typos and retries cost nothing.
  *
- * In memory, per instance, like the request rate limits: with N instances behind a balancer one
- * address gets at most N times the quota. Keys are digests: the map holds no live link tokens or
- * addresses.
+ * In memory, per instance: on a link that takes many answers AnswerQuotaService also keeps the
+ * count across instances in MongoDB, and this one refuses for free once it knows the quota is
+ * spent. Keys are digests: the map holds no live link tokens or addresses.
  */
 export class AnswerQuota {
   private readonly slots = new Map<string, Slot>();
@@ -47,6 +47,15 @@ export class AnswerQuota {
     if (slot.used >= this.options.perKey) return false;
     slot.used++;
     return true;
+  }
+
+  /**
+   * Marks the key's quota spent (another instance's answers spent it, AnswerQuotaService): later
+   * tries here are refused without asking the database.
+   */
+  spend(key: string): void {
+    const slot = this.slots.get(key);
+    if (slot) slot.used = Math.max(slot.used, this.options.perKey);
   }
 
   /** Gives back a reservation whose answer was not stored. */

@@ -22,10 +22,6 @@ export class AnswerRecordsService {
     return this.answers.scoresForMeetings(meetingIds);
   }
 
-  async countForBroadcast(broadcastId: Types.ObjectId): Promise<number> {
-    return this.answers.countForBroadcast(broadcastId);
-  }
-
   /** Retention: every answer to these broadcasts (called before the broadcasts go). */
   async deleteForBroadcasts(broadcastIds: Types.ObjectId[]): Promise<number> {
     return this.answers.deleteForBroadcasts(broadcastIds);

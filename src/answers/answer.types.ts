@@ -117,6 +117,11 @@ export function answerValueOf(answer: {
  */
 export interface AnswerEvent extends AnswerValue {
   broadcastId: string;
+  /**
+   * The stored answer's id (hex), so a stream that hears of it twice (this instance's event and
+   * the cross-instance feed, src/answers/live) counts it once. A random id: it names no one.
+   */
+  answerId?: string;
   correct: boolean | null;
   credit: number | null;
   score: number;

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { isDuplicateKey } from '../database/duplicate-key';
 import { ANSWER_PATH_BATCH_INTERVAL_MS } from '../database/keyed-batcher';
 import type { AnswerScore, LeaderboardRow, StoredAnswer } from './answer.types';
+import { LIVE_ANSWER_FIELDS, type LiveAnswerDocument } from './live/answer-feed';
 import { Answer } from './schemas/answer.schema';
 
 /** Documents per insertMany: well under MongoDB's 100,000 writes and 48 MB per batch. */
@@ -168,8 +169,60 @@ export class AnswersRepository {
     }));
   }
 
-  async countForBroadcast(broadcastId: Types.ObjectId): Promise<number> {
-    return this.answers.countDocuments({ broadcast_id: broadcastId }).exec();
+  /**
+   * The live feed's poll (live/polling-answer-feed.ts): answers of these broadcasts whose `_id`
+   * is above `sinceId`, value fields only (nothing of who answered). Served by the
+   * { broadcast_id, _id } index: one range per broadcast.
+   */
+  async newerThan(
+    broadcastIds: Types.ObjectId[],
+    sinceId: Types.ObjectId,
+  ): Promise<LiveAnswerDocument[]> {
+    return this.answers.collection
+      .find<LiveAnswerDocument>(
+        { broadcast_id: { $in: broadcastIds }, _id: { $gt: sinceId } },
+        { projection: LIVE_ANSWER_FIELDS },
+      )
+      .toArray();
+  }
+
+  /** Answers per broadcast, for these broadcasts (absent: none): the live feed's check for gaps. */
+  async countsFor(broadcastIds: Types.ObjectId[]): Promise<Map<string, number>> {
+    const rows = await this.answers
+      .aggregate<{ _id: Types.ObjectId; n: number }>([
+        { $match: { broadcast_id: { $in: broadcastIds } } },
+        { $group: { _id: '$broadcast_id', n: { $sum: 1 } } },
+      ])
+      .exec();
+    return new Map(rows.map((r) => [r._id.toHexString(), r.n]));
+  }
+
+  /** A change stream on the collection (live/change-stream-answer-feed.ts; replica sets only). */
+  watch(
+    pipeline: Record<string, unknown>[],
+    options: mongo.ChangeStreamOptions,
+  ): mongo.ChangeStream<LiveAnswerDocument> {
+    return this.answers.collection.watch<LiveAnswerDocument>(pipeline, options);
+  }
+
+  /** The replica set's name, or null on a standalone server (the `hello` command's setName). */
+  async replicaSetName(): Promise<string | null> {
+    const hello = await this.answers.db.db!.admin().command({ hello: 1 });
+    return typeof hello.setName === 'string' ? hello.setName : null;
+  }
+
+  /** Whether an index on exactly these keys, in this order, exists (listIndexes). */
+  async hasIndex(keys: string[]): Promise<boolean> {
+    // After the schema's indexes are built (autoIndex), not while they are.
+    await this.answers.init();
+    const indexes = await this.answers.collection
+      .listIndexes()
+      .toArray()
+      .then((list) => list as Array<{ key: Record<string, unknown> }>);
+    return indexes.some((index) => {
+      const names = Object.keys(index.key);
+      return names.length === keys.length && names.every((name, i) => name === keys[i]);
+    });
   }
 
   /**

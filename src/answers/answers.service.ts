@@ -21,6 +21,7 @@ import {
   TooManyAnswersException,
 } from './answer-errors';
 import { AnswerQuota } from './answer-quota';
+import { AnswerQuotaService } from './answer-quota.service';
 import {
   ANONYMOUS_KEY_PREFIX,
   SELF_REPORTED_KEY_PREFIX,
@@ -69,16 +70,11 @@ export interface AnswerRequest {
 
 export type { AnswerEvent } from './answer.types';
 
-/** (link, client address) pairs whose answer count is remembered per instance. */
-const QUOTA_MAX_KEYS = 100_000;
-
 @Injectable()
 export class AnswersService {
-  /** 'answer' events (AnswerEvent) from this instance; the SSE stream also polls for others'. */
+  /** 'answer' events (AnswerEvent) from this instance; LiveAnswersService adds other instances'. */
   readonly events = new EventEmitter();
   private readonly logger = new Logger(AnswersService.name);
-  /** Answers accepted per link per client address (ANSWERS_PER_LINK_PER_ADDRESS). */
-  private readonly quota: AnswerQuota;
 
   constructor(
     private readonly config: AppConfig,
@@ -86,12 +82,10 @@ export class AnswersService {
     private readonly deliveries: DeliveryLookup,
     private readonly answers: AnswersRepository,
     private readonly clock: Clock,
+    /** Answers accepted per link per client address (ANSWERS_PER_LINK_PER_ADDRESS). */
+    private readonly quota: AnswerQuotaService,
   ) {
     this.events.setMaxListeners(0);
-    this.quota = new AnswerQuota({
-      perKey: config.answers.perLinkPerAddress,
-      maxKeys: QUOTA_MAX_KEYS,
-    });
   }
 
   /** GET /q/{token}: what the participant should see now. */
@@ -163,7 +157,9 @@ export class AnswersService {
       anonymous: broadcast.anonymous,
     };
     const quotaKey = AnswerQuota.key(delivery._id.toHexString(), request.clientAddress);
-    if (!this.quota.reserve(quotaKey, new Date(closedAt), now.getTime())) {
+    // Only a channel's named link can store more than one answer: the quota across instances.
+    const sharedQuota = broadcast.mode === 'channel' && !broadcast.anonymous;
+    if (!(await this.quota.reserve(quotaKey, new Date(closedAt), now.getTime(), sharedQuota))) {
       const limit = this.config.answers.perLinkPerAddress;
       throw new TooManyAnswersException(
         Math.max(1, Math.ceil((closedAt - now.getTime()) / 1000)),
@@ -176,11 +172,11 @@ export class AnswersService {
         ? await this.storeAnonymous(delivery._id, answer)
         : await this.answers.insertFirst(answer);
     } catch (error) {
-      this.quota.release(quotaKey);
+      this.quota.release(quotaKey, sharedQuota);
       throw error;
     }
     if (!stored) {
-      this.quota.release(quotaKey);
+      this.quota.release(quotaKey, sharedQuota);
       throw new AlreadyAnsweredException();
     }
     this.events.emit('answer', answerEvent(answer));
@@ -298,6 +294,7 @@ function identityOf(
 function answerEvent(answer: ReadAnswer): AnswerEvent {
   return {
     broadcastId: answer.broadcast_id.toHexString(),
+    answerId: answer._id.toHexString(),
     ...answerValueOf(answer),
     correct: answer.correct,
     credit: answer.credit,

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Model } from 'mongoose';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Actor } from '../common/auth/actor';
+import { CREDENTIAL_TRUST_MS } from '../common/auth/credential-trust';
 import { SAFE_METHODS, SessionAuthenticator } from '../common/auth/session-authenticator';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
@@ -15,21 +16,21 @@ import { ConsoleSession } from './schemas/console-session.schema';
 export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
 /** ...and at the latest this long after signing in, however busy. */
 export const SESSION_MAX_MS = 12 * 60 * 60 * 1000;
-/**
- * How long this instance trusts what it read about a session. A sign-out or a key revoked on
- * another instance is refused here within this plus the key check's own cache (ApiKeysService,
- * 2 s), and an open stream within that plus its recheck (CREDENTIAL_RECHECK_MS): under the 5 s
- * the README promises. A sign-out on this instance is at once.
- */
-export const SESSION_CACHE_TTL_MS = 1_000;
 /** The sliding expiry is written at most this often per session (a write per request is waste). */
 const TOUCH_EVERY_MS = 60_000;
 const MAX_CACHED = 10_000;
 
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 
+/**
+ * What this instance read of a session, trusted for CREDENTIAL_TRUST_MS. Not its key's actor:
+ * the key is checked on every use through the key check's own cache, so a session's cache and the
+ * key's are never stacked (src/common/auth/credential-trust.ts).
+ */
 interface Cached {
-  actor: Actor;
+  keyHash: string;
+  /** The session's id: the credential the audit log names (never the secret). */
+  credentialId: string;
   expiresAt: Date;
   absoluteExpiresAt: Date;
   lastSeenAt: Date;
@@ -110,8 +111,12 @@ export class SessionsService extends SessionAuthenticator {
       if (generation === this.generation) this.remember(hash, entry);
     }
     if (now >= entry.expiresAt || now >= entry.absoluteExpiresAt) return null;
+    // The key is checked again on every use: revoked, expired, rotated out of API_KEYS, or its
+    // account disabled, and the session is over too.
+    const keyActor = await this.keys.byHash(entry.keyHash);
+    if (!keyActor) return null;
     this.touch(hash, entry, now);
-    return entry.actor;
+    return { ...keyActor, credentialId: entry.credentialId };
   }
 
   /** POST /console/logout: the session ends everywhere (at once on this instance). */
@@ -175,20 +180,13 @@ export class SessionsService extends SessionAuthenticator {
     const session = await this.sessions.findOne({ token_hash: hash }).lean().exec();
     if (!session) return null;
     if (now >= session.expires_at || now >= session.absolute_expires_at) return null;
-    // The key is checked again on every read: revoked, expired, rotated out of API_KEYS, or its
-    // account disabled, and the session is over too.
-    const keyActor = await this.keys.byHash(session.key_hash);
-    if (!keyActor) return null;
     return {
-      actor: {
-        ...keyActor,
-        // The session is the credential: its id, never the secret, in the audit log.
-        credentialId: String(session._id),
-      },
+      keyHash: session.key_hash,
+      credentialId: String(session._id),
       expiresAt: session.expires_at,
       absoluteExpiresAt: session.absolute_expires_at,
       lastSeenAt: session.last_seen_at,
-      freshUntil: performance.now() + SESSION_CACHE_TTL_MS,
+      freshUntil: performance.now() + CREDENTIAL_TRUST_MS,
     };
   }
 

@@ -1,11 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../common/auth/actor';
+import { CREDENTIAL_TRUST_MS } from '../common/auth/credential-trust';
 
-/**
- * How long this instance trusts what it read about a key. Another instance's revocation or
- * disabling is seen here within this time plus one read: the bound the README promises is 5 s.
- */
-export const CREDENTIAL_CACHE_TTL_MS = 2000;
 /** Enough for every active key of a large deployment; beyond it the oldest entry goes first. */
 const MAX_ENTRIES = 10_000;
 
@@ -25,7 +21,7 @@ interface Entry {
 
 /**
  * The per-instance cache of resolved instructor keys, keyed by key hash, so a request does not
- * read two documents. Entries live CREDENTIAL_CACHE_TTL_MS; revoking a key or changing an
+ * read two documents. Entries live CREDENTIAL_TRUST_MS; revoking a key or changing an
  * instructor on this instance drops theirs at once. Only accepted keys are cached: a refused key
  * is read again every time, so a key that becomes valid is not refused from the cache.
  */
@@ -62,7 +58,7 @@ export class CredentialCache {
     }
     this.entries.set(keyHash, {
       credential,
-      freshUntil: performance.now() + CREDENTIAL_CACHE_TTL_MS,
+      freshUntil: performance.now() + CREDENTIAL_TRUST_MS,
     });
   }
 

@@ -3,26 +3,36 @@ import {
   Injectable,
   NotFoundException,
   OnModuleDestroy,
+  OnModuleInit,
   UnauthorizedException,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Types } from 'mongoose';
 import type { Actor } from '../common/auth/actor';
-import { AnswerEvent, AnswersService } from '../answers/answers.service';
+import type { AnswerEvent } from '../answers/answers.service';
+import { LiveAnswersService } from '../answers/live/live-answers.service';
 import { BroadcastsService, type ControlsEvent } from '../broadcasts/broadcasts.service';
 import { RECHECK_PROPERTY, type RequestWithRecheck } from '../common/auth/session-authenticator';
 import { MetricsService } from '../metrics/metrics.service';
-import type { TallyDto } from './dto/results.response';
+import type { ResultsStateDto, TallyDto } from './dto/results.response';
 import { ResultsService } from './results.service';
-import { hasValueFor, STREAM_TEXT_ANSWERS, type TallyAnswer } from './type-tally';
+import { hasValueFor, LiveTally, STREAM_TEXT_ANSWERS, type TallyAnswer } from './type-tally';
 
 /** A comment line every 15 s keeps proxies and load balancers from closing an idle stream. */
 export const HEARTBEAT_MS = 15_000;
 /**
- * Answers stored by other instances never reach this one's event emitter; a cheap indexed count
- * every few seconds notices them and re-sends a full snapshot.
+ * How often a broadcast's state (deadline, close, reveal) is read while it has streams open on
+ * this instance: once per broadcast for all of them, for a close or reveal on another instance
+ * and for the deadline moving as the last messages go out. This instance's own controls are sent
+ * at once.
  */
-export const RESYNC_MS = 3_000;
+export const STATE_POLL_MS = 3_000;
+/**
+ * When the feed's count of a broadcast's answers (polling, LiveAnswersService) differs from a
+ * stream's, the stream recounts once no answer has reached it for this long: answers still on
+ * their way explain a difference during a burst.
+ */
+export const RECOUNT_QUIET_MS = 2_000;
 /**
  * Answers are sent to a stream at most this often: a burst of 1,000 answers in a second becomes
  * about ten `answer` events carrying the running counts, not 1,000 (the first answer after a quiet
@@ -32,30 +42,55 @@ export const COALESCE_MS = 100;
 /**
  * How often an open stream checks that its credential still holds (RECHECK_PROPERTY) and that the
  * actor may still read the broadcast's meeting: a sign-out, a revoked key, a disabled account or a
- * withdrawn grant ends it within this plus the credential caches (under 5 s).
+ * withdrawn grant ends it within this plus CREDENTIAL_TRUST_MS (under 5 s).
  */
 export const CREDENTIAL_RECHECK_MS = 1_000;
 /** A client that stops reading is dropped rather than buffered for without limit. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
+type LiveAnswer = AnswerEvent & TallyAnswer;
+
+/** One broadcast's state, read once per tick for every stream of it on this instance. */
+interface StateFeed {
+  id: Types.ObjectId;
+  listeners: Set<(state: ResultsStateDto) => void>;
+  timer: NodeJS.Timeout;
+  reading: boolean;
+  again: boolean;
+}
+
 /**
  * GET /api/broadcasts/{id}/stream: Server-Sent Events with the running counts. Written to the raw
  * Node response (Fastify hijacked), because a stream that stays open does not fit Nest's
- * request-reply model: a `snapshot` event on connect and after a resync, `answer` events with the
- * running counts (coalesced: COALESCE_MS), a `state` event (deadline, close, reveal) on connect
- * and when it changes, a heartbeat comment every 15 s, until the client disconnects or the app
- * shuts down.
+ * request-reply model: a `snapshot` event on connect and after a recount, `answer` events with
+ * the running counts (coalesced: COALESCE_MS), a `state` event (deadline, close, reveal) on
+ * connect and when it changes, a heartbeat comment every 15 s, until the client disconnects or
+ * the app shuts down.
+ *
+ * Answers come from LiveAnswersService: this instance's at once, other instances' through its one
+ * feed per instance (docs/architecture.md §7); the state from one read per broadcast per
+ * STATE_POLL_MS. No stream polls the database on its own.
  */
 @Injectable()
-export class ResultsStreamService implements OnModuleDestroy {
+export class ResultsStreamService implements OnModuleInit, OnModuleDestroy {
   private readonly open = new Set<() => void>();
+  private readonly stateFeeds = new Map<string, StateFeed>();
 
   constructor(
     private readonly results: ResultsService,
-    private readonly answers: AnswersService,
+    private readonly live: LiveAnswersService,
     private readonly broadcasts: BroadcastsService,
     private readonly metrics: MetricsService,
   ) {}
+
+  private readonly onControls = (change: ControlsEvent): void => {
+    const feed = this.stateFeeds.get(change.broadcastId);
+    if (feed) void this.readState(feed);
+  };
+
+  onModuleInit(): void {
+    this.broadcasts.events.on('controls', this.onControls);
+  }
 
   async stream(
     actor: Actor,
@@ -65,12 +100,109 @@ export class ResultsStreamService implements OnModuleDestroy {
   ): Promise<void> {
     // Everything that can fail with a proper error status happens before the stream starts.
     const broadcast = await this.results.questionBroadcast(actor, id);
-    let counts = await this.results.tally(broadcast);
-    let state = await this.results.state(id);
     const hex = id.toHexString();
 
+    let counts: LiveTally;
+    /** The answers in `counts`, by id: one heard of twice (own event, feed, count) counts once. */
+    let counted: Set<string>;
+    /** While the counts are read: answers heard meanwhile, added once the read is in. */
+    let pending: LiveAnswer[] | null = [];
+    let closed = false;
+    let lastAnswerAt = performance.now();
+    /** The raw response once the stream has started; nothing is sent before. */
+    let raw: FastifyReply['raw'] | null = null;
+    const send = (chunk: string): void => {
+      if (closed || !raw) return;
+      raw.write(chunk);
+      if (raw.writableLength > MAX_BUFFERED_BYTES) close();
+    };
+    const event = (name: string): void => {
+      const data: TallyDto = counts.toDto(STREAM_TEXT_ANSWERS);
+      send(`event: ${name}\nid: ${data.answered}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    const add = (answer: LiveAnswer): boolean => {
+      if (answer.answerId !== undefined) {
+        if (counted.has(answer.answerId)) return false;
+        counted.add(answer.answerId);
+      }
+      counts.add(answer);
+      return true;
+    };
+
+    let lastAnswerSent = 0;
+    let flush: NodeJS.Timeout | null = null;
+    const sendAnswers = (): void => {
+      flush = null;
+      lastAnswerSent = performance.now();
+      event('answer');
+    };
+    const onAnswer = (answer: LiveAnswer): void => {
+      lastAnswerAt = performance.now();
+      if (pending) return void pending.push(answer);
+      // An event without its type's value cannot be counted here: read the counts again.
+      if (!hasValueFor(broadcast.question, answer)) return void recount();
+      if (!add(answer) || flush) return;
+      const wait = COALESCE_MS - (performance.now() - lastAnswerSent);
+      if (wait <= 0) sendAnswers();
+      else flush = setTimeout(sendAnswers, wait);
+    };
+    /** Reads the counts; answers heard meanwhile are added after (once each), also on failure. */
+    let haveCounts = false;
+    const readCounts = async (): Promise<void> => {
+      pending ??= [];
+      try {
+        const fresh = await this.results.tally(broadcast);
+        counts = fresh.counts;
+        counted = fresh.ids;
+        haveCounts = true;
+      } finally {
+        const heard = pending ?? [];
+        pending = null;
+        if (haveCounts) {
+          for (const answer of heard) if (hasValueFor(broadcast.question, answer)) add(answer);
+        }
+      }
+    };
+    let recounting = false;
+    let recountAgain = false;
+    const recount = async (): Promise<void> => {
+      if (closed) return;
+      if (recounting) return void (recountAgain = true);
+      recounting = true;
+      try {
+        await readCounts();
+        event('snapshot');
+      } catch {
+        // A database hiccup: the counts so far stand; the feed's next count check tries again.
+      } finally {
+        recounting = false;
+        if (recountAgain) {
+          recountAgain = false;
+          void recount();
+        }
+      }
+    };
+
+    // Listen first, count second: an answer stored in between is heard, or counted, or both.
+    const unsubscribe = await this.live.subscribe(hex, {
+      answer: onAnswer,
+      gap: () => void recount(),
+      count: (answers) => {
+        if (pending || answers === counts.count) return;
+        if (performance.now() - lastAnswerAt >= RECOUNT_QUIET_MS) void recount();
+      },
+    });
+    let state: ResultsStateDto;
+    try {
+      await readCounts();
+      state = await this.results.state(id);
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+
     reply.hijack();
-    const raw = reply.raw;
+    raw = reply.raw;
     raw.writeHead(200, {
       ...(reply.getHeaders() as Record<string, string>),
       'content-type': 'text/event-stream; charset=utf-8',
@@ -80,68 +212,14 @@ export class ResultsStreamService implements OnModuleDestroy {
       'x-accel-buffering': 'no',
       'x-request-id': String(request.id),
     });
-    let closed = false;
-    const send = (chunk: string): void => {
-      if (closed) return;
-      raw.write(chunk);
-      if (raw.writableLength > MAX_BUFFERED_BYTES) close();
-    };
-    const event = (name: string): void => {
-      const data: TallyDto = counts.toDto(STREAM_TEXT_ANSWERS);
-      send(`event: ${name}\nid: ${data.answered}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
     const stateEvent = (): void => send(`event: state\ndata: ${JSON.stringify(state)}\n\n`);
+    const stopState = this.watchState(id, (next) => {
+      if (JSON.stringify(next) === JSON.stringify(state)) return;
+      state = next;
+      stateEvent();
+    });
 
-    let lastAnswerSent = 0;
-    let flush: NodeJS.Timeout | null = null;
-    const sendAnswers = (): void => {
-      flush = null;
-      lastAnswerSent = performance.now();
-      event('answer');
-    };
-    const onAnswer = (answer: AnswerEvent & TallyAnswer): void => {
-      if (answer.broadcastId !== hex) return;
-      // An event without its type's value cannot be counted here: read the counts again.
-      if (!hasValueFor(broadcast.question, answer)) return void resync(true);
-      counts.add(answer);
-      if (flush) return;
-      const wait = COALESCE_MS - (performance.now() - lastAnswerSent);
-      if (wait <= 0) sendAnswers();
-      else flush = setTimeout(sendAnswers, wait);
-    };
-    const onControls = (change: ControlsEvent): void => {
-      if (change.broadcastId !== hex) return;
-      void refreshState();
-    };
-    const refreshState = async (): Promise<void> => {
-      try {
-        const next = await this.results.state(id);
-        if (JSON.stringify(next) === JSON.stringify(state)) return;
-        state = next;
-        stateEvent();
-      } catch {
-        // A database hiccup: the next poll tries again.
-      }
-    };
-    let resyncing = false;
-    const resync = async (force = false): Promise<void> => {
-      if (resyncing || closed) return;
-      resyncing = true;
-      try {
-        if (force || (await this.results.answerCount(id)) !== counts.count) {
-          counts = await this.results.tally(broadcast);
-          event('snapshot');
-        }
-        // A close or reveal on another instance, or the last messages going out (the deadline).
-        await refreshState();
-      } catch {
-        // A database hiccup: the next tick tries again; the stream itself stays up.
-      } finally {
-        resyncing = false;
-      }
-    };
     const heartbeat = setInterval(() => send(': heartbeat\n\n'), HEARTBEAT_MS);
-    const poller = setInterval(() => void resync(), RESYNC_MS);
     const recheck = request[RECHECK_PROPERTY];
     let rechecking = false;
     const credentialCheck = setInterval(() => {
@@ -159,26 +237,65 @@ export class ResultsStreamService implements OnModuleDestroy {
       if (closed) return;
       closed = true;
       clearInterval(heartbeat);
-      clearInterval(poller);
       clearInterval(credentialCheck);
       if (flush) clearTimeout(flush);
-      this.answers.events.off('answer', onAnswer);
-      this.broadcasts.events.off('controls', onControls);
+      unsubscribe();
+      stopState();
       this.open.delete(close);
       this.metrics.streamClosed();
-      raw.end();
+      reply.raw.end();
     };
     this.open.add(close);
     this.metrics.streamOpened();
-    this.answers.events.on('answer', onAnswer);
-    this.broadcasts.events.on('controls', onControls);
     request.raw.on('close', close);
-    raw.on('close', close);
-    raw.on('error', close);
+    reply.raw.on('close', close);
+    reply.raw.on('error', close);
     // Tell EventSource clients how soon to reconnect after a drop.
     send('retry: 3000\n\n');
     event('snapshot');
     stateEvent();
+  }
+
+  /** Follows a broadcast's state: one read per STATE_POLL_MS for all its streams here. */
+  private watchState(id: Types.ObjectId, listener: (state: ResultsStateDto) => void): () => void {
+    const hex = id.toHexString();
+    let feed = this.stateFeeds.get(hex);
+    if (!feed) {
+      const created: StateFeed = {
+        id,
+        listeners: new Set(),
+        timer: setInterval(() => void this.readState(created), STATE_POLL_MS),
+        reading: false,
+        again: false,
+      };
+      this.stateFeeds.set(hex, created);
+      feed = created;
+    }
+    feed.listeners.add(listener);
+    const mine = feed;
+    return () => {
+      mine.listeners.delete(listener);
+      if (mine.listeners.size > 0) return;
+      clearInterval(mine.timer);
+      if (this.stateFeeds.get(hex) === mine) this.stateFeeds.delete(hex);
+    };
+  }
+
+  private async readState(feed: StateFeed): Promise<void> {
+    if (feed.reading) return void (feed.again = true);
+    feed.reading = true;
+    try {
+      const state = await this.results.state(feed.id);
+      for (const listener of [...feed.listeners]) listener(state);
+    } catch {
+      // A database hiccup: the next tick tries again.
+    } finally {
+      feed.reading = false;
+      if (feed.again) {
+        feed.again = false;
+        void this.readState(feed);
+      }
+    }
   }
 
   /**
@@ -201,6 +318,7 @@ export class ResultsStreamService implements OnModuleDestroy {
 
   /** Open streams would keep the HTTP server from closing: end them first. */
   onModuleDestroy(): void {
+    this.broadcasts.events.off('controls', this.onControls);
     for (const close of [...this.open]) close();
   }
 }

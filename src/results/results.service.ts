@@ -97,10 +97,16 @@ export class ResultsService {
     return { results, answers, deliveries };
   }
 
-  /** Counts only (the live stream's snapshot): no participants lookup, no per-person rows. */
-  async tally(broadcast: SentQuestionBroadcast): Promise<LiveTally> {
-    const answers = (await this.answers.listForBroadcast(broadcast._id)) as AnswerView[];
-    return LiveTally.of(broadcast.question, answers);
+  /**
+   * Counts only (the live stream's snapshot): no participants lookup, no per-person rows. With
+   * the ids of the answers counted, so a live answer already in them is not counted again.
+   */
+  async tally(broadcast: SentQuestionBroadcast): Promise<{ counts: LiveTally; ids: Set<string> }> {
+    const answers = await this.answers.listForBroadcast(broadcast._id);
+    return {
+      counts: LiveTally.of(broadcast.question, answers as AnswerView[]),
+      ids: new Set(answers.map((a) => a._id.toHexString())),
+    };
   }
 
   /** The live stream's `state`: the deadline a countdown runs to, the close and the reveal. */
@@ -115,10 +121,6 @@ export class ResultsService {
       closed_at: controls.closed_at ? controls.closed_at.toISOString() : null,
       revealed: controls.revealed_at !== null,
     };
-  }
-
-  async answerCount(id: Types.ObjectId): Promise<number> {
-    return this.answers.countForBroadcast(id);
   }
 
   async leaderboard(actor: Actor, meetingId: string): Promise<LeaderboardResponseDto> {

@@ -258,7 +258,7 @@ describe('Console charts per question type (browser)', () => {
       'the live stream to open',
     );
     const connection = t.app.get<Connection>(getConnectionToken());
-    await connection.collection('answers').insertOne({
+    const stored = await connection.collection('answers').insertOne({
       broadcast_id: new Types.ObjectId(id),
       meeting_id: 'x',
       recipient_key: 'late',
@@ -273,8 +273,10 @@ describe('Console charts per question type (browser)', () => {
       answered_at: new Date(),
       latency_ms: 5,
     });
+    // As AnswersService emits it: with the answer's id, so the live feed's copy counts once.
     t.app.get(AnswersService).events.emit('answer', {
       broadcastId: id,
+      answerId: stored.insertedId.toHexString(),
       text: 'Zebra crossing',
       correct: null,
       credit: null,

@@ -62,5 +62,8 @@ export const AnswerSchema = SchemaFactory.createForClass(Answer);
 // "The first answer is final", race-free: a concurrent second insert fails with 11000 (→ 409).
 // Its broadcast_id prefix serves every read of one broadcast's answers (results, CSV, live counts).
 AnswerSchema.index({ broadcast_id: 1, recipient_key: 1 }, { unique: true });
+// The live feed's poll on a server without change streams (answers.repository newerThan): the
+// answers of the watched broadcasts above the last `_id` seen, one index range per broadcast.
+AnswerSchema.index({ broadcast_id: 1, _id: 1 });
 // GET /api/meetings/{meeting_id}/leaderboard: every answer given in a meeting.
 AnswerSchema.index({ meeting_id: 1 });
