@@ -128,8 +128,11 @@ describe('Courses (e2e)', () => {
         title: 'Physics 102',
         meeting_ids: [ownSecondMeeting, ownMeeting],
       });
-      // No body changes nothing.
-      const same = await api().patch(`/api/courses/${id}`).set(as(owner)).send({}).expect(200);
+      // A PATCH that names nothing to change, or has no body, is a mistake: 400, nothing changed.
+      const empty = await api().patch(`/api/courses/${id}`).set(as(owner)).send({}).expect(400);
+      expect(empty.body.message).toBe('Nothing to change: send title, meeting_ids or both');
+      await api().patch(`/api/courses/${id}`).set(as(owner)).expect(400);
+      const same = await api().get(`/api/courses/${id}`).set(as(owner)).expect(200);
       expect(same.body.title).toBe('Physics 102');
       await api().delete(`/api/courses/${id}`).set(as(owner)).expect(204);
       await api().get(`/api/courses/${id}`).set(as(owner)).expect(404);

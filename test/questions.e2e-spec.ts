@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { Types } from 'mongoose';
 import { createTestApp, TEST_API_KEY, TEST_API_KEY_2, TestApp } from './utils/test-app';
 
 const auth = { 'X-API-Key': TEST_API_KEY };
@@ -452,6 +453,21 @@ describe('Question bank API (e2e, real database)', () => {
         message: expect.stringContaining('DELETE'),
       });
       await api().post('/health').expect(405);
+    });
+
+    it('a fixed path is not taken for the id of a parametric route with the same prefix: 405', async () => {
+      // PUT /api/questions/:id would otherwise read "export" as an id and answer 400.
+      for (const path of ['/api/questions/export', '/api/questions/export.csv']) {
+        const res = await api().put(path).set(auth).send({}).expect(405);
+        expect(res.headers.allow).toBe('GET, HEAD');
+      }
+      const res = await api().delete('/api/questions/import').set(auth).expect(405);
+      expect(res.headers.allow).toBe('POST');
+      // The parametric routes still answer for real ids.
+      await api()
+        .delete(`/api/questions/${new Types.ObjectId().toHexString()}`)
+        .set(auth)
+        .expect(404);
     });
 
     it('unknown routes are 404 in the error shape', async () => {

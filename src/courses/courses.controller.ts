@@ -59,6 +59,8 @@ import {
 } from './dto/course.response';
 import { MAX_ROSTER_STUDENTS, ROSTER_FIELDS } from './roster';
 
+/** What Zoom answers for a meeting number it does not know (the access check asks Zoom). */
+const NO_SUCH_MEETING = 'A meeting named in the body does not exist in Zoom';
 const NOT_YOURS = "No such course, or another instructor's";
 const CSV_FILE = {
   description: 'The CSV file',
@@ -104,6 +106,7 @@ export class CoursesController {
       "Its meetings are Zoom meeting numbers; a recurring meeting's number covers all its occurrences. You must be able to read each meeting (you host it, hold a grant for it, or are an admin): 403 naming the first you cannot, 404 when Zoom knows no such meeting.",
   })
   @ApiCreatedResponse({ type: CourseResponseDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NO_SUCH_MEETING })
   async create(
     @CurrentActor() actor: Actor,
     @Body() dto: CreateCourseDto,
@@ -145,7 +148,7 @@ export class CoursesController {
   })
   @ApiObjectIdParam('id', 'Course id')
   @ApiOkResponse({ type: CourseResponseDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_YOURS })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: `${NOT_YOURS}; or ${NO_SUCH_MEETING}` })
   async patch(
     @CurrentActor() actor: Actor,
     @Param('id', ParseObjectIdPipe) id: Types.ObjectId,

@@ -65,7 +65,18 @@ export class CoursesService {
    * are checked: a title change stays possible after a grant was withdrawn (the records routes
    * check every meeting anyway).
    */
-  async patch(actor: Actor, id: Types.ObjectId, dto: PatchCourseDto): Promise<CourseDocument> {
+  async patch(
+    actor: Actor,
+    id: Types.ObjectId,
+    dto: PatchCourseDto | undefined,
+  ): Promise<CourseDocument> {
+    // No body, or one naming nothing to change, is a mistake worth saying (not a silent 200).
+    if (dto?.title === undefined && dto?.meeting_ids === undefined) {
+      throw new BadRequestException({
+        message: 'Nothing to change: send title, meeting_ids or both',
+        details: [{ field: 'body', errors: ['title or meeting_ids is required'] }],
+      });
+    }
     const course = await this.findById(actor, id);
     const set: Partial<Pick<Course, 'title' | 'meeting_ids'>> = {};
     if (dto.title !== undefined) set.title = dto.title;

@@ -24,7 +24,8 @@ function pathPattern(url: string): RegExp {
 /**
  * A request for a path that exists, with a method it does not support, answers 405 with an
  * `Allow` header (RFC 9110 §15.5.6) in the one error shape, instead of the 404 Nest gives for any
- * unmatched request. Call before the routes are registered: they are collected as they are added.
+ * unmatched request, or the answer of a parametric route that happens to match a fixed path's
+ * name. Call before the routes are registered: they are collected as they are added.
  */
 export function answerMethodNotAllowed(fastify: FastifyInstance): void {
   const known = new Map<string, KnownPath>();
@@ -37,11 +38,20 @@ export function answerMethodNotAllowed(fastify: FastifyInstance): void {
   });
 
   fastify.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.url !== undefined) return; // a route matched
     const path = request.url.split('?')[0];
     const allowed = new Set<string>();
-    for (const { pattern, methods } of known.values()) {
-      if (pattern.test(path)) for (const method of methods) allowed.add(method);
+    const matched = request.routeOptions.url;
+    if (matched !== undefined) {
+      // A parametric route matched a path that is also a fixed route of its own (PUT
+      // /api/questions/export reaching PUT /api/questions/:id): the fixed path is the resource
+      // meant, and it does not take this method.
+      const fixed = matched.includes(':') ? known.get(path) : undefined;
+      if (!fixed || fixed.methods.has(request.method)) return;
+      for (const method of fixed.methods) allowed.add(method);
+    } else {
+      for (const { pattern, methods } of known.values()) {
+        if (pattern.test(path)) for (const method of methods) allowed.add(method);
+      }
     }
     if (allowed.size === 0 || allowed.has(request.method)) return; // a plain 404
     const allow = [...allowed].sort().join(', ');
