@@ -463,6 +463,9 @@ describe('Question bank API (e2e, real database)', () => {
       }
       const res = await api().delete('/api/questions/import').set(auth).expect(405);
       expect(res.headers.allow).toBe('POST');
+      // A method no route has lists the fixed path's methods only, not the parametric route's.
+      const options = await api().options('/api/questions/export').set(auth).expect(405);
+      expect(options.headers.allow).toBe('GET, HEAD');
       // The parametric routes still answer for real ids.
       await api()
         .delete(`/api/questions/${new Types.ObjectId().toHexString()}`)

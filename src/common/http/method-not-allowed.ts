@@ -39,14 +39,13 @@ export function answerMethodNotAllowed(fastify: FastifyInstance): void {
 
   fastify.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0];
-    const allowed = new Set<string>();
+    // A fixed path's own methods are the whole answer for it: a parametric route that happens to
+    // match its name (PUT /api/questions/:id for /api/questions/export) is another resource.
+    const fixed = /[:*]/.test(path) ? undefined : known.get(path);
     const matched = request.routeOptions.url;
-    if (matched !== undefined) {
-      // A parametric route matched a path that is also a fixed route of its own (PUT
-      // /api/questions/export reaching PUT /api/questions/:id): the fixed path is the resource
-      // meant, and it does not take this method.
-      const fixed = matched.includes(':') ? known.get(path) : undefined;
-      if (!fixed || fixed.methods.has(request.method)) return;
+    if (matched !== undefined && (!matched.includes(':') || !fixed)) return; // a route matched
+    const allowed = new Set<string>();
+    if (fixed) {
       for (const method of fixed.methods) allowed.add(method);
     } else {
       for (const { pattern, methods } of known.values()) {
