@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { CoursePersonDto } from '../../common/course-person.dto';
 import { Type } from 'class-transformer';
 import { IsNumber, Max, Min } from 'class-validator';
 import { CsvFormatQueryDto } from '../../common/csv/csv-format';
@@ -112,22 +113,7 @@ export class AttendanceCellDto {
   status!: AttendanceStatus;
 }
 
-export class AttendanceRowDto {
-  @ApiProperty({ example: 'Ada Lovelace' })
-  name!: string;
-
-  @ApiProperty({ type: String, nullable: true, example: 'ada@example.com' })
-  email!: string | null;
-
-  @ApiProperty({ type: String, nullable: true })
-  student_id!: string | null;
-
-  @ApiProperty({ type: String, nullable: true, description: 'Zoom account user id, when seen' })
-  zoom_user_id!: string | null;
-
-  @ApiProperty({ description: 'false: seen in the course’s meetings, on no roster line' })
-  on_roster!: boolean;
-
+export class AttendanceRowDto extends CoursePersonDto {
   @ApiProperty({ type: [AttendanceCellDto], description: 'One per occurrence, in order' })
   occurrences!: AttendanceCellDto[];
 

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CoursePersonDto } from '../../common/course-person.dto';
 import { CourseOccurrenceDto } from '../../participants/dto/attendance.dto';
 import { QUESTION_TYPES, type QuestionType } from '../../question-types/question-types';
 import { GRADEBOOK_CELL_STATUSES, type GradebookCellStatus } from '../gradebook-cells';
@@ -60,22 +61,7 @@ export class GradebookCellDto {
   points!: number | null;
 }
 
-export class GradebookRowDto {
-  @ApiProperty({ example: 'Ada Lovelace' })
-  name!: string;
-
-  @ApiProperty({ type: String, nullable: true, example: 'ada@example.com' })
-  email!: string | null;
-
-  @ApiProperty({ type: String, nullable: true })
-  student_id!: string | null;
-
-  @ApiProperty({ type: String, nullable: true, description: 'Zoom account user id, when seen' })
-  zoom_user_id!: string | null;
-
-  @ApiProperty({ description: 'false: seen in the course’s meetings, on no roster line' })
-  on_roster!: boolean;
-
+export class GradebookRowDto extends CoursePersonDto {
   @ApiProperty({ type: [GradebookCellDto], description: 'One per question, in `questions` order' })
   cells!: GradebookCellDto[];
 
