@@ -578,6 +578,16 @@ export class BroadcastsService {
     // unreachable) or when an instance died between the last outcome and marking the broadcast
     // complete. Only deliveries still pending or sending make it "being sent".
     if (broadcast.completed_at === null && (await this.deliveries.hasOpenWork(id))) return true;
+    // The broadcast is written before its deliveries (write): a recent claim whose broadcast has
+    // none yet is a send still being written, not a finished one. Seen as two concurrent sends
+    // both answered 202 when the second looked between the two writes.
+    if (
+      broadcast.completed_at === null &&
+      Date.now() - claimedAt.getTime() < CLAIM_SETTLE_MS &&
+      !(await this.deliveries.hasAny(id))
+    ) {
+      return true;
+    }
     const graceMs = this.config.answers.graceSeconds * 1000;
     return this.deliveries.anyWindowOpenAfter(id, new Date(Date.now() - graceMs));
   }

@@ -425,6 +425,11 @@ export class DeliveriesRepository {
   }
 
   /** Broadcasts with work left, for the sender to report completion. */
+  /** Whether any delivery of the broadcast is written yet (its prefix of the unique index). */
+  async hasAny(broadcastId: Types.ObjectId): Promise<boolean> {
+    return (await this.deliveries.exists({ broadcast_id: broadcastId }).exec()) !== null;
+  }
+
   async hasOpenWork(broadcastId: Types.ObjectId): Promise<boolean> {
     const open = await this.deliveries
       .exists({ broadcast_id: broadcastId, status: { $in: ['pending', 'sending'] } })
