@@ -19,8 +19,10 @@ import { InstructorsModule } from './instructors/instructors.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ParticipantsModule } from './participants/participants.module';
 import { PrivacyModule } from './privacy/privacy.module';
+import { QuestionSetsModule } from './question-sets/question-sets.module';
 import { QuestionsModule } from './questions/questions.module';
 import { ResultsModule } from './results/results.module';
+import { RunsModule } from './runs/runs.module';
 import { WebhookModule } from './webhook/webhook.module';
 import { ZoomApiErrorFilter } from './zoom/zoom-api-error.filter';
 import { ZoomModule } from './zoom/zoom.module';
@@ -45,6 +47,8 @@ import { ZoomModule } from './zoom/zoom.module';
     PrivacyModule,
     ConsoleModule,
     CoursesModule,
+    QuestionSetsModule,
+    RunsModule,
   ],
   providers: [
     // Registered here rather than in main.ts so e2e tests run the very same pipe, guard and filter.

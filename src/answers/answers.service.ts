@@ -68,6 +68,29 @@ export interface AnswerRequest {
   acceptLanguage: string | undefined;
 }
 
+/**
+ * An answer to one question of a run (issue 16), given through the person's run link. The runs
+ * module decides which question is current for the person and until when it takes answers; this
+ * service parses, scores, stores (once per person and step: the unique index, or for an
+ * anonymous run the caller's own count) and emits it like any other answer.
+ */
+export interface StepAnswerInput {
+  /** The step broadcast (SentBroadcast.run_id set): its snapshot scores the answer. */
+  step: SentQuestionBroadcast;
+  /** The person's delivery of the run broadcast: who answered (unless anonymous). */
+  delivery: AnswerDelivery;
+  /** When this person's window on this question opened: their latency counts from here. */
+  openedAt: Date;
+  /** The last moment an answer is taken (the deadline plus ANSWER_GRACE_SECONDS, or a close). */
+  acceptsUntil: Date;
+  /** The run's speed scoring (never for an anonymous run). */
+  speedScoring: boolean;
+  body: SubmitAnswerDto;
+  request: AnswerRequest;
+  /** Taken as the request reached the service. */
+  now: Date;
+}
+
 export type { AnswerEvent } from './answer.types';
 
 @Injectable()
@@ -181,6 +204,15 @@ export class AnswersService {
     }
     this.events.emit('answer', answerEvent(answer));
     return { context, answer };
+  }
+
+  /**
+   * POST /r/{token}/answer (issue 16): StepAnswerInput. 400 for a bad value (naming the field),
+   * 410 past `acceptsUntil`, 409 when this person already answered this step.
+   */
+  submitStep(input: StepAnswerInput): Promise<ReadAnswer> {
+    void input;
+    return Promise.reject(new Error('submitStep: not implemented yet (issue 16, branch run-page)'));
   }
 
   /**

@@ -20,3 +20,8 @@ export function hashAnswerToken(token: string): string {
 export function answerUrl(baseUrl: string, token: string): string {
   return `${baseUrl}/q/${token}`;
 }
+
+/** A run's personal link (issue 16): one per person for the whole run of a question set. */
+export function runUrl(baseUrl: string, token: string): string {
+  return `${baseUrl}/r/${token}`;
+}

@@ -9,7 +9,7 @@ import { withTypeDefaults, type QuestionBody } from '../question-types/question-
 export const BROADCAST_MODES = ['direct', 'channel'] as const;
 export type BroadcastMode = (typeof BROADCAST_MODES)[number];
 
-export const BROADCAST_KINDS = ['question', 'link'] as const;
+export const BROADCAST_KINDS = ['question', 'link', 'run'] as const;
 export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
 
 /** See the Delivery schema for what each means; `unconfirmed`: posted, not confirmed arrived. */
@@ -80,6 +80,16 @@ export interface SentBroadcast {
    * them; results hold aggregates only. False on broadcasts stored before the field existed.
    */
   readonly anonymous: boolean;
+  /**
+   * Issue 16 (question sets, src/runs): the run this broadcast belongs to, or null. A run has one
+   * broadcast of kind 'run' (its one Team Chat message per person, with the personal run link)
+   * and one step broadcast per question (kind 'question', no deliveries: its answers come through
+   * the run link and are stored under the step's id, so results, live streams, the leaderboard
+   * and the gradebook treat each question of a run as the question it is).
+   */
+  readonly run_id: Types.ObjectId | null;
+  /** On a step broadcast: the question's position in the run (0-based); otherwise null. */
+  readonly run_index: number | null;
 }
 
 /** A broadcast that sent a question (not a link): the only kind answered on our page. */

@@ -68,6 +68,35 @@ interface NewBroadcast {
   workKey?: string | null;
 }
 
+/** BroadcastsService.createRunBroadcast (issue 16). */
+export interface RunBroadcastInput {
+  /** The broadcast's id, chosen by the run (so a repeated start finds it). */
+  id: Types.ObjectId;
+  meetingId: string;
+  runId: Types.ObjectId;
+  /** The question set's title, shown in the message. */
+  title: string;
+  questionCount: number;
+  anonymous: boolean;
+}
+
+/** BroadcastsService.createRunSteps (issue 16). */
+export interface RunStepsInput {
+  meetingId: string;
+  runId: Types.ObjectId;
+  /** The meeting occurrence the run started in (CurrentAttendees.occurrence_uuid), or null. */
+  occurrenceUuid: string | null;
+  anonymous: boolean;
+  steps: ReadonlyArray<{
+    /** The step broadcast's id, chosen by the run. */
+    id: Types.ObjectId;
+    /** The bank question it was taken from. */
+    questionId: Types.ObjectId;
+    question: QuestionSnapshot;
+    index: number;
+  }>;
+}
+
 /** How POST /api/questions/{id}/send (and the console's send form) sends a question. */
 export interface SendQuestionOptions {
   mode: BroadcastMode;
@@ -189,6 +218,58 @@ export class BroadcastsService {
   /** 403 with the reason unless the actor may send to the meeting (a send, or its replay). */
   async requireSend(actor: Actor, meetingId: string): Promise<void> {
     await this.access.require(actor, meetingId, 'send');
+  }
+
+  /**
+   * Issue 16 (runs, src/runs): the run's one broadcast of kind 'run': one Team Chat message per
+   * reachable person in the meeting now with their personal run link (runUrl in answer-link.ts,
+   * composed by composeRunMessage), sent by the durable sender like any other. An empty meeting
+   * is allowed (people who join later get theirs through addRunRecipients). The caller gives the
+   * id: a second call with the same id creates nothing and answers with the first (a run start
+   * repeated after a crash). No send-once claim: the runs module keeps one running run per
+   * meeting and set itself. The access check is the caller's.
+   */
+  createRunBroadcast(input: RunBroadcastInput): Promise<CreatedBroadcast> {
+    void input;
+    return Promise.reject(
+      new Error('createRunBroadcast: not implemented yet (issue 16, branch run-core)'),
+    );
+  }
+
+  /**
+   * Issue 16: a run's step broadcasts, one per question (kind 'question', `run_id`, `run_index`,
+   * the question's snapshot, no deliveries, completed at creation): the answers to a run's
+   * question are stored under its step's id. Ids are the caller's; repeating the call creates
+   * nothing twice.
+   */
+  createRunSteps(input: RunStepsInput): Promise<void> {
+    void input;
+    return Promise.reject(
+      new Error('createRunSteps: not implemented yet (issue 16, branch run-core)'),
+    );
+  }
+
+  /**
+   * Issue 16: adds a delivery (and so a message with a personal run link) for each person now in
+   * the meeting's current occurrence who has none in this run broadcast yet; the unique
+   * (broadcast_id, recipient_key) index makes concurrent calls on several instances add each
+   * person once. Answers how many were added.
+   */
+  addRunRecipients(runBroadcastId: Types.ObjectId): Promise<number> {
+    void runBroadcastId;
+    return Promise.reject(
+      new Error('addRunRecipients: not implemented yet (issue 16, branch run-core)'),
+    );
+  }
+
+  /**
+   * Issue 16: closes a step broadcast now (set once, like POST /api/broadcasts/{id}/close, and
+   * announced the same way) when a run moves past its question or ends. No access check: the
+   * runs module checked the instructor's.
+   */
+  closeStep(id: Types.ObjectId): Promise<BroadcastControls> {
+    void id;
+    return Promise.reject(new Error('closeStep: not implemented yet (issue 16, branch run-core)'));
   }
 
   /** POST /api/send-question: the original API, one instructor-chosen link for everyone. */

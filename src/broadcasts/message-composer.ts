@@ -65,6 +65,17 @@ export function expectedAnswer(question: QuestionBody): string {
   }
 }
 
+/**
+ * Issue 16: the one message of a run of a question set: its title, how many questions, and the
+ * person's run link, which leads through every question of the run.
+ */
+export function composeRunMessage(title: string, questionCount: number, link: string): string {
+  void title;
+  void questionCount;
+  void link;
+  throw new Error('composeRunMessage: not implemented yet (issue 16, branch run-core)');
+}
+
 export function composeLinkMessage(message: string | null, link: string): string {
   return fit([message ?? 'A question from your instructor:', '\n', link], [0]);
 }

@@ -35,6 +35,8 @@ export class SentBroadcasts {
       question_link: found.question_link ?? null,
       message: found.message ?? null,
       anonymous: found.anonymous === true,
+      run_id: found.run_id ?? null,
+      run_index: found.run_index ?? null,
     };
     if (this.cache.size >= CACHE_SIZE) {
       // A Map keeps insertion order: the first key is the oldest.

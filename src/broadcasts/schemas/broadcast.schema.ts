@@ -67,6 +67,11 @@ export class Broadcast {
    * broadcast.types.ts places those), and when the meeting had no occurrence on record.
    */
   @Prop({ type: String, default: null }) occurrence_uuid!: string | null;
+  /** SentBroadcast.run_id (broadcast.types.ts): the run (issue 16) this broadcast belongs to. */
+  @Prop({ type: Types.ObjectId, default: null }) run_id!: Types.ObjectId | null;
+  /** SentBroadcast.run_index: a step broadcast's question position in its run. */
+  @Prop({ type: Number, default: null }) run_index!: number | null;
+
   /** Set once every delivery has finished (sent, failed or unreachable). */
   @Prop({ type: Date, default: null }) completed_at!: Date | null;
   /**
