@@ -38,7 +38,6 @@ import {
   ANSWER_PAGE_CSS_PATH,
   ANSWER_PAGE_JS_PATH,
   PageQuestion,
-  QuestionPageInput,
   renderAnsweredPage,
   renderClosedPage,
   renderQuestionPage,
