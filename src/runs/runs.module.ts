@@ -6,6 +6,10 @@ import { BroadcastsModule } from '../broadcasts/broadcasts.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { QuestionSetsModule } from '../question-sets/question-sets.module';
 import { ResultsModule } from '../results/results.module';
+import { RunPageController } from './run-page.controller';
+import { RunParticipantService } from './run-participant.service';
+import { RunProgressRepository } from './run-progress.repository';
+import { RunStreamsService } from './run-streams.service';
 import { RunsService } from './runs.service';
 import { RunArm, RunArmSchema } from './schemas/run-arm.schema';
 import { RunProgress, RunProgressSchema } from './schemas/run-progress.schema';
@@ -31,8 +35,8 @@ import { Run, RunSchema } from './schemas/run.schema';
     QuestionSetsModule,
     ResultsModule,
   ],
-  controllers: [],
-  providers: [RunsService],
+  controllers: [RunPageController],
+  providers: [RunsService, RunProgressRepository, RunParticipantService, RunStreamsService],
   exports: [RunsService],
 })
 export class RunsModule {}
