@@ -4,7 +4,12 @@ import { AnswersService } from '../answers/answers.service';
 import { AnswerRecordsService } from '../answers/answer-records.service';
 import type { ReadAnswer, StoredAnswer } from '../answers/answer.types';
 import type { SubmitAnswerDto } from '../answers/dto/submit-answer.dto';
-import { isQuestionBroadcast, type SentQuestionBroadcast } from '../broadcasts/broadcast.types';
+import {
+  acceptsAnswersUntil,
+  isQuestionBroadcast,
+  windowEnd,
+  type SentQuestionBroadcast,
+} from '../broadcasts/broadcast.types';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import { AnswerDelivery, DeliveryLookup } from '../broadcasts/delivery-lookup.service';
 import { Clock } from '../common/clock';
@@ -41,6 +46,11 @@ export interface RunView {
   /** Whether this person answered the step (also on an anonymous run). */
   answered: boolean;
   now: Date;
+  /**
+   * Self pacing, on the answer path only: the person's question has not been opened (an answer
+   * sent without viewing it); the answer opens it if it names it, and only then.
+   */
+  unopened?: boolean;
 }
 
 /** An answer taken through a run link. */
@@ -153,7 +163,11 @@ export class RunParticipantService {
     return this.viewOf(await this.resolve(token), now);
   }
 
-  async viewOf(link: RunLink, now: Date): Promise<RunView> {
+  /**
+   * `open` false (the answer path): a question not opened yet is not opened by this read (an
+   * answer naming another question must not start its clock); the view says so (`unopened`).
+   */
+  async viewOf(link: RunLink, now: Date, open = true): Promise<RunView> {
     const { run, delivery } = link;
     const key = delivery.recipient_key;
     const graceMs = this.config.answers.graceSeconds * 1000;
@@ -188,6 +202,20 @@ export class RunParticipantService {
         : false;
       const next = selfPacedStep(run, progress, now, { answered, graceMs });
       if (next.kind === 'phase') return this.withStep(link, next.phase, now);
+      if (next.kind === 'open' && !open) {
+        const deadline = windowEnd(
+          new Date(now.getTime() + run.steps[next.index].time_limit * 1000),
+          run.ends_at,
+        );
+        const phase: RunPhase = {
+          phase: 'question',
+          index: next.index,
+          openedAt: now,
+          deadline,
+          acceptsUntil: acceptsAnswersUntil(deadline, run.ends_at, graceMs),
+        };
+        return { ...(await this.withStep(link, phase, now)), unopened: true };
+      }
       if (next.kind === 'open') await this.progress.open(run._id, key, next.index, now);
       else await this.progress.advance(run._id, key, next.from);
     }
@@ -202,7 +230,7 @@ export class RunParticipantService {
     const now = this.clock.now();
     const link = await this.resolve(token);
     const { run, delivery } = link;
-    const view = await this.viewOf(link, now);
+    const view = await this.viewOf(link, now, false);
     const { phase } = view;
     if (phase.phase === 'ended') throw new RunEndedException();
     const index = phaseIndex(phase);
@@ -214,6 +242,8 @@ export class RunParticipantService {
     const { question_id: _named, ...value } = body;
     void _named;
     const key = delivery.recipient_key;
+    // Answered without viewing it first: the question opens now, so its clock counts from here.
+    if (view.unopened) await this.progress.open(run._id, key, index, now);
     const answer = await this.answers.submitStep({
       step: view.step,
       delivery,
