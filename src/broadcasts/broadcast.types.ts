@@ -90,6 +90,11 @@ export interface SentBroadcast {
   readonly run_id: Types.ObjectId | null;
   /** On a step broadcast: the question's position in the run (0-based); otherwise null. */
   readonly run_index: number | null;
+  /**
+   * On a run broadcast (kind 'run'): how many questions the run asks, said in its message (whose
+   * title is `message`); otherwise null.
+   */
+  readonly run_question_count: number | null;
 }
 
 /** A broadcast that sent a question (not a link): the only kind answered on our page. */
