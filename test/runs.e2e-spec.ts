@@ -144,6 +144,26 @@ describe('Runs of question sets (e2e: app + database + Zoom simulator over HTTP)
     const stepIds = (started.body.steps as Array<{ step_broadcast_id: string }>).map(
       (s) => s.step_broadcast_id,
     );
+    // A run's question has no messages of its own: remind and retry say so; its results work.
+    const remindStep = await request(app.url)
+      .post(`/api/broadcasts/${stepIds[0]}/remind`)
+      .set(auth)
+      .expect(409);
+    expect(remindStep.body.message).toMatch(/question of run .*no message of its own/);
+    await request(app.url).post(`/api/broadcasts/${stepIds[0]}/retry`).set(auth).expect(409);
+    await request(app.url).get(`/api/broadcasts/${stepIds[0]}/results`).set(auth).expect(200);
+    // The run's message: retried like any send (nothing failed here); no remind, no results.
+    const runBroadcast = started.body.broadcast_id as string;
+    const retried = await request(app.url)
+      .post(`/api/broadcasts/${runBroadcast}/retry`)
+      .set(auth)
+      .expect(202);
+    expect(retried.body.requeued).toBe(0);
+    const remindRun = await request(app.url)
+      .post(`/api/broadcasts/${runBroadcast}/remind`)
+      .set(auth)
+      .expect(409);
+    expect(remindRun.body.message).toMatch(/message of run/);
     let res = await request(app.url)
       .post(`/api/runs/${runId}/next`)
       .set(auth)

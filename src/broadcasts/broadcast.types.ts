@@ -108,6 +108,28 @@ export function isQuestionBroadcast(broadcast: SentBroadcast): broadcast is Sent
 }
 
 /**
+ * Issue 16: why `action` does not apply to a broadcast of a run, or null for any other: a run's
+ * broadcast (kind 'run') carries no question of its own, and a run's question (a step) has no
+ * messages of its own (its people were reached by the run's one message).
+ */
+export function runRefusal(
+  broadcast: SentBroadcast,
+  action: 'results' | 'remind' | 'retry' | 'close',
+): string | null {
+  if (broadcast.run_id === null) return null;
+  const id = broadcast._id.toHexString();
+  const run = broadcast.run_id.toHexString();
+  if (broadcast.kind === 'run') {
+    if (action === 'retry') return null;
+    return `Broadcast ${id} is the message of run ${run} (kind run): its questions are the run's steps (GET /api/runs/${run})`;
+  }
+  if (action === 'remind' || action === 'retry') {
+    return `Broadcast ${id} is a question of run ${run}: it sent no message of its own (everyone got one message for the whole run); to reach people again, retry the run's broadcast`;
+  }
+  return null;
+}
+
+/**
  * What the instructor changes on a broadcast after sending it: the answer window closed early for
  * everyone (`closed_at`), the right answer shown to those who answered (`revealed_at`). Each is
  * set once and never cleared, so a close or reveal sent twice changes nothing.

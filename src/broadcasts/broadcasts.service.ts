@@ -25,6 +25,7 @@ import { BroadcastControlsReader } from './broadcast-controls.reader';
 import {
   isQuestionBroadcast,
   questionSnapshot,
+  runRefusal,
   type AskedQuestion,
   type RecipientFacts,
   type BroadcastControls,
@@ -495,6 +496,8 @@ export class BroadcastsService {
   /** A question broadcast the actor may send to (close and reveal change what was sent). */
   private async questionBroadcast(actor: Actor, id: Types.ObjectId) {
     const broadcast = await this.authorize(actor, id, 'send');
+    const ofRun = runRefusal(broadcast, 'close');
+    if (ofRun !== null) throw new ConflictException(ofRun);
     if (!isQuestionBroadcast(broadcast)) {
       throw new ConflictException(
         `Broadcast ${id.toHexString()} sent a link, not a question: it has no answer window here`,
@@ -600,7 +603,9 @@ export class BroadcastsService {
 
   /** Who may retry a broadcast's failed recipients (a retry, or its replay). */
   async authorizeRetry(actor: Actor, id: Types.ObjectId): Promise<void> {
-    await this.authorize(actor, id, 'send');
+    const broadcast = await this.authorize(actor, id, 'send');
+    const ofRun = runRefusal(broadcast, 'retry');
+    if (ofRun !== null) throw new ConflictException(ofRun);
   }
 
   async retryFailed(
