@@ -49,6 +49,8 @@ interface Fixtures {
   broadcastId: string;
   /** The owner's course, naming the meeting. */
   courseId: string;
+  /** The owner's question set, of the owner's question. */
+  setId: string;
   owner: CreatedInstructor;
   /** An account admins change in PATCH /api/instructors/{id} (not a caller). */
   target: CreatedInstructor;
@@ -98,6 +100,7 @@ const OWNERS_COURSE = (status: number): Partial<Record<Caller, Outcome>> => ({
   bootstrap: status,
   other: 404,
 });
+const questionSet = (f: Fixtures): Call => ({ params: { id: f.setId } });
 const broadcast = (f: Fixtures): Call => ({ params: { id: f.broadcastId } });
 const meeting = (f: Fixtures): Call => ({ params: { meeting_id: f.meetingId } });
 
@@ -362,6 +365,40 @@ const MATRIX: Record<string, Row> = {
     call: course,
     expect: OWNERS_COURSE(200),
   },
+
+  // Question sets (issue 16): owned like courses; naming a question needs it in your bank.
+  'GET /api/question-sets': { role: 'instructor', expect: { owner: 200, other: 200 } },
+  'POST /api/question-sets': {
+    role: 'instructor',
+    call: (f) => ({
+      body: { title: 'Week 1', question_ids: [f.questionId], pacing: 'instructor' },
+    }),
+    // The other instructor cannot see the owner's question: 400 naming it.
+    expect: { owner: 201, admin: 201, bootstrap: 201, other: 400 },
+  },
+  'GET /api/question-sets/{id}': {
+    role: 'instructor',
+    call: questionSet,
+    expect: OWNERS_COURSE(200),
+  },
+  'PATCH /api/question-sets/{id}': {
+    role: 'instructor',
+    call: (f) => ({ ...questionSet(f), body: { title: 'Renamed' } }),
+    expect: OWNERS_COURSE(200),
+  },
+  'DELETE /api/question-sets/{id}': {
+    role: 'instructor',
+    // A fresh set of the owner's each time, so every caller finds one to delete.
+    call: async (f) => {
+      const created = await request(f.url)
+        .post('/api/question-sets')
+        .set('X-API-Key', f.owner.key)
+        .send({ title: 'To delete', question_ids: [f.questionId], pacing: 'self' })
+        .expect(201);
+      return { params: { id: created.body.id as string } };
+    },
+    expect: OWNERS_COURSE(204),
+  },
 };
 
 /** The outcome a row expects for a caller: its own entry, else what the role decides. */
@@ -479,9 +516,17 @@ describe('Route x role matrix (e2e: every operation in the OpenAPI document x ev
         .send({ title: 'Physics 101', meeting_ids: [meetingId] })
         .expect(201)
     ).body.id as string;
+    const setId = (
+      await request(t.url)
+        .post('/api/question-sets')
+        .set(asOwner)
+        .send({ title: 'Week 1', question_ids: [questionId], pacing: 'instructor' })
+        .expect(201)
+    ).body.id as string;
     fixtures = {
       meetingId,
       courseId,
+      setId,
       grantee,
       questionId,
       broadcastId: sent.body.id as string,

@@ -6,11 +6,17 @@ import { BroadcastsModule } from '../broadcasts/broadcasts.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { QuestionSetsModule } from '../question-sets/question-sets.module';
 import { ResultsModule } from '../results/results.module';
+import { RunArmsRepository } from './run-arms.repository';
+import { RunArmsService } from './run-arms.service';
 import { RunPageController } from './run-page.controller';
 import { RunParticipantService } from './run-participant.service';
 import { RunProgressRepository } from './run-progress.repository';
+import { RunStarter } from './run-starter.service';
 import { RunStreamsService } from './run-streams.service';
+import { RunsController } from './runs.controller';
+import { RunsRepository } from './runs.repository';
 import { RunsService } from './runs.service';
+import { RunsWorker } from './runs.worker';
 import { RunArm, RunArmSchema } from './schemas/run-arm.schema';
 import { RunProgress, RunProgressSchema } from './schemas/run-progress.schema';
 import { Run, RunSchema } from './schemas/run.schema';
@@ -35,8 +41,18 @@ import { Run, RunSchema } from './schemas/run.schema';
     QuestionSetsModule,
     ResultsModule,
   ],
-  controllers: [RunPageController],
-  providers: [RunsService, RunProgressRepository, RunParticipantService, RunStreamsService],
+  controllers: [RunsController, RunPageController],
+  providers: [
+    RunsService,
+    RunsRepository,
+    RunArmsRepository,
+    RunArmsService,
+    RunStarter,
+    RunsWorker,
+    RunProgressRepository,
+    RunParticipantService,
+    RunStreamsService,
+  ],
   exports: [RunsService],
 })
 export class RunsModule {}
