@@ -230,9 +230,10 @@ function resultsSection(input: RunScreenInput): HtmlValue {
   const question = input.view.step?.question;
   const label = (index: number, written: string): string =>
     question?.type === 'true_false' ? text.t(index === 0 ? 'true_label' : 'false_label') : written;
+  // The right option is marked only once the instructor revealed it (as the answer page does).
   const options = results.options.map(
     (option) =>
-      html`<li class="result-row${option.correct ? ' right' : ''}">
+      html`<li class="result-row${option.correct && input.view.revealed ? ' right' : ''}">
         <span class="result-label">${label(option.index, option.text)}</span>
         <span class="result-count"
           >${text.number(option.count)} (${text.number(option.percent)} %)</span
