@@ -136,9 +136,12 @@ export async function seedRun(t: TestApp, options: SeedRunOptions = {}): Promise
     })),
   );
   const first = questions[0];
+  const setId = new Types.ObjectId();
   await runs.create({
     _id: runId,
-    set_id: new Types.ObjectId(),
+    set_id: setId,
+    active_key: `${meetingId}:${setId.toHexString()}`,
+    step_questions: questions,
     owner_id: null,
     title: 'Friday quiz',
     meeting_id: meetingId,
@@ -195,7 +198,12 @@ export async function seedRun(t: TestApp, options: SeedRunOptions = {}): Promise
       await runs.updateOne(
         { _id: runId, state: 'running' },
         {
-          $set: { state: 'ended', ended_at: new Date(), end_reason: 'instructor' },
+          $set: {
+            state: 'ended',
+            ended_at: new Date(),
+            end_reason: 'instructor',
+            active_key: `ended:${runId.toHexString()}`,
+          },
           $inc: { version: 1 },
         },
       );
