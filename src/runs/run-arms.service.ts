@@ -84,10 +84,15 @@ export class RunArmsService {
     });
   }
 
-  /** The meeting's arms not started yet, the actor's only (all for an admin). */
-  async pendingIn(actor: Actor, meetingId: string): Promise<StoredArm[]> {
+  /** The meeting's armed starts in every state, newest first, the actor's only (all for an admin). */
+  async listIn(actor: Actor, meetingId: string): Promise<StoredArm[]> {
     const filter = ownedBy(actor);
-    const arms = await this.arms.inMeeting(meetingId, ['armed', 'scheduled']);
+    const arms = await this.arms.inMeeting(meetingId, [
+      'armed',
+      'scheduled',
+      'started',
+      'disarmed',
+    ]);
     return 'owner_id' in filter ? arms.filter((a) => ownsArm(actor, a)) : arms;
   }
 

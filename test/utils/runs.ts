@@ -15,12 +15,13 @@ export async function createSet(
   count: number,
   settings: Record<string, unknown> = { pacing: 'instructor' },
   timeLimit = 30,
+  headers: Record<string, string> = auth,
 ): Promise<{ setId: string; questionIds: string[] }> {
   const questionIds: string[] = [];
   for (let i = 0; i < count; i++) {
     const res = await request(url)
       .post('/api/questions')
-      .set(auth)
+      .set(headers)
       .send({
         title: `Question ${i + 1}`,
         question_text: `Which option is number ${i + 1}?`,
@@ -33,7 +34,7 @@ export async function createSet(
   }
   const set = await request(url)
     .post('/api/question-sets')
-    .set(auth)
+    .set(headers)
     .send({ title: 'Week 3 quiz', question_ids: questionIds, ...settings })
     .expect(201);
   return { setId: set.body.id as string, questionIds };
