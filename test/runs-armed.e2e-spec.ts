@@ -71,7 +71,8 @@ describe('Runs armed for the meeting start, and whose runs are whose (e2e)', () 
     await waitUntil(
       async () => {
         listed = await request(app.url).get(`/api/meetings/${meetingId}/runs`).set(as);
-        return listed.body.items?.length === 1;
+        // The run is written first, then the arm is marked started.
+        return listed.body.items?.length === 1 && listed.body.arms[0].state === 'started';
       },
       30_000,
       'the armed run to start',
