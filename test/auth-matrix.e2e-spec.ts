@@ -416,7 +416,67 @@ const MATRIX: Record<string, Row> = {
     },
     expect: OWNERS_COURSE(204),
   },
+
+  // Runs (issue 16): started and armed in the owner's meeting from a fresh set of the owner's
+  // each time (one live run per meeting and set); owned like sets, read by the meeting's
+  // assistant; another instructor's run or arm is 404.
+  'POST /api/question-sets/{id}/runs': {
+    role: 'instructor',
+    call: async (f) => ({
+      params: { id: await freshSet(f) },
+      body: { meeting_id: f.meetingId },
+    }),
+    expect: { ...OWNERS_COURSE(201), other: 404 },
+  },
+  'DELETE /api/run-arms/{id}': {
+    role: 'instructor',
+    call: async (f) => {
+      const armed = await request(f.url)
+        .post(`/api/question-sets/${await freshSet(f)}/runs`)
+        .set('X-API-Key', f.owner.key)
+        .send({ meeting_id: f.meetingId, start: 'on_meeting_start' })
+        .expect(202);
+      return { params: { id: armed.body.id as string } };
+    },
+    expect: OWNERS_COURSE(204),
+  },
+  'GET /api/runs/{id}': {
+    role: 'assistant',
+    call: ownersRun,
+    expect: { ...OWNERS_COURSE(200), assistant: 200 },
+  },
+  'POST /api/runs/{id}/next': {
+    role: 'instructor',
+    call: async (f) => ({ ...(await ownersRun(f)), body: { current_index: 0 } }),
+    expect: OWNERS_COURSE(200),
+  },
+  'POST /api/runs/{id}/end': { role: 'instructor', call: ownersRun, expect: OWNERS_COURSE(200) },
+  'GET /api/meetings/{meeting_id}/runs': {
+    role: 'assistant',
+    call: meeting,
+    expect: MEETING_READ,
+  },
 };
+
+/** A new question set of the owner's (of the owner's question). */
+async function freshSet(f: Fixtures): Promise<string> {
+  const created = await request(f.url)
+    .post('/api/question-sets')
+    .set('X-API-Key', f.owner.key)
+    .send({ title: `Run set ${++unique}`, question_ids: [f.questionId], pacing: 'instructor' })
+    .expect(201);
+  return created.body.id as string;
+}
+
+/** A run the owner started now in the owner's meeting. */
+async function ownersRun(f: Fixtures): Promise<Call> {
+  const started = await request(f.url)
+    .post(`/api/question-sets/${await freshSet(f)}/runs`)
+    .set('X-API-Key', f.owner.key)
+    .send({ meeting_id: f.meetingId })
+    .expect(201);
+  return { params: { id: started.body.id as string } };
+}
 
 /** The outcome a row expects for a caller: its own entry, else what the role decides. */
 function expected(row: Row, caller: Caller): Outcome {

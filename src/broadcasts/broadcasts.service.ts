@@ -280,11 +280,15 @@ export class BroadcastsService {
    * nothing twice.
    */
   async createRunSteps(input: RunStepsInput): Promise<void> {
-    if (input.steps.length === 0) return;
+    const ids = input.steps.map((step) => step.id);
+    // A repeated start: the steps written the first time are there already (by _id).
+    const written = await this.existingIds(ids);
+    const missing = input.steps.filter((step) => !written.has(step.id.toHexString()));
+    if (missing.length === 0) return;
     const now = this.clock.now();
     try {
       await this.broadcasts.insertMany(
-        input.steps.map((step) => ({
+        missing.map((step) => ({
           _id: step.id,
           meeting_id: input.meetingId,
           kind: 'question' as const,
@@ -302,14 +306,21 @@ export class BroadcastsService {
           // Nothing to send: its people are reached by the run's one message.
           completed_at: now,
         })),
-        // A repeated start: the steps written the first time are refused by _id, the rest land.
         { ordered: false, throwOnValidationError: true },
       );
     } catch (error) {
-      const errors = (error as { writeErrors?: unknown }).writeErrors;
-      const list = Array.isArray(errors) ? errors : errors ? [errors] : [error];
-      if (!list.every(isDuplicateKey)) throw error;
+      // Another instance finishing the same start wrote some first: fine once all are there.
+      if ((await this.existingIds(ids)).size < ids.length) throw error;
     }
+  }
+
+  /** Which of these broadcast ids exist (hex strings). */
+  private async existingIds(ids: Types.ObjectId[]): Promise<Set<string>> {
+    const found = await this.broadcasts
+      .find({ _id: { $in: ids } }, { _id: 1 })
+      .lean<Array<{ _id: Types.ObjectId }>>()
+      .exec();
+    return new Set(found.map((b) => b._id.toHexString()));
   }
 
   /**

@@ -283,7 +283,7 @@ export class RunsService {
   /** GET /api/meetings/{meeting_id}/runs: the actor's runs there (all for an admin), newest first. */
   async listForMeeting(actor: Actor, meetingId: string): Promise<RunResponseDto[]> {
     await this.access.require(actor, meetingId, 'read');
-    const runs = await this.runs.forMeeting(meetingId, ownedBy(actor));
+    const runs = await this.runs.forMeeting(meetingId, runOwnerFilter(actor));
     return Promise.all(runs.map((run) => this.toResponse(run)));
   }
 
@@ -349,9 +349,7 @@ export class RunsService {
 
   private async authorized(actor: Actor, id: Types.ObjectId, level: MeetingLevel) {
     const run = await this.runs.byId(id);
-    // Owned like questions (ownedBy): an admin sees every run; anyone else their own only.
-    const mine = run !== null && (actor.role === 'admin' || ownsRun(actor, run));
-    if (!run || !mine) throw runNotFound(id);
+    if (!run || !mayAccessRun(actor, run)) throw runNotFound(id);
     await this.access.requireOnData(actor, run.meeting_id, level, () => runNotFound(id));
     return run;
   }
@@ -389,9 +387,20 @@ export class RunsService {
   }
 }
 
-/** The owner filter's rule (ownedBy, owner-filter.ts) for one run already read. */
-function ownsRun(actor: Actor, run: RunRecord): boolean {
+/**
+ * Whose runs (and armed starts) are whose (docs/architecture.md §27): owned like questions
+ * (ownedBy, owner-filter.ts): an admin reaches every one, an instructor their own, another
+ * instructor's is a 404. An assistant works for meetings they are granted in: for them the
+ * meeting's access rule alone decides (it never gives an assistant more than 'remind').
+ */
+export function mayAccessRun(actor: Actor, run: { owner_id: string | null }): boolean {
+  if (actor.role === 'admin' || actor.role === 'assistant') return true;
   return actor.instructorId !== null && run.owner_id === actor.instructorId;
+}
+
+/** mayAccessRun as a filter on `owner_id` for a meeting's list (after its access check). */
+export function runOwnerFilter(actor: Actor): ReturnType<typeof ownedBy> {
+  return actor.role === 'assistant' ? {} : ownedBy(actor);
 }
 
 function refuseUnlessRunning(run: RunRecord): void {
