@@ -41,8 +41,8 @@ describe('The run page in Chromium at phone size (e2e)', () => {
       launchBrowser(),
     ]);
   });
+  afterEach(async () => context?.close());
   afterAll(async () => {
-    await context?.close();
     await browser?.close();
     await world?.close();
   });
@@ -56,7 +56,8 @@ describe('The run page in Chromium at phone size (e2e)', () => {
     expect(await axeViolations(page)).toEqual([]);
   }
 
-  it('walks one participant through a run: answer, wait, moved on by the instructor, final screen', async () => {
+  /** A 2-question instructor-paced run started in a new meeting; one person's run link. */
+  async function startRun(): Promise<{ runId: string; link: string }> {
     const { app, sim } = world;
     const { meetingId, people } = await seedMeeting(sim, { members: 2 });
     const questionIds: string[] = [];
@@ -86,6 +87,8 @@ describe('The run page in Chromium at phone size (e2e)', () => {
       .set(auth)
       .send({ title: 'Friday quiz', question_ids: questionIds, pacing: 'instructor' })
       .expect(201);
+    // Only this run's message: the same simulator users take part in every test's meeting.
+    const before = sim.messages().length;
     const run = await request(app.url)
       .post(`/api/question-sets/${set.body.id}/runs`)
       .set(auth)
@@ -95,7 +98,11 @@ describe('The run page in Chromium at phone size (e2e)', () => {
     let link = '';
     await waitUntil(
       () => {
-        const text = sim.messages().find((m) => m.to_contact === people[0].email)?.message ?? '';
+        const text =
+          sim
+            .messages()
+            .slice(before)
+            .find((m) => m.to_contact === people[0].email)?.message ?? '';
         link = /(https?:\/\/\S+\/r\/[A-Za-z0-9_-]+)/.exec(text)?.[1] ?? '';
         return link !== '';
       },
@@ -103,6 +110,10 @@ describe('The run page in Chromium at phone size (e2e)', () => {
       'the run message with its link',
     );
 
+    return { runId, link };
+  }
+
+  async function openPhone(init?: string): Promise<void> {
     context = await browser.newContext({
       viewport: { width: 390, height: 844 },
       deviceScaleFactor: 2,
@@ -111,9 +122,16 @@ describe('The run page in Chromium at phone size (e2e)', () => {
       // axe-core is injected into the page: the app's CSP would refuse it otherwise.
       bypassCSP: true,
     });
+    if (init) await context.addInitScript(init);
     page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
     problems = collectPageProblems(page);
+  }
+
+  it('walks one participant through a run: answer, wait, moved on by the instructor, final screen', async () => {
+    const { app } = world;
+    const { runId, link } = await startRun();
+    await openPhone();
 
     await withScreenshotOnFailure(page, 'run-page-walk', async () => {
       const response = await page.goto(link);
@@ -193,6 +211,23 @@ describe('The run page in Chromium at phone size (e2e)', () => {
       expect(
         problems.filter((p) => !/^request failed: eventsource .* \(net::ERR_ABORTED\)$/.test(p)),
       ).toEqual([]);
+    });
+  });
+
+  it('without EventSource, follows the run by polling its state', async () => {
+    const { app } = world;
+    const { runId, link } = await startRun();
+    await openPhone('delete window.EventSource;');
+    await withScreenshotOnFailure(page, 'run-page-polling', async () => {
+      await page.goto(link);
+      await page.locator('#run-progress').filter({ hasText: 'Question 1 of 2' }).waitFor();
+      await request(app.url)
+        .post(`/api/runs/${runId}/next`)
+        .set(auth)
+        .send({ current_index: 0 })
+        .expect(200);
+      await page.locator('#run-progress').filter({ hasText: 'Question 2 of 2' }).waitFor();
+      expect(problems).toEqual([]);
     });
   });
 });
