@@ -137,10 +137,6 @@ export class RunParticipantService {
     private readonly progress: RunProgressRepository,
   ) {}
 
-  now(): Date {
-    return this.clock.now();
-  }
-
   /**
    * The run a token opens; 404 for an unknown token and for any token that is not a run link
    * (a question's `/q/` link among them), the same answer for all.
