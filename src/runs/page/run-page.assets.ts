@@ -19,6 +19,8 @@ export const RUN_PAGE_JS = `
   var version = main.getAttribute('data-run-version');
   var stateUrl = main.getAttribute('data-run-state');
   var eventsUrl = main.getAttribute('data-run-events');
+  // The run page itself: also after a form post (at /r/{token}/answer) or a ranking move (?move=).
+  var pageUrl = main.getAttribute('data-run-page') || window.location.pathname;
   var reloadMs = Number(main.getAttribute('data-reload-ms'));
   var reloading = false;
   function reload() {
@@ -26,8 +28,7 @@ export const RUN_PAGE_JS = `
     var form = document.getElementById('answer-form');
     if (form && form.getAttribute('data-submitting') === 'true') return;
     reloading = true;
-    // The page itself, without a ranking move's query.
-    window.location.replace(window.location.pathname);
+    window.location.replace(pageUrl);
   }
   function seen(next) {
     if (next !== undefined && next !== null && String(next) !== version) reload();

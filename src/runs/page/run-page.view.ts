@@ -170,6 +170,7 @@ function frameOf(input: RunScreenInput, reloadMs: number | null, before?: HtmlVa
   const { token, view } = input;
   const data: Record<string, string> = {
     'run-version': String(view.link.run.version),
+    'run-page': `/r/${token}`,
     'run-state': `/r/${token}/state`,
     'run-events': `/r/${token}/events`,
   };
