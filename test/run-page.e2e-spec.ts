@@ -118,6 +118,9 @@ describe('run page (issue 16)', () => {
       .send(`question_id=${q[0]}&choice=1`)
       .expect(200);
     expect(form.text).toContain('Answer received');
+    // The confirmation reloads itself at the deadline (to show the class's results then).
+    expect(form.text).toMatch(/data-reload-ms="\d+"/);
+    expect(form.text).toContain(`data-run-page="/r/${b}"`);
     // The first answer is final.
     await request(t.url).post(`/r/${a}/answer`).send({ question_id: q[0], choice: 1 }).expect(409);
 

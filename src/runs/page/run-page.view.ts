@@ -104,6 +104,13 @@ export function renderRunAnswered(
   input: RunScreenInput & { answer: StoredAnswer; nextIndex: number | null },
 ): string {
   const { text, view } = input;
+  // Instructor pacing with results between questions: reload at the deadline to show them.
+  const untilDeadline =
+    'deadline' in view.phase ? view.phase.deadline.getTime() - view.now.getTime() : 0;
+  const reloadMs =
+    input.nextIndex === null && view.link.run.show_results_between && untilDeadline > 0
+      ? untilDeadline + AFTER_DEADLINE_MS
+      : null;
   return screen(
     input,
     text.t('answer_received_title', { title: view.step?.question.title ?? '' }),
@@ -117,7 +124,7 @@ export function renderRunAnswered(
           ? html`<p class="muted">${text.t('run_waiting_body')}</p>`
           : nextLink(input, input.nextIndex >= view.link.run.steps.length)
       }`,
-    null,
+    reloadMs,
   );
 }
 
