@@ -190,4 +190,38 @@ describe('Runs of question sets (e2e: app + database + Zoom simulator over HTTP)
     expect(messagesPerRecipient(sim).get('later@example.com')).toBeUndefined();
     expect(messagesPerRecipient(sim).size).toBe(4);
   }, 120_000);
+
+  it('takes an Idempotency-Key: a repeated start answers the first run (or arm) and starts nothing more', async () => {
+    const { sim, app } = world;
+    const { meetingId } = await seedMeeting(sim, { members: 2 });
+    const { setId } = await createSet(app.url, 2);
+    const start = () =>
+      request(app.url)
+        .post(`/api/question-sets/${setId}/runs`)
+        .set({ ...auth, 'Idempotency-Key': 'start-run-1' })
+        .send({ meeting_id: meetingId });
+    const first = await start();
+    expect(first.status).toBe(201);
+    const again = await start();
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    await waitForMessages(app.url, first.body.id as string);
+    expect([...messagesPerRecipient(sim).values()]).toEqual([1, 1]);
+
+    const arm = () =>
+      request(app.url)
+        .post(`/api/question-sets/${setId}/runs`)
+        .set({ ...auth, 'Idempotency-Key': 'arm-run-1' })
+        .send({ meeting_id: meetingId, start: 'on_meeting_start', delay_seconds: 5 });
+    const armed = await arm();
+    expect(armed.status).toBe(202);
+    expect((await arm()).body.id).toBe(armed.body.id);
+    const listed = await request(app.url)
+      .get(`/api/meetings/${meetingId}/runs`)
+      .set(auth)
+      .expect(200);
+    expect(listed.body.items).toHaveLength(1);
+    expect(listed.body.arms).toHaveLength(1);
+  }, 60_000);
 });
