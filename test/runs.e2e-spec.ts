@@ -142,6 +142,10 @@ describe('Runs of question sets (e2e: app + database + Zoom simulator over HTTP)
     const perRecipient = messagesPerRecipient(sim);
     expect(perRecipient.size).toBe(50);
     expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
+    // What the whole run cost in Zoom calls (docs/architecture.md §27): one post per person,
+    // nothing for moving on, closing or ending.
+    const chatCalls = sim.requests().filter((r) => r.path.includes('/chat/'));
+    expect(chatCalls.map((r) => r.method)).toEqual(Array(50).fill('POST'));
     const tokens = [...runLinks(world).values()].flat();
     expect(new Set(tokens).size).toBe(50);
     expect(tokens.every((t) => t.length >= 20)).toBe(true);
