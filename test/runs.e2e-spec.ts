@@ -1,4 +1,7 @@
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Types, type Connection } from 'mongoose';
 import request from 'supertest';
+import { RetentionService } from '../src/privacy/retention.service';
 import { auth, createSet, runLinks, sweptAfterNow, waitForMessages } from './utils/runs';
 import { waitUntil } from './utils/wait';
 import {
@@ -227,5 +230,35 @@ describe('Runs of question sets (e2e: app + database + Zoom simulator over HTTP)
       .expect(200);
     expect(listed.body.items).toHaveLength(1);
     expect(listed.body.arms).toHaveLength(1);
+  }, 60_000);
+
+  it("erasure removes a person's places in runs, and retention removes old runs with them", async () => {
+    const { sim, app } = world;
+    const { meetingId, people } = await seedMeeting(sim, { members: 2 });
+    const { setId } = await createSet(app.url, 2, { pacing: 'self' });
+    const started = await request(app.url)
+      .post(`/api/question-sets/${setId}/runs`)
+      .set(auth)
+      .send({ meeting_id: meetingId })
+      .expect(201);
+    const runId = new Types.ObjectId(started.body.id as string);
+    // The run page's records of where each person is (run_progress, keyed by person key).
+    const progress = app.app.get<Connection>(getConnectionToken()).collection('run_progress');
+    await progress.insertMany(
+      people.map((p) => ({ run_id: runId, recipient_key: p.zoomUserId, index: 1, answered: [0] })),
+    );
+    const erased = await request(app.url)
+      .delete(`/api/people/${encodeURIComponent(people[0].email!)}`)
+      .set(auth)
+      .expect(200);
+    expect(erased.body.removed.run_progress).toBe(1);
+    expect(await progress.countDocuments({ run_id: runId })).toBe(1);
+
+    const purged = await app.app
+      .get(RetentionService)
+      .purge(new Date(Date.now() + 24 * 60 * 60 * 1000));
+    expect(purged.runs).toBeGreaterThanOrEqual(1);
+    await request(app.url).get(`/api/runs/${runId.toHexString()}`).set(auth).expect(404);
+    expect(await progress.countDocuments({ run_id: runId })).toBe(0);
   }, 60_000);
 });
