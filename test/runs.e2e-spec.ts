@@ -2,7 +2,7 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import { Types, type Connection } from 'mongoose';
 import request from 'supertest';
 import { RetentionService } from '../src/privacy/retention.service';
-import { auth, createSet, runLinks, sweptAfterNow, waitForMessages } from './utils/runs';
+import { auth, createSet, getRun, runLinks, sweptAfterNow, waitForMessages } from './utils/runs';
 import { waitUntil } from './utils/wait';
 import {
   messagesPerRecipient,
@@ -260,5 +260,46 @@ describe('Runs of question sets (e2e: app + database + Zoom simulator over HTTP)
     expect(purged.runs).toBeGreaterThanOrEqual(1);
     await request(app.url).get(`/api/runs/${runId.toHexString()}`).set(auth).expect(404);
     expect(await progress.countDocuments({ run_id: runId })).toBe(0);
+  }, 60_000);
+
+  it('auto-advances once every present person whose message went out has answered the current question', async () => {
+    const { sim, app } = world;
+    const { meetingId, people } = await seedMeeting(sim, { members: 3, guests: 1 });
+    // Auto-advance after 10 minutes past the deadline: the time never decides here.
+    const { setId } = await createSet(app.url, 2, {
+      pacing: 'instructor',
+      auto_advance_seconds: 600,
+    });
+    const started = await request(app.url)
+      .post(`/api/question-sets/${setId}/runs`)
+      .set(auth)
+      .send({ meeting_id: meetingId })
+      .expect(201);
+    const runId = started.body.id as string;
+    await waitForMessages(app.url, runId);
+    const step = new Types.ObjectId(started.body.steps[0].step_broadcast_id as string);
+    // Answers as the run page stores them: under the step, keyed by the person (run-page's part).
+    const answers = app.app.get<Connection>(getConnectionToken()).collection('answers');
+    const answer = (key: string) => ({
+      broadcast_id: step,
+      meeting_id: meetingId,
+      recipient_key: key,
+      choice: 0,
+      correct: true,
+      score: 10,
+      answered_at: new Date(),
+    });
+    const members = people.filter((p) => p.email).map((p) => p.zoomUserId!);
+    await answers.insertMany(members.slice(0, 2).map(answer));
+    await sweptAfterNow(world);
+    expect((await getRun(app.url, runId)).body.current_question.index).toBe(0);
+
+    // The last reachable person answers (the guest, whom no message reached, is not waited for).
+    await answers.insertOne(answer(members[2]));
+    await waitUntil(
+      async () => (await getRun(app.url, runId)).body.current_question?.index === 1,
+      20_000,
+      'auto-advance once everyone answered',
+    );
   }, 60_000);
 });
