@@ -104,11 +104,6 @@ export class RunsService {
         details: [{ field: 'duration_seconds', errors: ['only for a self-paced set'] }],
       });
     }
-    if (set.questions.length === 0) {
-      throw new ConflictException(
-        `Question set ${setId.toHexString()} has no questions: add some before running it`,
-      );
-    }
     await this.broadcasts.requireSend(actor, meetingId);
     return set;
   }
@@ -122,6 +117,11 @@ export class RunsService {
    * 409 naming the live run when another run of the set is starting or running in the meeting.
    */
   async startRun(set: SetForRun, start: RunStart): Promise<StoredRun> {
+    if (set.questions.length === 0) {
+      throw new ConflictException(
+        `Question set ${set.id.toHexString()} has no questions: add some before running it`,
+      );
+    }
     const occurrence = await this.participants.currentOccurrence(start.meetingId);
     const { broadcastId, stepIds } = runBroadcastIds(start.runId, set.questions.length);
     const now = this.clock.now();
