@@ -301,5 +301,35 @@ describe('Runs of question sets (e2e: app + database + Zoom simulator over HTTP)
       20_000,
       'auto-advance once everyone answered',
     );
+
+    // A run's question is answered by the run's recipients: its results and the gradebook see
+    // them (the run broadcast's deliveries, under the step's id).
+    const results = await request(app.url)
+      .get(`/api/broadcasts/${step.toHexString()}/results`)
+      .set(auth)
+      .expect(200);
+    expect(results.body).toMatchObject({ recipients: 4, delivered: 3, answered: 3 });
+    expect(results.body.responses).toHaveLength(3);
+    const course = await request(app.url)
+      .post('/api/courses')
+      .set(auth)
+      .send({ title: 'Runs course', meeting_ids: [meetingId] })
+      .expect(201);
+    const gradebook = await request(app.url)
+      .get(`/api/courses/${course.body.id as string}/gradebook`)
+      .set(auth)
+      .expect(200);
+    const column = (gradebook.body.questions as Array<{ broadcast_id: string }>).findIndex(
+      (q) => q.broadcast_id === step.toHexString(),
+    );
+    expect(column).toBeGreaterThanOrEqual(0);
+    const rows = gradebook.body.rows as Array<{
+      zoom_user_id: string | null;
+      cells: Array<{ points: number | null }>;
+    }>;
+    for (const key of members) {
+      const row = rows.find((r) => r.zoom_user_id === key);
+      expect(row?.cells[column].points).toBe(10);
+    }
   }, 60_000);
 });
