@@ -211,4 +211,50 @@ describe('Runs: restarts, several instances, starts cut short (e2e)', () => {
       .expect(200);
     expect(list.body.items).toHaveLength(4);
   }, 120_000);
+
+  it('a self-paced run ends by itself at its end (default: the time limits plus 600 s), and only then', async () => {
+    const uri = testMongoUri('runs_self');
+    const clock = new SettableClock();
+    const t0 = Date.now();
+    clock.set(t0);
+    const app = await startApp(uri, clock);
+    sim.setWebhookTarget(`${app.url}/api/zoom/webhook`);
+    const { meetingId } = await seedMeeting(sim, { members: 3 });
+    const { setId } = await createSet(app.url, 3, { pacing: 'self' }, 20);
+    const started = await request(app.url)
+      .post(`/api/question-sets/${setId}/runs`)
+      .set(auth)
+      .send({ meeting_id: meetingId })
+      .expect(201);
+    const runId = started.body.id as string;
+    expect(started.body).toMatchObject({
+      pacing: 'self',
+      state: 'running',
+      current_question: null,
+    });
+    expect(Date.parse(started.body.ends_at as string)).toBe(t0 + (3 * 20 + 600) * 1000);
+    const moved = await next(app.url, runId, { current_index: 0 });
+    expect(moved.status).toBe(409);
+    expect(moved.body.message).toMatch(/self-paced/);
+
+    clock.set(t0 + 659_000);
+    await sweptAfterNow({ app });
+    expect((await getRun(app.url, runId)).body.state).toBe('running');
+    clock.set(t0 + 660_000);
+    await waitUntil(
+      async () => (await getRun(app.url, runId)).body.state === 'ended',
+      20_000,
+      'the self-paced run to end at its end',
+    );
+    const done = await getRun(app.url, runId);
+    expect(done.body).toMatchObject({ end_reason: 'deadline', version: 2 });
+
+    // duration_seconds sets the length instead.
+    const timed = await request(app.url)
+      .post(`/api/question-sets/${setId}/runs`)
+      .set(auth)
+      .send({ meeting_id: meetingId, duration_seconds: 90 })
+      .expect(201);
+    expect(Date.parse(timed.body.ends_at as string)).toBe(t0 + 660_000 + 90_000);
+  }, 120_000);
 });

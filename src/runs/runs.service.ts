@@ -14,6 +14,7 @@ import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import type { Actor } from '../common/auth/actor';
 import { ownedBy } from '../common/auth/owner-filter';
 import { Clock } from '../common/clock';
+import type { PersonIdentity } from '../common/personal-data';
 import { isDuplicateKey } from '../database/duplicate-key';
 import { ParticipantsService } from '../participants/participants.service';
 import type { SetForRun } from '../question-sets/question-set.types';
@@ -41,6 +42,9 @@ export interface RunStart {
   /** Who starts it (Actor.instructorId; null: a bootstrap key): the run is theirs. */
   ownerId: string | null;
 }
+
+/** Runs deleted per round of the retention purge. */
+const PURGE_BATCH = 100;
 
 /** Tries of `end` when other moves (next, auto-advance) keep coming first. */
 const END_TRIES = 5;
@@ -100,11 +104,6 @@ export class RunsService {
         details: [{ field: 'duration_seconds', errors: ['only for a self-paced set'] }],
       });
     }
-    if (set.questions.length === 0) {
-      throw new ConflictException(
-        `Question set ${setId.toHexString()} has no questions: add some before running it`,
-      );
-    }
     await this.broadcasts.requireSend(actor, meetingId);
     return set;
   }
@@ -118,6 +117,11 @@ export class RunsService {
    * 409 naming the live run when another run of the set is starting or running in the meeting.
    */
   async startRun(set: SetForRun, start: RunStart): Promise<StoredRun> {
+    if (set.questions.length === 0) {
+      throw new ConflictException(
+        `Question set ${set.id.toHexString()} has no questions: add some before running it`,
+      );
+    }
     const occurrence = await this.participants.currentOccurrence(start.meetingId);
     const { broadcastId, stepIds } = runBroadcastIds(start.runId, set.questions.length);
     const now = this.clock.now();
@@ -273,6 +277,24 @@ export class RunsService {
   async closeLeftBehind(run: StoredRun): Promise<void> {
     for (const stepId of stepsToClose(run)) await this.broadcasts.closeStep(stepId);
     await this.runs.closed(run._id, run.version);
+  }
+
+  /**
+   * Retention (docs/architecture.md §14): runs created before `cutoff` with everyone's places
+   * in them (their broadcasts and answers go with the other broadcasts of their age).
+   */
+  async purgeBefore(cutoff: Date): Promise<number> {
+    let purged = 0;
+    for (;;) {
+      const removed = await this.runs.purgeBefore(cutoff, PURGE_BATCH);
+      purged += removed;
+      if (removed < PURGE_BATCH) return purged;
+    }
+  }
+
+  /** Erasure: the person's places in runs (run_progress, keyed by their person key). */
+  async erasePerson(person: PersonIdentity): Promise<number> {
+    return this.runs.erasePerson([...new Set([...person.personKeys, ...person.zoomUserIds])]);
   }
 
   /** GET /api/runs/{id}. */
