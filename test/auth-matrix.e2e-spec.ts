@@ -49,6 +49,8 @@ interface Fixtures {
   broadcastId: string;
   /** The owner's course, naming the meeting. */
   courseId: string;
+  /** The owner's question set, of the owner's question. */
+  setId: string;
   owner: CreatedInstructor;
   /** An account admins change in PATCH /api/instructors/{id} (not a caller). */
   target: CreatedInstructor;
@@ -98,6 +100,7 @@ const OWNERS_COURSE = (status: number): Partial<Record<Caller, Outcome>> => ({
   bootstrap: status,
   other: 404,
 });
+const questionSet = (f: Fixtures): Call => ({ params: { id: f.setId } });
 const broadcast = (f: Fixtures): Call => ({ params: { id: f.broadcastId } });
 const meeting = (f: Fixtures): Call => ({ params: { meeting_id: f.meetingId } });
 
@@ -362,7 +365,101 @@ const MATRIX: Record<string, Row> = {
     call: course,
     expect: OWNERS_COURSE(200),
   },
+
+  // Question sets (issue 16): owned like courses; naming a question needs it in your bank.
+  'GET /api/question-sets': { role: 'instructor', expect: { owner: 200, other: 200 } },
+  'POST /api/question-sets': {
+    role: 'instructor',
+    call: (f) => ({
+      body: { title: 'Week 1', question_ids: [f.questionId], pacing: 'instructor' },
+    }),
+    // The other instructor cannot see the owner's question: 400 naming it.
+    expect: { owner: 201, admin: 201, bootstrap: 201, other: 400 },
+  },
+  'GET /api/question-sets/{id}': {
+    role: 'instructor',
+    call: questionSet,
+    expect: OWNERS_COURSE(200),
+  },
+  'PATCH /api/question-sets/{id}': {
+    role: 'instructor',
+    call: (f) => ({ ...questionSet(f), body: { title: 'Renamed' } }),
+    expect: OWNERS_COURSE(200),
+  },
+  'DELETE /api/question-sets/{id}': {
+    role: 'instructor',
+    // A fresh set of the owner's each time, so every caller finds one to delete.
+    call: async (f) => {
+      const created = await request(f.url)
+        .post('/api/question-sets')
+        .set('X-API-Key', f.owner.key)
+        .send({ title: 'To delete', question_ids: [f.questionId], pacing: 'self' })
+        .expect(201);
+      return { params: { id: created.body.id as string } };
+    },
+    expect: OWNERS_COURSE(204),
+  },
+
+  // Runs (issue 16): started and armed in the owner's meeting from a fresh set of the owner's
+  // each time (one live run per meeting and set); owned like sets, read by the meeting's
+  // assistant; another instructor's run or arm is 404.
+  'POST /api/question-sets/{id}/runs': {
+    role: 'instructor',
+    call: async (f) => ({
+      params: { id: await freshSet(f) },
+      body: { meeting_id: f.meetingId },
+    }),
+    expect: { ...OWNERS_COURSE(201), other: 404 },
+  },
+  'DELETE /api/run-arms/{id}': {
+    role: 'instructor',
+    call: async (f) => {
+      const armed = await request(f.url)
+        .post(`/api/question-sets/${await freshSet(f)}/runs`)
+        .set('X-API-Key', f.owner.key)
+        .send({ meeting_id: f.meetingId, start: 'on_meeting_start' })
+        .expect(202);
+      return { params: { id: armed.body.id as string } };
+    },
+    expect: OWNERS_COURSE(204),
+  },
+  'GET /api/runs/{id}': {
+    role: 'assistant',
+    call: ownersRun,
+    expect: { ...OWNERS_COURSE(200), assistant: 200 },
+  },
+  'POST /api/runs/{id}/next': {
+    role: 'instructor',
+    call: async (f) => ({ ...(await ownersRun(f)), body: { current_index: 0 } }),
+    expect: OWNERS_COURSE(200),
+  },
+  'POST /api/runs/{id}/end': { role: 'instructor', call: ownersRun, expect: OWNERS_COURSE(200) },
+  'GET /api/meetings/{meeting_id}/runs': {
+    role: 'assistant',
+    call: meeting,
+    expect: MEETING_READ,
+  },
 };
+
+/** A new question set of the owner's (of the owner's question). */
+async function freshSet(f: Fixtures): Promise<string> {
+  const created = await request(f.url)
+    .post('/api/question-sets')
+    .set('X-API-Key', f.owner.key)
+    .send({ title: `Run set ${++unique}`, question_ids: [f.questionId], pacing: 'instructor' })
+    .expect(201);
+  return created.body.id as string;
+}
+
+/** A run the owner started now in the owner's meeting. */
+async function ownersRun(f: Fixtures): Promise<Call> {
+  const started = await request(f.url)
+    .post(`/api/question-sets/${await freshSet(f)}/runs`)
+    .set('X-API-Key', f.owner.key)
+    .send({ meeting_id: f.meetingId })
+    .expect(201);
+  return { params: { id: started.body.id as string } };
+}
 
 /** The outcome a row expects for a caller: its own entry, else what the role decides. */
 function expected(row: Row, caller: Caller): Outcome {
@@ -479,9 +576,17 @@ describe('Route x role matrix (e2e: every operation in the OpenAPI document x ev
         .send({ title: 'Physics 101', meeting_ids: [meetingId] })
         .expect(201)
     ).body.id as string;
+    const setId = (
+      await request(t.url)
+        .post('/api/question-sets')
+        .set(asOwner)
+        .send({ title: 'Week 1', question_ids: [questionId], pacing: 'instructor' })
+        .expect(201)
+    ).body.id as string;
     fixtures = {
       meetingId,
       courseId,
+      setId,
       grantee,
       questionId,
       broadcastId: sent.body.id as string,

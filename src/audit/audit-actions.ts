@@ -81,6 +81,10 @@ export const AUDIT_ACTIONS = {
   'course.roster_exported': { target: 'course', targetId: ['param.id'] },
   'course.gradebook_exported': { target: 'course', targetId: ['param.id'] },
   'course.attendance_exported': { target: 'course', targetId: ['param.id'] },
+  // Question sets (issue 16; question-sets.controller.ts).
+  'question_set.created': { target: 'question_set', targetId: ['response.id'] },
+  'question_set.changed': { target: 'question_set', targetId: ['param.id'] },
+  'question_set.deleted': { target: 'question_set', targetId: ['param.id'] },
 } as const satisfies Record<string, AuditActionSpec>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -46,6 +46,41 @@ export class DeliveriesRepository {
   }
 
   /**
+   * A run's late joiners (issue 16): inserts the records whose recipient has none in the
+   * broadcast yet. A record another instance inserted first (the unique `{broadcast_id,
+   * recipient_key}` index) is skipped, not an error. Answers how many this call inserted.
+   */
+  async addMissing(
+    broadcastId: Types.ObjectId,
+    records: NewDelivery[],
+    now: Date,
+  ): Promise<number> {
+    if (records.length === 0) return 0;
+    try {
+      const inserted = await this.deliveries.insertMany(
+        records.map((r) => ({ ...r, broadcast_id: broadcastId, attempts: 0, available_at: now })),
+        { ordered: false, throwOnValidationError: true },
+      );
+      return inserted.length;
+    } catch (error) {
+      // Unordered: the others landed. Fine when every recipient has a record now (another
+      // instance's insert won for the rest); the count is then what this call inserted.
+      const keys = await this.recipientKeys(broadcastId);
+      if (!records.every((r) => keys.has(r.recipient_key))) throw error;
+      return this.deliveries.countDocuments({ _id: { $in: records.map((r) => r._id) } }).exec();
+    }
+  }
+
+  /** Recipient keys that already have a record in the broadcast (the unique index's prefix). */
+  async recipientKeys(broadcastId: Types.ObjectId): Promise<Set<string>> {
+    const rows = await this.deliveries
+      .find({ broadcast_id: broadcastId }, { _id: 0, recipient_key: 1 })
+      .lean<Array<{ recipient_key: string }>>()
+      .exec();
+    return new Set(rows.map((r) => r.recipient_key));
+  }
+
+  /**
    * Claims up to `max` of the oldest claimable records: pending and due, or `sending` whose lease
    * expired (its sender crashed or stalled). The lease is the claim; the sender renews it while
    * it holds the record (renewLeases). One read and one conditional update for the whole batch

@@ -1,6 +1,5 @@
 import {
   Body,
-  Controller,
   Delete,
   Get,
   Headers,
@@ -14,7 +13,6 @@ import {
   Res,
 } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiCreatedResponse,
   ApiExtraModels,
   ApiNoContentResponse,
@@ -22,13 +20,12 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
-  ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Types } from 'mongoose';
 import { Audited } from '../audit/audited.decorator';
-import { CurrentActor, RequireRole, type Actor } from '../common/auth/actor';
+import { CurrentActor, type Actor } from '../common/auth/actor';
 import { CsvFormatQueryDto, csvFormatOf } from '../common/csv/csv-format';
 import {
   AttendanceCsvQueryDto,
@@ -40,6 +37,7 @@ import { csvDownloadHeaders } from '../common/csv/csv-reply';
 import { toCsv } from '../common/csv/csv-write';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
+import { OwnedResourceController } from '../common/http/owned-resource-controller.decorator';
 import { BodyLimit, CSV_BODY_LIMIT_BYTES } from '../common/http/body-limit';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import { CourseRecordsService } from './course-records.service';
@@ -87,11 +85,8 @@ const MEETING_CHECK =
  * and another's answers 404. Naming a meeting, and reading a course's records, needs read access
  * to the meeting (MeetingAccessService).
  */
-@ApiTags('courses')
+@OwnedResourceController('courses', 'api/courses')
 @ApiExtraModels(RosterUploadDto)
-@RequireRole('instructor')
-@ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body, query or id' })
-@Controller('api/courses')
 export class CoursesController {
   constructor(
     private readonly courses: CoursesService,

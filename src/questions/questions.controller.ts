@@ -1,6 +1,5 @@
 import {
   Body,
-  Controller,
   Delete,
   Get,
   HttpCode,
@@ -12,7 +11,6 @@ import {
   Query,
 } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBody,
   ApiCreatedResponse,
   ApiExtraModels,
@@ -20,13 +18,13 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
 } from '@nestjs/swagger';
 import { Types } from 'mongoose';
 import { Audited } from '../audit/audited.decorator';
-import { CurrentActor, RequireRole, type Actor } from '../common/auth/actor';
+import { CurrentActor, type Actor } from '../common/auth/actor';
 import { ErrorBodyDto } from '../common/errors/error-body';
 import { ApiObjectIdParam } from '../common/http/api-object-id-param.decorator';
+import { OwnedResourceController } from '../common/http/owned-resource-controller.decorator';
 import { ParseObjectIdPipe } from '../common/http/parse-object-id.pipe';
 import {
   QUESTION_DTO_CLASSES,
@@ -54,11 +52,8 @@ const QUESTION_BODY = {
   schema: questionVariantsSchema(QUESTION_DTO_CLASSES),
 };
 
-@ApiTags('questions')
+@OwnedResourceController('questions', 'api/questions')
 @ApiExtraModels(...Object.values(QUESTION_DTO_CLASSES), ...Object.values(QUESTION_RESPONSE_CLASSES))
-@RequireRole('instructor')
-@ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Invalid body, query or id' })
-@Controller('api/questions')
 export class QuestionsController {
   constructor(private readonly questions: QuestionsService) {}
 

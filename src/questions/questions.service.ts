@@ -37,6 +37,18 @@ export class QuestionsService {
     return question;
   }
 
+  /**
+   * Those of `ids` the actor may see, in no particular order; an id the bank lacks, or that is
+   * another instructor's, is simply not there (the caller names what is missing).
+   */
+  async findVisibleByIds(
+    actor: Actor,
+    ids: readonly Types.ObjectId[],
+  ): Promise<QuestionDocument[]> {
+    if (ids.length === 0) return [];
+    return this.questions.find({ _id: { $in: [...ids] }, ...visibleTo(actor) }).exec();
+  }
+
   /** Newest first, by page or keyset cursor (newestFirstPage). */
   async list(actor: Actor, query: ListQuestionsQueryDto): Promise<QuestionPage> {
     return newestFirstPage(this.questions, listFilter(actor, query), query);

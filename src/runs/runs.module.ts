@@ -6,7 +6,13 @@ import { BroadcastsModule } from '../broadcasts/broadcasts.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { QuestionSetsModule } from '../question-sets/question-sets.module';
 import { ResultsModule } from '../results/results.module';
+import { RunArmsRepository } from './run-arms.repository';
+import { RunArmsService } from './run-arms.service';
+import { RunStarter } from './run-starter.service';
+import { RunsController } from './runs.controller';
+import { RunsRepository } from './runs.repository';
 import { RunsService } from './runs.service';
+import { RunsWorker } from './runs.worker';
 import { RunArm, RunArmSchema } from './schemas/run-arm.schema';
 import { RunProgress, RunProgressSchema } from './schemas/run-progress.schema';
 import { Run, RunSchema } from './schemas/run.schema';
@@ -31,8 +37,15 @@ import { Run, RunSchema } from './schemas/run.schema';
     QuestionSetsModule,
     ResultsModule,
   ],
-  controllers: [],
-  providers: [RunsService],
+  controllers: [RunsController],
+  providers: [
+    RunsService,
+    RunsRepository,
+    RunArmsRepository,
+    RunArmsService,
+    RunStarter,
+    RunsWorker,
+  ],
   exports: [RunsService],
 })
 export class RunsModule {}

@@ -71,6 +71,8 @@ export class Broadcast {
   @Prop({ type: Types.ObjectId, default: null }) run_id!: Types.ObjectId | null;
   /** SentBroadcast.run_index: a step broadcast's question position in its run. */
   @Prop({ type: Number, default: null }) run_index!: number | null;
+  /** SentBroadcast.run_question_count: on a run broadcast (kind 'run'), for its message. */
+  @Prop({ type: Number, default: null }) run_question_count!: number | null;
 
   /** Set once every delivery has finished (sent, failed or unreachable). */
   @Prop({ type: Date, default: null }) completed_at!: Date | null;
@@ -93,3 +95,5 @@ export const BroadcastSchema = SchemaFactory.createForClass(Broadcast);
 BroadcastSchema.index({ meeting_id: 1, created_at: -1 });
 // The retention job: broadcasts created before the cutoff, oldest first.
 BroadcastSchema.index({ created_at: 1 });
+// A run's broadcasts: its run broadcast found from one of its steps (recipientsSource).
+BroadcastSchema.index({ run_id: 1, kind: 1 });
