@@ -8,7 +8,11 @@ import { QuestionSetsModule } from '../question-sets/question-sets.module';
 import { ResultsModule } from '../results/results.module';
 import { RunArmsRepository } from './run-arms.repository';
 import { RunArmsService } from './run-arms.service';
+import { RunPageController } from './run-page.controller';
+import { RunParticipantService } from './run-participant.service';
+import { RunProgressRepository } from './run-progress.repository';
 import { RunStarter } from './run-starter.service';
+import { RunStreamsService } from './run-streams.service';
 import { RunsController } from './runs.controller';
 import { RunsRepository } from './runs.repository';
 import { RunsService } from './runs.service';
@@ -37,7 +41,7 @@ import { Run, RunSchema } from './schemas/run.schema';
     QuestionSetsModule,
     ResultsModule,
   ],
-  controllers: [RunsController],
+  controllers: [RunsController, RunPageController],
   providers: [
     RunsService,
     RunsRepository,
@@ -45,6 +49,9 @@ import { Run, RunSchema } from './schemas/run.schema';
     RunArmsService,
     RunStarter,
     RunsWorker,
+    RunProgressRepository,
+    RunParticipantService,
+    RunStreamsService,
   ],
   exports: [RunsService],
 })
