@@ -181,6 +181,7 @@ export class RunParticipantService {
         answered: answered.answered,
         closedAt: controls.closed_at,
         graceMs,
+        message: { createdAt: delivery._id.getTimestamp(), sentAt: delivery.sent_at },
       });
       return {
         link,

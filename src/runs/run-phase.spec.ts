@@ -56,6 +56,39 @@ describe('instructor pacing: the run decides the question for everyone', () => {
     });
   });
 
+  it('someone messaged at the start but reached after the question opened gets its whole time from then', () => {
+    // Written before the question opened (the start's fan-out), sent 12 s after it opened.
+    const message = { createdAt: at(-1), sentAt: at(12) };
+    expect(instructorPhase(run(), at(35), { ...facts, message })).toEqual({
+      phase: 'question',
+      index: 1,
+      openedAt: at(12),
+      deadline: at(42),
+      acceptsUntil: at(44),
+    });
+    // Reached before it opened: the run's own deadline.
+    const early = { createdAt: at(-5), sentAt: at(-4) };
+    expect(instructorPhase(run(), at(10), { ...facts, message: early })).toMatchObject({
+      openedAt: T0,
+      deadline: at(30),
+    });
+    // The step's close still ends it for everyone.
+    expect(instructorPhase(run(), at(36), { ...facts, message, closedAt: at(35) })).toMatchObject({
+      phase: 'waiting',
+      deadline: at(35),
+      timeUp: true,
+    });
+  });
+
+  it('a late joiner (messaged after the question opened) gets what is left of it', () => {
+    const message = { createdAt: at(20), sentAt: at(21) };
+    expect(instructorPhase(run(), at(25), { ...facts, message })).toMatchObject({
+      phase: 'question',
+      openedAt: T0,
+      deadline: at(30),
+    });
+  });
+
   it('a late joiner gets the current question too, counted from when it opened', () => {
     // Nothing about the person changes the question: only the run does.
     expect(phaseIndex(instructorPhase(run({ current_index: 2 }), at(1), facts))).toBe(2);

@@ -66,15 +66,36 @@ export interface ProgressFacts {
 export function instructorPhase(
   run: PacedRun,
   now: Date,
-  facts: { answered: boolean; closedAt: Date | null; graceMs: number },
+  facts: {
+    answered: boolean;
+    closedAt: Date | null;
+    graceMs: number;
+    /**
+     * This person's run message: when it was written (the delivery's creation) and when it went
+     * out (sent_at, null until recorded). A person who was messaged at the start but whom the
+     * message reached after the question opened (a large class is still being messaged when the
+     * first question opens: 1,000 people at 60 messages a second take about 17 s) gets the
+     * question's whole time from then, as each recipient of a single question gets their window
+     * from their own send (docs/architecture.md §6). A late joiner (a message written after the
+     * question opened) gets what is left of it, like everyone else; a step's close still ends
+     * it for everyone.
+     */
+    message?: { createdAt: Date; sentAt: Date | null };
+  },
 ): RunPhase {
   if (run.state === 'starting') return { phase: 'starting' };
   if (run.state === 'ended') return { phase: 'ended' };
   const index = run.current_index;
   const step = run.steps[index];
   if (!step) return { phase: 'ended' };
-  const openedAt = run.current_opened_at ?? run.started_at;
-  const ownEnd = run.current_deadline ?? new Date(openedAt.getTime() + step.time_limit * 1000);
+  const runOpenedAt = run.current_opened_at ?? run.started_at;
+  const reachedAt = reachedLateAt(facts.message, runOpenedAt);
+  const reachedLater = reachedAt !== null;
+  const openedAt = reachedAt ?? runOpenedAt;
+  const ownEnd =
+    !reachedLater && run.current_deadline
+      ? run.current_deadline
+      : new Date(openedAt.getTime() + step.time_limit * 1000);
   const deadline = windowEnd(ownEnd, facts.closedAt);
   const acceptsUntil = acceptsAnswersUntil(ownEnd, facts.closedAt, facts.graceMs);
   const timeUp = now.getTime() >= deadline.getTime();
@@ -90,6 +111,16 @@ export function instructorPhase(
     };
   }
   return { phase: 'question', index, openedAt, deadline, acceptsUntil };
+}
+
+/** When a message written by the time the question opened reached its person after it; else null. */
+function reachedLateAt(
+  message: { createdAt: Date; sentAt: Date | null } | undefined,
+  openedAt: Date,
+): Date | null {
+  if (!message || message.sentAt === null) return null;
+  if (message.createdAt.getTime() > openedAt.getTime()) return null;
+  return message.sentAt.getTime() > openedAt.getTime() ? message.sentAt : null;
 }
 
 /**
