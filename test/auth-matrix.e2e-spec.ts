@@ -100,6 +100,8 @@ const OWNERS_COURSE = (status: number): Partial<Record<Caller, Outcome>> => ({
   bootstrap: status,
   other: 404,
 });
+/** A run id no run has (until a run fixture exists, the run routes are called with it). */
+const NO_RUN = '665f1c2e8a1b2c3d4e5f6a7b';
 const questionSet = (f: Fixtures): Call => ({ params: { id: f.setId } });
 const broadcast = (f: Fixtures): Call => ({ params: { id: f.broadcastId } });
 const meeting = (f: Fixtures): Call => ({ params: { meeting_id: f.meetingId } });
@@ -398,6 +400,13 @@ const MATRIX: Record<string, Row> = {
       return { params: { id: created.body.id as string } };
     },
     expect: OWNERS_COURSE(204),
+  },
+
+  // Run results (issue 16): reads of a run, as a broadcast's results are (a made-up run: 404).
+  'GET /api/runs/{id}/results': { role: 'assistant', call: () => ({ params: { id: NO_RUN } }) },
+  'GET /api/runs/{id}/results.csv': {
+    role: 'assistant',
+    call: () => ({ params: { id: NO_RUN } }),
   },
 };
 

@@ -6,6 +6,8 @@ import { BroadcastsModule } from '../broadcasts/broadcasts.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { QuestionSetsModule } from '../question-sets/question-sets.module';
 import { ResultsModule } from '../results/results.module';
+import { RunResultsController } from './run-results.controller';
+import { RunResultsService } from './run-results.service';
 import { RunsService } from './runs.service';
 import { RunArm, RunArmSchema } from './schemas/run-arm.schema';
 import { RunProgress, RunProgressSchema } from './schemas/run-progress.schema';
@@ -31,8 +33,8 @@ import { Run, RunSchema } from './schemas/run.schema';
     QuestionSetsModule,
     ResultsModule,
   ],
-  controllers: [],
-  providers: [RunsService],
+  controllers: [RunResultsController],
+  providers: [RunsService, RunResultsService],
   exports: [RunsService],
 })
 export class RunsModule {}
