@@ -90,6 +90,11 @@ export interface SentBroadcast {
   readonly run_id: Types.ObjectId | null;
   /** On a step broadcast: the question's position in the run (0-based); otherwise null. */
   readonly run_index: number | null;
+  /**
+   * On a run broadcast (kind 'run'): how many questions the run asks, said in its message (whose
+   * title is `message`); otherwise null.
+   */
+  readonly run_question_count: number | null;
 }
 
 /** A broadcast that sent a question (not a link): the only kind answered on our page. */
@@ -100,6 +105,28 @@ export type SentQuestionBroadcast = SentBroadcast & {
 
 export function isQuestionBroadcast(broadcast: SentBroadcast): broadcast is SentQuestionBroadcast {
   return broadcast.kind === 'question' && broadcast.question !== null;
+}
+
+/**
+ * Issue 16: why `action` does not apply to a broadcast of a run, or null for any other: a run's
+ * broadcast (kind 'run') carries no question of its own, and a run's question (a step) has no
+ * messages of its own (its people were reached by the run's one message).
+ */
+export function runRefusal(
+  broadcast: SentBroadcast,
+  action: 'results' | 'remind' | 'retry' | 'close',
+): string | null {
+  if (broadcast.run_id === null) return null;
+  const id = broadcast._id.toHexString();
+  const run = broadcast.run_id.toHexString();
+  if (broadcast.kind === 'run') {
+    if (action === 'retry') return null;
+    return `Broadcast ${id} is the message of run ${run} (kind run): its questions are the run's steps (GET /api/runs/${run})`;
+  }
+  if (action === 'remind' || action === 'retry') {
+    return `Broadcast ${id} is a question of run ${run}: it sent no message of its own (everyone got one message for the whole run); to reach people again, retry the run's broadcast`;
+  }
+  return null;
 }
 
 /**

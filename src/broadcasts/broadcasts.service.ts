@@ -25,6 +25,7 @@ import { BroadcastControlsReader } from './broadcast-controls.reader';
 import {
   isQuestionBroadcast,
   questionSnapshot,
+  runRefusal,
   type AskedQuestion,
   type RecipientFacts,
   type BroadcastControls,
@@ -228,12 +229,48 @@ export class BroadcastsService {
    * id: a second call with the same id creates nothing and answers with the first (a run start
    * repeated after a crash). No send-once claim: the runs module keeps one running run per
    * meeting and set itself. The access check is the caller's.
+   *
+   * A start cut short between the broadcast's write and its deliveries' is completed by the
+   * repeat: the deliveries are added for whoever is in the meeting then (addRunRecipients' rule),
+   * each person once.
    */
-  createRunBroadcast(input: RunBroadcastInput): Promise<CreatedBroadcast> {
-    void input;
-    return Promise.reject(
-      new Error('createRunBroadcast: not implemented yet (issue 16, branch run-core)'),
+  async createRunBroadcast(input: RunBroadcastInput): Promise<CreatedBroadcast> {
+    const { occurrence_uuid: occurrenceUuid, people } = await this.participants.currentAttendees(
+      input.meetingId,
     );
+    let created = true;
+    try {
+      await this.broadcasts.create({
+        _id: input.id,
+        meeting_id: input.meetingId,
+        kind: 'run',
+        question_id: null,
+        question: null,
+        question_link: null,
+        // The set's title, said in the message (composeRunMessage) before the count and link.
+        message: input.title,
+        anonymous: input.anonymous,
+        mode: 'direct',
+        channel_id: null,
+        opens_at: this.clock.now(),
+        occurrence_uuid: occurrenceUuid,
+        run_id: input.runId,
+        run_question_count: input.questionCount,
+      });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      created = false;
+    }
+    const broadcast = await this.get(input.id);
+    if (!created) {
+      this.logger.warn(
+        `Run ${input.runId.toHexString()}: its broadcast ${input.id.toHexString()} exists already (a start repeated): answering with it, adding only people without a message`,
+      );
+    }
+    if (sameOccurrence(broadcast.occurrence_uuid, occurrenceUuid)) {
+      await this.addMissingRecipients(broadcast._id, people);
+    }
+    return { broadcast, counts: await this.deliveries.countByStatus(broadcast._id) };
   }
 
   /**
@@ -242,11 +279,37 @@ export class BroadcastsService {
    * question are stored under its step's id. Ids are the caller's; repeating the call creates
    * nothing twice.
    */
-  createRunSteps(input: RunStepsInput): Promise<void> {
-    void input;
-    return Promise.reject(
-      new Error('createRunSteps: not implemented yet (issue 16, branch run-core)'),
-    );
+  async createRunSteps(input: RunStepsInput): Promise<void> {
+    if (input.steps.length === 0) return;
+    const now = this.clock.now();
+    try {
+      await this.broadcasts.insertMany(
+        input.steps.map((step) => ({
+          _id: step.id,
+          meeting_id: input.meetingId,
+          kind: 'question' as const,
+          question_id: step.questionId,
+          question: step.question,
+          question_link: null,
+          message: null,
+          anonymous: input.anonymous,
+          mode: 'direct' as const,
+          channel_id: null,
+          opens_at: now,
+          occurrence_uuid: input.occurrenceUuid,
+          run_id: input.runId,
+          run_index: step.index,
+          // Nothing to send: its people are reached by the run's one message.
+          completed_at: now,
+        })),
+        // A repeated start: the steps written the first time are refused by _id, the rest land.
+        { ordered: false, throwOnValidationError: true },
+      );
+    } catch (error) {
+      const errors = (error as { writeErrors?: unknown }).writeErrors;
+      const list = Array.isArray(errors) ? errors : errors ? [errors] : [error];
+      if (!list.every(isDuplicateKey)) throw error;
+    }
   }
 
   /**
@@ -254,12 +317,23 @@ export class BroadcastsService {
    * the meeting's current occurrence who has none in this run broadcast yet; the unique
    * (broadcast_id, recipient_key) index makes concurrent calls on several instances add each
    * person once. Answers how many were added.
+   *
+   * Only while the meeting's current occurrence is the one the run broadcast was created in (or
+   * it was created while the meeting had none): people of a later occurrence of the same meeting
+   * number (the meeting ended and was started again) are not this run's audience, and the runs
+   * module ends nothing because of it. Not for a run broadcast that is gone (retention): 0.
    */
-  addRunRecipients(runBroadcastId: Types.ObjectId): Promise<number> {
-    void runBroadcastId;
-    return Promise.reject(
-      new Error('addRunRecipients: not implemented yet (issue 16, branch run-core)'),
+  async addRunRecipients(runBroadcastId: Types.ObjectId): Promise<number> {
+    const broadcast = await this.broadcasts
+      .findById(runBroadcastId, { meeting_id: 1, kind: 1, occurrence_uuid: 1 })
+      .lean()
+      .exec();
+    if (!broadcast || broadcast.kind !== 'run') return 0;
+    const { occurrence_uuid: occurrenceUuid, people } = await this.participants.currentAttendees(
+      broadcast.meeting_id,
     );
+    if (!sameOccurrence(broadcast.occurrence_uuid ?? null, occurrenceUuid)) return 0;
+    return this.addMissingRecipients(runBroadcastId, people);
   }
 
   /**
@@ -267,9 +341,34 @@ export class BroadcastsService {
    * announced the same way) when a run moves past its question or ends. No access check: the
    * runs module checked the instructor's.
    */
-  closeStep(id: Types.ObjectId): Promise<BroadcastControls> {
-    void id;
-    return Promise.reject(new Error('closeStep: not implemented yet (issue 16, branch run-core)'));
+  async closeStep(id: Types.ObjectId): Promise<BroadcastControls> {
+    await this.broadcasts
+      .updateOne({ _id: id, closed_at: null }, { $set: { closed_at: this.clock.now() } })
+      .exec();
+    return this.announce(id);
+  }
+
+  /** The people among `people` without a delivery in the run broadcast get one (each once). */
+  private async addMissingRecipients(
+    broadcastId: Types.ObjectId,
+    people: MeetingPerson[],
+  ): Promise<number> {
+    if (people.length === 0) return 0;
+    const known = await this.deliveries.recipientKeys(broadcastId);
+    const records = people
+      .filter((person) => !known.has(person.person_key))
+      .map((person) => this.personDelivery(person));
+    if (records.length === 0) return 0;
+    // Reopened before the records land, as retryFailed does: a sender finishing the last ones
+    // meanwhile marks it complete again only after these are done.
+    if (records.some((r) => r.status === 'pending')) {
+      await this.broadcasts
+        .updateOne({ _id: broadcastId }, { $set: { completed_at: null } })
+        .exec();
+    }
+    const added = await this.deliveries.addMissing(broadcastId, records, new Date());
+    if (added > 0) this.worker.kick();
+    return added;
   }
 
   /** POST /api/send-question: the original API, one instructor-chosen link for everyone. */
@@ -397,6 +496,8 @@ export class BroadcastsService {
   /** A question broadcast the actor may send to (close and reveal change what was sent). */
   private async questionBroadcast(actor: Actor, id: Types.ObjectId) {
     const broadcast = await this.authorize(actor, id, 'send');
+    const ofRun = runRefusal(broadcast, 'close');
+    if (ofRun !== null) throw new ConflictException(ofRun);
     if (!isQuestionBroadcast(broadcast)) {
       throw new ConflictException(
         `Broadcast ${id.toHexString()} sent a link, not a question: it has no answer window here`,
@@ -502,7 +603,9 @@ export class BroadcastsService {
 
   /** Who may retry a broadcast's failed recipients (a retry, or its replay). */
   async authorizeRetry(actor: Actor, id: Types.ObjectId): Promise<void> {
-    await this.authorize(actor, id, 'send');
+    const broadcast = await this.authorize(actor, id, 'send');
+    const ofRun = runRefusal(broadcast, 'retry');
+    if (ofRun !== null) throw new ConflictException(ofRun);
   }
 
   async retryFailed(
@@ -706,20 +809,7 @@ export class BroadcastsService {
               to_channel: channelId,
             }),
           ]
-        : people.map((person) =>
-            this.newDelivery({
-              recipient_key: person.person_key,
-              // Zoom may send no user_name; a nameless person is still a recipient.
-              name: person.name.trim() || person.email || 'Participant',
-              email: person.email,
-              zoom_user_id: person.zoom_user_id,
-              // Team Chat's to_contact is the contact's email (docs/zoom.md §2).
-              to_contact: person.reachable ? person.email : null,
-              unreachable_reason: person.reachable
-                ? null
-                : (person.unreachable_reason ?? 'Team Chat cannot reach this person'),
-            }),
-          );
+        : people.map((person) => this.personDelivery(person));
     await this.deliveries.createMany(broadcast._id, records, now);
     this.worker.kick();
     const pending = records.filter((r) => r.status === 'pending').length;
@@ -733,6 +823,22 @@ export class BroadcastsService {
       unconfirmed: 0,
     };
     return { broadcast, counts };
+  }
+
+  /** A person's delivery: to their Team Chat contact, or unreachable with the reason. */
+  private personDelivery(person: MeetingPerson): NewDelivery {
+    return this.newDelivery({
+      recipient_key: person.person_key,
+      // Zoom may send no user_name; a nameless person is still a recipient.
+      name: person.name.trim() || person.email || 'Participant',
+      email: person.email,
+      zoom_user_id: person.zoom_user_id,
+      // Team Chat's to_contact is the contact's email (docs/zoom.md §2).
+      to_contact: person.reachable ? person.email : null,
+      unreachable_reason: person.reachable
+        ? null
+        : (person.unreachable_reason ?? 'Team Chat cannot reach this person'),
+    });
   }
 
   private newDelivery(
@@ -767,6 +873,14 @@ function refuseAnonymousChannel(mode: BroadcastMode, anonymous: boolean): void {
       'An anonymous question cannot be sent with mode "channel": a shared link has no identity by which to count one answer per person; send it with mode "direct"',
     details: [{ field: 'anonymous', errors: ['anonymous is not possible with mode "channel"'] }],
   });
+}
+
+/**
+ * Whether people of the meeting's current occurrence (`current`) are a run broadcast's audience:
+ * the occurrence it was created in, or any when it was created while the meeting had none.
+ */
+function sameOccurrence(runOccurrence: string | null, current: string | null): boolean {
+  return current !== null && (runOccurrence === null || runOccurrence === current);
 }
 
 function broadcastNotFound(id: Types.ObjectId): NotFoundException {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model, Types } from 'mongoose';
+import { isDuplicateKey } from '../database/duplicate-key';
 import type { DeliveryStatus, RecipientFacts } from './broadcast.types';
 import { Delivery, DeliveryDocument } from './schemas/delivery.schema';
 
@@ -43,6 +44,39 @@ export class DeliveriesRepository {
       // A record that fails validation must fail the send, never silently drop a recipient.
       { ordered: false, throwOnValidationError: true },
     );
+  }
+
+  /**
+   * A run's late joiners (issue 16): inserts the records whose recipient has none in the
+   * broadcast yet. A record another instance inserted first (the unique `{broadcast_id,
+   * recipient_key}` index) is skipped, not an error. Answers how many this call inserted.
+   */
+  async addMissing(
+    broadcastId: Types.ObjectId,
+    records: NewDelivery[],
+    now: Date,
+  ): Promise<number> {
+    if (records.length === 0) return 0;
+    try {
+      const inserted = await this.deliveries.insertMany(
+        records.map((r) => ({ ...r, broadcast_id: broadcastId, attempts: 0, available_at: now })),
+        { ordered: false, throwOnValidationError: true },
+      );
+      return inserted.length;
+    } catch (error) {
+      const writeErrors = bulkWriteErrors(error);
+      if (writeErrors === null || !writeErrors.every(isDuplicateKey)) throw error;
+      return records.length - writeErrors.length;
+    }
+  }
+
+  /** Recipient keys that already have a record in the broadcast (the unique index's prefix). */
+  async recipientKeys(broadcastId: Types.ObjectId): Promise<Set<string>> {
+    const rows = await this.deliveries
+      .find({ broadcast_id: broadcastId }, { _id: 0, recipient_key: 1 })
+      .lean<Array<{ recipient_key: string }>>()
+      .exec();
+    return new Set(rows.map((r) => r.recipient_key));
   }
 
   /**
@@ -448,4 +482,17 @@ function held(id: Types.ObjectId, owner: string, set: Partial<Delivery>): Outcom
       },
     },
   ];
+}
+
+/**
+ * The per-document errors of an unordered insertMany that failed part-way (the driver's
+ * MongoBulkWriteError: the other documents were inserted), or null for any other error.
+ */
+function bulkWriteErrors(error: unknown): unknown[] | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const { writeErrors } = error as { writeErrors?: unknown };
+  if (Array.isArray(writeErrors)) return writeErrors as unknown[];
+  // A single failed document is reported as one error object, not an array.
+  if (writeErrors !== undefined && writeErrors !== null) return [writeErrors];
+  return isDuplicateKey(error) ? [error] : null;
 }

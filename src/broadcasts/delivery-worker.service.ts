@@ -23,13 +23,13 @@ import {
   ZoomOutcomeUnknownError,
 } from '../zoom/zoom-api.error';
 import { ZoomChatService, type ZoomChatTarget } from '../zoom/zoom-chat.service';
-import { answerToken, answerUrl } from './answer-link';
+import { answerToken, answerUrl, runUrl } from './answer-link';
 import {
   type ClaimedDelivery,
   DeliveriesRepository,
   type OutcomeWrites,
 } from './deliveries.repository';
-import { composeLinkMessage, composeQuestionMessage } from './message-composer';
+import { composeLinkMessage, composeQuestionMessage, composeRunMessage } from './message-composer';
 import type { SentBroadcast } from './broadcast.types';
 import { Broadcast } from './schemas/broadcast.schema';
 import { SentBroadcasts } from './sent-broadcasts.service';
@@ -448,8 +448,9 @@ export class DeliveryWorker
 
   /**
    * What identifies this delivery's message in Zoom's list: its personal answer token (unique
-   * per delivery; the token, not the whole link, so a BASE_URL that differs between instances or
-   * changed since does not hide it), or for a link broadcast its link (the list is per recipient
+   * per delivery, for a question's and a run's message alike; the token, not the whole link, so a
+   * BASE_URL that differs between instances or changed since does not hide it), or for a link
+   * broadcast its link (the list is per recipient
    * already). Never the whole text: the instructor's words around the link may be shortened to
    * fit (message-composer.ts, a rule that may change between versions) or reworded by Zoom, while
    * the link is kept whole.
@@ -470,6 +471,16 @@ export class DeliveryWorker
   private messageFor(broadcast: SentBroadcast, delivery: ClaimedDelivery): string {
     if (broadcast.kind === 'link')
       return composeLinkMessage(broadcast.message, broadcast.question_link ?? '');
+    if (broadcast.kind === 'run') {
+      // One message for the whole run (issue 16): the token is the delivery's answer token, as
+      // for a question, so markerOf finds it in Zoom's list the same way.
+      const token = answerToken(this.config.answers.tokenSecret, delivery._id);
+      return composeRunMessage(
+        broadcast.message ?? 'Quiz',
+        broadcast.run_question_count ?? 0,
+        runUrl(this.config.baseUrl, token),
+      );
+    }
     const link = this.linkFor(delivery);
     if (!broadcast.question) throw new Error('Question broadcast without its question');
     const remainingSeconds =

@@ -1,5 +1,10 @@
 import { ZOOM_CHAT_MESSAGE_MAX_LENGTH } from '../zoom/zoom-chat.service';
-import { composeLinkMessage, composeQuestionMessage, expectedAnswer } from './message-composer';
+import {
+  composeLinkMessage,
+  composeQuestionMessage,
+  composeRunMessage,
+  expectedAnswer,
+} from './message-composer';
 import { questionSnapshot, type QuestionSnapshot } from './broadcast.types';
 
 const question = questionSnapshot({
@@ -138,6 +143,30 @@ describe('message composer', () => {
       expect(text).toContain('\nKeep me whole\nPut the options in order:\n• 0000');
       expect(text).toMatch(/…\nAnswer within 30 s: /);
       expect(text.endsWith(link)).toBe(true);
+    });
+  });
+
+  describe('a run of a question set (issue 16)', () => {
+    const runLink = 'https://quiz.example.com/r/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde';
+
+    it('names the set, counts its questions and ends with the run link', () => {
+      const text = composeRunMessage('Week 3 quiz', 5, runLink);
+      expect(text).toContain('Week 3 quiz');
+      expect(text).toContain('5 questions');
+      expect(text.endsWith(runLink)).toBe(true);
+      expect(composeRunMessage('One', 1, runLink)).toContain('1 question,');
+    });
+
+    it('shortens a long title, never the link, to fit Zoom', () => {
+      const text = composeRunMessage('t'.repeat(3000), 12, runLink);
+      expect(text.length).toBe(ZOOM_CHAT_MESSAGE_MAX_LENGTH);
+      expect(text.endsWith(runLink)).toBe(true);
+      expect(text).toContain('12 questions');
+      expect(text).toContain('t…');
+    });
+
+    it('refuses a link that alone cannot fit', () => {
+      expect(() => composeRunMessage('x', 2, `${runLink}?${'p'.repeat(1100)}`)).toThrow(/limit/);
     });
   });
 });

@@ -67,13 +67,19 @@ export function expectedAnswer(question: QuestionBody): string {
 
 /**
  * Issue 16: the one message of a run of a question set: its title, how many questions, and the
- * person's run link, which leads through every question of the run.
+ * person's run link, which leads through every question of the run. Only the title gives way
+ * (the link is never cut, and the count is what tells people to keep the link open).
  */
 export function composeRunMessage(title: string, questionCount: number, link: string): string {
-  void title;
-  void questionCount;
-  void link;
-  throw new Error('composeRunMessage: not implemented yet (issue 16, branch run-core)');
+  const questions = questionCount === 1 ? '1 question' : `${questionCount} questions`;
+  return fit(
+    [
+      '📋 Quiz: ',
+      title,
+      `\n${questions}, one after another on one page. Keep this link open until the end: ${link}`,
+    ],
+    [1],
+  );
 }
 
 export function composeLinkMessage(message: string | null, link: string): string {

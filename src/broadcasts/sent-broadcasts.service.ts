@@ -37,6 +37,7 @@ export class SentBroadcasts {
       anonymous: found.anonymous === true,
       run_id: found.run_id ?? null,
       run_index: found.run_index ?? null,
+      run_question_count: found.run_question_count ?? null,
     };
     if (this.cache.size >= CACHE_SIZE) {
       // A Map keeps insertion order: the first key is the oldest.

@@ -94,6 +94,14 @@ export class AppConfig {
      */
     perLinkPerAddress: number;
   };
+  runs!: {
+    /**
+     * RUNS_SWEEP_INTERVAL_MS: how often each instance's runs worker looks for work other
+     * instances' events or a crash left (late joiners, due armed starts, auto-advance, run
+     * deadlines, starts cut short; docs/architecture.md §27).
+     */
+    sweepIntervalMs: number;
+  };
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';

@@ -52,6 +52,7 @@ export const ENV_DEFAULTS: Readonly<Record<string, string>> = {
   SPEED_SCORING: 'true',
   ANSWERS_PER_LINK_PER_ADDRESS: '5',
   DATA_RETENTION_DAYS: '',
+  RUNS_SWEEP_INTERVAL_MS: '3000',
 };
 
 class Reader {
@@ -269,6 +270,9 @@ export function parseEnv(raw: RawEnv): AppConfig {
       graceSeconds: env.int('ANSWER_GRACE_SECONDS', 0, 60),
       speedScoring: env.bool('SPEED_SCORING'),
       perLinkPerAddress: env.int('ANSWERS_PER_LINK_PER_ADDRESS', 1, 100000),
+    },
+    runs: {
+      sweepIntervalMs: env.int('RUNS_SWEEP_INTERVAL_MS', 50, 60000),
     },
   });
 

@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
 import { emailMatcher, type PersonIdentity } from '../common/personal-data';
 import { includesLevel } from '../access/access.types';
 import { MeetingAccessService } from '../access/meeting-access.service';
@@ -81,6 +82,19 @@ export interface ParticipantsPurged {
   meeting_occurrences: number;
 }
 
+/** ParticipantsService.events 'started': Zoom's meeting.started, once it is stored. */
+export interface MeetingStartedEvent {
+  meetingId: string;
+  occurrenceUuid: string;
+  /** When Zoom says it started (the event's `event_ts`). */
+  at: Date;
+}
+
+/** ParticipantsService.events 'joined': someone joined the meeting (stored). */
+export interface PersonJoinedEvent {
+  meetingId: string;
+}
+
 /** How many meetings GET /api/meetings lists: the ones an instructor is running lately. */
 export const RECENT_MEETINGS = 20;
 
@@ -103,12 +117,21 @@ export interface MeetingSummary {
  */
 @Injectable()
 export class ParticipantsService {
+  /**
+   * Process-local, after the durable write: 'started' (MeetingStartedEvent) and 'joined'
+   * (PersonJoinedEvent) for webhooks this instance received. Listeners (the runs worker) must
+   * not rely on them alone: another instance may have received the webhook.
+   */
+  readonly events = new EventEmitter();
+
   constructor(
     private readonly participants: ParticipantsRepository,
     private readonly occurrences: OccurrencesRepository,
     private readonly writer: PresenceWriter,
     private readonly access: MeetingAccessService,
-  ) {}
+  ) {
+    this.events.setMaxListeners(0);
+  }
 
   /**
    * Retention (docs/architecture.md §14): every occurrence no event has touched since before
@@ -168,6 +191,9 @@ export class ParticipantsService {
    */
   async recordParticipantEvent(event: ParticipantEvent): Promise<void> {
     await this.writer.recordParticipantEvent(event);
+    if (event.kind === 'joined') {
+      this.events.emit('joined', { meetingId: event.meetingId } satisfies PersonJoinedEvent);
+    }
   }
 
   /**
@@ -181,6 +207,14 @@ export class ParticipantsService {
   /** meeting.started / meeting.ended and the webinar twins: durable when this resolves. */
   async recordOccurrenceEvent(event: OccurrenceEvent): Promise<void> {
     await this.writer.recordOccurrenceEvent(event);
+    if (event.kind === 'started') {
+      const started: MeetingStartedEvent = {
+        meetingId: event.meetingId,
+        occurrenceUuid: event.meetingUuid,
+        at: new Date(event.ts),
+      };
+      this.events.emit('started', started);
+    }
   }
 
   /**
@@ -189,6 +223,23 @@ export class ParticipantsService {
    */
   async currentPeople(meetingId: string): Promise<MeetingPerson[]> {
     return (await this.currentAttendees(meetingId)).people;
+  }
+
+  /**
+   * The meeting's current occurrence (latest first event) and when it started (meeting.started,
+   * else its first event), or null: a run's start records it; an armed start waits for one that
+   * started after it was armed.
+   */
+  async currentOccurrence(
+    meetingId: string,
+  ): Promise<{ uuid: string; started: Date; ended: boolean } | null> {
+    const occurrence = await this.occurrences.current(meetingId);
+    if (!occurrence) return null;
+    return {
+      uuid: occurrence.uuid,
+      started: new Date(occurrence.started_ts ?? occurrence.first_event_ts),
+      ended: occurrence.ended_ts !== null && occurrence.ended_ts !== undefined,
+    };
   }
 
   /** currentPeople, with the occurrence they are in (a broadcast records it at send). */

@@ -4,7 +4,11 @@ import type { MeetingLevel } from '../access/access.types';
 import { MeetingAccessService } from '../access/meeting-access.service';
 import { AnswerRecordsService } from '../answers/answer-records.service';
 import type { Actor } from '../common/auth/actor';
-import { isQuestionBroadcast, type SentQuestionBroadcast } from '../broadcasts/broadcast.types';
+import {
+  isQuestionBroadcast,
+  runRefusal,
+  type SentQuestionBroadcast,
+} from '../broadcasts/broadcast.types';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import { AppConfig } from '../config/app-config';
 import { ParticipantsService } from '../participants/participants.service';
@@ -46,6 +50,8 @@ export class ResultsService {
     needed: MeetingLevel = 'read',
   ): Promise<SentQuestionBroadcast> {
     const broadcast = await this.broadcasts.authorize(actor, id, needed);
+    const ofRun = runRefusal(broadcast, needed === 'remind' ? 'remind' : 'results');
+    if (ofRun !== null) throw new ConflictException(ofRun);
     if (!isQuestionBroadcast(broadcast)) throw linkBroadcast(id);
     return broadcast;
   }

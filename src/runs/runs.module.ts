@@ -8,7 +8,13 @@ import { QuestionSetsModule } from '../question-sets/question-sets.module';
 import { ResultsModule } from '../results/results.module';
 import { RunResultsController } from './run-results.controller';
 import { RunResultsService } from './run-results.service';
+import { RunArmsRepository } from './run-arms.repository';
+import { RunArmsService } from './run-arms.service';
+import { RunStarter } from './run-starter.service';
+import { RunsController } from './runs.controller';
+import { RunsRepository } from './runs.repository';
 import { RunsService } from './runs.service';
+import { RunsWorker } from './runs.worker';
 import { RunArm, RunArmSchema } from './schemas/run-arm.schema';
 import { RunProgress, RunProgressSchema } from './schemas/run-progress.schema';
 import { Run, RunSchema } from './schemas/run.schema';
@@ -33,8 +39,16 @@ import { Run, RunSchema } from './schemas/run.schema';
     QuestionSetsModule,
     ResultsModule,
   ],
-  controllers: [RunResultsController],
-  providers: [RunsService, RunResultsService],
+  controllers: [RunsController, RunResultsController],
+  providers: [
+    RunsService,
+    RunsRepository,
+    RunArmsRepository,
+    RunArmsService,
+    RunStarter,
+    RunsWorker,
+    RunResultsService,
+  ],
   exports: [RunsService],
 })
 export class RunsModule {}

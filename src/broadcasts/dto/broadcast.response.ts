@@ -55,7 +55,12 @@ export class BroadcastResponseDto {
   @ApiProperty() meeting_id!: string;
   @ApiProperty({ enum: BROADCAST_KINDS }) kind!: BroadcastKind;
   @ApiProperty({ type: String, nullable: true }) question_id!: string | null;
-  @ApiProperty({ type: String, nullable: true }) question_title!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The question's title; for kind `run`, the question set's title",
+  })
+  question_title!: string | null;
   @ApiProperty({ type: String, nullable: true }) question_link!: string | null;
   @ApiProperty({ enum: BROADCAST_MODES }) mode!: BroadcastMode;
   @ApiProperty({
@@ -63,6 +68,19 @@ export class BroadcastResponseDto {
       'Sent as an anonymous question: answers are stored with no link to who gave them (for a link broadcast, only recorded)',
   })
   anonymous!: boolean;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "The run of a question set this broadcast belongs to (GET /api/runs/{id}): its one message per person (kind `run`) or one of its questions (a step: kind `question`, `run_index` set, no recipients of its own: its people are the run broadcast's)",
+  })
+  run_id!: string | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: "A run's question: its position in the run (0-based)",
+  })
+  run_index!: number | null;
   @ApiProperty({ enum: ['sending', 'completed'] }) status!: 'sending' | 'completed';
   @ApiProperty({ type: String, format: 'date-time' }) opens_at!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) completed_at!: string | null;
@@ -161,10 +179,13 @@ export function toBroadcastResponse(
     meeting_id: broadcast.meeting_id,
     kind: broadcast.kind,
     question_id: broadcast.question_id ? broadcast.question_id.toHexString() : null,
-    question_title: broadcast.question?.title ?? null,
+    question_title:
+      broadcast.kind === 'run' ? (broadcast.message ?? null) : (broadcast.question?.title ?? null),
     question_link: broadcast.question_link,
     mode: broadcast.mode,
     anonymous: broadcast.anonymous === true,
+    run_id: broadcast.run_id ? broadcast.run_id.toHexString() : null,
+    run_index: broadcast.run_index ?? null,
     status: counts.pending + counts.sending > 0 ? 'sending' : 'completed',
     opens_at: broadcast.opens_at.toISOString(),
     completed_at: iso(broadcast.completed_at),

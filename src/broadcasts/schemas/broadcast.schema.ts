@@ -71,6 +71,8 @@ export class Broadcast {
   @Prop({ type: Types.ObjectId, default: null }) run_id!: Types.ObjectId | null;
   /** SentBroadcast.run_index: a step broadcast's question position in its run. */
   @Prop({ type: Number, default: null }) run_index!: number | null;
+  /** SentBroadcast.run_question_count: on a run broadcast (kind 'run'), for its message. */
+  @Prop({ type: Number, default: null }) run_question_count!: number | null;
 
   /** Set once every delivery has finished (sent, failed or unreachable). */
   @Prop({ type: Date, default: null }) completed_at!: Date | null;

@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
+import { ROLES, type Role } from '../../common/auth/actor';
 import { RUN_ARM_STATES, type RunArmState } from '../run.types';
 
 /**
@@ -15,6 +16,8 @@ import { RUN_ARM_STATES, type RunArmState } from '../run.types';
 export class RunArm {
   @Prop({ type: Types.ObjectId, required: true }) set_id!: Types.ObjectId;
   @Prop({ type: String, default: null }) owner_id!: string | null;
+  /** The role of whoever armed it: the start acts as them (their sets, as they could see them). */
+  @Prop({ type: String, enum: ROLES, default: 'instructor' }) owner_role!: Role;
   @Prop({ type: String, required: true }) meeting_id!: string;
   @Prop({ type: Number, default: 0 }) delay_seconds!: number;
   /** Self pacing: the run's length once started (null: the default). */
@@ -24,6 +27,8 @@ export class RunArm {
   /** When an instance took it to start (a take older than a lease is taken again). */
   @Prop({ type: Date, default: null }) taken_at!: Date | null;
   @Prop({ type: Types.ObjectId, default: null }) run_id!: Types.ObjectId | null;
+  /** Why the start it was armed for could not happen (the set is gone, a run of it is live). */
+  @Prop({ type: String, default: null }) error!: string | null;
   created_at!: Date;
   updated_at!: Date;
 }
