@@ -4,7 +4,7 @@
  * under a header, after the machine's figures (results from a 2-core container shared with
  * other work are only comparable with that context). Each bench also runs alone:
  * `npm run bench:startup`, `bench:fan-out`, `bench:fan-out-instances`, `bench:answers`, `bench:webhooks`,
- * `bench:presenter`.
+ * `bench:presenter`, `bench:runs`.
  *
  *   npx ts-node --transpile-only bench/run-all.ts
  *
@@ -29,6 +29,7 @@ const BENCHES: BenchEntry[] = [
   { name: 'answer-burst', file: 'answer-burst.ts', args: [] },
   { name: 'webhook-ingest', file: 'webhook-ingest.ts', args: [] },
   { name: 'presenter', file: 'presenter.ts', args: [] },
+  { name: 'run-vs-sends', file: 'run-vs-sends.ts', args: [] },
 ];
 
 function command(cmd: string, args: string[]): string {

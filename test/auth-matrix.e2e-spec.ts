@@ -100,8 +100,6 @@ const OWNERS_COURSE = (status: number): Partial<Record<Caller, Outcome>> => ({
   bootstrap: status,
   other: 404,
 });
-/** A run id no run has (until a run fixture exists, the run routes are called with it). */
-const NO_RUN = '665f1c2e8a1b2c3d4e5f6a7b';
 const questionSet = (f: Fixtures): Call => ({ params: { id: f.setId } });
 const broadcast = (f: Fixtures): Call => ({ params: { id: f.broadcastId } });
 const meeting = (f: Fixtures): Call => ({ params: { meeting_id: f.meetingId } });
@@ -402,13 +400,78 @@ const MATRIX: Record<string, Row> = {
     expect: OWNERS_COURSE(204),
   },
 
-  // Run results (issue 16): reads of a run, as a broadcast's results are (a made-up run: 404).
-  'GET /api/runs/{id}/results': { role: 'assistant', call: () => ({ params: { id: NO_RUN } }) },
+  // Run results (issue 16): reads of a run, as GET /api/runs/{id} is.
+  'GET /api/runs/{id}/results': {
+    role: 'assistant',
+    call: ownersRun,
+    expect: { ...OWNERS_COURSE(200), assistant: 200 },
+  },
   'GET /api/runs/{id}/results.csv': {
     role: 'assistant',
-    call: () => ({ params: { id: NO_RUN } }),
+    call: ownersRun,
+    expect: { ...OWNERS_COURSE(200), assistant: 200 },
+  },
+
+  // Runs (issue 16): started and armed in the owner's meeting from a fresh set of the owner's
+  // each time (one live run per meeting and set); owned like sets, read by the meeting's
+  // assistant; another instructor's run or arm is 404.
+  'POST /api/question-sets/{id}/runs': {
+    role: 'instructor',
+    call: async (f) => ({
+      params: { id: await freshSet(f) },
+      body: { meeting_id: f.meetingId },
+    }),
+    expect: { ...OWNERS_COURSE(201), other: 404 },
+  },
+  'DELETE /api/run-arms/{id}': {
+    role: 'instructor',
+    call: async (f) => {
+      const armed = await request(f.url)
+        .post(`/api/question-sets/${await freshSet(f)}/runs`)
+        .set('X-API-Key', f.owner.key)
+        .send({ meeting_id: f.meetingId, start: 'on_meeting_start' })
+        .expect(202);
+      return { params: { id: armed.body.id as string } };
+    },
+    expect: OWNERS_COURSE(204),
+  },
+  'GET /api/runs/{id}': {
+    role: 'assistant',
+    call: ownersRun,
+    expect: { ...OWNERS_COURSE(200), assistant: 200 },
+  },
+  'POST /api/runs/{id}/next': {
+    role: 'instructor',
+    call: async (f) => ({ ...(await ownersRun(f)), body: { current_index: 0 } }),
+    expect: OWNERS_COURSE(200),
+  },
+  'POST /api/runs/{id}/end': { role: 'instructor', call: ownersRun, expect: OWNERS_COURSE(200) },
+  'GET /api/meetings/{meeting_id}/runs': {
+    role: 'assistant',
+    call: meeting,
+    expect: MEETING_READ,
   },
 };
+
+/** A new question set of the owner's (of the owner's question). */
+async function freshSet(f: Fixtures): Promise<string> {
+  const created = await request(f.url)
+    .post('/api/question-sets')
+    .set('X-API-Key', f.owner.key)
+    .send({ title: `Run set ${++unique}`, question_ids: [f.questionId], pacing: 'instructor' })
+    .expect(201);
+  return created.body.id as string;
+}
+
+/** A run the owner started now in the owner's meeting. */
+async function ownersRun(f: Fixtures): Promise<Call> {
+  const started = await request(f.url)
+    .post(`/api/question-sets/${await freshSet(f)}/runs`)
+    .set('X-API-Key', f.owner.key)
+    .send({ meeting_id: f.meetingId })
+    .expect(201);
+  return { params: { id: started.body.id as string } };
+}
 
 /** The outcome a row expects for a caller: its own entry, else what the role decides. */
 function expected(row: Row, caller: Caller): Outcome {

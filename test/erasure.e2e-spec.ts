@@ -173,6 +173,7 @@ describe('Erasure of one person (e2e: app + database + Zoom simulator)', () => {
         idempotency_keys: 1,
         meeting_hosts: 0,
         roster_entries: 0,
+        run_progress: 0,
       },
     });
 
@@ -208,6 +209,7 @@ describe('Erasure of one person (e2e: app + database + Zoom simulator)', () => {
         idempotency_keys: 1,
         meeting_hosts: 0,
         roster_entries: 0,
+        run_progress: 0,
       },
     });
   });
@@ -254,6 +256,7 @@ describe('Erasure of one person (e2e: app + database + Zoom simulator)', () => {
         idempotency_keys: 0,
         meeting_hosts: 0,
         roster_entries: 0,
+        run_progress: 0,
       },
     });
     // Long but valid: up to 254 characters fit in the path.

@@ -95,7 +95,7 @@ describe('Retention (e2e: two instances, one database, a settable clock)', () =>
     for (const clock of clocks) clock.set(Date.now() + 29 * DAY_MS);
     const early = (await Promise.all(services.map((s) => s.runIfDue()))).filter((r) => r !== null);
     expect(early).toHaveLength(1);
-    expect(Object.values(early[0] ?? {})).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Object.values(early[0] ?? {})).toEqual([0, 0, 0, 0, 0, 0, 0]);
     expect(await counts()).toEqual(before);
 
     // 31 days on, both instances find the purge due at once: one runs it.
@@ -110,6 +110,7 @@ describe('Retention (e2e: two instances, one database, a settable clock)', () =>
       deliveries: before.deliveries,
       answers: before.answers,
       meeting_hosts: before.meeting_hosts,
+      runs: 0,
     });
     const after = await counts();
     for (const name of PERSONAL) expect(after[name]).toBe(0);
@@ -119,7 +120,7 @@ describe('Retention (e2e: two instances, one database, a settable clock)', () =>
     // Not due again within the hour on either instance; a repeated purge removes nothing.
     expect(await Promise.all(services.map((s) => s.runIfDue()))).toEqual([null, null]);
     expect(Object.values(await services[1].purge(new Date(Date.now() + 30 * DAY_MS)))).toEqual([
-      0, 0, 0, 0, 0, 0,
+      0, 0, 0, 0, 0, 0, 0,
     ]);
     // An hour later it is due again (and finds nothing).
     for (const clock of clocks) clock.set(Date.now() + 31 * DAY_MS + 61 * 60 * 1000);

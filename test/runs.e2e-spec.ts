@@ -1,6 +1,8 @@
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Types, type Connection } from 'mongoose';
 import request from 'supertest';
-import { RunsWorker } from '../src/runs/runs.worker';
-import { TEST_API_KEY } from './utils/test-app';
+import { RetentionService } from '../src/privacy/retention.service';
+import { auth, createSet, getRun, runLinks, sweptAfterNow, waitForMessages } from './utils/runs';
 import { waitUntil } from './utils/wait';
 import {
   messagesPerRecipient,
@@ -14,77 +16,6 @@ import {
  * Zoom simulator over HTTP: one message per person for a whole run, the instructor's moves,
  * late joiners.
  */
-const auth = { 'X-API-Key': TEST_API_KEY };
-
-async function createSet(
-  url: string,
-  count: number,
-  settings: Record<string, unknown> = { pacing: 'instructor' },
-): Promise<{ setId: string; questionIds: string[] }> {
-  const questionIds: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const res = await request(url)
-      .post('/api/questions')
-      .set(auth)
-      .send({
-        title: `Question ${i + 1}`,
-        question_text: `Which option is number ${i + 1}?`,
-        options: ['One', 'Two', 'Three', 'Four', 'Five'],
-        correct_answer: i,
-        time_limit: 30,
-      })
-      .expect(201);
-    questionIds.push(res.body.id as string);
-  }
-  const set = await request(url)
-    .post('/api/question-sets')
-    .set(auth)
-    .send({ title: 'Week 3 quiz', question_ids: questionIds, ...settings })
-    .expect(201);
-  return { setId: set.body.id as string, questionIds };
-}
-
-async function getRun(url: string, id: string): Promise<request.Response> {
-  return request(url).get(`/api/runs/${id}`).set(auth).expect(200);
-}
-
-/** Waits until the run broadcast has nothing pending or sending. */
-async function waitForMessages(url: string, runId: string): Promise<request.Response> {
-  let last!: request.Response;
-  await waitUntil(
-    async () => {
-      last = await getRun(url, runId);
-      const c = last.body.counts.recipients;
-      return c.total > 0 && c.pending + c.sending === 0;
-    },
-    60_000,
-    'the run messages to be sent',
-    200,
-  );
-  return last;
-}
-
-/**
- * Lets the app's runs worker finish a whole sweep that began after this call (a sweep already
- * under way may have looked before the caller's change): the point by which it has acted.
- */
-async function sweptAfterNow(world: ZoomWorld): Promise<void> {
-  const worker = world.app.app.get(RunsWorker);
-  await worker.sweep();
-  await worker.sweep();
-}
-
-/** The run token in each run message (/r/{token}), by recipient. */
-function runLinks(world: ZoomWorld): Map<string, string[]> {
-  const links = new Map<string, string[]>();
-  for (const m of world.sim.messages()) {
-    const token = /\/r\/([A-Za-z0-9_-]+)/.exec(m.message)?.[1];
-    const key = m.to_contact ?? '?';
-    links.set(key, [...(links.get(key) ?? []), token ?? '(no run link)']);
-  }
-  return links;
-}
-
 describe('Runs of question sets (e2e: app + database + Zoom simulator over HTTP)', () => {
   let world: ZoomWorld;
   beforeAll(async () => {
@@ -214,6 +145,10 @@ describe('Runs of question sets (e2e: app + database + Zoom simulator over HTTP)
     const perRecipient = messagesPerRecipient(sim);
     expect(perRecipient.size).toBe(50);
     expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
+    // What the whole run cost in Zoom calls (docs/architecture.md §27): one post per person,
+    // nothing for moving on, closing or ending.
+    const chatCalls = sim.requests().filter((r) => r.path.includes('/chat/'));
+    expect(chatCalls.map((r) => r.method)).toEqual(Array(50).fill('POST'));
     const tokens = [...runLinks(world).values()].flat();
     expect(new Set(tokens).size).toBe(50);
     expect(tokens.every((t) => t.length >= 20)).toBe(true);
@@ -262,4 +197,139 @@ describe('Runs of question sets (e2e: app + database + Zoom simulator over HTTP)
     expect(messagesPerRecipient(sim).get('later@example.com')).toBeUndefined();
     expect(messagesPerRecipient(sim).size).toBe(4);
   }, 120_000);
+
+  it('takes an Idempotency-Key: a repeated start answers the first run (or arm) and starts nothing more', async () => {
+    const { sim, app } = world;
+    const { meetingId } = await seedMeeting(sim, { members: 2 });
+    const { setId } = await createSet(app.url, 2);
+    const start = () =>
+      request(app.url)
+        .post(`/api/question-sets/${setId}/runs`)
+        .set({ ...auth, 'Idempotency-Key': 'start-run-1' })
+        .send({ meeting_id: meetingId });
+    const first = await start();
+    expect(first.status).toBe(201);
+    const again = await start();
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    await waitForMessages(app.url, first.body.id as string);
+    expect([...messagesPerRecipient(sim).values()]).toEqual([1, 1]);
+
+    const arm = () =>
+      request(app.url)
+        .post(`/api/question-sets/${setId}/runs`)
+        .set({ ...auth, 'Idempotency-Key': 'arm-run-1' })
+        .send({ meeting_id: meetingId, start: 'on_meeting_start', delay_seconds: 5 });
+    const armed = await arm();
+    expect(armed.status).toBe(202);
+    expect((await arm()).body.id).toBe(armed.body.id);
+    const listed = await request(app.url)
+      .get(`/api/meetings/${meetingId}/runs`)
+      .set(auth)
+      .expect(200);
+    expect(listed.body.items).toHaveLength(1);
+    expect(listed.body.arms).toHaveLength(1);
+  }, 60_000);
+
+  it("erasure removes a person's places in runs, and retention removes old runs with them", async () => {
+    const { sim, app } = world;
+    const { meetingId, people } = await seedMeeting(sim, { members: 2 });
+    const { setId } = await createSet(app.url, 2, { pacing: 'self' });
+    const started = await request(app.url)
+      .post(`/api/question-sets/${setId}/runs`)
+      .set(auth)
+      .send({ meeting_id: meetingId })
+      .expect(201);
+    const runId = new Types.ObjectId(started.body.id as string);
+    // The run page's records of where each person is (run_progress, keyed by person key).
+    const progress = app.app.get<Connection>(getConnectionToken()).collection('run_progress');
+    await progress.insertMany(
+      people.map((p) => ({ run_id: runId, recipient_key: p.zoomUserId, index: 1, answered: [0] })),
+    );
+    const erased = await request(app.url)
+      .delete(`/api/people/${encodeURIComponent(people[0].email!)}`)
+      .set(auth)
+      .expect(200);
+    expect(erased.body.removed.run_progress).toBe(1);
+    expect(await progress.countDocuments({ run_id: runId })).toBe(1);
+
+    const purged = await app.app
+      .get(RetentionService)
+      .purge(new Date(Date.now() + 24 * 60 * 60 * 1000));
+    expect(purged.runs).toBeGreaterThanOrEqual(1);
+    await request(app.url).get(`/api/runs/${runId.toHexString()}`).set(auth).expect(404);
+    expect(await progress.countDocuments({ run_id: runId })).toBe(0);
+  }, 60_000);
+
+  it('auto-advances once every present person whose message went out has answered the current question', async () => {
+    const { sim, app } = world;
+    const { meetingId, people } = await seedMeeting(sim, { members: 3, guests: 1 });
+    // Auto-advance after 10 minutes past the deadline: the time never decides here.
+    const { setId } = await createSet(app.url, 2, {
+      pacing: 'instructor',
+      auto_advance_seconds: 600,
+    });
+    const started = await request(app.url)
+      .post(`/api/question-sets/${setId}/runs`)
+      .set(auth)
+      .send({ meeting_id: meetingId })
+      .expect(201);
+    const runId = started.body.id as string;
+    await waitForMessages(app.url, runId);
+    const step = new Types.ObjectId(started.body.steps[0].step_broadcast_id as string);
+    // Answers as the run page stores them: under the step, keyed by the person (run-page's part).
+    const answers = app.app.get<Connection>(getConnectionToken()).collection('answers');
+    const answer = (key: string) => ({
+      broadcast_id: step,
+      meeting_id: meetingId,
+      recipient_key: key,
+      choice: 0,
+      correct: true,
+      score: 10,
+      answered_at: new Date(),
+    });
+    const members = people.filter((p) => p.email).map((p) => p.zoomUserId!);
+    await answers.insertMany(members.slice(0, 2).map(answer));
+    await sweptAfterNow(world);
+    expect((await getRun(app.url, runId)).body.current_question.index).toBe(0);
+
+    // The last reachable person answers (the guest, whom no message reached, is not waited for).
+    await answers.insertOne(answer(members[2]));
+    await waitUntil(
+      async () => (await getRun(app.url, runId)).body.current_question?.index === 1,
+      20_000,
+      'auto-advance once everyone answered',
+    );
+
+    // A run's question is answered by the run's recipients: its results and the gradebook see
+    // them (the run broadcast's deliveries, under the step's id).
+    const results = await request(app.url)
+      .get(`/api/broadcasts/${step.toHexString()}/results`)
+      .set(auth)
+      .expect(200);
+    expect(results.body).toMatchObject({ recipients: 4, delivered: 3, answered: 3 });
+    expect(results.body.responses).toHaveLength(3);
+    const course = await request(app.url)
+      .post('/api/courses')
+      .set(auth)
+      .send({ title: 'Runs course', meeting_ids: [meetingId] })
+      .expect(201);
+    const gradebook = await request(app.url)
+      .get(`/api/courses/${course.body.id as string}/gradebook`)
+      .set(auth)
+      .expect(200);
+    const column = (gradebook.body.questions as Array<{ broadcast_id: string }>).findIndex(
+      (q) => q.broadcast_id === step.toHexString(),
+    );
+    expect(column).toBeGreaterThanOrEqual(0);
+    const rows = gradebook.body.rows as Array<{
+      zoom_user_id: string | null;
+      cells: Array<{ points: number | null }>;
+    }>;
+    for (const key of members) {
+      const row = rows.find((r) => r.zoom_user_id === key);
+      expect(row?.cells[column].points).toBe(10);
+    }
+  }, 60_000);
 });

@@ -180,8 +180,9 @@ describe('Three instances, one Zoom budget (shared through MongoDB)', () => {
   }, 180_000);
 
   /**
-   * The limiter hands out slots one interval apart and drops one it reaches more than half an
-   * interval late; the per-second bounds hold while this process runs its timers that closely.
+   * The limiter hands out slots one interval apart, each within one interval in all of its time
+   * (lateWindow in src/zoom/shared-rate-limiter.ts), and drops one it reaches later; the
+   * per-second bounds hold on the simulator's clock while this process runs its timers closely.
    * The simulator records each post's time in this same process, so one stall longer than half a
    * slot records the posts queued behind it together, however well they were spaced when sent (a
    * full run measured p99 24 ms and a busiest second of 25 from one such stall). So the bounds are

@@ -119,6 +119,8 @@ export interface ControlsEvent {
 export const CLOSED_BEFORE_SENT = 'Not sent: the question was closed first';
 
 const WAIT_POLL_MS = 250;
+/** Runs whose run broadcast this process remembers (recipientsSource). */
+const RUN_BROADCAST_CACHE = 1000;
 /** A claim whose broadcast is not written yet is its send in progress, for this long. */
 const CLAIM_SETTLE_MS = 15_000;
 
@@ -127,6 +129,8 @@ export class BroadcastsService {
   private readonly logger = new Logger(BroadcastsService.name);
   /** 'controls' events (ControlsEvent) from this instance; live streams also poll for others'. */
   readonly events = new EventEmitter();
+  /** A run's id (hex) -> its run broadcast's id: set once at the run's start, never changed. */
+  private readonly runBroadcastIds = new Map<string, Types.ObjectId>();
 
   constructor(
     private readonly config: AppConfig,
@@ -280,11 +284,15 @@ export class BroadcastsService {
    * nothing twice.
    */
   async createRunSteps(input: RunStepsInput): Promise<void> {
-    if (input.steps.length === 0) return;
+    const ids = input.steps.map((step) => step.id);
+    // A repeated start: the steps written the first time are there already (by _id).
+    const written = await this.existingIds(ids);
+    const missing = input.steps.filter((step) => !written.has(step.id.toHexString()));
+    if (missing.length === 0) return;
     const now = this.clock.now();
     try {
       await this.broadcasts.insertMany(
-        input.steps.map((step) => ({
+        missing.map((step) => ({
           _id: step.id,
           meeting_id: input.meetingId,
           kind: 'question' as const,
@@ -302,14 +310,21 @@ export class BroadcastsService {
           // Nothing to send: its people are reached by the run's one message.
           completed_at: now,
         })),
-        // A repeated start: the steps written the first time are refused by _id, the rest land.
         { ordered: false, throwOnValidationError: true },
       );
     } catch (error) {
-      const errors = (error as { writeErrors?: unknown }).writeErrors;
-      const list = Array.isArray(errors) ? errors : errors ? [errors] : [error];
-      if (!list.every(isDuplicateKey)) throw error;
+      // Another instance finishing the same start wrote some first: fine once all are there.
+      if ((await this.existingIds(ids)).size < ids.length) throw error;
     }
+  }
+
+  /** Which of these broadcast ids exist (hex strings). */
+  private async existingIds(ids: Types.ObjectId[]): Promise<Set<string>> {
+    const found = await this.broadcasts
+      .find({ _id: { $in: ids } }, { _id: 1 })
+      .lean<Array<{ _id: Types.ObjectId }>>()
+      .exec();
+    return new Set(found.map((b) => b._id.toHexString()));
   }
 
   /**
@@ -534,11 +549,11 @@ export class BroadcastsService {
   }
 
   /**
-   * Every recipient's delivery record, by name. `answered` tells, for an anonymous question, who
+   * Every recipient's delivery record, by name (for a run's question, its run's: recipientsSource). `answered` tells, for an anonymous question, who
    * has answered (the answers cannot: they name no one); it is false on other broadcasts.
    */
   async listDeliveries(id: Types.ObjectId): Promise<DeliveryDocument[]> {
-    return this.deliveries.listForBroadcast(id);
+    return this.deliveries.listForBroadcast(await this.recipientsSource(id));
   }
 
   /**
@@ -565,9 +580,47 @@ export class BroadcastsService {
       }));
   }
 
-  /** A course's gradebook: the recipients of these broadcasts, what reached them, no tokens. */
+  /**
+   * A course's gradebook: the recipients of these broadcasts, what reached them, no tokens. A
+   * run's question (a step) is answered by its run's recipients: theirs, under the step's id.
+   */
   async recipientsOf(broadcastIds: Types.ObjectId[]): Promise<RecipientFacts[]> {
-    return this.deliveries.factsForBroadcasts(broadcastIds);
+    const sources = await Promise.all(broadcastIds.map((id) => this.recipientsSource(id)));
+    const facts = await this.deliveries.factsForBroadcasts([
+      ...new Map(sources.map((id) => [id.toHexString(), id])).values(),
+    ]);
+    const bySource = new Map<string, RecipientFacts[]>();
+    for (const f of facts) {
+      const key = f.broadcast_id.toHexString();
+      bySource.set(key, [...(bySource.get(key) ?? []), f]);
+    }
+    return broadcastIds.flatMap((id, i) =>
+      (bySource.get(sources[i].toHexString()) ?? []).map((f) =>
+        // A run delivery's `answered` is no step's: an anonymous run counts answers elsewhere.
+        sources[i].equals(id) ? f : { ...f, broadcast_id: id, answered: false },
+      ),
+    );
+  }
+
+  /**
+   * Whose deliveries are a broadcast's recipients: its own, or for a run's question (a step,
+   * which sends nothing) its run broadcast's, since everyone in the run may answer each of its
+   * questions (issue 16). What a broadcast is never changes, so this is cached per process.
+   */
+  private async recipientsSource(id: Types.ObjectId): Promise<Types.ObjectId> {
+    const sent = await this.sentBroadcasts.get(id);
+    if (!sent || sent.kind !== 'question' || sent.run_id === null) return id;
+    const key = sent.run_id.toHexString();
+    const known = this.runBroadcastIds.get(key);
+    if (known) return known;
+    const run = await this.broadcasts
+      .findOne({ run_id: sent.run_id, kind: 'run' }, { _id: 1 })
+      .lean<{ _id: Types.ObjectId }>()
+      .exec();
+    if (!run) return id;
+    if (this.runBroadcastIds.size >= RUN_BROADCAST_CACHE) this.runBroadcastIds.clear();
+    this.runBroadcastIds.set(key, run._id);
+    return run._id;
   }
 
   async state(id: Types.ObjectId): Promise<BroadcastState> {

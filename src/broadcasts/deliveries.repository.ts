@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model, Types } from 'mongoose';
-import { isDuplicateKey } from '../database/duplicate-key';
 import type { DeliveryStatus, RecipientFacts } from './broadcast.types';
 import { Delivery, DeliveryDocument } from './schemas/delivery.schema';
 
@@ -64,9 +63,11 @@ export class DeliveriesRepository {
       );
       return inserted.length;
     } catch (error) {
-      const writeErrors = bulkWriteErrors(error);
-      if (writeErrors === null || !writeErrors.every(isDuplicateKey)) throw error;
-      return records.length - writeErrors.length;
+      // Unordered: the others landed. Fine when every recipient has a record now (another
+      // instance's insert won for the rest); the count is then what this call inserted.
+      const keys = await this.recipientKeys(broadcastId);
+      if (!records.every((r) => keys.has(r.recipient_key))) throw error;
+      return this.deliveries.countDocuments({ _id: { $in: records.map((r) => r._id) } }).exec();
     }
   }
 
@@ -482,17 +483,4 @@ function held(id: Types.ObjectId, owner: string, set: Partial<Delivery>): Outcom
       },
     },
   ];
-}
-
-/**
- * The per-document errors of an unordered insertMany that failed part-way (the driver's
- * MongoBulkWriteError: the other documents were inserted), or null for any other error.
- */
-function bulkWriteErrors(error: unknown): unknown[] | null {
-  if (typeof error !== 'object' || error === null) return null;
-  const { writeErrors } = error as { writeErrors?: unknown };
-  if (Array.isArray(writeErrors)) return writeErrors as unknown[];
-  // A single failed document is reported as one error object, not an array.
-  if (writeErrors !== undefined && writeErrors !== null) return [writeErrors];
-  return isDuplicateKey(error) ? [error] : null;
 }

@@ -6,6 +6,7 @@ import { AuditModule } from '../audit/audit.module';
 import { BroadcastsModule } from '../broadcasts/broadcasts.module';
 import { CoursesModule } from '../courses/courses.module';
 import { ParticipantsModule } from '../participants/participants.module';
+import { RunsModule } from '../runs/runs.module';
 import { ErasureService } from './erasure.service';
 import { JobLeasesRepository } from './job-leases.repository';
 import { PeopleController } from './people.controller';
@@ -26,6 +27,7 @@ import { JobLease, JobLeaseSchema } from './schemas/job-lease.schema';
     AnswersModule,
     AuditModule,
     CoursesModule,
+    RunsModule,
   ],
   controllers: [PeopleController],
   providers: [RetentionService, ErasureService, JobLeasesRepository],

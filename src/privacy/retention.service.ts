@@ -7,6 +7,7 @@ import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { ParticipantsService } from '../participants/participants.service';
+import { RunsService } from '../runs/runs.service';
 import { JobLeasesRepository } from './job-leases.repository';
 
 /** What one purge removed, per collection. */
@@ -17,6 +18,8 @@ export interface Purged {
   deliveries: number;
   answers: number;
   meeting_hosts: number;
+  /** Runs of question sets, with everyone's places in them. */
+  runs: number;
 }
 
 const LEASE = 'retention';
@@ -53,6 +56,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly answers: AnswerRecordsService,
     private readonly access: MeetingAccessService,
     private readonly audit: AuditService,
+    private readonly runs: RunsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -105,7 +109,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
 
   /**
    * Deletes everything older than `cutoff`: meeting occurrences idle since before it with their
-   * participant records, what Zoom said about meeting hosts and was not checked since, and broadcasts created before it with their answers and deliveries
+   * participant records, what Zoom said about meeting hosts and was not checked since, runs of question sets created before it with everyone's places in them, and broadcasts created before it with their answers and deliveries
    * (answers first, the broadcast last, so a run cut short finds the rest again). `keepLease`
    * renews the caller's lease after each batch; the purge stops when it says the lease is lost.
    */
@@ -119,6 +123,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
       deliveries: 0,
       answers: 0,
       meeting_hosts: await this.access.purgeBefore(cutoff),
+      runs: await this.runs.purgeBefore(cutoff),
     };
     while (!this.stopping) {
       const ids = await this.broadcasts.idsCreatedBefore(cutoff, BATCH);

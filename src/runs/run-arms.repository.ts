@@ -3,6 +3,9 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { RunArm } from './schemas/run-arm.schema';
 
+/** Arms of one meeting read at once (newest first): a meeting has a handful. */
+const MEETING_ARMS_LIMIT = 200;
+
 export type StoredArm = RunArm & { _id: Types.ObjectId };
 
 /**
@@ -39,6 +42,7 @@ export class RunArmsRepository {
     return this.arms
       .find({ meeting_id: meetingId, state: { $in: states } })
       .sort({ created_at: -1 })
+      .limit(MEETING_ARMS_LIMIT)
       .lean<StoredArm[]>()
       .exec();
   }

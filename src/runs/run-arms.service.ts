@@ -7,7 +7,6 @@ import {
 } from '@nestjs/common';
 import { Types } from 'mongoose';
 import type { Actor } from '../common/auth/actor';
-import { ownedBy } from '../common/auth/owner-filter';
 import { Clock } from '../common/clock';
 import { isDuplicateKey } from '../database/duplicate-key';
 import { ParticipantsService } from '../participants/participants.service';
@@ -15,7 +14,7 @@ import { QuestionSetsService } from '../question-sets/question-sets.service';
 import type { RunArmResponseDto } from './dto/run.response';
 import { RunArmsRepository, type StoredArm } from './run-arms.repository';
 import { ARM_TAKE_LEASE_MS, runIdOfArm } from './run-rules';
-import { RunsService } from './runs.service';
+import { mayAccessRun, RunsService } from './runs.service';
 
 /**
  * Armed starts (issue 16, docs/architecture.md §27): a run that starts by itself
@@ -69,7 +68,7 @@ export class RunArmsService {
   /** DELETE /api/run-arms/{id}: 404 for another's arm; 409 once it started (or is starting). */
   async disarm(actor: Actor, id: Types.ObjectId): Promise<void> {
     const arm = await this.arms.byId(id);
-    if (!arm || !(actor.role === 'admin' || ownsArm(actor, arm))) throw armNotFound(id);
+    if (!arm || !mayAccessRun(actor, arm)) throw armNotFound(id);
     if (arm.state === 'disarmed') return;
     const now = this.clock.now();
     if (await this.arms.disarm(id, new Date(now.getTime() - ARM_TAKE_LEASE_MS))) return;
@@ -84,11 +83,11 @@ export class RunArmsService {
     });
   }
 
-  /** The meeting's arms not started yet, the actor's only (all for an admin). */
-  async pendingIn(actor: Actor, meetingId: string): Promise<StoredArm[]> {
-    const filter = ownedBy(actor);
-    const arms = await this.arms.inMeeting(meetingId, ['armed', 'scheduled']);
-    return 'owner_id' in filter ? arms.filter((a) => ownsArm(actor, a)) : arms;
+  /** The meeting's armed starts in every state, newest first, the actor's only (all for an admin). */
+  async listIn(actor: Actor, meetingId: string): Promise<StoredArm[]> {
+    const states = ['armed', 'scheduled', 'started', 'disarmed'] as const;
+    const arms = await this.arms.inMeeting(meetingId, [...states]);
+    return arms.filter((arm) => mayAccessRun(actor, arm));
   }
 
   /**
@@ -172,10 +171,6 @@ export function toArmResponse(arm: StoredArm): RunArmResponseDto {
     error: arm.error ?? null,
     created_at: arm.created_at.toISOString(),
   };
-}
-
-function ownsArm(actor: Actor, arm: StoredArm): boolean {
-  return actor.instructorId !== null && arm.owner_id === actor.instructorId;
 }
 
 /** Whoever armed it, as an Actor for the set's ownership check (no credential: a job). */

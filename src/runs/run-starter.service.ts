@@ -65,7 +65,7 @@ export class RunStarter {
   /** GET /api/meetings/{meeting_id}/runs. */
   async listForMeeting(actor: Actor, meetingId: string): Promise<MeetingRunsResponseDto> {
     const items = await this.runs.listForMeeting(actor, meetingId);
-    const arms = await this.arms.pendingIn(actor, meetingId);
+    const arms = await this.arms.listIn(actor, meetingId);
     return { meeting_id: meetingId, items, arms: arms.map(toArmResponse) };
   }
 }

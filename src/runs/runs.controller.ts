@@ -175,7 +175,7 @@ export class RunsController {
   @Get('meetings/:meeting_id/runs')
   @RequireRole('assistant')
   @ApiOperation({
-    summary: "A meeting's runs (newest first) and its armed starts not started yet",
+    summary: "A meeting's runs and its armed starts (newest first)",
   })
   @ApiOkResponse({ type: MeetingRunsResponseDto })
   @ApiMeetingAccess()

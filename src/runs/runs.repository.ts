@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import type { RunRecord } from './run.types';
+import { RunProgress } from './schemas/run-progress.schema';
 import { Run } from './schemas/run.schema';
 
 /** A run as stored, with the fields the runs module keeps beside RunRecord's (run.schema.ts). */
@@ -18,7 +19,10 @@ const MEETING_RUNS_LIMIT = 200;
  */
 @Injectable()
 export class RunsRepository {
-  constructor(@InjectModel(Run.name) private readonly runs: Model<Run>) {}
+  constructor(
+    @InjectModel(Run.name) private readonly runs: Model<Run>,
+    @InjectModel(RunProgress.name) private readonly progress: Model<RunProgress>,
+  ) {}
 
   /** Writes a new run (state 'starting'); 11000 on its _id (a repeat) or active_key (one live). */
   async insert(run: Omit<StoredRun, 'created_at' | 'updated_at'>): Promise<void> {
@@ -85,5 +89,29 @@ export class RunsRepository {
       .limit(MEETING_RUNS_LIMIT)
       .lean<StoredRun[]>()
       .exec();
+  }
+
+  /**
+   * Retention (docs/architecture.md §14): up to `limit` runs created before `cutoff` are deleted
+   * with everyone's places in them (run_progress first, the run last: a purge cut short finds
+   * the run again). Answers how many runs.
+   */
+  async purgeBefore(cutoff: Date, limit: number): Promise<number> {
+    const old = await this.runs
+      .find({ created_at: { $lt: cutoff } }, { _id: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: Types.ObjectId }>>()
+      .exec();
+    if (old.length === 0) return 0;
+    const ids = old.map((r) => r._id);
+    await this.progress.deleteMany({ run_id: { $in: ids } }).exec();
+    return (await this.runs.deleteMany({ _id: { $in: ids } }).exec()).deletedCount;
+  }
+
+  /** Erasure: the person's places in every run, by their person keys (recipient_key). */
+  async erasePerson(personKeys: string[]): Promise<number> {
+    if (personKeys.length === 0) return 0;
+    const result = await this.progress.deleteMany({ recipient_key: { $in: personKeys } }).exec();
+    return result.deletedCount;
   }
 }

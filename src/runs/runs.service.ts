@@ -14,6 +14,7 @@ import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import type { Actor } from '../common/auth/actor';
 import { ownedBy } from '../common/auth/owner-filter';
 import { Clock } from '../common/clock';
+import type { PersonIdentity } from '../common/personal-data';
 import { isDuplicateKey } from '../database/duplicate-key';
 import { ParticipantsService } from '../participants/participants.service';
 import type { SetForRun } from '../question-sets/question-set.types';
@@ -41,6 +42,9 @@ export interface RunStart {
   /** Who starts it (Actor.instructorId; null: a bootstrap key): the run is theirs. */
   ownerId: string | null;
 }
+
+/** Runs deleted per round of the retention purge. */
+const PURGE_BATCH = 100;
 
 /** Tries of `end` when other moves (next, auto-advance) keep coming first. */
 const END_TRIES = 5;
@@ -100,11 +104,6 @@ export class RunsService {
         details: [{ field: 'duration_seconds', errors: ['only for a self-paced set'] }],
       });
     }
-    if (set.questions.length === 0) {
-      throw new ConflictException(
-        `Question set ${setId.toHexString()} has no questions: add some before running it`,
-      );
-    }
     await this.broadcasts.requireSend(actor, meetingId);
     return set;
   }
@@ -118,6 +117,11 @@ export class RunsService {
    * 409 naming the live run when another run of the set is starting or running in the meeting.
    */
   async startRun(set: SetForRun, start: RunStart): Promise<StoredRun> {
+    if (set.questions.length === 0) {
+      throw new ConflictException(
+        `Question set ${set.id.toHexString()} has no questions: add some before running it`,
+      );
+    }
     const occurrence = await this.participants.currentOccurrence(start.meetingId);
     const { broadcastId, stepIds } = runBroadcastIds(start.runId, set.questions.length);
     const now = this.clock.now();
@@ -275,6 +279,24 @@ export class RunsService {
     await this.runs.closed(run._id, run.version);
   }
 
+  /**
+   * Retention (docs/architecture.md §14): runs created before `cutoff` with everyone's places
+   * in them (their broadcasts and answers go with the other broadcasts of their age).
+   */
+  async purgeBefore(cutoff: Date): Promise<number> {
+    let purged = 0;
+    for (;;) {
+      const removed = await this.runs.purgeBefore(cutoff, PURGE_BATCH);
+      purged += removed;
+      if (removed < PURGE_BATCH) return purged;
+    }
+  }
+
+  /** Erasure: the person's places in runs (run_progress, keyed by their person key). */
+  async erasePerson(person: PersonIdentity): Promise<number> {
+    return this.runs.erasePerson([...new Set([...person.personKeys, ...person.zoomUserIds])]);
+  }
+
   /** GET /api/runs/{id}. */
   async view(actor: Actor, id: Types.ObjectId): Promise<RunResponseDto> {
     return this.toResponse(await this.authorized(actor, id, 'read'));
@@ -283,7 +305,7 @@ export class RunsService {
   /** GET /api/meetings/{meeting_id}/runs: the actor's runs there (all for an admin), newest first. */
   async listForMeeting(actor: Actor, meetingId: string): Promise<RunResponseDto[]> {
     await this.access.require(actor, meetingId, 'read');
-    const runs = await this.runs.forMeeting(meetingId, ownedBy(actor));
+    const runs = await this.runs.forMeeting(meetingId, runOwnerFilter(actor));
     return Promise.all(runs.map((run) => this.toResponse(run)));
   }
 
@@ -349,9 +371,7 @@ export class RunsService {
 
   private async authorized(actor: Actor, id: Types.ObjectId, level: MeetingLevel) {
     const run = await this.runs.byId(id);
-    // Owned like questions (ownedBy): an admin sees every run; anyone else their own only.
-    const mine = run !== null && (actor.role === 'admin' || ownsRun(actor, run));
-    if (!run || !mine) throw runNotFound(id);
+    if (!run || !mayAccessRun(actor, run)) throw runNotFound(id);
     await this.access.requireOnData(actor, run.meeting_id, level, () => runNotFound(id));
     return run;
   }
@@ -389,9 +409,20 @@ export class RunsService {
   }
 }
 
-/** The owner filter's rule (ownedBy, owner-filter.ts) for one run already read. */
-function ownsRun(actor: Actor, run: RunRecord): boolean {
+/**
+ * Whose runs (and armed starts) are whose (docs/architecture.md §27): owned like questions
+ * (ownedBy, owner-filter.ts): an admin reaches every one, an instructor their own, another
+ * instructor's is a 404. An assistant works for meetings they are granted in: for them the
+ * meeting's access rule alone decides (it never gives an assistant more than 'remind').
+ */
+export function mayAccessRun(actor: Actor, run: { owner_id: string | null }): boolean {
+  if (actor.role === 'admin' || actor.role === 'assistant') return true;
   return actor.instructorId !== null && run.owner_id === actor.instructorId;
+}
+
+/** mayAccessRun as a filter on `owner_id` for a meeting's list (after its access check). */
+export function runOwnerFilter(actor: Actor): ReturnType<typeof ownedBy> {
+  return actor.role === 'assistant' ? {} : ownedBy(actor);
 }
 
 function refuseUnlessRunning(run: RunRecord): void {

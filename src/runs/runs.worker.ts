@@ -106,14 +106,14 @@ export class RunsWorker implements OnApplicationBootstrap, OnModuleDestroy {
       if (this.stopping) return;
       if (run.created_at.getTime() > before) continue;
       this.logger.warn(`Run ${run._id.toHexString()} was cut short while starting: finishing it`);
-      await this.runs.finishStart(run);
+      await this.forRun(run, async () => void (await this.runs.finishStart(run)));
     }
   }
 
   private async closePending(): Promise<void> {
     for (const run of await this.repository.closingPending()) {
       if (this.stopping) return;
-      await this.runs.closeLeftBehind(run);
+      await this.forRun(run, () => this.runs.closeLeftBehind(run));
     }
   }
 
@@ -121,8 +121,20 @@ export class RunsWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async tendRunning(): Promise<void> {
     for (const run of await this.repository.inState('running')) {
       if (this.stopping) return;
-      await this.broadcasts.addRunRecipients(run.broadcast_id);
-      await this.moveOnIfDue(run);
+      await this.forRun(run, async () => {
+        await this.broadcasts.addRunRecipients(run.broadcast_id);
+        await this.moveOnIfDue(run);
+      });
+    }
+  }
+
+  /** One run's work in a sweep: its failure is logged and leaves the other runs' work alone. */
+  private async forRun(run: StoredRun, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
+      this.logger.warn(`Runs sweep: run ${run._id.toHexString()}: ${(error as Error).message}`);
     }
   }
 

@@ -10,10 +10,13 @@
  *
  * Slots are times, not tokens: an instance sends each at its time, so the account sees one
  * request every interval whichever instance sends it. Slots lie at most `horizonMs` ahead, so a
- * dead instance strands at most that much budget (its slots simply pass); a slot this instance
- * reaches more than half an interval late is dropped rather than sent late, which would bunch it
- * with the next instance's slot. The 429 pause (Retry-After) and the daily-limit pause live in the
- * same record: every booking answers them, so every instance honours them before its next send.
+ * dead instance strands at most that much budget (its slots simply pass). A slot is handed out
+ * no earlier than EARLY_MS before its time and no later than an interval minus that after it, and
+ * dropped if this instance reaches it later (sent later, it would bunch with the slots after it,
+ * which may be another instance's): every slot then goes within one interval of its place on
+ * the grid, which keeps every 1-second window at or under rate + 1 (lateWindow). The 429 pause
+ * (Retry-After) and the daily-limit pause live in the same record: every booking answers them,
+ * so every instance honours them before its next send.
  * Slot times are wall-clock epoch milliseconds: the instances' clocks must agree (NTP), and a skew
  * of s ms lets about s × rate / 1000 extra requests into a second.
  *
@@ -93,11 +96,32 @@ export interface SharedBudgetHooks {
 const LABELS: ZoomRateLabel[] = ['light', 'medium', 'heavy'];
 
 /**
- * A slot reached later than this (or half an interval, if longer) is dropped, not sent: sent, it
- * would bunch with the slots after it. At 20/s half an interval (25 ms) keeps every second at or
- * under rate + 1; at high rates the floor keeps a busy event loop from dropping most slots.
+ * How early a slot may be handed out: a timer may fire up to a millisecond before its time (the
+ * event loop counts whole milliseconds), and the slot should not then wait for one more turn.
  */
-const LATE_FLOOR_MS = 20;
+const EARLY_MS = 1;
+
+/**
+ * Slot numbers on the grid of `interval` (slot n is at n × interval epoch ms). Epoch
+ * milliseconds divided by an interval such as 1000 / 60 carry a rounding error of about 1e-5 of
+ * a slot, so a time within a thousandth of a slot after a grid point counts as that point: the
+ * end of one booking, stored and read back, is then exactly the start of the next one.
+ */
+export function slotAtOrAfter(time: number, interval: number): number {
+  return Math.ceil(time / interval - 1e-3);
+}
+
+/**
+ * The window around its time in which a slot is handed out: at most `early` ms before it, at
+ * most `late` ms after it, never more than one interval in all. Why that is the bound: slot k
+ * of the grid lies at k × I; if every slot is sent within [kI − early, kI + late], two slots
+ * rate + 1 apart are sent at least (rate + 1) × I − (early + late) = 1000 + I − (early + late)
+ * ≥ 1000 ms apart, so no 1-second window holds rate + 2 of them, whichever instances sent them.
+ */
+export function lateWindow(interval: number): { early: number; late: number } {
+  const early = Math.min(EARLY_MS, interval / 4);
+  return { early, late: interval - early };
+}
 
 /** Epoch milliseconds: slot times are compared across instances, so not a monotonic clock. */
 export const wallClock: Clock = {
@@ -113,8 +137,6 @@ export class SharedRateLimiter implements ZoomRateBudget {
   private readonly horizonMs: number;
   private readonly minBatch: number;
   private readonly retryMs: number;
-  /** Smoothed lateness of this process's timers (a busy event loop runs them late). */
-  private timerLateMs = 0;
   /** Smoothed booking round trip: slots are booked that far ahead so they are not late on arrival. */
   private roundTripMs = 5;
   private closed = false;
@@ -196,16 +218,15 @@ export class SharedRateLimiter implements ZoomRateBudget {
     if (this.closed) return;
     const now = this.clock.now();
     const interval = this.interval(label, now);
+    const { early, late } = lateWindow(interval);
     while (state.slots.length > 0) {
       const slot = state.slots[0];
       // Too late: sent now it would crowd the next slots, which may be other instances'.
-      if (slot < state.pausedUntil || now - slot > Math.max(interval / 2, LATE_FLOOR_MS)) {
+      if (slot < state.pausedUntil || now - slot > late) {
         state.slots.shift();
         continue;
       }
-      // A timer that fires late as often as this process's do is set early by that much
-      // (wakeAt), so a slot may go that much before its time: the same spread, centred.
-      if (state.queue.length === 0 || slot > now + this.early(interval)) break;
+      if (state.queue.length === 0 || slot > now + early) break;
       state.slots.shift();
       state.queue.shift()?.resolve();
     }
@@ -222,28 +243,29 @@ export class SharedRateLimiter implements ZoomRateBudget {
     const batch = Math.min(this.minBatch, wanted);
     if (missing > 0 && room >= batch && !state.booking) {
       const count = Math.min(room, Math.max(missing, batch));
-      void this.book(label, this.nextStart(state, now, interval), count, interval);
+      void this.book(label, this.firstSlot(state, now, interval), count, interval);
     }
     this.wakeAt(label, wakeAt);
   }
 
-  /** The first slot time this instance may ask for: after what it knows is booked, on the grid. */
-  private nextStart(state: LabelState, now: number, interval: number): number {
+  /** The first slot (number) this instance may ask for: after what it knows is booked. */
+  private firstSlot(state: LabelState, now: number, interval: number): number {
     const earliest = Math.max(state.known, state.pausedUntil, now + 2 * this.roundTripMs);
     // On a grid of the interval, so every instance's slots line up and a partly lost booking
     // leaves no sliver of unusable time between two instances' slots.
-    return Math.ceil(earliest / interval - 1e-9) * interval;
+    return slotAtOrAfter(earliest, interval);
   }
 
   private async book(
     label: ZoomRateLabel,
-    start: number,
+    first: number,
     count: number,
     interval: number,
   ): Promise<void> {
     const state = this.labels[label];
     state.booking = true;
-    const end = start + count * interval;
+    const last = first + count; // one past the last slot asked for
+    const end = last * interval;
     const sentAt = this.clock.now();
     let before: BudgetState | null;
     try {
@@ -257,11 +279,12 @@ export class SharedRateLimiter implements ZoomRateBudget {
     this.roundTripMs = 0.8 * this.roundTripMs + 0.2 * (this.clock.now() - sentAt);
     const bookedBefore = before?.bookedUntil ?? 0;
     state.known = Math.max(state.known, bookedBefore, end);
-    // Ours: the slots of [max(before, start), end), counted back from the end.
-    const from = Math.max(bookedBefore, start);
-    const granted = Math.max(0, Math.floor((end - from) / interval + 1e-9));
+    // Ours: the slots from the later of the first asked for and the end of the booking before.
+    // Counted in slot numbers, not in milliseconds, which would lose a slot to rounding.
     const mine: number[] = [];
-    for (let i = granted; i >= 1; i--) mine.push(end - i * interval);
+    for (let n = Math.max(first, slotAtOrAfter(bookedBefore, interval)); n < last; n++) {
+      mine.push(n * interval);
+    }
     state.slots = [...state.slots, ...mine].sort((a, b) => a - b);
     if (before) this.learn(label, before);
     state.booking = false;
@@ -311,19 +334,13 @@ export class SharedRateLimiter implements ZoomRateBudget {
     if (state.cancelTimer && state.timerAt !== undefined && state.timerAt <= at) return;
     state.cancelTimer?.();
     state.timerAt = at;
-    const now = this.clock.now();
-    const delay = Math.max(0, at - now - this.early(this.interval(label, now)));
-    const due = now + delay;
-    state.cancelTimer = this.clock.schedule(() => {
-      state.cancelTimer = undefined;
-      state.timerAt = undefined;
-      this.timerLateMs = 0.9 * this.timerLateMs + 0.1 * Math.max(0, this.clock.now() - due);
-      this.pump(label);
-    }, delay);
-  }
-
-  /** How early a slot may be handed out: the timers' usual lateness, at most a quarter slot. */
-  private early(interval: number): number {
-    return Math.min(this.timerLateMs, interval / 4);
+    state.cancelTimer = this.clock.schedule(
+      () => {
+        state.cancelTimer = undefined;
+        state.timerAt = undefined;
+        this.pump(label);
+      },
+      Math.max(0, at - this.clock.now()),
+    );
   }
 }

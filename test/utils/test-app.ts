@@ -37,7 +37,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const config = parseEnv({
     NODE_ENV: 'test',
     PORT: '0',
-    MONGO_URI: testMongoUri(options.name ?? 'app'),
+    // A database given by the caller (a second instance, a bench) needs no test server's name.
+    MONGO_URI: options.env?.MONGO_URI ?? testMongoUri(options.name ?? 'app'),
     API_KEYS: `${TEST_API_KEY},${TEST_API_KEY_2}`,
     LOG_LEVEL: 'error',
     ZOOM_WEBHOOK_SECRET_TOKEN: 'test-webhook-secret',

@@ -95,3 +95,5 @@ export const BroadcastSchema = SchemaFactory.createForClass(Broadcast);
 BroadcastSchema.index({ meeting_id: 1, created_at: -1 });
 // The retention job: broadcasts created before the cutoff, oldest first.
 BroadcastSchema.index({ created_at: 1 });
+// A run's broadcasts: its run broadcast found from one of its steps (recipientsSource).
+BroadcastSchema.index({ run_id: 1, kind: 1 });

@@ -28,6 +28,8 @@ export class ErasedCountsDto {
   meeting_hosts!: number;
   @ApiProperty({ description: 'Course rosters the person was taken off (one line each)' })
   roster_entries!: number;
+  @ApiProperty({ description: 'Places in runs of question sets (one per run the person was in)' })
+  run_progress!: number;
 }
 
 export class ErasureResponseDto {

@@ -118,6 +118,9 @@ export class RunArmResponseDto {
 export class MeetingRunsResponseDto {
   @ApiProperty() meeting_id!: string;
   @ApiProperty({ type: [RunResponseDto], description: 'Newest first' }) items!: RunResponseDto[];
-  @ApiProperty({ type: [RunArmResponseDto], description: 'Armed starts not started yet' })
+  @ApiProperty({
+    type: [RunArmResponseDto],
+    description: 'Armed starts, newest first (state says which are still waiting)',
+  })
   arms!: RunArmResponseDto[];
 }
