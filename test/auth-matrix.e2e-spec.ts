@@ -112,6 +112,23 @@ const MATRIX: Record<string, Row> = {
     role: 'public',
     call: () => ({ params: { token: 'not-a-real-token' }, body: { answer: 0 } }),
   },
+  // A run's personal link (issue 16): the token is the credential, whoever calls.
+  'GET /r/{token}': { role: 'public', call: () => ({ params: { token: 'not-a-real-token' } }) },
+  'GET /r/{token}/state': {
+    role: 'public',
+    call: () => ({ params: { token: 'not-a-real-token' } }),
+  },
+  'GET /r/{token}/events': {
+    role: 'public',
+    call: () => ({ params: { token: 'not-a-real-token' } }),
+  },
+  'POST /r/{token}/answer': {
+    role: 'public',
+    call: () => ({
+      params: { token: 'not-a-real-token' },
+      body: { question_id: '665f1c2e9b1d8a0012345678', choice: 0 },
+    }),
+  },
   // Zoom's signature is the credential: every caller without one is refused by the webhook.
   'POST /api/zoom/webhook': {
     role: 'public',

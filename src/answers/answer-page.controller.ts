@@ -38,13 +38,12 @@ import {
   ANSWER_PAGE_CSS_PATH,
   ANSWER_PAGE_JS_PATH,
   PageQuestion,
-  QuestionPageInput,
   renderAnsweredPage,
   renderClosedPage,
   renderQuestionPage,
 } from './page/answer-page.view';
 import { pageTextFor } from './page/i18n/page-text';
-import { applyMove, parseMove, rankingOrder } from './page/ranking-moves';
+import { rankingMoveState } from './page/ranking-moves';
 
 const PAGE_OR_JSON = 'A page for a form post, the JSON error body for a JSON post';
 const UNEXPECTED = 'Unexpected error (the JSON body carries a request_id to quote)';
@@ -208,30 +207,5 @@ function pageQuestion(context: AnswerContext): PageQuestion {
     ...context.broadcast.question,
     anonymous: context.broadcast.anonymous,
     revealed: context.revealed,
-  };
-}
-
-/**
- * A ranking reordered without JavaScript: the GET of a move button carries the current `order`, the
- * `move` and whatever else the form held (name and email on a shared link), and the page comes
- * back in the new order (src/answers/page/ranking-moves.ts). Other questions ignore the query.
- */
-function rankingMoveState(
-  question: PageQuestion,
-  query: unknown,
-): Pick<QuestionPageInput, 'values' | 'moved'> {
-  if (question.type !== 'ranking' || typeof query !== 'object' || query === null) return {};
-  const q = query as Record<string, unknown>;
-  const move = parseMove(q.move);
-  if (!move) return {};
-  const typed = (v: unknown, max: number): string | undefined =>
-    typeof v === 'string' ? v.slice(0, max) : undefined;
-  return {
-    values: {
-      name: typed(q.name, 100),
-      email: typed(q.email, 254),
-      order: applyMove(rankingOrder(question.options.length, q.order), move),
-    },
-    moved: move,
   };
 }

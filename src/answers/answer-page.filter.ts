@@ -81,7 +81,7 @@ export class AnswerPageExceptionFilter extends AllExceptionsFilter {
     void reply
       .status(finalStatus)
       .headers(answerHtmlHeaders(text.language))
-      .send(pageFor(text, finalStatus, exception, typeof token === 'string' ? token : ''));
+      .send(pageFor(text, finalStatus, exception, backHrefOf(request.url, token)));
   }
 }
 
@@ -101,8 +101,18 @@ export function wantsJson(request: FastifyRequest): boolean {
   return /\bjson\b/i.test(accept) && !/text\/html/i.test(accept);
 }
 
-function pageFor(text: PageText, status: number, exception: unknown, token: string): string {
-  const backHref = isAnswerTokenShaped(token) ? `/q/${token}` : undefined;
+/** Back to the page the token opens: a question's (`/q/`) or a run's (`/r/`). */
+function backHrefOf(url: string, token: unknown): string | undefined {
+  if (typeof token !== 'string' || !isAnswerTokenShaped(token)) return undefined;
+  return `${url.startsWith('/r/') ? '/r' : '/q'}/${token}`;
+}
+
+function pageFor(
+  text: PageText,
+  status: number,
+  exception: unknown,
+  backHref: string | undefined,
+): string {
   const page = (title: PageWordKey, message: string, back = false): string =>
     renderMessagePage({
       text,

@@ -17,6 +17,27 @@ export class AnswerRecordsService {
     return this.answers.listForBroadcast(broadcastId);
   }
 
+  /**
+   * One person's answer to one broadcast (a run's page: their answer to a step), or null. Never
+   * an anonymous answer: those are stored under a random key no person leads to.
+   */
+  async forRecipient(
+    broadcastId: Types.ObjectId,
+    recipientKey: string,
+  ): Promise<StoredAnswer | null> {
+    return this.answers.findForRecipient(broadcastId, recipientKey);
+  }
+
+  /**
+   * Several people's totals over these broadcasts (a run's steps), unranked: what the run's final
+   * screen ranks a person among.
+   */
+  async totalsFor(
+    broadcastIds: Types.ObjectId[],
+  ): Promise<Array<{ recipient_key: string; score: number }>> {
+    return this.answers.totalsFor(broadcastIds);
+  }
+
   /** A course's gradebook: every answer given in these meetings, its score and whose it is. */
   async scoresForMeetings(meetingIds: string[]): Promise<AnswerScore[]> {
     return this.answers.scoresForMeetings(meetingIds);

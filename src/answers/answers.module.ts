@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { BroadcastsModule } from '../broadcasts/broadcasts.module';
 import { AnswerPageController } from './answer-page.controller';
+import { AnswerPageRenderer } from './answer-page-renderer.service';
 import { AnswerQuotaRepository } from './answer-quota.repository';
 import { AnswerQuotaService } from './answer-quota.service';
 import { AnswerRateLimitGuard } from './answer-rate-limit.guard';
@@ -16,7 +17,8 @@ import { Answer, AnswerSchema } from './schemas/answer.schema';
  * The participant's side: the answer page behind each personal link, answer submission and
  * scoring; owns the answers collection. Exports AnswersService (its 'answer' events),
  * LiveAnswersService (every instance's answers of a followed broadcast, for the live stream) and
- * AnswerRecordsService (reads of stored answers) for the results module.
+ * AnswerRecordsService (reads of stored answers) for the results module, and AnswerPageRenderer
+ * (the page's rendering of every question type) for a run's page.
  */
 @Module({
   imports: [
@@ -35,7 +37,8 @@ import { Answer, AnswerSchema } from './schemas/answer.schema';
     AnswerQuotaRepository,
     AnswerQuotaService,
     LiveAnswersService,
+    AnswerPageRenderer,
   ],
-  exports: [AnswersService, AnswerRecordsService, LiveAnswersService],
+  exports: [AnswersService, AnswerRecordsService, LiveAnswersService, AnswerPageRenderer],
 })
 export class AnswersModule {}

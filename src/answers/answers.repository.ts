@@ -118,6 +118,19 @@ export class AnswersRepository {
       .exec();
   }
 
+  /** Total score per person over these broadcasts (a run's steps), unranked, in no order. */
+  async totalsFor(
+    broadcastIds: Types.ObjectId[],
+  ): Promise<Array<{ recipient_key: string; score: number }>> {
+    const rows = await this.answers
+      .aggregate<{ _id: string; score: number }>([
+        { $match: { broadcast_id: { $in: broadcastIds } } },
+        { $group: { _id: '$recipient_key', score: { $sum: '$score' } } },
+      ])
+      .exec();
+    return rows.map((r) => ({ recipient_key: r._id, score: r.score }));
+  }
+
   /** Every answer to these broadcasts (retention). */
   async deleteForBroadcasts(broadcastIds: Types.ObjectId[]): Promise<number> {
     const result = await this.answers.deleteMany({ broadcast_id: { $in: broadcastIds } }).exec();

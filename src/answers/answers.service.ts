@@ -89,6 +89,20 @@ export interface StepAnswerInput {
   request: AnswerRequest;
   /** Taken as the request reached the service. */
   now: Date;
+  /**
+   * An anonymous run (required then): the caller's count of one answer per person and question
+   * (the answer names nobody, so the unique index cannot keep it). Taken before the answer is
+   * stored, given back if it cannot be.
+   */
+  anonymousCount?: AnswerCount;
+}
+
+/** A count of one answer per link and question, kept outside the answers (anonymous answers). */
+export interface AnswerCount {
+  /** Counts the answer; false when this link already answered (the answer is then refused). */
+  take(): Promise<boolean>;
+  /** Takes the count back (the answer could not be stored), so the person may try again. */
+  giveBack(): Promise<void>;
 }
 
 export type { AnswerEvent } from './answer.types';
@@ -146,24 +160,98 @@ export class AnswersService {
     const now = this.clock.now();
     const context = await this.resolve(token);
     const { broadcast, delivery } = context;
+    const answer = await this.accept({
+      broadcast,
+      body: input,
+      request,
+      now,
+      openedAt: context.sentAt,
+      acceptsUntil: context.acceptsUntil,
+      speedScoring: this.config.answers.speedScoring,
+      identity: () => identityOf(broadcast, delivery, input),
+      quotaKey: AnswerQuota.key(delivery._id.toHexString(), request.clientAddress),
+      // Only a channel's named link can store more than one answer: the quota across instances.
+      sharedQuota: broadcast.mode === 'channel' && !broadcast.anonymous,
+      store: (stored) =>
+        broadcast.anonymous
+          ? this.storeAnonymous(this.deliveryCount(delivery._id), stored)
+          : this.answers.insertFirst(stored),
+    });
+    return { context, answer };
+  }
+
+  /**
+   * POST /r/{token}/answer (issue 16): StepAnswerInput. 400 for a bad value (naming the field),
+   * 410 past `acceptsUntil`, 409 when this person already answered this step. The same rules as
+   * `submit` (one `accept`), with the window the run gives and the run delivery as the person: the
+   * unique (broadcast_id = step, recipient_key) index keeps one answer per person and question;
+   * on an anonymous run the caller's count (StepAnswerInput.anonymousCount) keeps it instead.
+   */
+  async submitStep(input: StepAnswerInput): Promise<ReadAnswer> {
+    const { step, delivery, request, anonymousCount } = input;
+    if (step.anonymous && !anonymousCount) {
+      throw new Error("submitStep: an anonymous step needs the caller's anonymousCount");
+    }
+    return this.accept({
+      broadcast: step,
+      body: input.body,
+      request,
+      now: input.now,
+      openedAt: input.openedAt,
+      acceptsUntil: input.acceptsUntil,
+      speedScoring: input.speedScoring,
+      // A run link is always one person's (never a channel's shared link).
+      identity: () => (step.anonymous ? anonymousIdentity() : directIdentity(delivery)),
+      // Per link and question: one run link answers every question of the run, each once.
+      quotaKey: AnswerQuota.key(
+        `${delivery._id.toHexString()}:${step._id.toHexString()}`,
+        request.clientAddress,
+      ),
+      sharedQuota: false,
+      store: (stored) =>
+        step.anonymous && anonymousCount
+          ? this.storeAnonymous(anonymousCount, stored)
+          : this.answers.insertFirst(stored),
+    });
+  }
+
+  /**
+   * The one answer path behind `submit` and `submitStep`: parse the value for the question,
+   * refuse it past the window (410), score it (latency from `openedAt`), check the per-link
+   * quota, store it once (409 when the person already answered) and tell the live streams.
+   */
+  private async accept(args: {
+    broadcast: SentQuestionBroadcast;
+    body: SubmitAnswerDto;
+    request: AnswerRequest;
+    now: Date;
+    openedAt: Date;
+    acceptsUntil: Date;
+    speedScoring: boolean;
+    identity: () => Identity;
+    quotaKey: string;
+    sharedQuota: boolean;
+    store: (answer: ReadAnswer) => Promise<boolean>;
+  }): Promise<ReadAnswer> {
+    const { broadcast, now, request, quotaKey, sharedQuota } = args;
     const { question } = broadcast;
-    const parsed = parseAnswer(question, { ...input });
+    const parsed = parseAnswer(question, { ...args.body });
     if (!parsed.ok) {
       throw new BadRequestException({
         message: parsed.reason,
         details: [{ field: parsed.field, errors: [parsed.reason] }],
       });
     }
-    const closedAt = context.acceptsUntil.getTime();
+    const closedAt = args.acceptsUntil.getTime();
     if (now.getTime() > closedAt) throw new AnswersClosedException();
-    const who = identityOf(broadcast, delivery, input);
-    const latencyMs = Math.max(0, now.getTime() - context.sentAt.getTime());
+    const who = args.identity();
+    const latencyMs = Math.max(0, now.getTime() - args.openedAt.getTime());
     // Anonymous: no speed factor, as the score would encode the latency (see identityOf).
     const { correct, credit, score } = scoreAnswer(
       question,
       parsed.value,
       latencyMs,
-      this.config.answers.speedScoring && !broadcast.anonymous,
+      args.speedScoring && !broadcast.anonymous,
     );
     const answer: ReadAnswer = {
       _id: new Types.ObjectId(),
@@ -179,9 +267,6 @@ export class AnswersService {
       lang: negotiateLanguage(request.acceptLanguage),
       anonymous: broadcast.anonymous,
     };
-    const quotaKey = AnswerQuota.key(delivery._id.toHexString(), request.clientAddress);
-    // Only a channel's named link can store more than one answer: the quota across instances.
-    const sharedQuota = broadcast.mode === 'channel' && !broadcast.anonymous;
     if (!(await this.quota.reserve(quotaKey, new Date(closedAt), now.getTime(), sharedQuota))) {
       const limit = this.config.answers.perLinkPerAddress;
       throw new TooManyAnswersException(
@@ -191,9 +276,7 @@ export class AnswersService {
     }
     let stored: boolean;
     try {
-      stored = broadcast.anonymous
-        ? await this.storeAnonymous(delivery._id, answer)
-        : await this.answers.insertFirst(answer);
+      stored = await args.store(answer);
     } catch (error) {
       this.quota.release(quotaKey, sharedQuota);
       throw error;
@@ -203,32 +286,32 @@ export class AnswersService {
       throw new AlreadyAnsweredException();
     }
     this.events.emit('answer', answerEvent(answer));
-    return { context, answer };
+    return answer;
+  }
+
+  /** An anonymous question's count of one answer per link: the delivery's `answered` flag. */
+  private deliveryCount(deliveryId: Types.ObjectId): AnswerCount {
+    return {
+      take: () => this.broadcasts.markAnswered(deliveryId),
+      giveBack: () => this.broadcasts.unmarkAnswered(deliveryId),
+    };
   }
 
   /**
-   * POST /r/{token}/answer (issue 16): StepAnswerInput. 400 for a bad value (naming the field),
-   * 410 past `acceptsUntil`, 409 when this person already answered this step.
-   */
-  submitStep(input: StepAnswerInput): Promise<ReadAnswer> {
-    void input;
-    return Promise.reject(new Error('submitStep: not implemented yet (issue 16, branch run-page)'));
-  }
-
-  /**
-   * An anonymous answer: the delivery counts it (once: a second answer on the link is refused
-   * there, as the unique index refuses it for other answers), then the answer is stored with a
+   * An anonymous answer: `count` counts it (once: a second answer on the link is refused there,
+   * as the unique index refuses it for other answers; the delivery's flag for a question, the
+   * run's progress for a run's question), then the answer is stored with a
    * key of nobody. Counted first, so two concurrent answers on one link cannot both be stored;
    * if the answer cannot be stored the count is taken back, so the person can try again.
    */
-  private async storeAnonymous(deliveryId: Types.ObjectId, answer: ReadAnswer): Promise<boolean> {
-    if (!(await this.broadcasts.markAnswered(deliveryId))) return false;
+  private async storeAnonymous(count: AnswerCount, answer: ReadAnswer): Promise<boolean> {
+    if (!(await count.take())) return false;
     try {
       if (await this.answers.insertFirst(answer)) return true;
       // A random 128-bit key met an existing one: not "already answered".
       throw new Error('Anonymous answer key collided');
     } catch (error) {
-      await this.broadcasts.unmarkAnswered(deliveryId).catch((undo: Error) => {
+      await count.giveBack().catch((undo: Error) => {
         // No delivery id here: a line naming it at the answer's time is what this path avoids.
         this.logger.error(
           `An anonymous answer was not stored and its link could not be freed (${undo.message}): that link now answers 409`,
@@ -303,16 +386,24 @@ function identityOf(
   delivery: AnswerDelivery,
   input: SubmitAnswerDto,
 ): Identity {
-  if (broadcast.anonymous) {
-    return {
-      recipient_key: `${ANONYMOUS_KEY_PREFIX}${randomBytes(16).toString('hex')}`,
-      name: '',
-      email: null,
-      self_reported: false,
-      delivery_id: null,
-    };
-  }
+  if (broadcast.anonymous) return anonymousIdentity();
   if (broadcast.mode === 'channel') return { ...channelIdentity(input), delivery_id: delivery._id };
+  return directIdentity(delivery);
+}
+
+/** Nobody: a random key, no name, email or delivery (identityOf says why). */
+function anonymousIdentity(): Identity {
+  return {
+    recipient_key: `${ANONYMOUS_KEY_PREFIX}${randomBytes(16).toString('hex')}`,
+    name: '',
+    email: null,
+    self_reported: false,
+    delivery_id: null,
+  };
+}
+
+/** The person Zoom identified, to whom the personal link (a question's or a run's) was sent. */
+function directIdentity(delivery: AnswerDelivery): Identity {
   return {
     recipient_key: delivery.recipient_key,
     name: delivery.name,

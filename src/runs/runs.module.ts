@@ -10,7 +10,11 @@ import { RunResultsController } from './run-results.controller';
 import { RunResultsService } from './run-results.service';
 import { RunArmsRepository } from './run-arms.repository';
 import { RunArmsService } from './run-arms.service';
+import { RunPageController } from './run-page.controller';
+import { RunParticipantService } from './run-participant.service';
+import { RunProgressRepository } from './run-progress.repository';
 import { RunStarter } from './run-starter.service';
+import { RunStreamsService } from './run-streams.service';
 import { RunsController } from './runs.controller';
 import { RunsRepository } from './runs.repository';
 import { RunsService } from './runs.service';
@@ -39,7 +43,7 @@ import { Run, RunSchema } from './schemas/run.schema';
     QuestionSetsModule,
     ResultsModule,
   ],
-  controllers: [RunsController, RunResultsController],
+  controllers: [RunsController, RunPageController, RunResultsController],
   providers: [
     RunsService,
     RunsRepository,
@@ -47,6 +51,9 @@ import { Run, RunSchema } from './schemas/run.schema';
     RunArmsService,
     RunStarter,
     RunsWorker,
+    RunProgressRepository,
+    RunParticipantService,
+    RunStreamsService,
     RunResultsService,
   ],
   exports: [RunsService],

@@ -88,6 +88,16 @@ button.move { width: 3rem; min-height: 3rem; font-size: 1.3rem; background: #e7e
 button.move:disabled { background: #f4f6f8; color: #9aa3ad; border-color: #d9dee3; }
 a { color: var(--brand); }
 a:focus-visible { outline: 4px solid var(--focus); outline-offset: 2px; }
+.run-progress { margin: 0 0 .5rem; font-size: .95rem; font-weight: 700; color: var(--brand); letter-spacing: .02em; }
+a.button-link { display: flex; align-items: center; justify-content: center; min-height: 3.25rem; border-radius: 10px;
+  background: var(--brand); color: var(--brand-ink); font-weight: 700; text-decoration: none; }
+.class-results { margin: 1.25rem 0 1rem; padding-top: 1rem; border-top: 1px solid #d9dee3; }
+.result-rows { list-style: none; margin: .5rem 0 0; padding: 0; display: grid; gap: .6rem; }
+.result-row { display: grid; grid-template-columns: 1fr auto; gap: .15rem .75rem; align-items: baseline; }
+.result-row.right .result-label { font-weight: 700; color: var(--ok); }
+.result-label { overflow-wrap: anywhere; }
+.result-count { font-variant-numeric: tabular-nums; color: var(--muted); }
+.result-row meter { grid-column: 1 / -1; width: 100%; height: .75rem; }
 @media (min-width: 40rem) { main { padding: 2rem 1rem; } .card { padding: 2rem; } }
 @media (prefers-reduced-motion: reduce) { .timer-fill { transition: none; } }
 `;

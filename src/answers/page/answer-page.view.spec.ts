@@ -359,3 +359,28 @@ describe('answer page views', () => {
     expect(pt).toContain(`<a href="/q/${TOKEN}">Voltar à pergunta</a>`);
   });
 });
+
+describe('the question page under another base path (a run page, /r/{token})', () => {
+  const ranking = question({ type: 'ranking', options: ['x', 'y', 'z'] });
+
+  it('posts to and moves within the base path, with the hidden fields and the frame', () => {
+    const page = open(ranking, {
+      basePath: `/r/${TOKEN}`,
+      hiddenFields: { question_id: `id"${hostile}` },
+      frame: {
+        scripts: ['/assets/run-page.js?v=1'],
+        data: { 'run-version': '7', 'bad name!': 'x' },
+      },
+    });
+    expect(page).toMatch(new RegExp(`method="post"\\s+action="/r/${TOKEN}/answer"`));
+    expect(page).not.toContain(`/q/${TOKEN}`);
+    expect(page.match(/formaction="\/r\/tok_abcdefghijklmnopqrstuvwxyz"/g)).toHaveLength(6);
+    // Escaped like every value on the page.
+    expect(page).toContain(
+      '<input type="hidden" name="question_id" value="id&quot;&lt;script&gt;alert(1)&lt;/script&gt;" />',
+    );
+    expect(page).toContain('<script src="/assets/run-page.js?v=1" defer></script>');
+    expect(page).toContain('data-run-version="7"');
+    expect(page).toContain('data-badname="x"');
+  });
+});

@@ -41,6 +41,26 @@ export interface QuestionPageInput {
   values?: { name?: string; email?: string; order?: number[] };
   /** The move just made without JavaScript: its button gets the focus back. */
   moved?: RankingMove;
+  /**
+   * Where the page lives (`/q/{token}` when absent): the form posts to `{basePath}/answer` and a
+   * ranking move reloads `{basePath}`. A run's page (`/r/{token}`) sets it.
+   */
+  basePath?: string;
+  /** Hidden form fields sent with the answer (a run's page: `question_id`). */
+  hiddenFields?: Readonly<Record<string, string>>;
+  /** What else the page carries around the question (PageFrame). */
+  frame?: PageFrame;
+}
+
+/**
+ * What a page embedding the answer page's parts adds (a run's page, src/runs/page): content
+ * above the question in its card, more same-origin scripts, and data attributes on `<main>` for
+ * those scripts (the CSP allows no inline script).
+ */
+export interface PageFrame {
+  before?: HtmlValue;
+  scripts?: readonly string[];
+  data?: Readonly<Record<string, string>>;
 }
 
 export interface AnsweredPageInput {
@@ -88,7 +108,20 @@ export function answerInWords(question: QuestionBody, answer: AnswerValue, text:
     : words;
 }
 
-function layout(text: PageText, title: string, body: SafeHtml): string {
+/** The path a question page's form and ranking moves go to. */
+function basePathOf(input: Pick<QuestionPageInput, 'basePath' | 'token'>): string {
+  return input.basePath ?? `/q/${input.token}`;
+}
+
+/**
+ * Every participant page's document: the head (stylesheet, script, no referrer, no indexing) and
+ * `body` in `<main>`; `frame` adds scripts and `<main>`'s data attributes.
+ */
+export function layout(text: PageText, title: string, body: SafeHtml, frame?: PageFrame): string {
+  const scripts = (frame?.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`);
+  const data = Object.entries(frame?.data ?? {}).map(
+    ([name, value]) => html` data-${name.replace(/[^a-z0-9-]/g, '')}="${value}"`,
+  );
   return html`<!doctype html>
     <html lang="${text.language}">
       <head>
@@ -100,9 +133,10 @@ function layout(text: PageText, title: string, body: SafeHtml): string {
         <title>${title}</title>
         <link rel="stylesheet" href="${ANSWER_PAGE_CSS_PATH}?v=${ANSWER_PAGE_CSS_VERSION}" />
         <script src="${ANSWER_PAGE_JS_PATH}?v=${ANSWER_PAGE_JS_VERSION}" defer></script>
+        ${scripts}
       </head>
       <body>
-        <main>${body}</main>
+        <main${data}>${body}</main>
       </body>
     </html> `.value;
 }
@@ -137,7 +171,7 @@ function revealedAnswer(question: PageQuestion, text: PageText): HtmlValue {
   </p>`;
 }
 
-function questionHeader(question: PageQuestion): SafeHtml {
+export function questionHeader(question: PageQuestion): SafeHtml {
   return html`<h1>${question.title}</h1>
     <p class="question" id="question-text">${question.question_text}</p>`;
 }
@@ -306,7 +340,7 @@ function textField(question: PageQuestion, text: PageText): SafeHtml {
  * script moves the item in place instead and keeps the focus on the moved item's button.
  */
 function rankingField(input: QuestionPageInput): SafeHtml {
-  const { question, text, token, moved } = input;
+  const { question, text, moved } = input;
   const order = input.values?.order ?? question.options.map((_, i) => i);
   const last = order.length - 1;
   const focus = (option: number, direction: 'up' | 'down', position: number): boolean => {
@@ -329,7 +363,7 @@ function rankingField(input: QuestionPageInput): SafeHtml {
       name="move"
       value="${direction}:${option}"
       formmethod="get"
-      formaction="/q/${token}"
+      formaction="${basePathOf(input)}"
       formnovalidate
       data-direction="${direction}"
       ${disabled ? html` disabled` : null}${focus(option, direction, position) ? html` autofocus` : null}
@@ -387,11 +421,14 @@ export function renderQuestionPage(input: QuestionPageInput): string {
   // would be a move button, so a hidden real submit comes first.
   const defaultSubmit =
     question.type === 'ranking' ? html`<button type="submit" hidden tabindex="-1"></button>` : null;
+  const hidden = Object.entries(input.hiddenFields ?? {}).map(
+    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`,
+  );
   return layout(
     text,
     question.title,
     html`<div class="card">
-      ${questionHeader(question)}
+      ${input.frame?.before ?? null} ${questionHeader(question)}
       <p
         class="timer"
         id="timer"
@@ -422,19 +459,23 @@ export function renderQuestionPage(input: QuestionPageInput): string {
       <form
         id="answer-form"
         method="post"
-        action="/q/${input.token}/answer"
+        action="${basePathOf(input)}/answer"
         data-sending="${text.t('sending')}"
       >
-        ${defaultSubmit} ${askIdentity ? identityFields(text, input.values) : null}
+        ${hidden} ${defaultSubmit} ${askIdentity ? identityFields(text, input.values) : null}
         ${answerField(input)}
         <p class="muted">${pointsNote} ${text.t('final_note')}</p>
         <button type="submit" id="submit-answer">${text.t('submit')}</button>
       </form>
     </div>`,
+    input.frame,
   );
 }
 
-export function renderAnsweredPage(input: AnsweredPageInput): string {
+/** What was answered and how it scored (and the right answer once revealed): the confirmation. */
+export function answerSummary(
+  input: Pick<AnsweredPageInput, 'question' | 'text' | 'correct' | 'score' | 'answer'>,
+): SafeHtml {
   const { question, text, correct, score, answer } = input;
   const verdict: HtmlValue =
     answer === null
@@ -453,6 +494,11 @@ export function renderAnsweredPage(input: AnsweredPageInput): string {
           ${text.t('your_answer')}
           <strong id="your-choice">${answerInWords(question, answer, text)}</strong>
         </p>`;
+  return html`${given} ${verdict} ${revealedAnswer(question, text)}`;
+}
+
+export function renderAnsweredPage(input: AnsweredPageInput): string {
+  const { question, text } = input;
   return layout(
     text,
     text.t('answer_received_title', { title: question.title }),
@@ -460,7 +506,7 @@ export function renderAnsweredPage(input: AnsweredPageInput): string {
       ${questionHeader(question)}
       <div role="status">
         <h2>${input.justAnswered ? text.t('answer_received') : text.t('already_answered')}</h2>
-        ${given} ${verdict} ${revealedAnswer(question, text)}
+        ${answerSummary(input)}
       </div>
       <p class="muted">${text.t('close_page')}</p>
     </div>`,

@@ -6,6 +6,8 @@
  * options' own order or no move, never to an error page: the person just tries again.
  */
 
+import type { QuestionBody } from '../../question-types/question-types';
+
 export type MoveDirection = 'up' | 'down';
 
 export interface RankingMove {
@@ -38,4 +40,29 @@ export function applyMove(order: readonly number[], move: RankingMove): number[]
   if (at < 0 || to < 0 || to >= next.length) return next;
   [next[at], next[to]] = [next[to], next[at]];
   return next;
+}
+
+/**
+ * A ranking reordered without JavaScript: the GET of a move button carries the current `order`,
+ * the `move` and whatever else the form held (name and email on a shared link), and the page
+ * comes back in the new order. Other questions ignore the query.
+ */
+export function rankingMoveState(
+  question: Pick<QuestionBody, 'type' | 'options'>,
+  query: unknown,
+): { values?: { name?: string; email?: string; order?: number[] }; moved?: RankingMove } {
+  if (question.type !== 'ranking' || typeof query !== 'object' || query === null) return {};
+  const q = query as Record<string, unknown>;
+  const move = parseMove(q.move);
+  if (!move) return {};
+  const typed = (v: unknown, max: number): string | undefined =>
+    typeof v === 'string' ? v.slice(0, max) : undefined;
+  return {
+    values: {
+      name: typed(q.name, 100),
+      email: typed(q.email, 254),
+      order: applyMove(rankingOrder(question.options.length, q.order), move),
+    },
+    moved: move,
+  };
 }

@@ -90,6 +90,32 @@ export const en = {
   fix_order: 'Keep each option in the list exactly once.',
   fix_name: 'Enter your name.',
   fix_email: 'Enter a valid email address.',
+
+  // A run of a question set (/r/{token}, src/runs/page).
+  run_progress: 'Question {number} of {total}',
+  run_starting: 'Starting in a moment',
+  run_starting_body: 'The first question will appear here by itself. Keep this page open.',
+  run_waiting: 'Waiting for the next question',
+  run_waiting_body: 'Your instructor moves the quiz on: this page follows by itself.',
+  run_time_up: 'Time is up for this question',
+  run_no_answer: 'No answer was recorded for you on this question.',
+  run_class_results: 'How the class answered',
+  run_answers_one: '{count} answer',
+  run_answers_other: '{count} answers',
+  run_right_share: '{percent}% answered right',
+  run_finish: 'See your total',
+  run_next: 'Next question',
+  run_done: 'You have answered every question',
+  run_ended: 'This quiz is over',
+  run_total_one: 'Your total: {score} point',
+  run_total_other: 'Your total: {score} points',
+  run_rank: 'You are number {rank} of {count}.',
+  run_anonymous_end: 'Your answers were anonymous, so no score is kept for you.',
+  run_thanks: 'Thank you for taking part.',
+  run_not_current: 'That question is over',
+  run_not_current_body:
+    'Your answer was not recorded: it was for a question that is no longer open.',
+  run_go_current: 'Go to the current question',
 } as const;
 
 export type PageWordKey = keyof typeof en;
