@@ -1,6 +1,3 @@
-import { getConnectionToken } from '@nestjs/mongoose';
-import { randomBytes } from 'node:crypto';
-import { Connection, Types } from 'mongoose';
 import request from 'supertest';
 import { createInstructor, type CreatedInstructor } from './utils/instructors';
 import { parseCsv } from './utils/csv';
@@ -11,11 +8,8 @@ import { seedMeeting, startZoomWorld, type ZoomWorld } from './utils/zoom-world'
 /**
  * A run's results (issue 16, docs/architecture.md §29) end to end: a run started through the API
  * in a simulator meeting (its run broadcast, step broadcasts and messages written by the app),
- * moved on with `next`; then GET /api/runs/{id}/results and .csv, and the meeting leaderboard.
- * Answers are written in the stored shape the answer path writes for a run's question (under the
- * step broadcast, with the person's run delivery's key: src/runs/run.types.ts RunRecord.steps),
- * as test/utils/seed-results.ts does for single questions: this branch has no run page to answer
- * through (POST /r/{token}/answer is branch run-page's).
+ * answered through each person's run link (POST /r/{token}/answer) and moved on with `next`;
+ * then GET /api/runs/{id}/results and .csv, and the meeting leaderboard.
  */
 const auth = { 'X-API-Key': TEST_API_KEY };
 
@@ -23,11 +17,6 @@ interface Person {
   email: string;
   token: string;
 }
-
-/** A question's outcome as scoring gives it (the set's questions have no partial credit). */
-const right = (points: number) => ({ correct: true, credit: 1, score: points });
-const wrong = { correct: false, credit: 0, score: 0 };
-const POINTS = [10, 20, 10];
 
 describe('Run results (e2e: app + database + Zoom simulator over HTTP)', () => {
   let world: ZoomWorld;
@@ -103,7 +92,6 @@ describe('Run results (e2e: app + database + Zoom simulator over HTTP)', () => {
     return {
       meetingId,
       runId,
-      runBroadcastId: started.body.broadcast_id as string,
       questionIds: (started.body.steps as Array<{ question_id: string }>).map((s) => s.question_id),
       stepIds: (started.body.steps as Array<{ step_broadcast_id: string }>).map(
         (s) => s.step_broadcast_id,
@@ -112,41 +100,17 @@ describe('Run results (e2e: app + database + Zoom simulator over HTTP)', () => {
     };
   }
 
-  /**
-   * Stores `person`'s answer to question `index` of the run as the answer path stores one: under
-   * the step broadcast, keyed by their run delivery (anonymous: a random key naming no one).
-   */
+  /** `person` answers question `index` of the run through their run link. */
   async function answer(
-    run: { runBroadcastId: string; stepIds: string[]; meetingId: string; anonymous?: boolean },
+    run: { questionIds: string[] },
     person: Person,
     index: number,
     value: Record<string, unknown>,
-    outcome: { correct: boolean; credit: number; score: number },
   ): Promise<void> {
-    const db = world.app.app.get<Connection>(getConnectionToken());
-    const delivery = await db.collection('deliveries').findOne({
-      broadcast_id: new Types.ObjectId(run.runBroadcastId),
-      email: person.email,
-    });
-    if (!delivery) throw new Error(`no run delivery for ${person.email}`);
-    const anonymous = run.anonymous === true;
-    await db.collection('answers').insertOne({
-      broadcast_id: new Types.ObjectId(run.stepIds[index]),
-      meeting_id: run.meetingId,
-      recipient_key: anonymous
-        ? `anon:${randomBytes(16).toString('hex')}`
-        : (delivery.recipient_key as string),
-      self_reported: false,
-      name: anonymous ? '' : (delivery.name as string),
-      email: anonymous ? null : (delivery.email as string),
-      delivery_id: anonymous ? null : delivery._id,
-      ...value,
-      ...outcome,
-      lang: 'en',
-      anonymous,
-      answered_at: new Date(),
-      latency_ms: anonymous ? null : 1000,
-    });
+    await api()
+      .post(`/r/${person.token}/answer`)
+      .send({ question_id: run.questionIds[index], ...value })
+      .expect(200);
   }
 
   const next = (runId: string, index: number) =>
@@ -158,15 +122,15 @@ describe('Run results (e2e: app + database + Zoom simulator over HTTP)', () => {
     const [ada, bob, cy, dee] = [0, 1, 2, 3].map(run.person);
     const q = run.questionIds;
     // Q1 (10): ada right, bob wrong, dee right. Q2 (20): bob right, ada wrong. Q3 (10): ada, dee right.
-    await answer(run, ada, 0, { choice: 1 }, right(POINTS[0]));
-    await answer(run, bob, 0, { choice: 0 }, wrong);
-    await answer(run, dee, 0, { choice: 1 }, right(POINTS[0]));
+    await answer(run, ada, 0, { choice: 1 });
+    await answer(run, bob, 0, { choice: 0 });
+    await answer(run, dee, 0, { choice: 1 });
     await next(run.runId, 0);
-    await answer(run, bob, 1, { value: 4 }, right(POINTS[1]));
-    await answer(run, ada, 1, { value: 5 }, wrong);
+    await answer(run, bob, 1, { value: 4 });
+    await answer(run, ada, 1, { value: 5 });
     await next(run.runId, 1);
-    await answer(run, ada, 2, { choice: 0 }, right(POINTS[2]));
-    await answer(run, dee, 2, { choice: 0 }, right(POINTS[2]));
+    await answer(run, ada, 2, { choice: 0 });
+    await answer(run, dee, 2, { choice: 0 });
     await next(run.runId, 2);
 
     const res = await api().get(`/api/runs/${run.runId}/results`).set(auth).expect(200);
@@ -318,11 +282,10 @@ describe('Run results (e2e: app + database + Zoom simulator over HTTP)', () => {
   }, 120_000);
 
   it('gives an anonymous run aggregates only: no people, no leaderboard, a CSV naming no one', async () => {
-    const started = await startRun(await createSet({ anonymous: true }), 2);
-    const run = { ...started, anonymous: true };
+    const run = await startRun(await createSet({ anonymous: true }), 2);
     const q = run.questionIds;
-    await answer(run, run.person(0), 0, { choice: 1 }, right(POINTS[0]));
-    await answer(run, run.person(1), 0, { choice: 0 }, wrong);
+    await answer(run, run.person(0), 0, { choice: 1 });
+    await answer(run, run.person(1), 0, { choice: 0 });
 
     const res = await api().get(`/api/runs/${run.runId}/results`).set(auth).expect(200);
     expect(res.body).toMatchObject({
