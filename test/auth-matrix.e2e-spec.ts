@@ -417,6 +417,18 @@ const MATRIX: Record<string, Row> = {
     expect: OWNERS_COURSE(204),
   },
 
+  // Run results (issue 16): reads of a run, as GET /api/runs/{id} is.
+  'GET /api/runs/{id}/results': {
+    role: 'assistant',
+    call: ownersRun,
+    expect: { ...OWNERS_COURSE(200), assistant: 200 },
+  },
+  'GET /api/runs/{id}/results.csv': {
+    role: 'assistant',
+    call: ownersRun,
+    expect: { ...OWNERS_COURSE(200), assistant: 200 },
+  },
+
   // Runs (issue 16): started and armed in the owner's meeting from a fresh set of the owner's
   // each time (one live run per meeting and set); owned like sets, read by the meeting's
   // assistant; another instructor's run or arm is 404.

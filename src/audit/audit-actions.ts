@@ -85,6 +85,8 @@ export const AUDIT_ACTIONS = {
   'question_set.created': { target: 'question_set', targetId: ['response.id'] },
   'question_set.changed': { target: 'question_set', targetId: ['param.id'] },
   'question_set.deleted': { target: 'question_set', targetId: ['param.id'] },
+  // Run results (issue 16; runs/run-results.controller.ts): a CSV of people's answers.
+  'run.results_exported': { target: 'run', targetId: ['param.id'] },
 } as const satisfies Record<string, AuditActionSpec>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

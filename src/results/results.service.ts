@@ -52,11 +52,7 @@ export class ResultsService {
     const broadcast = await this.broadcasts.authorize(actor, id, needed);
     const ofRun = runRefusal(broadcast, needed === 'remind' ? 'remind' : 'results');
     if (ofRun !== null) throw new ConflictException(ofRun);
-    if (!isQuestionBroadcast(broadcast)) {
-      throw new ConflictException(
-        `Broadcast ${id.toHexString()} sent a link, not a question: its answers are not collected here`,
-      );
-    }
+    if (!isQuestionBroadcast(broadcast)) throw linkBroadcast(id);
     return broadcast;
   }
 
@@ -129,6 +125,17 @@ export class ResultsService {
     };
   }
 
+  /**
+   * A question broadcast's results (the body of GET /api/broadcasts/{id}/results) with no access
+   * check: for a caller that has checked the actor's access to the broadcast's meeting itself
+   * (a run's results check the run: src/runs/run-results.service.ts). 409 for a link broadcast.
+   */
+  async resultsOf(id: Types.ObjectId, now = new Date()): Promise<ResultsResponseDto> {
+    const broadcast = await this.broadcasts.sent(id);
+    if (!isQuestionBroadcast(broadcast)) throw linkBroadcast(id);
+    return (await this.summarize(broadcast, now)).results;
+  }
+
   async leaderboard(actor: Actor, meetingId: string): Promise<LeaderboardResponseDto> {
     await this.access.require(actor, meetingId, 'read');
     return {
@@ -164,4 +171,10 @@ export class ResultsService {
     }
     return this.broadcasts.remind(id, keys, now);
   }
+}
+
+function linkBroadcast(id: Types.ObjectId): ConflictException {
+  return new ConflictException(
+    `Broadcast ${id.toHexString()} sent a link, not a question: its answers are not collected here`,
+  );
 }

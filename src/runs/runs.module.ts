@@ -6,6 +6,8 @@ import { BroadcastsModule } from '../broadcasts/broadcasts.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { QuestionSetsModule } from '../question-sets/question-sets.module';
 import { ResultsModule } from '../results/results.module';
+import { RunResultsController } from './run-results.controller';
+import { RunResultsService } from './run-results.service';
 import { RunArmsRepository } from './run-arms.repository';
 import { RunArmsService } from './run-arms.service';
 import { RunPageController } from './run-page.controller';
@@ -41,7 +43,7 @@ import { Run, RunSchema } from './schemas/run.schema';
     QuestionSetsModule,
     ResultsModule,
   ],
-  controllers: [RunsController, RunPageController],
+  controllers: [RunsController, RunPageController, RunResultsController],
   providers: [
     RunsService,
     RunsRepository,
@@ -52,6 +54,7 @@ import { Run, RunSchema } from './schemas/run.schema';
     RunProgressRepository,
     RunParticipantService,
     RunStreamsService,
+    RunResultsService,
   ],
   exports: [RunsService],
 })
