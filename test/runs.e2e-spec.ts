@@ -198,6 +198,38 @@ describe('Runs of question sets (e2e: app + database + Zoom simulator over HTTP)
     expect(messagesPerRecipient(sim).size).toBe(4);
   }, 120_000);
 
+  it("a run started before class (yesterday's occurrence ended) reaches the class when the meeting starts; the meeting's end ends it", async () => {
+    const { sim, app } = world;
+    const { meetingId, people } = await seedMeeting(sim, { members: 3 });
+    // Yesterday's class ended; today's has not started.
+    sim.endMeeting(meetingId);
+    await sim.flushWebhooks();
+    const { setId } = await createSet(app.url, 2);
+    const started = await request(app.url)
+      .post(`/api/question-sets/${setId}/runs`)
+      .set(auth)
+      .send({ meeting_id: meetingId })
+      .expect(201);
+    const runId = started.body.id as string;
+    expect(started.body.counts.recipients.total).toBe(0);
+
+    // Today's occurrence starts and the class joins: each person gets the run's one message.
+    sim.startMeeting(meetingId, { uuid: 'today-occurrence-uuid==' });
+    for (const person of people) sim.join(meetingId, person);
+    await sim.flushWebhooks();
+    await sweptAfterNow(world);
+    const sent = await waitForMessages(app.url, runId);
+    expect(sent.body.counts.recipients).toMatchObject({ total: 3, sent: 3 });
+    expect([...messagesPerRecipient(sim).values()]).toEqual([1, 1, 1]);
+
+    // The meeting ends with the run still on question 1: nobody is left to move it on.
+    sim.endMeeting(meetingId);
+    await sim.flushWebhooks();
+    await sweptAfterNow(world);
+    const ended = await getRun(app.url, runId);
+    expect(ended.body).toMatchObject({ state: 'ended', end_reason: 'meeting_ended' });
+  }, 120_000);
+
   it('takes an Idempotency-Key: a repeated start answers the first run (or arm) and starts nothing more', async () => {
     const { sim, app } = world;
     const { meetingId } = await seedMeeting(sim, { members: 2 });

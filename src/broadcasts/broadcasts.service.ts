@@ -79,6 +79,11 @@ export interface RunBroadcastInput {
   title: string;
   questionCount: number;
   anonymous: boolean;
+  /**
+   * The meeting occurrence the run belongs to: the live one at its start, or null when the
+   * meeting was not live then (the run then takes the next occurrence that is: addRunRecipients).
+   */
+  occurrenceUuid: string | null;
 }
 
 /** BroadcastsService.createRunSteps (issue 16). */
@@ -239,9 +244,9 @@ export class BroadcastsService {
    * each person once.
    */
   async createRunBroadcast(input: RunBroadcastInput): Promise<CreatedBroadcast> {
-    const { occurrence_uuid: occurrenceUuid, people } = await this.participants.currentAttendees(
-      input.meetingId,
-    );
+    // The run's occurrence, never merely the latest one: a meeting that ended yesterday is not
+    // where today's run is (its people are gone, and today's would never match it).
+    const occurrenceUuid = input.occurrenceUuid;
     let created = true;
     try {
       await this.broadcasts.create({
@@ -271,9 +276,7 @@ export class BroadcastsService {
         `Run ${input.runId.toHexString()}: its broadcast ${input.id.toHexString()} exists already (a start repeated): answering with it, adding only people without a message`,
       );
     }
-    if (sameOccurrence(broadcast.occurrence_uuid, occurrenceUuid)) {
-      await this.addMissingRecipients(broadcast._id, people);
-    }
+    await this.addRunRecipients(broadcast._id);
     return { broadcast, counts: await this.deliveries.countByStatus(broadcast._id) };
   }
 
@@ -344,11 +347,46 @@ export class BroadcastsService {
       .lean()
       .exec();
     if (!broadcast || broadcast.kind !== 'run') return 0;
+    const live = await this.participants.currentOccurrence(broadcast.meeting_id);
+    // Nobody is in a meeting that has ended (or not started).
+    if (!live || live.ended) return 0;
+    let runOccurrence = broadcast.occurrence_uuid ?? null;
+    if (runOccurrence === null) {
+      // A run started while its meeting was not live takes the first occurrence that is, once
+      // (a conditional write: two instances adopt the same one).
+      await this.broadcasts
+        .updateOne(
+          { _id: runBroadcastId, occurrence_uuid: null },
+          { $set: { occurrence_uuid: live.uuid } },
+        )
+        .exec();
+      const adopted = await this.broadcasts
+        .findById(runBroadcastId, { occurrence_uuid: 1 })
+        .lean()
+        .exec();
+      runOccurrence = adopted?.occurrence_uuid ?? null;
+    }
     const { occurrence_uuid: occurrenceUuid, people } = await this.participants.currentAttendees(
       broadcast.meeting_id,
     );
-    if (!sameOccurrence(broadcast.occurrence_uuid ?? null, occurrenceUuid)) return 0;
+    if (runOccurrence === null || runOccurrence !== occurrenceUuid) return 0;
     return this.addMissingRecipients(runBroadcastId, people);
+  }
+
+  /**
+   * Issue 16: whether the meeting occurrence a run broadcast belongs to is over (it ended, or a
+   * later occurrence of the meeting number has begun). False while the run has no occurrence
+   * yet (its meeting has not been live since it started).
+   */
+  async runOccurrenceOver(runBroadcastId: Types.ObjectId): Promise<boolean> {
+    const broadcast = await this.broadcasts
+      .findById(runBroadcastId, { meeting_id: 1, occurrence_uuid: 1 })
+      .lean()
+      .exec();
+    if (!broadcast?.occurrence_uuid) return false;
+    const current = await this.participants.currentOccurrence(broadcast.meeting_id);
+    if (!current) return false;
+    return current.uuid !== broadcast.occurrence_uuid || current.ended;
   }
 
   /**
@@ -932,10 +970,6 @@ function refuseAnonymousChannel(mode: BroadcastMode, anonymous: boolean): void {
  * Whether people of the meeting's current occurrence (`current`) are a run broadcast's audience:
  * the occurrence it was created in, or any when it was created while the meeting had none.
  */
-function sameOccurrence(runOccurrence: string | null, current: string | null): boolean {
-  return current !== null && (runOccurrence === null || runOccurrence === current);
-}
-
 function broadcastNotFound(id: Types.ObjectId): NotFoundException {
   return new NotFoundException(`Broadcast ${id.toHexString()} not found`);
 }

@@ -133,6 +133,14 @@ export class RunArmsService {
 
   private async startArm(arm: StoredArm): Promise<void> {
     const runId = runIdOfArm(arm._id);
+    // A delay that ran past the meeting's end: the lesson is over, so the run does not start.
+    const occurrence = await this.participants.currentOccurrence(arm.meeting_id);
+    if (!occurrence || occurrence.ended) {
+      const reason = `Meeting ${arm.meeting_id} ended before the armed start was due`;
+      this.logger.warn(`Armed start ${arm._id.toHexString()} not started: ${reason}`);
+      await this.arms.failed(arm._id, reason);
+      return;
+    }
     try {
       // The start acts as whoever armed it: their sets as they may see them now.
       const set = await this.sets.forRun(armActor(arm), arm.set_id);

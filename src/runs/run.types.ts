@@ -20,7 +20,8 @@ export type RunPacing = (typeof RUN_PACINGS)[number];
 export const RUN_STATES = ['starting', 'running', 'ended'] as const;
 export type RunState = (typeof RUN_STATES)[number];
 
-export const RUN_END_REASONS = ['instructor', 'finished', 'deadline'] as const;
+/** meeting_ended: an instructor-paced run whose meeting occurrence ended (nobody left to move it on). */
+export const RUN_END_REASONS = ['instructor', 'finished', 'deadline', 'meeting_ended'] as const;
 export type RunEndReason = (typeof RUN_END_REASONS)[number];
 
 /** One question of a run: where it came from in the bank and the step broadcast that holds it. */

@@ -199,6 +199,7 @@ export class RunsService {
       title: run.title,
       questionCount: run.steps.length,
       anonymous: run.anonymous,
+      occurrenceUuid: run.occurrence_uuid,
     });
     const now = this.clock.now();
     const running = await this.runs.transition(run, {

@@ -122,6 +122,16 @@ export class RunsWorker implements OnApplicationBootstrap, OnModuleDestroy {
     for (const run of await this.repository.inState('running')) {
       if (this.stopping) return;
       await this.forRun(run, async () => {
+        // An instructor-paced run whose meeting is over has nobody left to move it on: it ends
+        // (and frees its meeting and set for the next lesson's run). A self-paced run keeps to
+        // its own deadline: people may finish after the meeting.
+        if (
+          run.pacing === 'instructor' &&
+          (await this.broadcasts.runOccurrenceOver(run.broadcast_id))
+        ) {
+          await this.runs.endRun(run, 'meeting_ended');
+          return;
+        }
         await this.broadcasts.addRunRecipients(run.broadcast_id);
         await this.moveOnIfDue(run);
       });
