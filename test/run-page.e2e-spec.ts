@@ -101,9 +101,10 @@ describe('run page (issue 16)', () => {
     const [a, b, c] = run.tokens;
     const q = run.questionIds.map((id) => id.toHexString());
 
+    // An ObjectId is hex in either case: the upper-case id names the same question.
     const json = await request(t.url)
       .post(`/r/${a}/answer`)
-      .send({ question_id: q[0], choice: 0 })
+      .send({ question_id: q[0].toUpperCase(), choice: 0 })
       .expect(200);
     expect(json.body).toMatchObject({
       question_id: q[0],
@@ -249,6 +250,12 @@ describe('run page (issue 16)', () => {
       question_index: 0,
       remaining_ms: 60_000,
     });
+    // Neither the polling fallback's /state nor a HEAD (a link preview) starts b's clock: only
+    // being shown the question does.
+    await request(t.url).head(`/r/${b}`).expect(200);
+    expect((await progress(run.keys[1]))?.opened_at ?? null).toBeNull();
+    await request(t.url).get(`/r/${b}`).expect(200);
+    expect((await progress(run.keys[1]))?.opened_at).toEqual(new Date(T + 100_000));
 
     // a opens question 2 now; its 60 s run out (plus the 2 s grace): time up, then moved on.
     await request(t.url).get(`/r/${a}`).expect(200);

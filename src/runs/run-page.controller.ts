@@ -72,7 +72,8 @@ export class RunPageController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const view = await this.participants.view(token);
+    // HEAD (a link preview, a check of the link) shows nobody a question: it starts no clock.
+    const view = await this.participants.view(token, request.method !== 'HEAD');
     if (wantsJson(request)) {
       await reply
         .status(HttpStatus.OK)
@@ -106,14 +107,14 @@ export class RunPageController {
   @ApiOperation({
     summary: "The run's state for this person (JSON)",
     description:
-      "The run's state and version, this person's phase and current question (id and position), its deadline and whether they answered it. The page polls it every 2 s when its event stream is unavailable. A self-paced read starts the person's clock on a question they have not seen and moves them past one whose time ran out, as the page does.",
+      "The run's state and version, this person's phase and current question (id and position), its deadline and whether they answered it. The page polls it every 2 s when its event stream is unavailable. A self-paced read moves the person past a question whose time ran out, but never starts the clock on one they have not been shown (only the page does).",
   })
   @ApiParam(TOKEN_PARAM)
   @ApiOkResponse({ type: RunPageStateDto })
   @ApiPageOrJsonError(HttpStatus.NOT_FOUND, 'Unknown run link')
   @ApiPageOrJsonError(HttpStatus.TOO_MANY_REQUESTS, 'Rate limited (per IP); see Retry-After')
   async state(@Param('token') token: string): Promise<RunPageStateDto> {
-    return this.participants.stateOf(await this.participants.view(token));
+    return this.participants.stateOf(await this.participants.view(token, false));
   }
 
   @Get('r/:token/events')

@@ -154,9 +154,14 @@ export class RunParticipantService {
     return { delivery, run };
   }
 
-  /** What the person sees now; a self-paced read opens their question or moves them on first. */
-  async view(token: string, now = this.clock.now()): Promise<RunView> {
-    return this.viewOf(await this.resolve(token), now);
+  /**
+   * What the person sees now; a self-paced read that `open`s (the page itself, shown to the
+   * person) starts the clock on their question or moves them on first. Reads that show no
+   * question (the polling fallback's /state, a HEAD from a link preview) pass `open` false, so
+   * a question's time starts only when the person is shown it.
+   */
+  async view(token: string, open = true, now = this.clock.now()): Promise<RunView> {
+    return this.viewOf(await this.resolve(token), now, open);
   }
 
   /**

@@ -56,6 +56,7 @@ function logEverything(logger: ReturnType<typeof createAppLogger>): void {
   logger.log('grant_type=x&access_token=tok-abcdef&scope=y', 'Zoom');
   logger.log({ access_token: 'tok-999999', client_secret: 'whatever', expires_in: 3600 }, 'Zoom');
   logger.log('sent https://q.example.com/q/AbCdEfGhIjKlMnOpQrStUv to a participant', 'Send');
+  logger.log('sent https://q.example.com/r/RuNtOkEnAbCdEfGhIjKlMn to a participant', 'Send');
   logger.error('[r1] DELETE /api/people/erased.person%40example.com: boom', undefined, 'Errors');
   logger.warn(`refused key ${INSTRUCTOR_KEY}`, 'Auth');
   logger.error(
@@ -79,6 +80,7 @@ describe.each(['json', 'pretty'] as const)('app logger (%s)', (format) => {
       'whatever',
       'erased.person',
       'AbCdEfGhIjKlMnOpQrStUv',
+      'RuNtOkEnAbCdEfGhIjKlMn',
       INSTRUCTOR_KEY.slice(13),
     ]) {
       expect(output).not.toContain(secret);

@@ -5,7 +5,7 @@
  *   secret, webhook secret tokens, the answer token secret);
  * - credentials recognisable by shape: `Bearer …` / `Basic …` authorisation values,
  *   `access_token` / `refresh_token` fields (JSON, form or query string), answer links
- *   `/q/<token>`, the email in `/api/people/<email>` (erasure), instructor API keys
+ *   `/q/<token>` and run links `/r/<token>`, the email in `/api/people/<email>` (erasure), instructor API keys
  *   `zlq_<prefix>_<secret>` (the prefix is kept), and object properties whose name says they
  *   hold a credential.
  */
@@ -23,7 +23,7 @@ const SHAPES: Array<[RegExp, string]> = [
     /(["']?(?:access_token|refresh_token|id_token)["']?\s*[:=]\s*["']?)[^"'&\s,}]+/gi,
     `$1${REDACTED}`,
   ],
-  [/(\/q\/)[A-Za-z0-9_-]{16,}/g, `$1${REDACTED}`],
+  [/(\/[qr]\/)[A-Za-z0-9_-]{16,}/g, `$1${REDACTED}`],
   // DELETE /api/people/{email}: an erasure must not leave the email in the log.
   [/(\/api\/people\/)[^\s/?#]+/g, `$1${REDACTED}`],
   [KEY_IN_TEXT, `$1${REDACTED}`],

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsMongoId } from 'class-validator';
 import { SubmitAnswerDto } from '../../answers/dto/submit-answer.dto';
 import { RUN_PACINGS, RUN_STATES, type RunPacing, type RunState } from '../run.types';
@@ -16,6 +17,10 @@ export class RunAnswerDto extends SubmitAnswerDto {
     description:
       "The question answered: the bank question's id as listed in the set (the state's `question_id`). Not the current one: 409, nothing stored.",
   })
+  // An ObjectId's hex in either case names the same question: compared and echoed lower-cased.
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  )
   @IsMongoId({ message: 'question_id must be the id of the question answered' })
   question_id!: string;
 }
