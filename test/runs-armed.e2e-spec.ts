@@ -71,8 +71,13 @@ describe('Runs armed for the meeting start, and whose runs are whose (e2e)', () 
     await waitUntil(
       async () => {
         listed = await request(app.url).get(`/api/meetings/${meetingId}/runs`).set(as);
-        // The run is written first, then the arm is marked started.
-        return listed.body.items?.length === 1 && listed.body.arms[0].state === 'started';
+        // The run is written first, then the arm is marked started. The list reads the runs
+        // before the arms, so one listing can show the arm started and the run still starting.
+        return (
+          listed.body.items?.length === 1 &&
+          listed.body.items[0].state === 'running' &&
+          listed.body.arms[0].state === 'started'
+        );
       },
       30_000,
       'the armed run to start',

@@ -17,11 +17,23 @@ export interface CommandCounter {
   stop(): void;
 }
 
-/** Counts the commands the clients start; they must have been created with monitoring on. */
-export function countCommands(clients: mongo.MongoClient[]): CommandCounter {
+/**
+ * Counts the commands the clients start; they must have been created with monitoring on.
+ * `collections`: only commands on these collections (a command names its collection as the
+ * value of its first field), so the app's background work (the sender's poll, the runs
+ * worker's sweep) does not count against the path a test measures.
+ */
+export function countCommands(
+  clients: mongo.MongoClient[],
+  options: { collections?: readonly string[] } = {},
+): CommandCounter {
   const counts = new Map<string, number>();
-  const listener = (event: mongo.CommandStartedEvent) =>
+  const only = options.collections ? new Set(options.collections) : null;
+  const listener = (event: mongo.CommandStartedEvent) => {
+    const target: unknown = (event.command as Record<string, unknown>)[event.commandName];
+    if (only && !(typeof target === 'string' && only.has(target))) return;
     counts.set(event.commandName, (counts.get(event.commandName) ?? 0) + 1);
+  };
   for (const client of clients) {
     if (!client.options.monitorCommands) {
       throw new Error('command monitoring is off: connect with withCommandMonitoring(uri)');
