@@ -198,7 +198,9 @@ export class ConsolePagesService {
         state: run.state,
         started_at: utc(run.started_at),
       })),
+      // A run's questions are listed, in order, on its page (the run's message links to it).
       broadcasts: broadcasts
+        .filter(({ broadcast }) => !(broadcast.run_id && broadcast.kind === 'question'))
         .slice(0, 20)
         .map(({ broadcast, counts }) => broadcastRow(broadcast, counts.total)),
       error,
@@ -419,9 +421,8 @@ const utc = (date: Date | string): string =>
   new Date(date).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
 
 /**
- * A broadcast in the live room's list: a question's title; a run's message (kind 'run') by its
- * set's title, linked to its run page (it has no results of its own); a run's question with its
- * position.
+ * A broadcast in the live room's list: a question's title, or a run's message (kind 'run') by
+ * its set's title, linked to its run page (it has no results of its own).
  */
 function broadcastRow(
   broadcast: Awaited<ReturnType<BroadcastsService['listForMeeting']>>[number]['broadcast'],
@@ -440,10 +441,7 @@ function broadcastRow(
     ...common,
     href: `/console/broadcasts/${broadcast._id.toHexString()}`,
     title: broadcast.question?.title ?? null,
-    ...(broadcast.run_id && broadcast.run_index !== null
-      ? // A run's question sent no message of its own: its people are the run message's.
-        { note: `run question ${broadcast.run_index + 1}`, recipients: null }
-      : { note: null }),
+    note: null,
   };
 }
 

@@ -714,12 +714,11 @@ export interface BroadcastRow {
   /** Its page: the results, or a run's page for a run's message. */
   href: string;
   title: string | null;
-  /** 'run message', 'run question 2', or null for a question or link sent on its own. */
+  /** 'run message', or null for a question or link sent on its own. */
   note: string | null;
   mode: string;
   created_at: string;
-  /** Null for a run's question (the run's message reached its people). */
-  recipients: number | null;
+  recipients: number;
 }
 
 export interface RunRow {
@@ -891,9 +890,8 @@ export function renderRoom(input: {
                         html`<li>
                           <a href="${b.href}">${b.title ?? 'A link'}</a>
                           <span class="muted"
-                            >${b.note ? `${b.note}, ` : ''}${
-                              b.recipients === null ? '' : `${b.mode}, ${b.recipients} recipients, `
-                            }${b.created_at}</span
+                            >${b.note ? `${b.note}, ` : ''}${b.mode}, ${b.recipients} recipients,
+                            ${b.created_at}</span
                           >
                         </li>`,
                     )}
