@@ -106,6 +106,15 @@ describe('Runs in the instructor console (e2e, no JavaScript)', () => {
       /Messages<\/span><strong>3<\/strong>\s*<span class="muted"\s*>Sent: 3</,
     );
 
+    // Starting the same set again while it runs: the room, with the reason and the live run.
+    const again = await browser.post(`/console/meetings/${meetingId}/runs`, {
+      _csrf: csrf,
+      set_id: setId,
+    });
+    expect(again.status).toBe(409);
+    expect(again.text).toMatch(/role="alert">A run of this set is already live/);
+    expect(again.text).toContain(`/console/runs/${runId}`);
+
     // The live room lists the run, and its message by the set's title.
     const roomAfter = await browser.get(`/console/meetings/${meetingId}`);
     expect(roomAfter.text).toContain(`<a href="/console/runs/${runId}">Week 3 quiz</a>`);

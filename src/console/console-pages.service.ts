@@ -173,6 +173,7 @@ export class ConsolePagesService {
     csrf: string,
     meetingId: string,
     error: string | null = null,
+    runError: string | null = null,
   ): Promise<string> {
     // Assistants neither read the bank nor send (the API's roles for those routes).
     const canSend = hasRole(actor.role, 'instructor');
@@ -204,6 +205,7 @@ export class ConsolePagesService {
         .slice(0, 20)
         .map(({ broadcast, counts }) => broadcastRow(broadcast, counts.total)),
       error,
+      runError,
       canSend,
     });
   }
@@ -224,7 +226,7 @@ export class ConsolePagesService {
     if (!/^[0-9a-f]{24}$/i.test(setId)) {
       return {
         status: HttpStatus.BAD_REQUEST,
-        page: await this.room(actor, csrf, meetingId, 'Choose a question set to run.'),
+        page: await this.room(actor, csrf, meetingId, null, 'Choose a question set to run.'),
       };
     }
     try {
@@ -247,7 +249,10 @@ export class ConsolePagesService {
       const message = live
         ? `A run of this set is already live in the meeting: see it at /console/runs/${live}, or end it first.`
         : error.message;
-      return { status: error.getStatus(), page: await this.room(actor, csrf, meetingId, message) };
+      return {
+        status: error.getStatus(),
+        page: await this.room(actor, csrf, meetingId, null, message),
+      };
     }
   }
 

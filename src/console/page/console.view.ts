@@ -740,6 +740,8 @@ export function renderRoom(input: {
   runs: RunRow[];
   broadcasts: BroadcastRow[];
   error: string | null;
+  /** Why the "Run a question set" form was refused. */
+  runError: string | null;
   canSend: boolean;
 }): string {
   const reachable = input.people.filter((p) => p.reachable).length;
@@ -806,6 +808,7 @@ export function renderRoom(input: {
   const runForm = input.canSend
     ? html`<form method="post" action="/console/meetings/${input.meetingId}/runs" class="card">
         <h2>Run a question set</h2>
+        ${input.runError ? html`<p class="error-summary" role="alert">${input.runError}</p>` : null}
         ${csrfField(input.csrf)}
         ${
           input.sets.length === 0
