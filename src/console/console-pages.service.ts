@@ -16,7 +16,10 @@ import {
 } from '../question-types/question-types';
 import { optionLetter } from './page/chart';
 import { QuestionsService } from '../questions/questions.service';
+import { QuestionSetsService } from '../question-sets/question-sets.service';
 import { ResultsService } from '../results/results.service';
+import type { RunResponseDto } from '../runs/dto/run.response';
+import { RunsService } from '../runs/runs.service';
 import {
   EMPTY_QUESTION_FORM,
   FORM_FIELDS,
@@ -29,6 +32,8 @@ import {
   renderQuestions,
   renderResults,
   renderRoom,
+  renderRun,
+  type BroadcastRow,
   type QuestionFormValues,
   type QuestionRow,
 } from './page/console.view';
@@ -60,6 +65,8 @@ export class ConsolePagesService {
     private readonly participants: ParticipantsService,
     private readonly broadcasts: BroadcastsService,
     private readonly resultsService: ResultsService,
+    private readonly questionSets: QuestionSetsService,
+    private readonly runs: RunsService,
     private readonly clock: Clock,
   ) {}
 
@@ -166,13 +173,16 @@ export class ConsolePagesService {
     csrf: string,
     meetingId: string,
     error: string | null = null,
+    runError: string | null = null,
   ): Promise<string> {
     // Assistants neither read the bank nor send (the API's roles for those routes).
     const canSend = hasRole(actor.role, 'instructor');
-    const [people, questions, broadcasts] = await Promise.all([
+    const [people, questions, sets, broadcasts, runs] = await Promise.all([
       this.participants.listPeople(actor, meetingId, { status: 'joined', limit: 1000 }),
       canSend ? this.questionsService.list(actor, { limit: PICKER_SIZE, page: 1 }) : { items: [] },
+      canSend ? this.questionSets.list(actor, { limit: PICKER_SIZE, page: 1 }) : { items: [] },
       this.broadcasts.listForMeeting(actor, meetingId),
+      this.runs.listForMeeting(actor, meetingId),
     ]);
     return renderRoom({
       csrf,
@@ -182,15 +192,146 @@ export class ConsolePagesService {
       ended: people.occurrence ? people.occurrence.ended_ts !== null : false,
       people: people.items,
       questions: questions.items.map((q) => ({ id: q._id.toHexString(), title: q.title })),
-      broadcasts: broadcasts.slice(0, 20).map(({ broadcast, counts }) => ({
-        id: broadcast._id.toHexString(),
-        title: broadcast.question?.title ?? null,
-        mode: broadcast.mode,
-        created_at: broadcast.created_at.toISOString().replace('T', ' ').slice(0, 19) + ' UTC',
-        recipients: counts.total,
+      sets: sets.items.map((set) => ({ id: set._id.toHexString(), title: set.title })),
+      runs: runs.slice(0, 20).map((run) => ({
+        id: run.id,
+        title: run.title,
+        state: run.state,
+        started_at: utc(run.started_at),
       })),
+      // A run's questions are listed, in order, on its page (the run's message links to it).
+      broadcasts: broadcasts
+        .filter(({ broadcast }) => !(broadcast.run_id && broadcast.kind === 'question'))
+        .slice(0, 20)
+        .map(({ broadcast, counts }) => broadcastRow(broadcast, counts.total)),
       error,
+      runError,
       canSend,
+    });
+  }
+
+  /**
+   * The live room's "Run a question set" form: POST /api/question-sets/{id}/runs's service calls
+   * with start "now" (RunsService.setForStart, then startRun, as RunStarter does without an
+   * Idempotency-Key). A refusal (a set gone, no 'send' in the meeting, a run of the set already
+   * live there) shows the room again with the reason, and a live run's link.
+   */
+  async startRun(
+    actor: Actor,
+    csrf: string,
+    meetingId: string,
+    body: FormBody,
+  ): Promise<{ runId: string } | { page: string; status: number }> {
+    const setId = field(body, 'set_id');
+    if (!/^[0-9a-f]{24}$/i.test(setId)) {
+      return {
+        status: HttpStatus.BAD_REQUEST,
+        page: await this.room(actor, csrf, meetingId, null, 'Choose a question set to run.'),
+      };
+    }
+    try {
+      const set = await this.runs.setForStart(actor, new Types.ObjectId(setId), meetingId, null);
+      const run = await this.runs.startRun(set, {
+        meetingId,
+        runId: new Types.ObjectId(),
+        durationSeconds: null,
+        armId: null,
+        ownerId: actor.instructorId,
+      });
+      return { runId: run._id.toHexString() };
+    } catch (error) {
+      if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
+      const live =
+        error instanceof ConflictException
+          ? (error.getResponse() as { details?: { running_run_id?: string | null } }).details
+              ?.running_run_id
+          : undefined;
+      const message = live
+        ? `A run of this set is already live in the meeting: see it at /console/runs/${live}, or end it first.`
+        : error.message;
+      return {
+        status: error.getStatus(),
+        page: await this.room(actor, csrf, meetingId, null, message),
+      };
+    }
+  }
+
+  /** GET /console/runs/{id}: the run as GET /api/runs/{id} answers it (404 for another's). */
+  async run(
+    actor: Actor,
+    csrf: string,
+    id: Types.ObjectId,
+    query: Record<string, unknown>,
+    error: string | null = null,
+  ): Promise<string> {
+    const run = await this.runs.view(actor, id);
+    return this.runPage(actor, csrf, run, noticeOf(query), error);
+  }
+
+  /**
+   * The run page's Next: POST /api/runs/{id}/next with the index the page showed. A move that
+   * another click (or auto-advance) made first is not repeated: the page again, with what
+   * happened, and the question it is at now.
+   */
+  async next(
+    actor: Actor,
+    csrf: string,
+    id: Types.ObjectId,
+    body: FormBody,
+  ): Promise<{ position: number; ended: boolean } | { page: string; status: number }> {
+    const index = Number(field(body, 'current_index'));
+    if (field(body, 'current_index') === '' || !Number.isInteger(index) || index < 0) {
+      return {
+        status: HttpStatus.BAD_REQUEST,
+        page: await this.run(
+          actor,
+          csrf,
+          id,
+          {},
+          'The form did not say which question it was on: reload the page and press Next again.',
+        ),
+      };
+    }
+    try {
+      const run = await this.runs.next(actor, id, index);
+      return { position: run.current_index + 1, ended: run.state === 'ended' };
+    } catch (error) {
+      if (!(error instanceof ConflictException)) throw error;
+      const now = await this.runs.view(actor, id);
+      const at = now.current_question?.index ?? null;
+      const message =
+        at !== null && at !== index
+          ? `The run had already moved on from question ${index + 1} (a second click, or another window): it is at question ${at + 1} of ${now.steps.length}, and nothing was skipped. Press Next again to move on from here.`
+          : now.state === 'ended'
+            ? 'The run has already ended: there is no next question.'
+            : error.message;
+      return {
+        status: HttpStatus.CONFLICT,
+        page: this.runPage(actor, csrf, now, null, message),
+      };
+    }
+  }
+
+  /** The run page's End: POST /api/runs/{id}/end (ending an ended run changes nothing). */
+  async endRun(actor: Actor, id: Types.ObjectId): Promise<void> {
+    await this.runs.end(actor, id);
+  }
+
+  private runPage(
+    actor: Actor,
+    csrf: string,
+    run: RunResponseDto,
+    notice: string | null,
+    error: string | null,
+  ): string {
+    return renderRun({
+      csrf,
+      actor,
+      run,
+      now: this.clock.now(),
+      notice,
+      error,
+      canControl: hasRole(actor.role, 'instructor'),
     });
   }
 
@@ -279,6 +420,34 @@ export class ConsolePagesService {
   async reveal(actor: Actor, id: Types.ObjectId): Promise<void> {
     await this.broadcasts.reveal(actor, id);
   }
+}
+
+const utc = (date: Date | string): string =>
+  new Date(date).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+
+/**
+ * A broadcast in the live room's list: a question's title, or a run's message (kind 'run') by
+ * its set's title, linked to its run page (it has no results of its own).
+ */
+function broadcastRow(
+  broadcast: Awaited<ReturnType<BroadcastsService['listForMeeting']>>[number]['broadcast'],
+  recipients: number,
+): BroadcastRow {
+  const common = { mode: broadcast.mode, created_at: utc(broadcast.created_at), recipients };
+  if (broadcast.kind === 'run' && broadcast.run_id) {
+    return {
+      ...common,
+      href: `/console/runs/${broadcast.run_id.toHexString()}`,
+      title: broadcast.message ?? 'A question set',
+      note: 'run message',
+    };
+  }
+  return {
+    ...common,
+    href: `/console/broadcasts/${broadcast._id.toHexString()}`,
+    title: broadcast.question?.title ?? null,
+    note: null,
+  };
 }
 
 function toRow(q: BankQuestion): QuestionRow {

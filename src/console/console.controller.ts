@@ -255,6 +255,60 @@ export class ConsoleController {
     return redirect(reply, `/console/broadcasts/${outcome.broadcastId}?done=sent`);
   }
 
+  @Post('meetings/:meeting_id/runs')
+  @RequireRole('instructor')
+  async startRun(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Param('meeting_id', ParseMeetingNumberPipe) meetingId: string,
+    @Body() body: FormBody,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const outcome = await this.pages.startRun(actor, this.csrf(request), meetingId, body);
+    if ('page' in outcome) return page(reply, outcome.status, outcome.page);
+    return redirect(reply, `/console/runs/${outcome.runId}?done=run_started`);
+  }
+
+  // ------------------------------------------------------------ runs of question sets
+
+  @Get('runs/:id')
+  @RequireRole('assistant')
+  async run(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+    @Query() query: Record<string, unknown>,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await page(reply, HttpStatus.OK, await this.pages.run(actor, this.csrf(request), id, query));
+  }
+
+  @Post('runs/:id/next')
+  @RequireRole('instructor')
+  async nextQuestion(
+    @CurrentActor() actor: Actor,
+    @Req() request: FastifyRequest,
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+    @Body() body: FormBody,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const outcome = await this.pages.next(actor, this.csrf(request), id, body);
+    if ('page' in outcome) return page(reply, outcome.status, outcome.page);
+    const done = outcome.ended ? 'done=run_ended' : `done=next&n=${outcome.position}`;
+    return redirect(reply, `/console/runs/${id.toHexString()}?${done}`);
+  }
+
+  @Post('runs/:id/end')
+  @RequireRole('instructor')
+  async endRun(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseObjectIdPipe) id: Types.ObjectId,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.pages.endRun(actor, id);
+    return redirect(reply, `/console/runs/${id.toHexString()}?done=run_ended`);
+  }
+
   // ------------------------------------------------------------ live results
 
   @Get('broadcasts/:id')

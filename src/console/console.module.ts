@@ -5,7 +5,9 @@ import { BroadcastsModule } from '../broadcasts/broadcasts.module';
 import { InstructorsModule } from '../instructors/instructors.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { QuestionsModule } from '../questions/questions.module';
+import { QuestionSetsModule } from '../question-sets/question-sets.module';
 import { ResultsModule } from '../results/results.module';
+import { RunsModule } from '../runs/runs.module';
 import { ConsoleKeys } from './console-keys';
 import { ConsolePagesService } from './console-pages.service';
 import { ConsoleController } from './console.controller';
@@ -27,6 +29,8 @@ import { SessionsService } from './sessions.service';
     ParticipantsModule,
     BroadcastsModule,
     ResultsModule,
+    QuestionSetsModule,
+    RunsModule,
   ],
   controllers: [ConsoleController],
   providers: [

@@ -139,22 +139,55 @@ body.presenter .p-foot a { color: #cfe3ff; }
  * inside an animation frame, so a burst of answers is a few redraws, the last one with the final
  * counts; it runs the countdown from the server's remaining milliseconds on the monotonic clock;
  * on the live room it also refreshes the parts the stream does not carry (non-responders,
- * leaderboard) by fetching the page again, at most every few seconds. It also stops a form from
- * being sent twice, and shows only the chosen type's part of the question form.
+ * leaderboard) by fetching the page again, at most every few seconds. A run's page has no stream
+ * of its own: while the run is live it is re-read every few seconds the same way. It also stops a
+ * form from being sent twice, and shows only the chosen type's part of the question form.
  */
 export const CONSOLE_JS = `
 (function () {
   'use strict';
   var REDRAW_MS = 250;
   var REFRESH_MS = 2000;
-  var forms = document.querySelectorAll('form');
-  for (var f = 0; f < forms.length; f++) {
-    forms[f].addEventListener('submit', function (event) {
-      var form = event.currentTarget;
-      if (form.getAttribute('data-submitting') === 'true') { event.preventDefault(); return; }
-      form.setAttribute('data-submitting', 'true');
-      setTimeout(function () { form.removeAttribute('data-submitting'); }, 5000);
-    });
+  var RUN_POLL_MS = 3000;
+  // On the document, so forms in a re-read region are guarded too.
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!form || form.tagName !== 'FORM') return;
+    if (form.getAttribute('data-submitting') === 'true') { event.preventDefault(); return; }
+    form.setAttribute('data-submitting', 'true');
+    setTimeout(function () { form.removeAttribute('data-submitting'); }, 5000);
+  });
+  // Replaces each [data-refresh] region with the same region of a fresh copy of the page, except
+  // one the user is in (focus inside); announces a changed [data-run-announce].
+  function swapRegions(doc) {
+    var regions = document.querySelectorAll('[data-refresh]');
+    for (var i = 0; i < regions.length; i++) {
+      var name = regions[i].getAttribute('data-refresh');
+      var fresh = doc.querySelector('[data-refresh="' + name + '"]');
+      if (!fresh || regions[i].contains(document.activeElement)) continue;
+      var said = regions[i].getAttribute('data-run-announce');
+      var says = fresh.getAttribute('data-run-announce');
+      regions[i].replaceWith(document.importNode(fresh, true));
+      var live = document.getElementById('live-status');
+      if (live && says && said !== says) live.textContent = says;
+    }
+  }
+  // A run's page: re-read every RUN_POLL_MS while the run is live (the copy says so).
+  if (document.querySelector('[data-run-poll]')) {
+    var poll = function () {
+      fetch(location.pathname, { credentials: 'same-origin', headers: { accept: 'text/html' } })
+        .then(function (r) { return r.ok ? r.text() : ''; })
+        .then(function (text) {
+          if (!text) return true;
+          var doc = new DOMParser().parseFromString(text, 'text/html');
+          swapRegions(doc);
+          document.body.setAttribute('data-polls', String(Number(document.body.getAttribute('data-polls') || 0) + 1));
+          return doc.querySelector('[data-run-poll]') !== null;
+        })
+        .catch(function () { return true; })
+        .then(function (more) { if (more) setTimeout(poll, RUN_POLL_MS); });
+    };
+    setTimeout(poll, RUN_POLL_MS);
   }
   // The question form: only the chosen type's part is shown (without the script every part is,
   // and the server reads only the chosen type's).
@@ -263,13 +296,7 @@ export const CONSOLE_JS = `
       fetch(location.pathname + location.search, { credentials: 'same-origin', headers: { accept: 'text/html' } })
         .then(function (r) { return r.ok ? r.text() : null; })
         .then(function (text) {
-          if (!text) return;
-          var doc = new DOMParser().parseFromString(text, 'text/html');
-          for (var i = 0; i < regions.length; i++) {
-            var name = regions[i].getAttribute('data-refresh');
-            var fresh = doc.querySelector('[data-refresh="' + name + '"]');
-            if (fresh && !regions[i].contains(document.activeElement)) regions[i].replaceWith(document.importNode(fresh, true));
-          }
+          if (text) swapRegions(new DOMParser().parseFromString(text, 'text/html'));
         })
         .catch(function () { /* the next update tries again */ })
         .then(function () {

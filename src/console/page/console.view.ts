@@ -2,6 +2,7 @@ import type { Actor } from '../../common/auth/actor';
 import { html, type HtmlValue, type SafeHtml } from '../../common/html/html';
 import { withTypeDefaults, isScored } from '../../question-types/question-types';
 import type { ResultsQuestionDto } from '../../results/dto/results.response';
+import type { RunResponseDto } from '../../runs/dto/run.response';
 import { renderChart, type ChartTally } from './chart';
 import {
   CONSOLE_CSS_PATH,
@@ -710,11 +711,21 @@ export interface PersonRow {
 }
 
 export interface BroadcastRow {
-  id: string;
+  /** Its page: the results, or a run's page for a run's message. */
+  href: string;
   title: string | null;
+  /** 'run message', or null for a question or link sent on its own. */
+  note: string | null;
   mode: string;
   created_at: string;
   recipients: number;
+}
+
+export interface RunRow {
+  id: string;
+  title: string;
+  state: string;
+  started_at: string;
 }
 
 export function renderRoom(input: {
@@ -725,8 +736,12 @@ export function renderRoom(input: {
   ended: boolean;
   people: PersonRow[];
   questions: Array<{ id: string; title: string }>;
+  sets: Array<{ id: string; title: string }>;
+  runs: RunRow[];
   broadcasts: BroadcastRow[];
   error: string | null;
+  /** Why the "Run a question set" form was refused. */
+  runError: string | null;
   canSend: boolean;
 }): string {
   const reachable = input.people.filter((p) => p.reachable).length;
@@ -790,6 +805,48 @@ export function renderRoom(input: {
         }
       </form>`
     : null;
+  const runForm = input.canSend
+    ? html`<form method="post" action="/console/meetings/${input.meetingId}/runs" class="card">
+        <h2>Run a question set</h2>
+        ${input.runError ? html`<p class="error-summary" role="alert">${input.runError}</p>` : null}
+        ${csrfField(input.csrf)}
+        ${
+          input.sets.length === 0
+            ? html`<p>
+                You have no question sets yet: make one with POST /api/question-sets (see the API
+                docs).
+              </p>`
+            : html`<div class="field">
+                  <label for="set_id">Question set</label>
+                  <select id="set_id" name="set_id" required aria-describedby="set_hint">
+                    ${input.sets.map((s) => html`<option value="${s.id}">${s.title}</option>`)}
+                  </select>
+                  <p class="hint" id="set_hint">
+                    Starts now: each reachable person gets one Team Chat message with a personal
+                    link for the whole set.
+                  </p>
+                </div>
+                <button type="submit">Start run</button>`
+        }
+      </form>`
+    : null;
+  const runs =
+    input.runs.length === 0
+      ? null
+      : html`<section aria-labelledby="runs-heading">
+          <h2 id="runs-heading">Runs in this meeting</h2>
+          <ul>
+            ${input.runs.map(
+              (r) =>
+                html`<li>
+                  <a href="/console/runs/${r.id}">${r.title}</a>
+                  <span class="muted"
+                    >${RUN_STATES[r.state] ?? r.state}, started ${r.started_at}</span
+                  >
+                </li>`,
+            )}
+          </ul>
+        </section>`;
   return layout(
     `Live room ${input.meetingId}`,
     html`<h1>
@@ -824,7 +881,7 @@ export function renderRoom(input: {
           }
         </section>
         <div>
-          ${sendForm}
+          ${sendForm} ${runForm} ${runs}
           <section aria-labelledby="sent-heading">
             <h2 id="sent-heading">Sent to this meeting</h2>
             ${
@@ -834,9 +891,10 @@ export function renderRoom(input: {
                     ${input.broadcasts.map(
                       (b) =>
                         html`<li>
-                          <a href="/console/broadcasts/${b.id}">${b.title ?? 'A link'}</a>
+                          <a href="${b.href}">${b.title ?? 'A link'}</a>
                           <span class="muted"
-                            >${b.mode}, ${b.recipients} recipients, ${b.created_at}</span
+                            >${b.note ? `${b.note}, ` : ''}${b.mode}, ${b.recipients} recipients,
+                            ${b.created_at}</span
                           >
                         </li>`,
                     )}
@@ -910,6 +968,9 @@ export const NOTICES: Record<string, (n: number) => string> = {
   created: () => 'Question created.',
   saved: () => 'Question saved.',
   deleted: () => 'Question deleted.',
+  run_started: () => 'The run has started: its messages are going out.',
+  next: (n) => `Moved on to question ${n}.`,
+  run_ended: () => 'The run has ended.',
 };
 
 function countdown(results: ResultsView, now: Date, large: boolean): SafeHtml {
@@ -1129,5 +1190,182 @@ export function renderPresenter(input: {
       </p>
     </div>`,
     { csrf: input.csrf, bodyClass: 'presenter' },
+  );
+}
+
+// ---------------------------------------------------------------- runs of question sets
+
+/** A run's state in the console's words (run.types.ts RUN_STATES). */
+const RUN_STATES: Record<string, string> = {
+  starting: 'Starting',
+  running: 'Running',
+  ended: 'Ended',
+};
+
+const END_REASONS: Record<string, string> = {
+  instructor: 'ended by the instructor',
+  finished: 'past its last question',
+  deadline: 'its time ran out',
+};
+
+const RECIPIENT_COUNTS: Array<[keyof RunResponseDto['counts']['recipients'], string]> = [
+  ['sent', 'Sent'],
+  ['pending', 'Waiting'],
+  ['sending', 'Sending'],
+  ['unconfirmed', 'Not confirmed'],
+  ['failed', 'Failed'],
+  ['unreachable', 'Unreachable'],
+];
+
+/** The run's position in words (also what the page announces when it changes). */
+function runPosition(run: RunResponseDto): string {
+  const q = run.current_question;
+  if (run.state === 'ended') {
+    return `The run has ended (${END_REASONS[run.end_reason ?? ''] ?? 'ended'}).`;
+  }
+  if (run.state === 'starting') return 'The run is starting: its messages are being written.';
+  if (q === null) return 'Each person answers at their own pace.';
+  return `Question ${q.index + 1} of ${run.steps.length}: ${q.title}`;
+}
+
+const clock = (iso: string): string => iso.slice(11, 19) + ' UTC';
+
+/**
+ * GET /console/runs/{id}: a run's control page (docs/architecture.md §15). Its live part is one
+ * region (data-refresh) re-read by the console script while the run is live (data-run-poll);
+ * Next carries the question the page showed, so a second click is refused, never a skip.
+ */
+export function renderRun(input: {
+  csrf: string;
+  actor: Actor;
+  run: RunResponseDto;
+  now: Date;
+  notice: string | null;
+  error: string | null;
+  canControl: boolean;
+}): string {
+  const run = input.run;
+  const q = run.current_question;
+  const live = run.state !== 'ended';
+  const control = (action: string, label: string, cls: string, extra: HtmlValue = null) =>
+    html`<form method="post" action="/console/runs/${run.id}/${action}">
+      ${csrfField(input.csrf)} ${extra}
+      <button type="submit" class="${cls}">${label}</button>
+    </form>`;
+  const left = q === null ? 0 : Math.max(0, Date.parse(q.deadline) - input.now.getTime());
+  const recipients = run.counts.recipients;
+  const current =
+    q === null
+      ? null
+      : html`<section class="card" aria-labelledby="current-heading">
+          <h2 id="current-heading">Question ${q.index + 1} of ${run.steps.length}: ${q.title}</h2>
+          <p class="question-text">${q.question_text}</p>
+          <div class="stats">
+            <p class="stat">
+              <span>Deadline</span><strong>${clock(q.deadline)}</strong>
+              <span class="muted">${left > 0 ? `${formatMs(left)} left` : 'time is up'}</span>
+            </p>
+            <p class="stat">
+              <span>Answers so far</span><strong>${run.counts.current_answers ?? 0}</strong>
+            </p>
+          </div>
+          <div class="actions">
+            ${
+              input.canControl
+                ? control(
+                    'next',
+                    q.index + 1 < run.steps.length ? 'Next question' : 'Finish (last question)',
+                    '',
+                    html`<input type="hidden" name="current_index" value="${q.index}" />`,
+                  )
+                : null
+            }
+            <a class="button secondary" href="/console/broadcasts/${q.step_broadcast_id}/present"
+              >Presenter view</a
+            >
+            <a class="button secondary" href="/console/broadcasts/${q.step_broadcast_id}"
+              >Live results</a
+            >
+          </div>
+        </section>`;
+  const steps = run.steps.map(
+    (s) =>
+      html`<tr ${q !== null && q.index === s.index ? html`aria-current="step"` : null}>
+        <td class="num">${s.index + 1}</td>
+        <td><a href="/console/broadcasts/${s.step_broadcast_id}">${s.title}</a></td>
+        <td class="num">${s.answers}</td>
+      </tr>`,
+  );
+  return layout(
+    `Run: ${run.title}`,
+    html`<div data-run-id="${run.id}" ${live ? html`data-run-poll` : null}>
+      <p><a href="/console/meetings/${run.meeting_id}">← Live room ${run.meeting_id}</a></p>
+      <h1>${run.title}</h1>
+      ${notice(input.notice)}
+      ${input.error ? html`<p class="error-summary" role="alert">${input.error}</p>` : null}
+      <p class="sr-only" id="live-status" role="status" aria-live="polite"></p>
+      <div data-refresh="run" data-run-announce="${runPosition(run)}">
+        <div class="stats">
+          <p class="stat">
+            <span>State</span><strong>${RUN_STATES[run.state] ?? run.state}</strong>
+            ${
+              run.state === 'ended'
+                ? html`<span class="muted">${END_REASONS[run.end_reason ?? ''] ?? ''}</span>`
+                : null
+            }
+          </p>
+          <p class="stat">
+            <span>Pacing</span
+            ><strong>${run.pacing === 'self' ? 'Each at their own pace' : 'You move it on'}</strong>
+            ${
+              run.pacing === 'self' && run.ends_at
+                ? html`<span class="muted">ends ${clock(run.ends_at)}</span>`
+                : run.auto_advance_seconds !== null
+                  ? html`<span class="muted"
+                      >auto-advance after ${run.auto_advance_seconds} s</span
+                    >`
+                  : null
+            }
+          </p>
+          <p class="stat">
+            <span>Messages</span><strong>${recipients.total}</strong>
+            <span class="muted"
+              >${
+                RECIPIENT_COUNTS.filter(([k]) => recipients[k] > 0)
+                  .map(([k, label]) => `${label}: ${recipients[k]}`)
+                  .join(', ') || 'none yet'
+              }</span
+            >
+          </p>
+        </div>
+        ${q === null ? html`<p>${runPosition(run)}</p>` : current}
+        ${
+          input.canControl && live
+            ? html`<div class="actions">${control('end', 'End run', 'danger')}</div>`
+            : null
+        }
+        <section aria-labelledby="steps-heading">
+          <h2 id="steps-heading">Questions</h2>
+          <div class="table-wrap">
+            <table>
+              <caption class="sr-only">
+                The run's questions in order, with the answers to each
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col" class="num">#</th>
+                  <th scope="col">Question</th>
+                  <th scope="col" class="num">Answers</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${steps}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      </div>
+    </div>`,
+    { csrf: input.csrf, actor: input.actor, section: 'meetings' },
   );
 }
