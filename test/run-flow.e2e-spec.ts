@@ -284,9 +284,13 @@ describe('Run links end to end (app + database + Zoom simulator over HTTP)', () 
     const aState = await request(app.url).get(`/r/${a}/state`).expect(200);
     expect(aState.body).toMatchObject({ question_index: 1, question_id: questionIds[1] });
 
-    // b opens question 1 later; its 120 s count from then, and running out moves b on.
+    // b opens question 1 later (the page, here asking for JSON: /state alone starts no clock);
+    // its 120 s count from then, and running out moves b on.
     clock.set(T + 30_000);
-    const opened = await request(app.url).get(`/r/${b}/state`).expect(200);
+    const opened = await request(app.url)
+      .get(`/r/${b}`)
+      .set('Accept', 'application/json')
+      .expect(200);
     expect(opened.body).toMatchObject({ question_index: 0, remaining_ms: 120_000 });
     clock.set(T + 30_000 + 122_001);
     const moved = await request(app.url).get(`/r/${b}/state`).expect(200);
