@@ -17,6 +17,11 @@ export class AnswerRecordsService {
     return this.answers.listForBroadcast(broadcastId);
   }
 
+  /** How many answers each of these broadcasts has (absent: none), in one aggregate. */
+  async countsFor(broadcastIds: Types.ObjectId[]): Promise<Map<string, number>> {
+    return this.answers.countsFor(broadcastIds);
+  }
+
   /**
    * One person's answer to one broadcast (a run's page: their answer to a step), or null. Never
    * an anonymous answer: those are stored under a random key no person leads to.

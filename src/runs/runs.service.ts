@@ -312,12 +312,13 @@ export class RunsService {
 
   /** The run as the API shows it, with its counts read now. */
   async toResponse(run: StoredRun): Promise<RunResponseDto> {
-    const [recipients, perStep] = await Promise.all([
+    // Counted by the database (one aggregate for every step), never by loading the answers:
+    // the console's run page reads this every few seconds while a class answers.
+    const [recipients, counted] = await Promise.all([
       this.broadcasts.counts(run.broadcast_id),
-      Promise.all(
-        run.steps.map(async (s) => (await this.answers.listForBroadcast(s.broadcast_id)).length),
-      ),
+      this.answers.countsFor(run.steps.map((s) => s.broadcast_id)),
     ]);
+    const perStep = run.steps.map((s) => counted.get(s.broadcast_id.toHexString()) ?? 0);
     const current =
       run.state === 'running' && run.pacing === 'instructor' ? run.current_index : null;
     const question = current === null ? null : run.step_questions[current];
