@@ -10,8 +10,11 @@ import { TokenBucketLimiter } from './token-bucket';
  */
 export const PER_IP_LIMIT = { capacity: 3000, refillPerSecond: 300, maxKeys: 50_000 };
 /**
- * Per link (and, for a channel's shared link, per email typed): one person submits once; a few
- * retries (double clicks, a flaky phone network) are fine, a script hammering a link is not.
+ * Per link and question (and, for a channel's shared link, per email typed): one person submits
+ * once to a question; a few retries (double clicks, a flaky phone network) are fine, a script
+ * hammering a link is not. A run's link answers every question of the run (`question_id` in the
+ * body), so each question has its own bucket: a quick self-paced quiz is not throttled after
+ * five answers.
  */
 export const PER_LINK_LIMIT = { capacity: 5, refillPerSecond: 0.5, maxKeys: 100_000 };
 
@@ -34,11 +37,13 @@ export class AnswerRateLimitGuard implements CanActivate {
     if (request.method !== 'POST') return true;
 
     const { token } = request.params as { token?: unknown };
-    const body = request.body as { email?: unknown } | null | undefined;
+    const body = request.body as { email?: unknown; question_id?: unknown } | null | undefined;
     const email = typeof body?.email === 'string' ? body.email.trim().toLowerCase() : '';
+    const question =
+      typeof body?.question_id === 'string' ? body.question_id.trim().toLowerCase() : '';
     // Keyed by a digest: the limiter's memory should not hold live credentials.
     const key = createHash('sha256')
-      .update(`${String(token)}\n${email}`)
+      .update(`${String(token)}\n${email}\n${question}`)
       .digest('base64url');
     const byLink = this.perLink.take(key);
     if (!byLink.allowed) throw new TooManyAnswersException(byLink.retryAfterSeconds);
